@@ -1,0 +1,151 @@
+use std::fmt;
+
+use crate::clock::Millis;
+use crate::ids;
+
+use super::{EmailAddress, Metadata, PublicOrganizationData, PublicUserData};
+
+const PREFIX: &str = "orginv_";
+
+/// `orginv_` + 27 random base62 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct InvitationId(String);
+
+impl InvitationId {
+    pub fn generate() -> Self {
+        Self(ids::new_id("orginv"))
+    }
+
+    /// `None` for anything that is not an invitation id; callers answer that with a 404.
+    pub fn parse(raw: &str) -> Option<Self> {
+        let body = raw.strip_prefix(PREFIX)?;
+        (body.len() == ids::ID_BODY_LEN && ids::is_base62(body)).then(|| Self(raw.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for InvitationId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The status as written. `Expired` is written only when a newer invitation takes the slot of
+/// an expired one; otherwise expiry is derived from `expires_at` (see [`Invitation::status`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoredStatus {
+    Pending,
+    Accepted,
+    Revoked,
+    Expired,
+}
+
+impl StoredStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Accepted => "accepted",
+            Self::Revoked => "revoked",
+            Self::Expired => "expired",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "pending" => Self::Pending,
+            "accepted" => Self::Accepted,
+            "revoked" => Self::Revoked,
+            "expired" => Self::Expired,
+            _ => return None,
+        })
+    }
+}
+
+/// The status a caller sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InvitationStatus {
+    Pending,
+    Accepted,
+    Revoked,
+    Expired,
+}
+
+impl InvitationStatus {
+    pub const ALL: [Self; 4] = [Self::Pending, Self::Accepted, Self::Revoked, Self::Expired];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Accepted => "accepted",
+            Self::Revoked => "revoked",
+            Self::Expired => "expired",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    pub fn of(stored: StoredStatus, expires_at: Millis, now: Millis) -> Self {
+        match stored {
+            StoredStatus::Pending if expires_at <= now => Self::Expired,
+            StoredStatus::Pending => Self::Pending,
+            StoredStatus::Accepted => Self::Accepted,
+            StoredStatus::Revoked => Self::Revoked,
+            StoredStatus::Expired => Self::Expired,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Invitation {
+    pub id: InvitationId,
+    pub organization: PublicOrganizationData,
+    pub email_address: EmailAddress,
+    pub role: String,
+    pub inviter: Option<PublicUserData>,
+    pub stored_status: StoredStatus,
+    pub public_metadata: Metadata,
+    pub private_metadata: Metadata,
+    pub redirect_url: Option<String>,
+    pub notify: bool,
+    pub expires_at: Millis,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+}
+
+impl Invitation {
+    pub fn status(&self, now: Millis) -> InvitationStatus {
+        InvitationStatus::of(self.stored_status, self.expires_at, now)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_invitation_id_is_random_and_round_trips() {
+        let id = InvitationId::generate();
+        assert_eq!(id.as_str().len(), "orginv_".len() + 27);
+        assert_eq!(InvitationId::parse(id.as_str()), Some(id.clone()));
+        assert_ne!(InvitationId::generate(), id);
+    }
+
+    #[test]
+    fn anything_else_is_not_an_invitation_id() {
+        for bad in ["", "orginv_", "orginv_short", "user_123456789012345678901234567", "orginv_12345678901234567890123456!"] {
+            assert!(InvitationId::parse(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_pending_invitation_reads_expired_once_its_time_has_passed() {
+        assert_eq!(InvitationStatus::of(StoredStatus::Pending, 100, 99), InvitationStatus::Pending);
+        assert_eq!(InvitationStatus::of(StoredStatus::Pending, 100, 100), InvitationStatus::Expired);
+        assert_eq!(InvitationStatus::of(StoredStatus::Revoked, 100, 200), InvitationStatus::Revoked);
+    }
+}

@@ -1,0 +1,21 @@
+//! The vocabulary of organization invitations. Nothing here performs I/O or knows of HTTP or AWS.
+
+pub mod email;
+pub mod error;
+pub mod invitation;
+pub mod listing;
+pub mod membership;
+pub mod metadata;
+pub mod organization;
+pub mod role;
+pub mod user;
+
+pub use email::EmailAddress;
+pub use error::{FieldError, FieldErrorKind};
+pub use invitation::{Invitation, InvitationId, InvitationStatus, StoredStatus};
+pub use listing::{InvitationOrder, InvitationQuery, Page, PageRequest};
+pub use membership::Membership;
+pub use metadata::Metadata;
+pub use organization::{Organization, PublicOrganizationData};
+pub use role::{Role, RoleCatalog};
+pub use user::{PublicUserData, User, UserEmail};

@@ -1,0 +1,317 @@
+//! Records to items and back. Nested values (metadata, public user data) are stored as JSON
+//! strings: they are only ever read whole, and it keeps 8 KB metadata within one attribute.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use serde_json::{Map, Value};
+
+use super::keys;
+use crate::domain::{
+    EmailAddress, Invitation, InvitationId, Membership, Metadata, Organization, PublicOrganizationData,
+    PublicUserData, StoredStatus, User, UserEmail,
+};
+use crate::store::{SlotHolder, StoreError};
+
+pub type Item = HashMap<String, AttributeValue>;
+
+pub fn s(v: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(v.into())
+}
+
+pub fn n(v: impl ToString) -> AttributeValue {
+    AttributeValue::N(v.to_string())
+}
+
+pub fn key((pk, sk): (String, String)) -> Item {
+    HashMap::from([(keys::PK.to_string(), s(pk)), (keys::SK.to_string(), s(sk))])
+}
+
+fn json(v: &impl serde::Serialize) -> AttributeValue {
+    s(serde_json::to_string(v).unwrap_or_else(|_| "null".into()))
+}
+
+fn metadata(m: &Metadata) -> AttributeValue {
+    json(m.as_map())
+}
+
+struct ItemBuilder(Item);
+
+impl ItemBuilder {
+    fn new(k: (String, String), entity: &str) -> Self {
+        let mut item = key(k);
+        item.insert("entity".into(), s(entity));
+        Self(item)
+    }
+
+    fn set(mut self, name: &str, value: AttributeValue) -> Self {
+        self.0.insert(name.to_string(), value);
+        self
+    }
+
+    fn set_opt(self, name: &str, value: Option<&String>) -> Self {
+        match value {
+            Some(v) => self.set(name, s(v.clone())),
+            None => self,
+        }
+    }
+}
+
+/// Typed reads of one item, naming the record in any error.
+pub struct Reader<'a> {
+    item: &'a Item,
+    what: &'static str,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(item: &'a Item, what: &'static str) -> Self {
+        Self { item, what }
+    }
+
+    fn corrupt(&self, name: &str) -> StoreError {
+        StoreError::Corrupt(format!("{} item lacks a valid {name}", self.what))
+    }
+
+    pub fn opt_s(&self, name: &str) -> Option<String> {
+        self.item.get(name).and_then(|v| v.as_s().ok()).cloned()
+    }
+
+    pub fn s(&self, name: &str) -> Result<String, StoreError> {
+        self.opt_s(name).ok_or_else(|| self.corrupt(name))
+    }
+
+    pub fn n<T: FromStr>(&self, name: &str) -> Result<T, StoreError> {
+        self.item
+            .get(name)
+            .and_then(|v| v.as_n().ok())
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(|| self.corrupt(name))
+    }
+
+    fn bool(&self, name: &str) -> Result<bool, StoreError> {
+        self.item
+            .get(name)
+            .and_then(|v| v.as_bool().ok())
+            .copied()
+            .ok_or_else(|| self.corrupt(name))
+    }
+
+    fn json<T: serde::de::DeserializeOwned>(&self, name: &str) -> Result<T, StoreError> {
+        serde_json::from_str(&self.s(name)?).map_err(|_| self.corrupt(name))
+    }
+
+    fn metadata(&self, name: &str) -> Result<Metadata, StoreError> {
+        Ok(Metadata::from_stored(self.json::<Map<String, Value>>(name)?))
+    }
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredEmail {
+    id: String,
+    address: String,
+}
+
+pub fn user_item(u: &User) -> Item {
+    let emails: Vec<StoredEmail> = u
+        .email_addresses
+        .iter()
+        .map(|e| StoredEmail {
+            id: e.id.clone(),
+            address: e.address.as_str().to_string(),
+        })
+        .collect();
+    ItemBuilder::new(keys::user(&u.id), "user")
+        .set("id", s(&u.id))
+        .set("email_addresses", json(&emails))
+        .set_opt("first_name", u.first_name.as_ref())
+        .set_opt("last_name", u.last_name.as_ref())
+        .set_opt("image_url", u.image_url.as_ref())
+        .set("public_metadata", metadata(&u.public_metadata))
+        .set("private_metadata", metadata(&u.private_metadata))
+        .set("created_at", n(u.created_at))
+        .set("updated_at", n(u.updated_at))
+        .0
+}
+
+pub fn user_from(item: &Item) -> Result<User, StoreError> {
+    let r = Reader::new(item, "user");
+    let emails: Vec<StoredEmail> = r.json("email_addresses")?;
+    Ok(User {
+        id: r.s("id")?,
+        email_addresses: emails
+            .into_iter()
+            .map(|e| UserEmail {
+                id: e.id,
+                address: EmailAddress::from_stored(e.address),
+            })
+            .collect(),
+        first_name: r.opt_s("first_name"),
+        last_name: r.opt_s("last_name"),
+        image_url: r.opt_s("image_url"),
+        public_metadata: r.metadata("public_metadata")?,
+        private_metadata: r.metadata("private_metadata")?,
+        created_at: r.n("created_at")?,
+        updated_at: r.n("updated_at")?,
+    })
+}
+
+pub fn email_owner_item(email_key: &str, user_id: &str) -> Item {
+    ItemBuilder::new(keys::email_owner(email_key), "email_owner")
+        .set("user_id", s(user_id))
+        .0
+}
+
+pub fn organization_item(o: &Organization) -> Item {
+    ItemBuilder::new(keys::organization(&o.id), "organization")
+        .set("id", s(&o.id))
+        .set("name", s(&o.name))
+        .set("slug", s(&o.slug))
+        .set("max_allowed_memberships", n(o.max_allowed_memberships))
+        .set("members_count", n(o.members_count))
+        .set("pending_invitations_count", n(o.pending_invitations_count))
+        // members + pending, kept as one number so a condition can compare it with the maximum.
+        .set("seats_used", n(o.members_count + o.pending_invitations_count))
+        .set_opt("created_by", o.created_by.as_ref())
+        .set("public_metadata", metadata(&o.public_metadata))
+        .set("private_metadata", metadata(&o.private_metadata))
+        .set("created_at", n(o.created_at))
+        .set("updated_at", n(o.updated_at))
+        .0
+}
+
+pub fn organization_from(item: &Item) -> Result<Organization, StoreError> {
+    let r = Reader::new(item, "organization");
+    Ok(Organization {
+        id: r.s("id")?,
+        name: r.s("name")?,
+        slug: r.s("slug")?,
+        max_allowed_memberships: r.n("max_allowed_memberships")?,
+        members_count: r.n("members_count")?,
+        pending_invitations_count: r.n("pending_invitations_count")?,
+        created_by: r.opt_s("created_by"),
+        public_metadata: r.metadata("public_metadata")?,
+        private_metadata: r.metadata("private_metadata")?,
+        created_at: r.n("created_at")?,
+        updated_at: r.n("updated_at")?,
+    })
+}
+
+pub fn slug_item(slug: &str, org_id: &str) -> Item {
+    ItemBuilder::new(keys::slug(slug), "slug")
+        .set("organization_id", s(org_id))
+        .0
+}
+
+pub fn membership_item(m: &Membership) -> Item {
+    ItemBuilder::new(keys::membership(&m.organization_id, &m.user_id), "membership")
+        .set(keys::GSI1PK, s(keys::memberships_by_created(&m.organization_id)))
+        .set(keys::GSI1SK, s(keys::membership_created_key(m)))
+        .set("id", s(&m.id))
+        .set("organization_id", s(&m.organization_id))
+        .set("user_id", s(&m.user_id))
+        .set("role", s(&m.role))
+        .set("public_metadata", metadata(&m.public_metadata))
+        .set("private_metadata", metadata(&m.private_metadata))
+        .set("public_user_data", json(&m.public_user_data))
+        .set("email_keys", json(&m.email_keys))
+        .set("created_at", n(m.created_at))
+        .set("updated_at", n(m.updated_at))
+        .0
+}
+
+pub fn membership_from(item: &Item) -> Result<Membership, StoreError> {
+    let r = Reader::new(item, "membership");
+    Ok(Membership {
+        id: r.s("id")?,
+        organization_id: r.s("organization_id")?,
+        user_id: r.s("user_id")?,
+        role: r.s("role")?,
+        public_metadata: r.metadata("public_metadata")?,
+        private_metadata: r.metadata("private_metadata")?,
+        public_user_data: r.json("public_user_data")?,
+        email_keys: r.json("email_keys")?,
+        created_at: r.n("created_at")?,
+        updated_at: r.n("updated_at")?,
+    })
+}
+
+pub fn member_address_item(org_id: &str, email_key: &str, user_id: &str) -> Item {
+    ItemBuilder::new(keys::member_address(org_id, email_key), "member_address")
+        .set("user_id", s(user_id))
+        .0
+}
+
+pub fn invitation_item(inv: &Invitation) -> Item {
+    let mut b = ItemBuilder::new(keys::invitation(&inv.organization.id, &inv.id), "invitation");
+    for (name, value) in keys::invitation_index_keys(inv) {
+        b = b.set(name, s(value));
+    }
+    let b = match &inv.inviter {
+        Some(inviter) => b.set("inviter", json(inviter)),
+        None => b,
+    };
+    b.set("id", s(inv.id.as_str()))
+        .set("organization_id", s(&inv.organization.id))
+        .set("organization_name", s(&inv.organization.name))
+        .set("organization_slug", s(&inv.organization.slug))
+        .set("email_address", s(inv.email_address.as_str()))
+        .set("role", s(&inv.role))
+        .set("status", s(inv.stored_status.as_str()))
+        .set("public_metadata", metadata(&inv.public_metadata))
+        .set("private_metadata", metadata(&inv.private_metadata))
+        .set_opt("redirect_url", inv.redirect_url.as_ref())
+        .set("notify", AttributeValue::Bool(inv.notify))
+        .set("expires_at", n(inv.expires_at))
+        .set("created_at", n(inv.created_at))
+        .set("updated_at", n(inv.updated_at))
+        .0
+}
+
+pub fn invitation_from(item: &Item) -> Result<Invitation, StoreError> {
+    let r = Reader::new(item, "invitation");
+    let id = InvitationId::parse(&r.s("id")?).ok_or_else(|| r.corrupt("id"))?;
+    let status = StoredStatus::parse(&r.s("status")?).ok_or_else(|| r.corrupt("status"))?;
+    let inviter: Option<PublicUserData> = match r.opt_s("inviter") {
+        Some(_) => Some(r.json("inviter")?),
+        None => None,
+    };
+    Ok(Invitation {
+        id,
+        organization: PublicOrganizationData {
+            id: r.s("organization_id")?,
+            name: r.s("organization_name")?,
+            slug: r.s("organization_slug")?,
+        },
+        email_address: EmailAddress::from_stored(r.s("email_address")?),
+        role: r.s("role")?,
+        inviter,
+        stored_status: status,
+        public_metadata: r.metadata("public_metadata")?,
+        private_metadata: r.metadata("private_metadata")?,
+        redirect_url: r.opt_s("redirect_url"),
+        notify: r.bool("notify")?,
+        expires_at: r.n("expires_at")?,
+        created_at: r.n("created_at")?,
+        updated_at: r.n("updated_at")?,
+    })
+}
+
+pub fn slot_item(inv: &Invitation) -> Item {
+    ItemBuilder::new(keys::pending_slot(&inv.organization.id, inv.email_address.key()), "pending_slot")
+        .set("invitation_id", s(inv.id.as_str()))
+        .set("expires_at", n(inv.expires_at))
+        .0
+}
+
+pub fn slot_from(item: &Item) -> Result<SlotHolder, StoreError> {
+    let r = Reader::new(item, "pending slot");
+    Ok(SlotHolder {
+        invitation_id: InvitationId::parse(&r.s("invitation_id")?).ok_or_else(|| r.corrupt("invitation_id"))?,
+        expires_at: r.n("expires_at")?,
+    })
+}
+
+pub fn entity(item: &Item) -> Option<&str> {
+    item.get("entity").and_then(|v| v.as_s().ok()).map(String::as_str)
+}

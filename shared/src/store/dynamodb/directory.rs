@@ -1,0 +1,249 @@
+//! Users, organizations and memberships on DynamoDB.
+
+use async_trait::async_trait;
+
+use super::codec::{self, key, n, s, Item};
+use super::tx::{failed, old_item, Params, Tx, TxOutcome, EXISTING_ITEM};
+use super::{keys, sdk_error, unexplained, DynamoStore};
+use crate::clock::Millis;
+use crate::domain::{Membership, Organization, User};
+use crate::store::{MembershipStore, OrganizationStore, StoreError, UserStore};
+
+/// The seat condition on an organization item: unlimited, or members + pending below the maximum.
+pub(super) const HAS_FREE_SEAT: &str =
+    "attribute_exists(PK) AND (max_allowed_memberships = :zero OR seats_used < max_allowed_memberships)";
+
+impl DynamoStore {
+    /// One round trip: a strongly consistent `GetItem`.
+    pub(super) async fn get(&self, k: (String, String)) -> Result<Option<Item>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(k)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        Ok(out.item)
+    }
+
+    fn member_items(&self, tx: &mut Tx<'_>, m: &Membership) -> Result<usize, StoreError> {
+        let first = tx.put_new(codec::membership_item(m))?;
+        for addr in &m.email_keys {
+            tx.put_new(codec::member_address_item(&m.organization_id, addr, &m.user_id))?;
+        }
+        Ok(first)
+    }
+}
+
+#[async_trait]
+impl UserStore for DynamoStore {
+    /// One round trip: the profile and one ownership item per address, each put only if new.
+    async fn insert_user(&self, user: &User) -> Result<(), StoreError> {
+        let mut tx = Tx::new(&self.table);
+        let profile = tx.put_new(codec::user_item(user))?;
+        for e in &user.email_addresses {
+            tx.put_new(codec::email_owner_item(e.address.key(), &user.id))?;
+        }
+        match tx.send(&self.client).await? {
+            TxOutcome::Committed => Ok(()),
+            Cancelled(r) if (profile + 1..r.len()).any(|i| failed(&r, i)) => Err(StoreError::EmailTaken),
+            Cancelled(r) if failed(&r, profile) => Err(StoreError::Contention),
+            Cancelled(r) => Err(unexplained(&r)),
+        }
+    }
+
+    /// One round trip.
+    async fn get_user(&self, user_id: &str) -> Result<Option<User>, StoreError> {
+        self.get(keys::user(user_id)).await?.as_ref().map(codec::user_from).transpose()
+    }
+}
+
+use TxOutcome::Cancelled;
+
+#[async_trait]
+impl OrganizationStore for DynamoStore {
+    /// One round trip: organization, slug claim and the creator's membership in one transaction.
+    async fn insert_organization(&self, org: &Organization, creator: Option<&Membership>) -> Result<(), StoreError> {
+        let mut tx = Tx::new(&self.table);
+        let org_index = tx.put_new(codec::organization_item(org))?;
+        let slug_index = tx.put_new(codec::slug_item(&org.slug, &org.id))?;
+        if let Some(m) = creator {
+            self.member_items(&mut tx, m)?;
+        }
+        match tx.send(&self.client).await? {
+            TxOutcome::Committed => Ok(()),
+            Cancelled(r) if failed(&r, slug_index) => Err(StoreError::SlugTaken),
+            Cancelled(r) if failed(&r, org_index) => Err(StoreError::Contention),
+            Cancelled(r) => Err(unexplained(&r)),
+        }
+    }
+
+    /// One round trip.
+    async fn get_organization(&self, organization_id: &str) -> Result<Option<Organization>, StoreError> {
+        self.get(keys::organization(organization_id))
+            .await?
+            .as_ref()
+            .map(codec::organization_from)
+            .transpose()
+    }
+
+    /// Two round trips: the slug claim names the organization, which is then read.
+    async fn find_organization_by_slug(&self, slug: &str) -> Result<Option<Organization>, StoreError> {
+        let Some(claim) = self.get(keys::slug(slug)).await? else {
+            return Ok(None);
+        };
+        let org_id = codec::Reader::new(&claim, "slug").s("organization_id")?;
+        self.get_organization(&org_id).await
+    }
+}
+
+#[async_trait]
+impl MembershipStore for DynamoStore {
+    /// One round trip: seat taken on the organization (conditioned on a free one), membership
+    /// and address claims put only if new.
+    async fn insert_membership(&self, m: &Membership) -> Result<(), StoreError> {
+        let mut tx = Tx::new(&self.table);
+        let org_index = tx.update(
+            keys::organization(&m.organization_id),
+            "ADD members_count :one, seats_used :one SET updated_at = :now",
+            HAS_FREE_SEAT,
+            Params::new()
+                .value(":one", n(1))
+                .value(":zero", n(0))
+                .value(":now", n(m.created_at)),
+        )?;
+        let member_index = self.member_items(&mut tx, m)?;
+        match tx.send(&self.client).await? {
+            TxOutcome::Committed => Ok(()),
+            Cancelled(r) if failed(&r, org_index) && old_item(&r, org_index).is_none() => {
+                // Without the old item we cannot tell "no organization" from "no seat".
+                match self.get_organization(&m.organization_id).await? {
+                    None => Err(StoreError::NotFound),
+                    Some(_) if (member_index..r.len()).any(|i| failed(&r, i)) => Err(StoreError::AlreadyMember),
+                    Some(_) => Err(StoreError::QuotaExceeded),
+                }
+            }
+            Cancelled(r) if (member_index..r.len()).any(|i| failed(&r, i)) => Err(StoreError::AlreadyMember),
+            Cancelled(r) if failed(&r, org_index) => Err(StoreError::QuotaExceeded),
+            Cancelled(r) => Err(unexplained(&r)),
+        }
+    }
+
+    /// One round trip.
+    async fn get_membership(&self, organization_id: &str, user_id: &str) -> Result<Option<Membership>, StoreError> {
+        self.get(keys::membership(organization_id, user_id))
+            .await?
+            .as_ref()
+            .map(codec::membership_from)
+            .transpose()
+    }
+
+    /// One `Query` on GSI1 per page of up to 1 MB, and concurrently one `GetItem` of the
+    /// organization, whose `members_count` is the total.
+    async fn list_memberships(
+        &self,
+        organization_id: &str,
+        limit: u32,
+        offset: u32,
+    ) -> Result<(Option<Organization>, Vec<Membership>), StoreError> {
+        let wanted = (offset + limit) as usize;
+        let page = async {
+            let mut items: Vec<Item> = Vec::new();
+            let mut start: Option<Item> = None;
+            loop {
+                let out = self
+                    .client
+                    .query()
+                    .table_name(&self.table)
+                    .index_name(keys::GSI1)
+                    .key_condition_expression("GSI1PK = :pk")
+                    .expression_attribute_values(":pk", s(keys::memberships_by_created(organization_id)))
+                    .scan_index_forward(false)
+                    .limit((wanted - items.len()).clamp(1, 1000) as i32)
+                    .set_exclusive_start_key(start)
+                    .send()
+                    .await
+                    .map_err(sdk_error)?;
+                items.extend(out.items.unwrap_or_default());
+                start = out.last_evaluated_key;
+                if items.len() >= wanted || start.is_none() {
+                    break;
+                }
+            }
+            items
+                .iter()
+                .skip(offset as usize)
+                .take(limit as usize)
+                .map(codec::membership_from)
+                .collect::<Result<Vec<_>, _>>()
+        };
+        let (page, org) = tokio::join!(page, self.get_organization(organization_id));
+        Ok((org?, page?))
+    }
+
+    /// One round trip: `UpdateItem` returning the new item.
+    async fn update_membership_role(
+        &self,
+        organization_id: &str,
+        user_id: &str,
+        role: &str,
+        now: Millis,
+    ) -> Result<Membership, StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::membership(organization_id, user_id))))
+            .update_expression("SET #role = :role, updated_at = :now")
+            .condition_expression(EXISTING_ITEM)
+            .expression_attribute_names("#role", "role")
+            .expression_attribute_values(":role", s(role))
+            .expression_attribute_values(":now", n(now))
+            .return_values(aws_sdk_dynamodb::types::ReturnValue::AllNew)
+            .send()
+            .await;
+        match result {
+            Ok(out) => codec::membership_from(&out.attributes.unwrap_or_default()),
+            Err(err)
+                if err
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Err(StoreError::NotFound)
+            }
+            Err(err) => Err(sdk_error(err)),
+        }
+    }
+
+    /// Two round trips: the membership is read for its address claims, then membership, claims
+    /// and the seat go in one transaction conditioned on the membership being unchanged.
+    async fn delete_membership(&self, organization_id: &str, user_id: &str) -> Result<Membership, StoreError> {
+        let m = self
+            .get_membership(organization_id, user_id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let mut tx = Tx::new(&self.table);
+        tx.delete(
+            keys::membership(organization_id, user_id),
+            "id = :id",
+            Params::new().value(":id", s(&m.id)),
+        )?;
+        for addr in &m.email_keys {
+            tx.delete(keys::member_address(organization_id, addr), EXISTING_ITEM, Params::new())?;
+        }
+        tx.update(
+            keys::organization(organization_id),
+            "ADD members_count :minus, seats_used :minus",
+            EXISTING_ITEM,
+            Params::new().value(":minus", n(-1)),
+        )?;
+        match tx.send(&self.client).await? {
+            TxOutcome::Committed => Ok(m),
+            Cancelled(r) if failed(&r, 0) => Err(StoreError::NotFound),
+            Cancelled(r) => Err(unexplained(&r)),
+        }
+    }
+}
+

@@ -1,0 +1,72 @@
+//! The single-table layout. See `docs/dynamodb.md` for the access patterns each key serves.
+
+use crate::domain::listing::{created_sort_key, email_sort_key, time_key};
+use crate::domain::{Invitation, InvitationId, Membership};
+
+pub const PK: &str = "PK";
+pub const SK: &str = "SK";
+pub const GSI1: &str = "GSI1";
+pub const GSI1PK: &str = "GSI1PK";
+pub const GSI1SK: &str = "GSI1SK";
+pub const GSI2: &str = "GSI2";
+pub const GSI2PK: &str = "GSI2PK";
+pub const GSI2SK: &str = "GSI2SK";
+
+pub fn user(user_id: &str) -> (String, String) {
+    (format!("USER#{user_id}"), "PROFILE".into())
+}
+
+/// Claims an address for one user across the whole table.
+pub fn email_owner(email_key: &str) -> (String, String) {
+    (format!("EMAIL#{email_key}"), "OWNER".into())
+}
+
+pub fn organization(org_id: &str) -> (String, String) {
+    (format!("ORG#{org_id}"), "META".into())
+}
+
+/// Claims a slug for one organization.
+pub fn slug(slug: &str) -> (String, String) {
+    (format!("SLUG#{slug}"), "OWNER".into())
+}
+
+pub fn membership(org_id: &str, user_id: &str) -> (String, String) {
+    (format!("ORG#{org_id}"), format!("MEM#{user_id}"))
+}
+
+/// One per address of a member: "already a member" is a condition on this key.
+pub fn member_address(org_id: &str, email_key: &str) -> (String, String) {
+    (format!("ORG#{org_id}"), format!("MEMADDR#{email_key}"))
+}
+
+pub fn invitation(org_id: &str, id: &InvitationId) -> (String, String) {
+    (format!("ORG#{org_id}"), format!("INV#{id}"))
+}
+
+/// One per organization and address with a pending invitation.
+pub fn pending_slot(org_id: &str, email_key: &str) -> (String, String) {
+    (format!("ORG#{org_id}"), format!("SLOT#{email_key}"))
+}
+
+pub fn memberships_by_created(org_id: &str) -> String {
+    format!("ORG#{org_id}#MEM")
+}
+
+pub fn membership_created_key(m: &Membership) -> String {
+    format!("{}#{}", time_key(m.created_at), m.user_id)
+}
+
+/// Both invitation indexes share the partition; GSI1 sorts by creation, GSI2 by address.
+pub fn invitations_partition(org_id: &str) -> String {
+    format!("ORG#{org_id}#INV")
+}
+
+pub fn invitation_index_keys(inv: &Invitation) -> [(&'static str, String); 4] {
+    let partition = invitations_partition(&inv.organization.id);
+    [
+        (GSI1PK, partition.clone()),
+        (GSI1SK, created_sort_key(inv)),
+        (GSI2PK, partition),
+        (GSI2SK, email_sort_key(inv)),
+    ]
+}

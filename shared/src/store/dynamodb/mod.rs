@@ -1,0 +1,101 @@
+//! The DynamoDB adapter: one table, two global secondary indexes (`docs/dynamodb.md`).
+//!
+//! Each method says how many round trips it makes. Writes that must hold an invariant are one
+//! `TransactWriteItems` whose conditions hold it, so concurrent requests cannot break it.
+
+mod codec;
+mod directory;
+mod invitations;
+pub mod keys;
+mod table;
+mod tx;
+
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::types::CancellationReason;
+use aws_sdk_dynamodb::Client;
+
+pub use table::ensure_table;
+
+use crate::store::StoreError;
+
+#[derive(Clone)]
+pub struct DynamoStore {
+    client: Client,
+    table: String,
+}
+
+impl DynamoStore {
+    /// `client` is built once per cold start and shared; cloning it is cheap.
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+        }
+    }
+
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+}
+
+const THROTTLING_CODES: [&str; 4] = [
+    "ThrottlingException",
+    "ProvisionedThroughputExceededException",
+    "RequestLimitExceeded",
+    "ThrottlingError",
+];
+
+/// Keeps throttling apart from outages; everything else keeps its source for the log.
+pub(crate) fn sdk_error<E, R>(err: SdkError<E, R>) -> StoreError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    if err.code().is_some_and(|c| THROTTLING_CODES.contains(&c)) {
+        return StoreError::Throttled;
+    }
+    StoreError::Unavailable(Box::new(err))
+}
+
+/// What one item of a cancelled transaction reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ItemOutcome {
+    Fine,
+    ConditionFailed,
+    Conflict,
+    Throttled,
+    Other,
+}
+
+pub(crate) fn outcome(reason: &CancellationReason) -> ItemOutcome {
+    match reason.code() {
+        None | Some("None") => ItemOutcome::Fine,
+        Some("ConditionalCheckFailed") => ItemOutcome::ConditionFailed,
+        Some("TransactionConflict") => ItemOutcome::Conflict,
+        Some(c) if THROTTLING_CODES.contains(&c) => ItemOutcome::Throttled,
+        Some(_) => ItemOutcome::Other,
+    }
+}
+
+/// The reasons of a cancelled transaction, or the error as a store error.
+pub(crate) fn cancellation_reasons(
+    err: SdkError<aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError, impl std::fmt::Debug + Send + Sync + 'static>,
+) -> Result<Vec<CancellationReason>, StoreError> {
+    use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError as E;
+    match err.as_service_error() {
+        Some(E::TransactionCanceledException(e)) => Ok(e.cancellation_reasons().to_vec()),
+        _ => Err(sdk_error(err)),
+    }
+}
+
+/// The store error for reasons no condition explains (conflicts, throttling).
+pub(crate) fn unexplained(reasons: &[CancellationReason]) -> StoreError {
+    let outcomes: Vec<ItemOutcome> = reasons.iter().map(outcome).collect();
+    if outcomes.contains(&ItemOutcome::Throttled) {
+        StoreError::Throttled
+    } else if outcomes.contains(&ItemOutcome::Conflict) {
+        StoreError::Contention
+    } else {
+        StoreError::Unavailable(format!("transaction cancelled: {outcomes:?}").into())
+    }
+}

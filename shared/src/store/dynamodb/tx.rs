@@ -1,0 +1,153 @@
+//! A `TransactWriteItems` request assembled item by item; every item asks for the old item on a
+//! failed condition so a cancellation can say which invariant stopped it.
+
+use aws_sdk_dynamodb::types::{
+    AttributeValue, CancellationReason, ConditionCheck, Delete, Put, ReturnValuesOnConditionCheckFailure,
+    TransactWriteItem, Update,
+};
+use aws_sdk_dynamodb::Client;
+
+use super::codec::{key, Item};
+use super::table::build_error;
+use super::cancellation_reasons;
+use crate::store::StoreError;
+
+pub const NEW_ITEM: &str = "attribute_not_exists(PK)";
+pub const EXISTING_ITEM: &str = "attribute_exists(PK)";
+
+/// Expression attribute names and values of one item.
+#[derive(Default, Clone)]
+pub struct Params {
+    names: Vec<(String, String)>,
+    values: Vec<(String, AttributeValue)>,
+}
+
+impl Params {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn name(mut self, placeholder: &str, attribute: &str) -> Self {
+        self.names.push((placeholder.into(), attribute.into()));
+        self
+    }
+
+    pub fn value(mut self, placeholder: &str, value: AttributeValue) -> Self {
+        self.values.push((placeholder.into(), value));
+        self
+    }
+
+    fn names(&self) -> Option<std::collections::HashMap<String, String>> {
+        (!self.names.is_empty()).then(|| self.names.iter().cloned().collect())
+    }
+
+    fn values(&self) -> Option<std::collections::HashMap<String, AttributeValue>> {
+        (!self.values.is_empty()).then(|| self.values.iter().cloned().collect())
+    }
+}
+
+pub struct Tx<'a> {
+    table: &'a str,
+    items: Vec<TransactWriteItem>,
+}
+
+/// How a transaction ended: committed, or cancelled with one reason per item (in order).
+pub enum TxOutcome {
+    Committed,
+    Cancelled(Vec<CancellationReason>),
+}
+
+impl<'a> Tx<'a> {
+    pub fn new(table: &'a str) -> Self {
+        Self { table, items: Vec::new() }
+    }
+
+    /// Adds an item and returns its index, which the cancellation reasons are ordered by.
+    fn push(&mut self, item: TransactWriteItem) -> usize {
+        self.items.push(item);
+        self.items.len() - 1
+    }
+
+    pub fn put(&mut self, item: Item, condition: &str, params: Params) -> Result<usize, StoreError> {
+        let put = Put::builder()
+            .table_name(self.table)
+            .set_item(Some(item))
+            .condition_expression(condition)
+            .set_expression_attribute_names(params.names())
+            .set_expression_attribute_values(params.values())
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .build()
+            .map_err(build_error)?;
+        Ok(self.push(TransactWriteItem::builder().put(put).build()))
+    }
+
+    pub fn put_new(&mut self, item: Item) -> Result<usize, StoreError> {
+        self.put(item, NEW_ITEM, Params::new())
+    }
+
+    pub fn update(
+        &mut self,
+        k: (String, String),
+        update: &str,
+        condition: &str,
+        params: Params,
+    ) -> Result<usize, StoreError> {
+        let update = Update::builder()
+            .table_name(self.table)
+            .set_key(Some(key(k)))
+            .update_expression(update)
+            .condition_expression(condition)
+            .set_expression_attribute_names(params.names())
+            .set_expression_attribute_values(params.values())
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .build()
+            .map_err(build_error)?;
+        Ok(self.push(TransactWriteItem::builder().update(update).build()))
+    }
+
+    pub fn check(&mut self, k: (String, String), condition: &str, params: Params) -> Result<usize, StoreError> {
+        let check = ConditionCheck::builder()
+            .table_name(self.table)
+            .set_key(Some(key(k)))
+            .condition_expression(condition)
+            .set_expression_attribute_names(params.names())
+            .set_expression_attribute_values(params.values())
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .build()
+            .map_err(build_error)?;
+        Ok(self.push(TransactWriteItem::builder().condition_check(check).build()))
+    }
+
+    pub fn delete(&mut self, k: (String, String), condition: &str, params: Params) -> Result<usize, StoreError> {
+        let delete = Delete::builder()
+            .table_name(self.table)
+            .set_key(Some(key(k)))
+            .condition_expression(condition)
+            .set_expression_attribute_names(params.names())
+            .set_expression_attribute_values(params.values())
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .build()
+            .map_err(build_error)?;
+        Ok(self.push(TransactWriteItem::builder().delete(delete).build()))
+    }
+
+    /// One round trip.
+    pub async fn send(self, client: &Client) -> Result<TxOutcome, StoreError> {
+        match client.transact_write_items().set_transact_items(Some(self.items)).send().await {
+            Ok(_) => Ok(TxOutcome::Committed),
+            Err(err) => cancellation_reasons(err).map(TxOutcome::Cancelled),
+        }
+    }
+}
+
+/// Whether item `index` failed its condition.
+pub fn failed(reasons: &[CancellationReason], index: usize) -> bool {
+    reasons
+        .get(index)
+        .is_some_and(|r| super::outcome(r) == super::ItemOutcome::ConditionFailed)
+}
+
+/// The old item a failed condition reported (absent when the item did not exist).
+pub fn old_item(reasons: &[CancellationReason], index: usize) -> Option<&Item> {
+    reasons.get(index).and_then(|r| r.item())
+}

@@ -1,0 +1,148 @@
+//! Persistence, split by capability. Every implementation passes the conformance suite in
+//! `shared/tests/conformance.rs`; the DynamoDB one also documents its round trips per call.
+
+pub mod dynamodb;
+pub mod memory;
+
+use async_trait::async_trait;
+
+use crate::clock::Millis;
+use crate::domain::{Invitation, InvitationId, InvitationQuery, Membership, Organization, Page, User};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("a pending invitation already holds this address")]
+    PendingInvitationExists,
+    #[error("the address belongs to a member of the organization")]
+    AlreadyMember,
+    #[error("the organization has no free membership seat")]
+    QuotaExceeded,
+    #[error("the record does not exist")]
+    NotFound,
+    #[error("the invitation is no longer pending")]
+    InvitationNotPending(Box<Invitation>),
+    #[error("the acting user lacks the role the operation requires")]
+    ActorNotAllowed,
+    #[error("an email address is already taken by another user")]
+    EmailTaken,
+    #[error("the slug is already taken by another organization")]
+    SlugTaken,
+    /// Another writer touched the same records at the same moment; the operation may be retried.
+    #[error("the records changed concurrently")]
+    Contention,
+    #[error("the store is throttling requests")]
+    Throttled,
+    #[error("the store is unavailable")]
+    Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
+    #[error("a stored record is malformed: {0}")]
+    Corrupt(String),
+}
+
+/// Who holds a pending slot, as read before a create.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlotHolder {
+    pub invitation_id: InvitationId,
+    pub expires_at: Millis,
+}
+
+/// An acting user who must hold one of `roles` in the organization at the moment of the write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActorRequirement {
+    pub user_id: String,
+    pub roles: Vec<String>,
+}
+
+/// Everything a create needs to read, fetched in one round trip.
+#[derive(Debug, Clone, Default)]
+pub struct InvitationContext {
+    pub organization: Option<Organization>,
+    pub slot_holder: Option<SlotHolder>,
+    pub actor_membership: Option<Membership>,
+    pub actor_user: Option<User>,
+    /// Whether the address already belongs to a member (the write checks it again).
+    pub address_is_member: bool,
+}
+
+#[async_trait]
+pub trait UserStore: Send + Sync {
+    /// Fails with `EmailTaken` if any of the user's addresses belongs to another user.
+    async fn insert_user(&self, user: &User) -> Result<(), StoreError>;
+    async fn get_user(&self, user_id: &str) -> Result<Option<User>, StoreError>;
+}
+
+#[async_trait]
+pub trait OrganizationStore: Send + Sync {
+    /// Writes the organization and, when given, its creator's membership, atomically.
+    async fn insert_organization(&self, org: &Organization, creator: Option<&Membership>) -> Result<(), StoreError>;
+    async fn get_organization(&self, organization_id: &str) -> Result<Option<Organization>, StoreError>;
+    async fn find_organization_by_slug(&self, slug: &str) -> Result<Option<Organization>, StoreError>;
+}
+
+#[async_trait]
+pub trait MembershipStore: Send + Sync {
+    /// Fails with `NotFound` (no organization), `AlreadyMember` or `QuotaExceeded`.
+    async fn insert_membership(&self, membership: &Membership) -> Result<(), StoreError>;
+    async fn get_membership(&self, organization_id: &str, user_id: &str) -> Result<Option<Membership>, StoreError>;
+    /// Newest first, with the organization (`None` if it does not exist), whose
+    /// `members_count` is the total.
+    async fn list_memberships(
+        &self,
+        organization_id: &str,
+        limit: u32,
+        offset: u32,
+    ) -> Result<(Option<Organization>, Vec<Membership>), StoreError>;
+    async fn update_membership_role(
+        &self,
+        organization_id: &str,
+        user_id: &str,
+        role: &str,
+        now: Millis,
+    ) -> Result<Membership, StoreError>;
+    async fn delete_membership(&self, organization_id: &str, user_id: &str) -> Result<Membership, StoreError>;
+}
+
+#[async_trait]
+pub trait InvitationStore: Send + Sync {
+    async fn invitation_context(
+        &self,
+        organization_id: &str,
+        email_key: &str,
+        actor_user_id: Option<&str>,
+    ) -> Result<InvitationContext, StoreError>;
+
+    /// Writes a pending invitation, atomically taking its address's slot and a seat.
+    /// `replacing` names the expired invitation that holds the slot now (read just before);
+    /// it is marked expired and its seat passes to the new one.
+    /// Fails with `PendingInvitationExists`, `AlreadyMember`, `QuotaExceeded`, `NotFound`
+    /// (organization), `ActorNotAllowed` or `Contention`.
+    async fn insert_invitation(
+        &self,
+        invitation: &Invitation,
+        replacing: Option<&SlotHolder>,
+        actor: Option<&ActorRequirement>,
+    ) -> Result<(), StoreError>;
+
+    async fn get_invitation(&self, organization_id: &str, id: &InvitationId) -> Result<Option<Invitation>, StoreError>;
+
+    async fn list_invitations(
+        &self,
+        organization_id: &str,
+        query: &InvitationQuery,
+        now: Millis,
+    ) -> Result<Page<Invitation>, StoreError>;
+
+    /// Marks a pending (or expired-but-unreplaced) invitation revoked, frees its slot and seat.
+    /// Fails with `NotFound`, `InvitationNotPending`, `ActorNotAllowed` or `Contention`.
+    async fn revoke_invitation(
+        &self,
+        organization_id: &str,
+        id: &InvitationId,
+        now: Millis,
+        actor: Option<&ActorRequirement>,
+    ) -> Result<Invitation, StoreError>;
+}
+
+/// Everything the service needs from persistence.
+pub trait Store: UserStore + OrganizationStore + MembershipStore + InvitationStore {}
+
+impl<T: UserStore + OrganizationStore + MembershipStore + InvitationStore> Store for T {}
