@@ -1,1 +1,57 @@
-fn main() {}
+//! Every route of every function on one port, on the embedded in-memory store by default:
+//! no AWS account, nothing to start by hand.
+
+use std::net::SocketAddr;
+
+use axum::response::Html;
+use axum::routing::get;
+use invitations::http::{self, AppState};
+use invitations::runtime::{build_state, Config};
+
+const INDEX: &str = include_str!("index.html");
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    tracing_subscriber_init();
+    if std::env::var("INVITATIONS_SECRET_KEY").map_or(true, |v| v.trim().is_empty()) {
+        let key = format!("sk_test_{}", invitations::ids::random_base62(32));
+        // Set before any thread starts, so no other code reads the environment concurrently.
+        std::env::set_var("INVITATIONS_SECRET_KEY", &key);
+    }
+    let config = Config::from_env("memory")?;
+    let state = build_state(&config, true).await?;
+    let port: u16 = match std::env::var("PORT") {
+        Ok(p) => p.parse().map_err(|_| format!("PORT must be a port number, not {p:?}"))?,
+        Err(_) => 3000,
+    };
+    let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+    let routes = http::all_routes().route("/", get(|| async { Html(INDEX) }));
+    let app = http::app(routes, state.clone());
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    print_banner(&addr, &config, &state);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
+
+fn print_banner(addr: &SocketAddr, config: &Config, _state: &AppState) {
+    let store = match &config.store {
+        invitations::runtime::StoreConfig::Memory => "in-memory (nothing persists)".to_string(),
+        invitations::runtime::StoreConfig::DynamoDb { table, endpoint } => {
+            format!("DynamoDB table {table} at {}", endpoint.as_deref().unwrap_or("AWS"))
+        }
+    };
+    println!("Invitations API listening on http://{addr}");
+    println!("  store:      {store}");
+    println!("  secret key: {}", config.secret_keys[0]);
+    println!("  try:        curl -H 'Authorization: Bearer {}' http://{addr}/v1/organizations/org_x/invitations", config.secret_keys[0]);
+}
+
+fn tracing_subscriber_init() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_env_filter(filter).init();
+}

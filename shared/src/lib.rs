@@ -8,8 +8,11 @@
 
 pub mod clock;
 pub mod domain;
+pub mod http;
 
 pub mod ids;
+pub mod runtime;
+pub mod service;
 
 
 pub mod store;

@@ -1,1 +1,6 @@
-fn main() {}
+//! The `directory` function: users, organizations and memberships.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    invitations::runtime::run_function(invitations::http::directory_routes).await
+}

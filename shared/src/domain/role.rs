@@ -93,6 +93,15 @@ impl RoleCatalog {
             .unwrap_or_else(|| role_key.to_string())
     }
 
+    /// The keys of every role that grants `permission`.
+    pub fn roles_granting(&self, permission: &str) -> Vec<String> {
+        self.roles
+            .iter()
+            .filter(|r| r.permissions.iter().any(|p| p == permission))
+            .map(|r| r.key.clone())
+            .collect()
+    }
+
     pub fn permissions_of(&self, role_key: &str) -> Vec<String> {
         self.get(role_key).map(|r| r.permissions.clone()).unwrap_or_default()
     }

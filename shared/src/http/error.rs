@@ -1,0 +1,233 @@
+//! The one place where errors become HTTP statuses and Clerk's error envelope.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+
+use crate::domain::{FieldError, FieldErrorKind};
+use crate::service::ServiceError;
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+    #[error("authentication failed: {0}")]
+    Unauthenticated(&'static str),
+    #[error("the request body is not valid JSON: {0}")]
+    MalformedBody(String),
+    #[error("the request body is larger than {0} bytes")]
+    BodyTooLarge(usize),
+    #[error("no such route")]
+    RouteNotFound,
+    #[error("method not allowed on this route")]
+    MethodNotAllowed,
+    #[error("not implemented yet")]
+    NotImplemented,
+}
+
+impl From<Vec<FieldError>> for ApiError {
+    fn from(errors: Vec<FieldError>) -> Self {
+        Self::Service(ServiceError::Invalid(errors))
+    }
+}
+
+/// One entry of the `errors` array.
+#[derive(Debug, Clone)]
+pub struct ErrorEntry {
+    pub code: &'static str,
+    pub message: String,
+    pub long_message: String,
+    pub meta: Value,
+}
+
+impl ErrorEntry {
+    fn new(code: &'static str, message: &str, long_message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            long_message: long_message.into(),
+            meta: json!({}),
+        }
+    }
+
+    fn with_meta(mut self, meta: Value) -> Self {
+        self.meta = meta;
+        self
+    }
+
+    pub fn to_json(&self) -> Value {
+        json!({
+            "code": self.code,
+            "message": self.message,
+            "long_message": self.long_message,
+            "meta": self.meta,
+        })
+    }
+}
+
+fn field_entry(e: &FieldError) -> ErrorEntry {
+    let (code, message) = match e.kind {
+        FieldErrorKind::Missing => ("form_param_missing", "missing required parameter"),
+        FieldErrorKind::FormatInvalid => ("form_param_format_invalid", "is invalid"),
+        FieldErrorKind::ValueInvalid => ("form_param_value_invalid", "is invalid"),
+    };
+    ErrorEntry::new(code, message, e.message.clone()).with_meta(json!({ "param_name": e.param }))
+}
+
+impl ApiError {
+    /// Status and entries, without a trace id (shared with bulk per-item results).
+    pub fn describe(&self) -> (StatusCode, Vec<ErrorEntry>) {
+        use ServiceError as S;
+        let one = |status, entry| (status, vec![entry]);
+        match self {
+            ApiError::Service(S::Invalid(fields)) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, fields.iter().map(field_entry).collect())
+            }
+            ApiError::Service(S::NotFound(what)) => one(
+                StatusCode::NOT_FOUND,
+                ErrorEntry::new("resource_not_found", "not found", format!("The {what} was not found.")),
+            ),
+            ApiError::Service(S::DuplicateInvitation) => one(
+                StatusCode::BAD_REQUEST,
+                ErrorEntry::new(
+                    "duplicate_record",
+                    "duplicate invitation",
+                    "There is already a pending invitation for this email address.",
+                )
+                .with_meta(json!({ "param_name": "email_address" })),
+            ),
+            ApiError::Service(S::AlreadyMember) => one(
+                StatusCode::BAD_REQUEST,
+                ErrorEntry::new(
+                    "already_a_member_in_organization",
+                    "already a member",
+                    "The email address belongs to a member of this organization.",
+                )
+                .with_meta(json!({ "param_name": "email_address" })),
+            ),
+            ApiError::Service(S::QuotaExceeded) => one(
+                StatusCode::FORBIDDEN,
+                ErrorEntry::new(
+                    "organization_membership_quota_exceeded",
+                    "membership quota exceeded",
+                    "The organization's members and pending invitations have reached max_allowed_memberships.",
+                ),
+            ),
+            ApiError::Service(S::NotAllowed(why)) => one(
+                StatusCode::FORBIDDEN,
+                ErrorEntry::new("not_allowed_access", "not allowed", format!("Not allowed: {why}.")),
+            ),
+            ApiError::Service(S::InvitationNotPending(status)) => one(
+                StatusCode::BAD_REQUEST,
+                ErrorEntry::new(
+                    "organization_invitation_not_pending",
+                    "invitation is not pending",
+                    format!("The invitation is {} and can no longer be changed.", status.as_str()),
+                )
+                .with_meta(json!({ "status": status.as_str() })),
+            ),
+            ApiError::Service(S::EmailTaken) => one(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorEntry::new(
+                    "form_identifier_exists",
+                    "already taken",
+                    "That email address is taken. Please try another.",
+                )
+                .with_meta(json!({ "param_name": "email_address" })),
+            ),
+            ApiError::Service(S::SlugTaken) => one(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorEntry::new("form_identifier_exists", "already taken", "That slug is taken. Please try another.")
+                    .with_meta(json!({ "param_name": "slug" })),
+            ),
+            ApiError::Service(S::Busy) | ApiError::Service(S::Store(StoreError::Contention)) => one(
+                StatusCode::CONFLICT,
+                ErrorEntry::new(
+                    "concurrent_modification",
+                    "try again",
+                    "The records changed while the request was handled. Please try again.",
+                ),
+            ),
+            ApiError::Service(S::Store(StoreError::Throttled)) => one(
+                StatusCode::TOO_MANY_REQUESTS,
+                ErrorEntry::new("too_many_requests", "too many requests", "The store is throttling. Please retry shortly."),
+            ),
+            ApiError::Service(S::Store(StoreError::Unavailable(_))) => one(
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorEntry::new(
+                    "service_unavailable",
+                    "service unavailable",
+                    "The store could not be reached. Nothing was changed; please retry.",
+                ),
+            ),
+            ApiError::Service(S::Store(_)) => one(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                ErrorEntry::new("internal_clerk_error", "internal error", "Something went wrong on our side."),
+            ),
+            ApiError::Unauthenticated(why) => one(
+                StatusCode::UNAUTHORIZED,
+                ErrorEntry::new("authentication_invalid", "unauthenticated", format!("Authentication failed: {why}.")),
+            ),
+            ApiError::MalformedBody(why) => one(
+                StatusCode::BAD_REQUEST,
+                ErrorEntry::new("malformed_request", "malformed request", format!("The request body is not valid JSON: {why}.")),
+            ),
+            ApiError::BodyTooLarge(limit) => one(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorEntry::new(
+                    "request_body_too_large",
+                    "request too large",
+                    format!("The request body may be at most {limit} bytes."),
+                ),
+            ),
+            ApiError::RouteNotFound => one(
+                StatusCode::NOT_FOUND,
+                ErrorEntry::new("resource_not_found", "not found", "There is no such route."),
+            ),
+            ApiError::NotImplemented => one(
+                StatusCode::NOT_IMPLEMENTED,
+                ErrorEntry::new("not_implemented", "not implemented", "This route is not implemented yet."),
+            ),
+            ApiError::MethodNotAllowed => one(
+                StatusCode::METHOD_NOT_ALLOWED,
+                ErrorEntry::new("method_not_allowed", "method not allowed", "This route does not accept that method."),
+            ),
+        }
+    }
+}
+
+pub fn trace_id() -> String {
+    crate::ids::random_base62(24)
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, entries) = self.describe();
+        let trace = trace_id();
+        if status.is_server_error() {
+            // The whole chain goes to the log under the trace id; the body stays opaque.
+            let mut chain = vec![self.to_string()];
+            let mut source = std::error::Error::source(&self);
+            while let Some(s) = source {
+                chain.push(s.to_string());
+                source = s.source();
+            }
+            tracing::error!(trace_id = %trace, status = status.as_u16(), error = %chain.join(": "), "request failed");
+        } else {
+            tracing::info!(trace_id = %trace, status = status.as_u16(), code = entries[0].code, "request refused");
+        }
+        let body = json!({
+            "errors": entries.iter().map(ErrorEntry::to_json).collect::<Vec<_>>(),
+            "clerk_trace_id": trace,
+        });
+        let mut response = (status, Json(body)).into_response();
+        if matches!(status, StatusCode::CONFLICT | StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE) {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        response
+    }
+}

@@ -1,0 +1,132 @@
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+use super::auth::Backend;
+use super::error::ApiError;
+use super::extract::{query_pairs, JsonBody};
+use super::wire::{self, Audience};
+use super::{query, AppState};
+use crate::domain::{FieldError, Invitation};
+use crate::service::input::parse_requesting_user;
+use crate::service::{NewInvitation, ServiceError};
+
+const BULK_MAX_ITEMS: usize = 10;
+
+pub fn invite_routes() -> Router<AppState> {
+    Router::new()
+        .route("/v1/organizations/{org}/invitations", post(create))
+        .route("/v1/organizations/{org}/invitations/bulk", post(create_bulk))
+}
+
+pub fn list_routes() -> Router<AppState> {
+    Router::new()
+        .route("/v1/organizations/{org}/invitations", get(list))
+        .route("/v1/organizations/{org}/invitations/{inv}", get(get_one))
+}
+
+pub fn revoke_routes() -> Router<AppState> {
+    Router::new().route("/v1/organizations/{org}/invitations/{inv}/revoke", post(revoke))
+}
+
+fn render(state: &AppState, inv: &Invitation) -> Value {
+    wire::invitation(inv, state.service.roles(), state.service.now(), Audience::Backend)
+}
+
+async fn create(
+    _: Backend,
+    State(state): State<AppState>,
+    Path(org): Path<String>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    let input = NewInvitation::parse(&body, state.service.roles(), &state.service.policy().redirects)?;
+    let invitation = state.service.create_invitation(&org, &input).await?;
+    Ok(Json(render(&state, &invitation)))
+}
+
+/// 200 when every item was created; 207 when some were not, each failed item carrying its
+/// own error. A malformed item refuses the whole request (422) before anything is written.
+async fn create_bulk(
+    _: Backend,
+    State(state): State<AppState>,
+    Path(org): Path<String>,
+    JsonBody(body): JsonBody,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let Value::Array(items) = body else {
+        return Err(vec![FieldError::format("body", "The request body must be a JSON array of invitations.")].into());
+    };
+    if items.is_empty() || items.len() > BULK_MAX_ITEMS {
+        return Err(vec![FieldError::value("body", format!("Send 1 to {BULK_MAX_ITEMS} invitations at once."))].into());
+    }
+    let mut inputs = Vec::with_capacity(items.len());
+    let mut errors = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        match NewInvitation::parse(item, state.service.roles(), &state.service.policy().redirects) {
+            Ok(input) => inputs.push(input),
+            Err(errs) => errors.extend(errs.into_iter().map(|e| e.within(&format!("[{i}]")))),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let results = state.service.create_invitations(&org, &inputs).await;
+    let all_created = results.iter().all(Result::is_ok);
+    let data: Vec<Value> = results
+        .into_iter()
+        .zip(&inputs)
+        .map(|(result, input)| match result {
+            Ok(inv) => render(&state, &inv),
+            Err(e) => bulk_error(e, input),
+        })
+        .collect();
+    let status = if all_created { StatusCode::OK } else { StatusCode::MULTI_STATUS };
+    let total = data.len() as u64;
+    Ok((status, Json(wire::list(data, total, None))))
+}
+
+fn bulk_error(e: ServiceError, input: &NewInvitation) -> Value {
+    let (status, entries) = ApiError::from(e).describe();
+    json!({
+        "object": "error",
+        "status": status.as_u16(),
+        "email_address": input.email_address.as_str(),
+        "errors": entries.iter().map(|e| e.to_json()).collect::<Vec<_>>(),
+    })
+}
+
+async fn list(
+    _: Backend,
+    State(state): State<AppState>,
+    Path(org): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let query = query::invitation_query(&query_pairs(raw.as_deref()))?;
+    let page = state.service.list_invitations(&org, &query).await?;
+    let data = page.data.iter().map(|inv| render(&state, inv)).collect();
+    Ok(Json(wire::list(data, page.total_count, page.next_cursor)))
+}
+
+async fn get_one(
+    _: Backend,
+    State(state): State<AppState>,
+    Path((org, inv)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let invitation = state.service.get_invitation(&org, &inv).await?;
+    Ok(Json(render(&state, &invitation)))
+}
+
+async fn revoke(
+    _: Backend,
+    State(state): State<AppState>,
+    Path((org, inv)): Path<(String, String)>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    let requesting_user = parse_requesting_user(&body)?;
+    let invitation = state
+        .service
+        .revoke_invitation(&org, &inv, requesting_user.as_deref())
+        .await?;
+    Ok(Json(render(&state, &invitation)))
+}

@@ -1,0 +1,134 @@
+//! Query strings of the list routes, parsed into typed requests with every error reported.
+
+use crate::domain::listing::{Cursor, PageStart};
+use crate::domain::{EmailAddress, FieldError, InvitationOrder, InvitationQuery, InvitationStatus, PageRequest};
+
+fn parse_u32(param: &str, raw: &str, range: std::ops::RangeInclusive<u32>, errors: &mut Vec<FieldError>) -> Option<u32> {
+    match raw.trim().parse::<u64>() {
+        Ok(n) if n <= u64::from(*range.end()) && n >= u64::from(*range.start()) => Some(n as u32),
+        Ok(_) => {
+            errors.push(FieldError::value(
+                param,
+                format!("{param} must be between {} and {}.", range.start(), range.end()),
+            ));
+            None
+        }
+        Err(_) => {
+            errors.push(FieldError::format(param, format!("{param} must be a whole number.")));
+            None
+        }
+    }
+}
+
+/// `limit` (1–500, default 10) and `offset` (default 0).
+pub fn limit_offset(pairs: &[(String, String)], errors: &mut Vec<FieldError>) -> (u32, u32) {
+    let mut limit = PageRequest::DEFAULT_LIMIT;
+    let mut offset = 0;
+    for (k, v) in pairs {
+        match k.as_str() {
+            "limit" => limit = parse_u32("limit", v, 1..=PageRequest::MAX_LIMIT, errors).unwrap_or(limit),
+            "offset" => offset = parse_u32("offset", v, 0..=u32::MAX / 2, errors).unwrap_or(offset),
+            _ => {}
+        }
+    }
+    (limit, offset)
+}
+
+/// `status` (repeatable, or comma-separated), `email_address`, `order_by` (default
+/// `-created_at`), `limit`, `offset` and `cursor` (not both).
+pub fn invitation_query(pairs: &[(String, String)]) -> Result<InvitationQuery, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let (limit, offset) = limit_offset(pairs, &mut errors);
+    let mut statuses = Vec::new();
+    let mut email_key = None;
+    let mut order = InvitationOrder::CreatedDesc;
+    let mut cursor = None;
+    for (k, v) in pairs {
+        match k.as_str() {
+            "status" | "status[]" => {
+                for raw in v.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                    match InvitationStatus::parse(raw) {
+                        Some(st) if !statuses.contains(&st) => statuses.push(st),
+                        Some(_) => {}
+                        None => errors.push(FieldError::value(
+                            "status",
+                            "status must be one of: pending, accepted, revoked, expired.",
+                        )),
+                    }
+                }
+            }
+            "email_address" => match EmailAddress::parse("email_address", v) {
+                Ok(e) => email_key = Some(e.key().to_string()),
+                Err(e) => errors.push(e),
+            },
+            "order_by" => match InvitationOrder::parse(v.trim()) {
+                Some(o) => order = o,
+                None => errors.push(FieldError::value(
+                    "order_by",
+                    "order_by must be one of: created_at, -created_at, email_address, -email_address.",
+                )),
+            },
+            "cursor" => match Cursor::decode(v.trim()) {
+                Some(c) => cursor = Some(c),
+                None => errors.push(FieldError::format("cursor", "cursor is not one this service issued.")),
+            },
+            _ => {}
+        }
+    }
+    if cursor.is_some() && pairs.iter().any(|(k, _)| k == "offset") {
+        errors.push(FieldError::value("cursor", "cursor and offset cannot be combined."));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(InvitationQuery {
+        statuses,
+        email_key,
+        order,
+        page: PageRequest {
+            limit,
+            start: cursor.map(PageStart::After).unwrap_or(PageStart::Offset(offset)),
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(q: &str) -> Vec<(String, String)> {
+        crate::http::extract::query_pairs(Some(q))
+    }
+
+    #[test]
+    fn defaults_are_newest_first_ten_at_a_time() {
+        let q = invitation_query(&pairs("")).unwrap();
+        assert_eq!(q.order, InvitationOrder::CreatedDesc);
+        assert_eq!(q.page, PageRequest { limit: 10, start: PageStart::Offset(0) });
+        assert!(q.statuses.is_empty());
+    }
+
+    #[test]
+    fn statuses_repeat_or_come_comma_separated() {
+        let q = invitation_query(&pairs("status=pending&status=expired,revoked&status=pending")).unwrap();
+        assert_eq!(q.statuses, [InvitationStatus::Pending, InvitationStatus::Expired, InvitationStatus::Revoked]);
+    }
+
+    #[test]
+    fn bad_values_are_each_reported() {
+        for (q, param) in [
+            ("limit=0", "limit"),
+            ("limit=501", "limit"),
+            ("limit=ten", "limit"),
+            ("offset=-1", "offset"),
+            ("status=open", "status"),
+            ("order_by=name", "order_by"),
+            ("email_address=nope", "email_address"),
+            ("cursor=zzz", "cursor"),
+        ] {
+            let errors = invitation_query(&pairs(q)).unwrap_err();
+            assert_eq!(errors[0].param, param, "{q}");
+        }
+        assert_eq!(invitation_query(&pairs("limit=0&order_by=x")).unwrap_err().len(), 2);
+    }
+}

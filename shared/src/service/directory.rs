@@ -1,0 +1,182 @@
+//! Users, organizations and memberships: the records invitations refer to.
+
+use super::{back_off, NewMembership, NewOrganization, NewUser, Service, ServiceError, CONTENTION_ATTEMPTS};
+use crate::domain::organization::slugify;
+use crate::domain::role::ADMIN;
+use crate::domain::{FieldError, Membership, Metadata, Organization, User, UserEmail};
+use crate::ids::{new_id, random_base62};
+use crate::store::StoreError;
+
+impl Service {
+    /// One write round trip.
+    pub async fn create_user(&self, input: NewUser) -> Result<User, ServiceError> {
+        let now = self.clock.now();
+        let user = User {
+            id: new_id("user"),
+            email_addresses: input
+                .email_addresses
+                .into_iter()
+                .map(|address| UserEmail {
+                    id: new_id("idn"),
+                    address,
+                })
+                .collect(),
+            first_name: input.first_name,
+            last_name: input.last_name,
+            image_url: input.image_url,
+            public_metadata: input.public_metadata,
+            private_metadata: input.private_metadata,
+            created_at: now,
+            updated_at: now,
+        };
+        match self.store.insert_user(&user).await {
+            Ok(()) => Ok(user),
+            Err(StoreError::EmailTaken) => Err(ServiceError::EmailTaken),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// One read round trip.
+    pub async fn get_user(&self, user_id: &str) -> Result<User, ServiceError> {
+        self.store.get_user(user_id).await?.ok_or(ServiceError::NotFound("user"))
+    }
+
+    /// One read (the creator, when named) and one write round trip.
+    pub async fn create_organization(&self, input: NewOrganization) -> Result<Organization, ServiceError> {
+        let creator = match &input.created_by {
+            Some(user_id) => Some(self.store.get_user(user_id).await?.ok_or_else(|| {
+                ServiceError::from(FieldError::value("created_by", "created_by must name an existing user."))
+            })?),
+            None => None,
+        };
+        let now = self.clock.now();
+        let mut slug = input.slug.clone().unwrap_or_else(|| slugify(&input.name));
+        if slug.is_empty() {
+            slug = format!("org-{}", random_base62(8).to_lowercase());
+        }
+        let org = Organization {
+            id: new_id("org"),
+            name: input.name,
+            slug,
+            max_allowed_memberships: input
+                .max_allowed_memberships
+                .unwrap_or(self.policy.default_max_allowed_memberships),
+            members_count: u32::from(creator.is_some()),
+            pending_invitations_count: 0,
+            created_by: input.created_by,
+            public_metadata: input.public_metadata,
+            private_metadata: input.private_metadata,
+            created_at: now,
+            updated_at: now,
+        };
+        let membership = creator.map(|user| membership_for(&org, &user, ADMIN, Metadata::default(), Metadata::default(), now));
+        match self.store.insert_organization(&org, membership.as_ref()).await {
+            Ok(()) => Ok(org),
+            Err(StoreError::SlugTaken) => Err(ServiceError::SlugTaken),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// One read round trip by id; two by slug (the slug claim, then the organization).
+    pub async fn get_organization(&self, id_or_slug: &str) -> Result<Organization, ServiceError> {
+        let found = if id_or_slug.starts_with("org_") {
+            self.store.get_organization(id_or_slug).await?
+        } else {
+            self.store.find_organization_by_slug(id_or_slug).await?
+        };
+        found.ok_or(ServiceError::NotFound("organization"))
+    }
+
+    /// Two concurrent reads (user, organization) and one write round trip.
+    pub async fn create_membership(&self, org_id: &str, input: NewMembership) -> Result<(Membership, Organization), ServiceError> {
+        let (user, org) = tokio::join!(self.store.get_user(&input.user_id), self.store.get_organization(org_id));
+        let mut org = org?.ok_or(ServiceError::NotFound("organization"))?;
+        let user = user?.ok_or_else(|| ServiceError::from(FieldError::value("user_id", "user_id must name an existing user.")))?;
+        let now = self.clock.now();
+        let membership = membership_for(&org, &user, &input.role, input.public_metadata, input.private_metadata, now);
+        match self.store.insert_membership(&membership).await {
+            Ok(()) => {
+                org.members_count += 1;
+                Ok((membership, org))
+            }
+            Err(StoreError::NotFound) => Err(ServiceError::NotFound("organization")),
+            Err(StoreError::AlreadyMember) => Err(ServiceError::AlreadyMember),
+            Err(StoreError::QuotaExceeded) => Err(ServiceError::QuotaExceeded),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub async fn list_memberships(
+        &self,
+        org_id: &str,
+        limit: u32,
+        offset: u32,
+    ) -> Result<(Organization, Vec<Membership>), ServiceError> {
+        let (org, page) = self.store.list_memberships(org_id, limit, offset).await?;
+        Ok((org.ok_or(ServiceError::NotFound("organization"))?, page))
+    }
+
+    /// One write round trip, plus one read of the organization for the answer.
+    pub async fn update_membership_role(
+        &self,
+        org_id: &str,
+        user_id: &str,
+        role: &str,
+    ) -> Result<(Membership, Organization), ServiceError> {
+        let now = self.clock.now();
+        let (updated, org) = tokio::join!(
+            self.store.update_membership_role(org_id, user_id, role, now),
+            self.store.get_organization(org_id)
+        );
+        let membership = match updated {
+            Ok(m) => m,
+            Err(StoreError::NotFound) => return Err(ServiceError::NotFound("membership")),
+            Err(e) => return Err(e.into()),
+        };
+        Ok((membership, org?.ok_or(ServiceError::NotFound("organization"))?))
+    }
+
+    pub async fn delete_membership(&self, org_id: &str, user_id: &str) -> Result<(Membership, Organization), ServiceError> {
+        for attempt in 0..CONTENTION_ATTEMPTS {
+            if attempt > 0 {
+                back_off(attempt).await;
+            }
+            match self.store.delete_membership(org_id, user_id).await {
+                Ok(m) => {
+                    let org = self
+                        .store
+                        .get_organization(org_id)
+                        .await?
+                        .ok_or(ServiceError::NotFound("organization"))?;
+                    return Ok((m, org));
+                }
+                Err(StoreError::Contention) => continue,
+                Err(StoreError::NotFound) => return Err(ServiceError::NotFound("membership")),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(ServiceError::Busy)
+    }
+}
+
+fn membership_for(
+    org: &Organization,
+    user: &User,
+    role: &str,
+    public_metadata: Metadata,
+    private_metadata: Metadata,
+    now: crate::clock::Millis,
+) -> Membership {
+    Membership {
+        id: new_id("orgmem"),
+        organization_id: org.id.clone(),
+        user_id: user.id.clone(),
+        role: role.to_string(),
+        public_metadata,
+        private_metadata,
+        public_user_data: user.public_data(),
+        email_keys: user.email_addresses.iter().map(|e| e.address.key().to_string()).collect(),
+        created_at: now,
+        updated_at: now,
+    }
+}

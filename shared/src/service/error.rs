@@ -1,0 +1,47 @@
+use crate::domain::{FieldError, InvitationStatus};
+use crate::store::StoreError;
+
+/// Everything an operation can refuse or fail with. The HTTP layer maps each variant to one
+/// status and one error code, in one place.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("invalid request: {}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))]
+    Invalid(Vec<FieldError>),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("a pending invitation for this email address already exists")]
+    DuplicateInvitation,
+    #[error("the email address belongs to a member of the organization")]
+    AlreadyMember,
+    #[error("the organization has reached its maximum number of memberships")]
+    QuotaExceeded,
+    #[error("the acting user may not do this: {0}")]
+    NotAllowed(&'static str),
+    #[error("the invitation is {}, not pending", .0.as_str())]
+    InvitationNotPending(InvitationStatus),
+    #[error("an email address is taken by another user")]
+    EmailTaken,
+    #[error("the slug is taken by another organization")]
+    SlugTaken,
+    /// Concurrent writers kept winning; the caller may retry.
+    #[error("the records kept changing concurrently")]
+    Busy,
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl From<FieldError> for ServiceError {
+    fn from(e: FieldError) -> Self {
+        Self::Invalid(vec![e])
+    }
+}
+
+impl From<StoreError> for ServiceError {
+    /// Store errors that carry no operation-specific meaning; each operation maps the rest.
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Contention => Self::Busy,
+            other => Self::Store(other),
+        }
+    }
+}

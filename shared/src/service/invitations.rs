@@ -1,0 +1,167 @@
+use futures::stream::{self, StreamExt};
+
+use super::{back_off, not_allowed_or, NewInvitation, Service, ServiceError, CONTENTION_ATTEMPTS};
+use crate::domain::role::MANAGE_MEMBERSHIPS;
+use crate::domain::{FieldError, Invitation, InvitationId, InvitationQuery, Page, StoredStatus};
+use crate::store::StoreError;
+
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// Items of one bulk request written at once; each is its own transaction on the same
+/// organization item, so more at once would only conflict more.
+const BULK_CONCURRENCY: usize = 4;
+
+impl Service {
+    /// One read round trip and one write round trip when uncontended. A lost race is tried
+    /// again from the read, which then sees the winner (and answers `duplicate_record`, say).
+    pub async fn create_invitation(&self, org_id: &str, input: &NewInvitation) -> Result<Invitation, ServiceError> {
+        for attempt in 0..CONTENTION_ATTEMPTS {
+            if attempt > 0 {
+                back_off(attempt).await;
+            }
+            match self.try_create_invitation(org_id, input).await {
+                Err(ServiceError::Busy) => continue,
+                other => return other,
+            }
+        }
+        Err(ServiceError::Busy)
+    }
+
+    async fn try_create_invitation(&self, org_id: &str, input: &NewInvitation) -> Result<Invitation, ServiceError> {
+        let now = self.clock.now();
+        let email = &input.email_address;
+        let ctx = self
+            .store
+            .invitation_context(org_id, email.key(), input.inviter_user_id.as_deref())
+            .await?;
+        let org = ctx.organization.ok_or(ServiceError::NotFound("organization"))?;
+        let inviter = match &input.inviter_user_id {
+            None => None,
+            Some(_) => {
+                let membership = ctx
+                    .actor_membership
+                    .ok_or(ServiceError::NotAllowed("the inviter is not a member of the organization"))?;
+                if !self.roles.grants(&membership.role, MANAGE_MEMBERSHIPS) {
+                    return Err(ServiceError::NotAllowed("the inviter cannot manage memberships"));
+                }
+                Some(ctx.actor_user.map(|u| u.public_data()).unwrap_or(membership.public_user_data))
+            }
+        };
+        let replacing = match ctx.slot_holder {
+            Some(holder) if holder.expires_at > now => return Err(ServiceError::DuplicateInvitation),
+            other => other,
+        };
+        if ctx.address_is_member {
+            return Err(ServiceError::AlreadyMember);
+        }
+        if replacing.is_none() && !org.has_free_seat() {
+            return Err(ServiceError::QuotaExceeded);
+        }
+        let invitation = Invitation {
+            id: InvitationId::generate(),
+            organization: org.public_data(),
+            email_address: email.clone(),
+            role: input.role.clone(),
+            inviter,
+            stored_status: StoredStatus::Pending,
+            public_metadata: input.public_metadata.clone(),
+            private_metadata: input.private_metadata.clone(),
+            redirect_url: input.redirect_url.clone(),
+            notify: input.notify,
+            expires_at: now + i64::from(input.expires_in_days) * DAY_MS,
+            created_at: now,
+            updated_at: now,
+        };
+        let actor = self.manager(input.inviter_user_id.as_deref());
+        match self
+            .store
+            .insert_invitation(&invitation, replacing.as_ref(), actor.as_ref())
+            .await
+        {
+            Ok(()) => Ok(invitation),
+            Err(StoreError::NotFound) => Err(ServiceError::NotFound("organization")),
+            Err(StoreError::AlreadyMember) => Err(ServiceError::AlreadyMember),
+            Err(StoreError::QuotaExceeded) => Err(ServiceError::QuotaExceeded),
+            Err(e) => Err(not_allowed_or(e)),
+        }
+    }
+
+    /// Each item gets its own result, in request order. An address given twice in one request
+    /// is refused for every occurrence after the first, before anything is written.
+    pub async fn create_invitations(
+        &self,
+        org_id: &str,
+        inputs: &[NewInvitation],
+    ) -> Vec<Result<Invitation, ServiceError>> {
+        let repeated: Vec<bool> = inputs
+            .iter()
+            .enumerate()
+            .map(|(i, inv)| {
+                inputs[..i]
+                    .iter()
+                    .any(|earlier| earlier.email_address.key() == inv.email_address.key())
+            })
+            .collect();
+        // Owned items: a stream of borrowed ones trips the compiler's higher-ranked lifetimes.
+        stream::iter(inputs.iter().cloned().zip(repeated))
+            .map(|(input, repeated)| async move {
+                if repeated {
+                    Err(ServiceError::DuplicateInvitation)
+                } else {
+                    self.create_invitation(org_id, &input).await
+                }
+            })
+            .buffered(BULK_CONCURRENCY)
+            .collect()
+            .await
+    }
+
+    /// One read round trip.
+    pub async fn get_invitation(&self, org_id: &str, raw_id: &str) -> Result<Invitation, ServiceError> {
+        let not_found = ServiceError::NotFound("invitation");
+        let Some(id) = InvitationId::parse(raw_id) else {
+            return Err(not_found);
+        };
+        self.store.get_invitation(org_id, &id).await?.ok_or(not_found)
+    }
+
+    pub async fn list_invitations(&self, org_id: &str, query: &InvitationQuery) -> Result<Page<Invitation>, ServiceError> {
+        if let crate::domain::listing::PageStart::After(cursor) = &query.page.start {
+            if cursor.order != query.order {
+                return Err(FieldError::value("cursor", "cursor belongs to a list in another order.").into());
+            }
+        }
+        Ok(self.store.list_invitations(org_id, query, self.clock.now()).await?)
+    }
+
+    /// Pending invitations only (including ones past their expiry, which frees their seat).
+    pub async fn revoke_invitation(
+        &self,
+        org_id: &str,
+        raw_id: &str,
+        requesting_user_id: Option<&str>,
+    ) -> Result<Invitation, ServiceError> {
+        let id = InvitationId::parse(raw_id).ok_or(ServiceError::NotFound("invitation"))?;
+        let actor = self.manager(requesting_user_id);
+        for attempt in 0..CONTENTION_ATTEMPTS {
+            if attempt > 0 {
+                back_off(attempt).await;
+            }
+            let now = self.clock.now();
+            match self.store.revoke_invitation(org_id, &id, now, actor.as_ref()).await {
+                Ok(inv) => return Ok(inv),
+                Err(StoreError::Contention) => continue,
+                Err(StoreError::NotFound) => return Err(ServiceError::NotFound("invitation")),
+                Err(StoreError::InvitationNotPending(inv)) => {
+                    return Err(ServiceError::InvitationNotPending(inv.status(now)))
+                }
+                Err(e) => return Err(not_allowed_or(e)),
+            }
+        }
+        Err(ServiceError::Busy)
+    }
+
+    pub fn now(&self) -> crate::clock::Millis {
+        self.clock.now()
+    }
+}

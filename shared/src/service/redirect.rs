@@ -1,0 +1,74 @@
+use url::Url;
+
+use crate::domain::FieldError;
+
+/// Where an invitation may send the invitee after the ticket is checked.
+///
+/// Only absolute `http`/`https` URLs without credentials. With an allow-list configured
+/// (`ALLOWED_REDIRECT_ORIGINS`), the URL's origin (scheme, host and port) must be one of them
+/// exactly; with none, any such URL passes.
+#[derive(Debug, Clone, Default)]
+pub struct RedirectPolicy {
+    allowed_origins: Vec<url::Origin>,
+}
+
+impl RedirectPolicy {
+    /// From a comma-separated list of origins such as `https://app.example.com`.
+    pub fn from_list(list: &str) -> Result<Self, String> {
+        let mut allowed_origins = Vec::new();
+        for raw in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let url = Url::parse(raw).map_err(|e| format!("{raw:?} is not an origin: {e}"))?;
+            if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+                return Err(format!("{raw:?} is not an http(s) origin"));
+            }
+            allowed_origins.push(url.origin());
+        }
+        Ok(Self { allowed_origins })
+    }
+
+    pub fn check(&self, param: &str, raw: &str) -> Result<String, FieldError> {
+        let refuse = |why: &str| FieldError::value(param, format!("{param} {why}."));
+        let url = Url::parse(raw.trim()).map_err(|_| refuse("must be an absolute URL"))?;
+        if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+            return Err(refuse("must be an http or https URL"));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(refuse("must not carry credentials"));
+        }
+        if !self.allowed_origins.is_empty() && !self.allowed_origins.contains(&url.origin()) {
+            return Err(refuse("is not on the list of allowed redirect origins"));
+        }
+        Ok(url.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_allow_list_matches_whole_origins_only() {
+        let policy = RedirectPolicy::from_list("https://app.example.com, http://localhost:5173").unwrap();
+        assert!(policy.check("redirect_url", "https://app.example.com/welcome?x=1#top").is_ok());
+        assert!(policy.check("redirect_url", "http://localhost:5173/").is_ok());
+        for bad in [
+            "https://app.example.com.evil.example/",
+            "https://evil.example/?https://app.example.com",
+            "http://app.example.com/",
+            "https://app.example.com:8443/",
+            "//evil.example",
+            "javascript:alert(1)",
+            "https://user:pw@app.example.com/",
+            "/relative",
+        ] {
+            assert!(policy.check("redirect_url", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn without_a_list_any_http_url_passes() {
+        let policy = RedirectPolicy::default();
+        assert!(policy.check("redirect_url", "https://anywhere.example/x").is_ok());
+        assert!(policy.check("redirect_url", "ftp://files.example/").is_err());
+    }
+}
