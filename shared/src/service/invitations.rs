@@ -1,5 +1,3 @@
-use futures::stream::{self, StreamExt};
-
 use super::{back_off, not_allowed_or, NewInvitation, Service, ServiceError, CONTENTION_ATTEMPTS};
 use crate::domain::role::MANAGE_MEMBERSHIPS;
 use crate::domain::{FieldError, Invitation, InvitationId, InvitationQuery, Page, StoredStatus};
@@ -7,9 +5,6 @@ use crate::store::StoreError;
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
-/// Items of one bulk request written at once; each is its own transaction on the same
-/// organization item, so more at once would only conflict more.
-const BULK_CONCURRENCY: usize = 4;
 
 impl Service {
     /// One read round trip and one write round trip when uncontended. A lost race is tried
@@ -86,34 +81,27 @@ impl Service {
         }
     }
 
-    /// Each item gets its own result, in request order. An address given twice in one request
-    /// is refused for every occurrence after the first, before anything is written.
+    /// Each item gets its own result, in request order. Items are written one after another:
+    /// every one takes a seat on the same organization record, so concurrent writes would only
+    /// conflict, and in order the last free seats go to the first items. An address given
+    /// twice is refused for every occurrence after the first.
     pub async fn create_invitations(
         &self,
         org_id: &str,
         inputs: &[NewInvitation],
     ) -> Vec<Result<Invitation, ServiceError>> {
-        let repeated: Vec<bool> = inputs
-            .iter()
-            .enumerate()
-            .map(|(i, inv)| {
-                inputs[..i]
-                    .iter()
-                    .any(|earlier| earlier.email_address.key() == inv.email_address.key())
-            })
-            .collect();
-        // Owned items: a stream of borrowed ones trips the compiler's higher-ranked lifetimes.
-        stream::iter(inputs.iter().cloned().zip(repeated))
-            .map(|(input, repeated)| async move {
-                if repeated {
-                    Err(ServiceError::DuplicateInvitation)
-                } else {
-                    self.create_invitation(org_id, &input).await
-                }
-            })
-            .buffered(BULK_CONCURRENCY)
-            .collect()
-            .await
+        let mut results = Vec::with_capacity(inputs.len());
+        for (i, input) in inputs.iter().enumerate() {
+            let repeated = inputs[..i]
+                .iter()
+                .any(|earlier| earlier.email_address.key() == input.email_address.key());
+            results.push(if repeated {
+                Err(ServiceError::DuplicateInvitation)
+            } else {
+                self.create_invitation(org_id, input).await
+            });
+        }
+        results
     }
 
     /// One read round trip.

@@ -1,0 +1,154 @@
+//! Test harness: a service over either store with a clock the test moves, plus fixtures.
+#![allow(dead_code)]
+
+use std::sync::{Arc, Mutex};
+
+use aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef;
+use aws_sdk_dynamodb::config::{ConfigBag, Credentials, Intercept, Region, RuntimeComponents};
+use invitations::clock::{ManualClock, Millis};
+use invitations::domain::{Invitation, Organization, RoleCatalog, User};
+use invitations::service::{NewInvitation, NewMembership, NewOrganization, NewUser, Policy, Service};
+use invitations::store::dynamodb::{ensure_table, DynamoStore};
+use invitations::store::memory::MemoryStore;
+use invitations::store::Store;
+use serde_json::{json, Value};
+
+pub const T0: Millis = 1_790_000_000_000;
+pub const DAY: Millis = 24 * 60 * 60 * 1000;
+
+pub struct Harness {
+    pub service: Service,
+    pub clock: Arc<ManualClock>,
+    pub store: Arc<dyn Store>,
+    pub calls: CallLog,
+}
+
+impl Harness {
+    pub fn new(store: Arc<dyn Store>, calls: CallLog) -> Self {
+        Self::with_policy(store, calls, Policy::default())
+    }
+
+    pub fn with_policy(store: Arc<dyn Store>, calls: CallLog, policy: Policy) -> Self {
+        let clock = Arc::new(ManualClock::new(T0));
+        let service = Service::new(store.clone(), clock.clone(), RoleCatalog::default(), policy);
+        Self {
+            service,
+            clock,
+            store,
+            calls,
+        }
+    }
+}
+
+pub async fn memory() -> Harness {
+    Harness::new(Arc::new(MemoryStore::new()), CallLog::default())
+}
+
+/// The emulator the test command started. Tests of the DynamoDB adapter never pass without it.
+pub fn dynamodb_endpoint() -> String {
+    std::env::var("DYNAMODB_ENDPOINT").expect(
+        "DYNAMODB_ENDPOINT is not set: run the test command (scripts/test), which starts moto on loopback",
+    )
+}
+
+/// Every request the client sends, by operation name, retries included.
+#[derive(Debug, Clone, Default)]
+pub struct CallLog(Arc<Mutex<Vec<String>>>);
+
+impl CallLog {
+    pub fn take(&self) -> Vec<String> {
+        std::mem::take(&mut *self.0.lock().unwrap())
+    }
+}
+
+impl Intercept for CallLog {
+    fn name(&self) -> &'static str {
+        "CallLog"
+    }
+
+    fn read_before_transmit(
+        &self,
+        context: &BeforeTransmitInterceptorContextRef<'_>,
+        _components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), aws_sdk_dynamodb::error::BoxError> {
+        let target = context
+            .request()
+            .headers()
+            .get("x-amz-target")
+            .unwrap_or("?")
+            .rsplit('.')
+            .next()
+            .unwrap_or("?")
+            .to_string();
+        self.0.lock().unwrap().push(target);
+        Ok(())
+    }
+}
+
+pub fn dynamodb_client(endpoint: &str, calls: &CallLog) -> aws_sdk_dynamodb::Client {
+    let config = aws_sdk_dynamodb::Config::builder()
+        .behavior_version(aws_sdk_dynamodb::config::BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
+        .endpoint_url(endpoint)
+        .interceptor(calls.clone())
+        .build();
+    aws_sdk_dynamodb::Client::from_conf(config)
+}
+
+/// A fresh table per test, so tests run in parallel without resets.
+pub async fn dynamodb_store(calls: &CallLog) -> DynamoStore {
+    let client = dynamodb_client(&dynamodb_endpoint(), calls);
+    let table = format!("t-{}", invitations::ids::random_base62(12));
+    ensure_table(&client, &table).await.expect("create table");
+    calls.take();
+    DynamoStore::new(client, table)
+}
+
+pub async fn dynamodb() -> Harness {
+    let calls = CallLog::default();
+    let store = dynamodb_store(&calls).await;
+    Harness::new(Arc::new(store), calls)
+}
+
+pub async fn user(h: &Harness, email: &str) -> User {
+    user_named(h, email, None).await
+}
+
+pub async fn user_named(h: &Harness, email: &str, first_name: Option<&str>) -> User {
+    let input = NewUser::parse(&json!({ "email_address": [email], "first_name": first_name })).unwrap();
+    h.service.create_user(input).await.unwrap()
+}
+
+/// An organization whose creator (an admin) is a fresh user with `admin_email`.
+pub async fn org_with_admin(h: &Harness, admin_email: &str, max: u32) -> (Organization, User) {
+    let admin = user_named(h, admin_email, Some("Ada")).await;
+    let input = NewOrganization::parse(&json!({
+        "name": format!("Org of {admin_email}"),
+        "created_by": admin.id,
+        "max_allowed_memberships": max,
+    }))
+    .unwrap();
+    (h.service.create_organization(input).await.unwrap(), admin)
+}
+
+pub fn invite_input(body: Value) -> NewInvitation {
+    NewInvitation::parse(&body, &RoleCatalog::default(), &Default::default()).unwrap()
+}
+
+pub async fn invite(h: &Harness, org: &Organization, email: &str) -> Invitation {
+    h.service
+        .create_invitation(&org.id, &invite_input(json!({ "email_address": email, "role": "org:member" })))
+        .await
+        .unwrap()
+}
+
+pub async fn add_member(h: &Harness, org: &Organization, user: &User, role: &str) {
+    let input = NewMembership::parse(&json!({ "user_id": user.id, "role": role }), &RoleCatalog::default()).unwrap();
+    h.service.create_membership(&org.id, input).await.unwrap();
+}
+
+pub async fn org_now(h: &Harness, org: &Organization) -> Organization {
+    h.service.get_organization(&org.id).await.unwrap()
+}
