@@ -13,6 +13,8 @@ use invitations::store::memory::MemoryStore;
 use invitations::store::Store;
 use serde_json::{json, Value};
 
+pub mod app;
+
 pub const T0: Millis = 1_790_000_000_000;
 pub const DAY: Millis = 24 * 60 * 60 * 1000;
 
