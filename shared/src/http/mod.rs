@@ -51,6 +51,51 @@ pub fn directory_routes() -> Router<AppState> {
     directory::routes()
 }
 
+/// A route and the Lambda function that serves it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Route {
+    pub function: &'static str,
+    pub method: &'static str,
+    pub path: &'static str,
+}
+
+const fn route(function: &'static str, method: &'static str, path: &'static str) -> Route {
+    Route { function, method, path }
+}
+
+/// Every route, by function. `template.yaml` must declare exactly these (a test checks both
+/// it and the routers against this list).
+pub const ROUTES: &[Route] = &[
+    route("invite", "POST", "/v1/organizations/{org}/invitations"),
+    route("invite", "POST", "/v1/organizations/{org}/invitations/bulk"),
+    route("list", "GET", "/v1/organizations/{org}/invitations"),
+    route("list", "GET", "/v1/organizations/{org}/invitations/{inv}"),
+    route("revoke", "POST", "/v1/organizations/{org}/invitations/{inv}/revoke"),
+    route("ticket-verify", "GET", "/v1/tickets/accept"),
+    route("ticket-verify", "POST", "/v1/tickets/accept"),
+    route("ticket-verify", "POST", "/v1/me/organization_invitations/{inv}/accept"),
+    route("directory", "POST", "/v1/users"),
+    route("directory", "GET", "/v1/users/{user}"),
+    route("directory", "POST", "/v1/organizations"),
+    route("directory", "GET", "/v1/organizations/{org}"),
+    route("directory", "POST", "/v1/organizations/{org}/memberships"),
+    route("directory", "GET", "/v1/organizations/{org}/memberships"),
+    route("directory", "PATCH", "/v1/organizations/{org}/memberships/{user}"),
+    route("directory", "DELETE", "/v1/organizations/{org}/memberships/{user}"),
+];
+
+/// The route set of a function, by its name in `functions/`.
+pub fn function_routes(function: &str) -> Option<Router<AppState>> {
+    Some(match function {
+        "invite" => invite_routes(),
+        "list" => list_routes(),
+        "revoke" => revoke_routes(),
+        "ticket-verify" => ticket_routes(),
+        "directory" => directory_routes(),
+        _ => return None,
+    })
+}
+
 /// Every route of every function, as the local server serves them.
 pub fn all_routes() -> Router<AppState> {
     invite_routes()

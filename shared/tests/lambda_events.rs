@@ -1,0 +1,167 @@
+//! The real API Gateway (HTTP API v2) payloads in `events/`, decoded by `lambda_http` exactly as
+//! the Lambda runtime decodes them, through the handler of the function each belongs to. The
+//! README's `cargo lambda invoke --data-file` examples use the same files.
+
+mod common;
+
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use common::app::state;
+use http_body_util::BodyExt;
+use invitations::clock::ManualClock;
+use invitations::domain::{
+    EmailAddress, Invitation, InvitationId, Membership, Metadata, Organization, StoredStatus, User, UserEmail,
+};
+use invitations::http::{self, SecretKeys};
+use invitations::store::memory::MemoryStore;
+use invitations::store::{InvitationStore, OrganizationStore, UserStore};
+use serde_json::Value;
+use tower::ServiceExt;
+
+const ORG: &str = "org_2vFixtureAcmeInc00000000000";
+const INV: &str = "orginv_2vFixtureGrace0000000000000";
+const ADMIN: &str = "user_2vFixtureAdaLovelace0000000";
+const FIXTURE_KEY: &str = "sk_test_fixture_key_0123456789";
+
+/// The records the fixtures name: an admin, their organization, a pending invitation.
+async fn seeded_store() -> Arc<MemoryStore> {
+    let store = Arc::new(MemoryStore::new());
+    let t = common::T0;
+    let admin = User {
+        id: ADMIN.into(),
+        email_addresses: vec![UserEmail {
+            id: "idn_fixture".into(),
+            address: EmailAddress::parse("e", "ada@acme.test").unwrap(),
+        }],
+        first_name: Some("Ada".into()),
+        last_name: Some("Lovelace".into()),
+        image_url: None,
+        public_metadata: Metadata::default(),
+        private_metadata: Metadata::default(),
+        created_at: t,
+        updated_at: t,
+    };
+    store.insert_user(&admin).await.unwrap();
+    let org = Organization {
+        id: ORG.into(),
+        name: "Acme Inc".into(),
+        slug: "acme".into(),
+        max_allowed_memberships: 0,
+        members_count: 1,
+        pending_invitations_count: 0,
+        created_by: Some(ADMIN.into()),
+        public_metadata: Metadata::default(),
+        private_metadata: Metadata::default(),
+        created_at: t,
+        updated_at: t,
+    };
+    let membership = Membership {
+        id: "orgmem_fixture".into(),
+        organization_id: ORG.into(),
+        user_id: ADMIN.into(),
+        role: "org:admin".into(),
+        public_metadata: Metadata::default(),
+        private_metadata: Metadata::default(),
+        public_user_data: admin.public_data(),
+        email_keys: vec!["ada@acme.test".into()],
+        created_at: t,
+        updated_at: t,
+    };
+    store.insert_organization(&org, Some(&membership)).await.unwrap();
+    let invitation = Invitation {
+        id: InvitationId::parse(INV).unwrap(),
+        organization: org.public_data(),
+        email_address: EmailAddress::parse("e", "grace@example.com").unwrap(),
+        role: "org:member".into(),
+        inviter: Some(admin.public_data()),
+        stored_status: StoredStatus::Pending,
+        public_metadata: Metadata::default(),
+        private_metadata: Metadata::default(),
+        redirect_url: None,
+        notify: true,
+        expires_at: t + 30 * common::DAY,
+        created_at: t,
+        updated_at: t,
+    };
+    store.insert_invitation(&invitation, None, None).await.unwrap();
+    store
+}
+
+async fn invoke(function: &str, event: &str) -> (StatusCode, Value) {
+    let request = lambda_http::request::from_str(event).expect("a valid API Gateway event");
+    let mut app_state = state(seeded_store().await, Arc::new(ManualClock::new(common::T0)), Default::default());
+    app_state.secret_keys = Arc::new(SecretKeys::new(vec![FIXTURE_KEY.into()]).unwrap());
+    let router = http::app(http::function_routes(function).unwrap(), app_state);
+    let response = router.oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+macro_rules! event {
+    ($file:literal) => {
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../events/", $file))
+    };
+}
+
+#[tokio::test]
+async fn invite_create_event_creates_the_invitation() {
+    let (status, body) = invoke("invite", event!("invite-create.json")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["email_address"], "margaret@example.com");
+    assert_eq!(body["status"], "pending");
+    assert_eq!(body["public_inviter_data"]["user_id"], ADMIN);
+    assert_eq!(body["redirect_url"], "https://app.example.com/welcome");
+}
+
+#[tokio::test]
+async fn invite_bulk_event_creates_both() {
+    let (status, body) = invoke("invite", event!("invite-bulk.json")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["total_count"], 2);
+}
+
+#[tokio::test]
+async fn list_event_lists_with_its_query_string() {
+    let (status, body) = invoke("list", event!("list-invitations.json")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["total_count"], 1);
+    assert_eq!(body["data"][0]["id"], INV);
+}
+
+#[tokio::test]
+async fn get_event_reads_one_invitation() {
+    let (status, body) = invoke("list", event!("list-get-invitation.json")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["public_inviter_data"]["first_name"], "Ada");
+}
+
+#[tokio::test]
+async fn revoke_event_revokes_as_the_admin() {
+    let (status, body) = invoke("revoke", event!("revoke.json")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["status"], "revoked");
+}
+
+#[tokio::test]
+async fn ticket_verify_event_reaches_its_function() {
+    let (status, body) = invoke("ticket-verify", event!("ticket-verify-accept-link.json")).await;
+    assert_eq!(status, StatusCode::NOT_IMPLEMENTED, "{body}");
+}
+
+#[tokio::test]
+async fn directory_events_create_an_organization_and_list_members() {
+    let (status, body) = invoke("directory", event!("directory-create-organization.json")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["members_count"], 1);
+    let (status, body) = invoke("directory", event!("directory-list-memberships.json")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["data"][0]["public_user_data"]["user_id"], ADMIN);
+}
+
+#[tokio::test]
+async fn an_event_sent_to_the_wrong_function_finds_no_route() {
+    let (status, body) = invoke("list", event!("revoke.json")).await;
+    assert_eq!((status, body["errors"][0]["code"].as_str()), (StatusCode::NOT_FOUND, Some("resource_not_found")));
+}

@@ -1,0 +1,142 @@
+//! `template.yaml` and the routers agree with `http::ROUTES`, route by route, in both
+//! directions; cfn-lint cannot see a route wired to the wrong function.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::Request;
+use common::app::{state, KEY};
+use invitations::clock::ManualClock;
+use invitations::http::{self, ROUTES};
+use invitations::store::memory::MemoryStore;
+use tower::ServiceExt;
+use yaml_rust2::{Yaml, YamlLoader};
+
+fn template() -> Yaml {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../template.yaml")).unwrap();
+    YamlLoader::load_from_str(&text).unwrap().remove(0)
+}
+
+/// (binary, resource) of every function in the template.
+fn functions(t: &Yaml) -> Vec<(String, Yaml)> {
+    t["Resources"]
+        .as_hash()
+        .unwrap()
+        .values()
+        .filter(|r| r["Type"].as_str() == Some("AWS::Serverless::Function"))
+        .map(|r| (r["Metadata"]["BuildProperties"]["Binary"].as_str().unwrap().to_string(), r.clone()))
+        .collect()
+}
+
+fn actions(resource: &Yaml) -> Vec<String> {
+    let mut out = Vec::new();
+    for policy in resource["Properties"]["Policies"].as_vec().unwrap() {
+        for statement in policy["Statement"].as_vec().unwrap() {
+            for action in statement["Action"].as_vec().unwrap() {
+                out.push(action.as_str().unwrap().to_string());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_function_in_the_template_declares_exactly_its_routes() {
+    let t = template();
+    let fns = functions(&t);
+    let names: BTreeSet<&str> = fns.iter().map(|(n, _)| n.as_str()).collect();
+    let expected: BTreeSet<&str> = ROUTES.iter().map(|r| r.function).collect();
+    assert_eq!(names, expected);
+    for (name, resource) in &fns {
+        let manifest = format!("{}/../functions/{name}/Cargo.toml", env!("CARGO_MANIFEST_DIR"));
+        let cargo = std::fs::read_to_string(&manifest).unwrap_or_else(|_| panic!("{manifest} is missing"));
+        assert!(cargo.contains(&format!("name = \"{name}\"")), "{manifest} builds another binary");
+        assert_eq!(resource["Metadata"]["BuildMethod"].as_str(), Some("rust-cargolambda"));
+        let declared: BTreeSet<(String, String)> = resource["Properties"]["Events"]
+            .as_hash()
+            .unwrap()
+            .values()
+            .map(|e| {
+                assert_eq!(e["Type"].as_str(), Some("HttpApi"));
+                let p = &e["Properties"];
+                (p["Method"].as_str().unwrap().to_string(), p["Path"].as_str().unwrap().to_string())
+            })
+            .collect();
+        let routed: BTreeSet<(String, String)> = ROUTES
+            .iter()
+            .filter(|r| r.function == name)
+            .map(|r| (r.method.to_string(), r.path.to_string()))
+            .collect();
+        assert_eq!(declared, routed, "{name}");
+    }
+}
+
+#[test]
+fn the_list_function_cannot_write_and_none_may_scan() {
+    for (name, resource) in functions(&template()) {
+        let actions = actions(&resource);
+        assert!(!actions.iter().any(|a| a == "dynamodb:Scan" || a == "dynamodb:*"), "{name}: {actions:?}");
+        if name == "list" {
+            for a in &actions {
+                assert!(matches!(a.as_str(), "dynamodb:GetItem" | "dynamodb:Query" | "dynamodb:BatchGetItem"), "list may {a}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_table_has_the_indexes_the_store_queries() {
+    let t = template();
+    let table = &t["Resources"]["InvitationsTable"]["Properties"];
+    let indexes: Vec<&str> = table["GlobalSecondaryIndexes"]
+        .as_vec()
+        .unwrap()
+        .iter()
+        .map(|i| i["IndexName"].as_str().unwrap())
+        .collect();
+    assert_eq!(indexes, [invitations::store::dynamodb::keys::GSI1, invitations::store::dynamodb::keys::GSI2]);
+    assert!(!table["PointInTimeRecoverySpecification"].is_badvalue());
+    assert!(!table["DeletionProtectionEnabled"].is_badvalue());
+}
+
+/// The path with placeholders filled in.
+fn concrete(path: &str) -> String {
+    path.replace("{org}", "org_x")
+        .replace("{inv}", "orginv_000000000000000000000000000")
+        .replace("{user}", "user_x")
+}
+
+/// Whether a router has the route (as opposed to answering "no such route" or "method not allowed").
+async fn serves(router: axum::Router, method: &str, path: &str) -> bool {
+    let request = Request::builder()
+        .method(method)
+        .uri(concrete(path))
+        .header("authorization", format!("Bearer {KEY}"))
+        .body(Body::from("{}"))
+        .unwrap();
+    let response = router.oneshot(request).await.unwrap();
+    let status = response.status().as_u16();
+    let body = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
+    let text = String::from_utf8_lossy(&body);
+    !(status == 405 || (status == 404 && text.contains("There is no such route")))
+}
+
+#[tokio::test]
+async fn each_route_is_served_by_its_function_and_by_no_other() {
+    let store = Arc::new(MemoryStore::new());
+    let clock = Arc::new(ManualClock::new(common::T0));
+    let functions: BTreeSet<&str> = ROUTES.iter().map(|r| r.function).collect();
+    for route in ROUTES {
+        for function in &functions {
+            let router = http::app(
+                http::function_routes(function).unwrap(),
+                state(store.clone(), clock.clone(), Default::default()),
+            );
+            let served = serves(router, route.method, route.path).await;
+            assert_eq!(served, *function == route.function, "{function} and {} {}", route.method, route.path);
+        }
+    }
+}
