@@ -21,7 +21,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let config = Config::from_env("memory")?;
     let state = build_state(&config, true).await?;
     let port: u16 = match std::env::var("PORT") {
-        Ok(p) => p.parse().map_err(|_| format!("PORT must be a port number, not {p:?}"))?,
+        Ok(p) => p
+            .parse()
+            .map_err(|_| format!("PORT must be a port number, not {p:?}"))?,
         Err(_) => 3000,
     };
     let addr: SocketAddr = ([127, 0, 0, 1], port).into();
@@ -41,7 +43,10 @@ fn print_banner(addr: &SocketAddr, config: &Config, _state: &AppState) {
     let store = match &config.store {
         invitations::runtime::StoreConfig::Memory => "in-memory (nothing persists)".to_string(),
         invitations::runtime::StoreConfig::DynamoDb { table, endpoint } => {
-            format!("DynamoDB table {table} at {}", endpoint.as_deref().unwrap_or("AWS"))
+            format!(
+                "DynamoDB table {table} at {}",
+                endpoint.as_deref().unwrap_or("AWS")
+            )
         }
     };
     println!("Invitations API listening on http://{addr}");

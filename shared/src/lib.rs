@@ -14,5 +14,4 @@ pub mod ids;
 pub mod runtime;
 pub mod service;
 
-
 pub mod store;

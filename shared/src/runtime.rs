@@ -42,7 +42,10 @@ pub struct Config {
 }
 
 fn var(name: &'static str) -> Option<String> {
-    std::env::var(name).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+    std::env::var(name)
+        .ok()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
 }
 
 impl Config {
@@ -69,8 +72,12 @@ impl Config {
             }
         };
         let roles = match var("CUSTOM_ROLES") {
-            Some(json) => RoleCatalog::with_custom_roles_json(&json)
-                .map_err(|reason| ConfigError::Invalid { var: "CUSTOM_ROLES", reason })?,
+            Some(json) => RoleCatalog::with_custom_roles_json(&json).map_err(|reason| {
+                ConfigError::Invalid {
+                    var: "CUSTOM_ROLES",
+                    reason,
+                }
+            })?,
             None => RoleCatalog::default(),
         };
         let default_max_allowed_memberships = match var("DEFAULT_MAX_ALLOWED_MEMBERSHIPS") {
@@ -81,8 +88,12 @@ impl Config {
             None => 0,
         };
         let redirects = match var("ALLOWED_REDIRECT_ORIGINS") {
-            Some(list) => RedirectPolicy::from_list(&list)
-                .map_err(|reason| ConfigError::Invalid { var: "ALLOWED_REDIRECT_ORIGINS", reason })?,
+            Some(list) => {
+                RedirectPolicy::from_list(&list).map_err(|reason| ConfigError::Invalid {
+                    var: "ALLOWED_REDIRECT_ORIGINS",
+                    reason,
+                })?
+            }
             None => RedirectPolicy::default(),
         };
         Ok(Self {
@@ -103,7 +114,10 @@ pub async fn aws_config() -> aws_config::SdkConfig {
     aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await
 }
 
-pub fn dynamodb_client(shared: &aws_config::SdkConfig, endpoint: Option<&str>) -> aws_sdk_dynamodb::Client {
+pub fn dynamodb_client(
+    shared: &aws_config::SdkConfig,
+    endpoint: Option<&str>,
+) -> aws_sdk_dynamodb::Client {
     let mut builder = aws_sdk_dynamodb::config::Builder::from(shared);
     if let Some(url) = endpoint {
         builder = builder.endpoint_url(url);
@@ -119,17 +133,25 @@ pub async fn build_state(config: &Config, create_table: bool) -> Result<AppState
         StoreConfig::DynamoDb { table, endpoint } => {
             let client = dynamodb_client(&aws_config().await, endpoint.as_deref());
             if create_table {
-                ensure_table(&client, table).await.map_err(ConfigError::Table)?;
+                ensure_table(&client, table)
+                    .await
+                    .map_err(ConfigError::Table)?;
             }
             Arc::new(DynamoStore::new(client, table.clone()))
         }
     };
-    let secret_keys = SecretKeys::new(config.secret_keys.clone()).map_err(|reason| ConfigError::Invalid {
-        var: "INVITATIONS_SECRET_KEY",
-        reason,
-    })?;
+    let secret_keys =
+        SecretKeys::new(config.secret_keys.clone()).map_err(|reason| ConfigError::Invalid {
+            var: "INVITATIONS_SECRET_KEY",
+            reason,
+        })?;
     Ok(AppState {
-        service: Service::new(store, Arc::new(SystemClock), config.roles.clone(), config.policy.clone()),
+        service: Service::new(
+            store,
+            Arc::new(SystemClock),
+            config.roles.clone(),
+            config.policy.clone(),
+        ),
         secret_keys: Arc::new(secret_keys),
     })
 }

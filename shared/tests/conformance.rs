@@ -16,7 +16,10 @@ fn query(q: &str) -> InvitationQuery {
 }
 
 fn emails(page: &invitations::domain::Page<invitations::domain::Invitation>) -> Vec<String> {
-    page.data.iter().map(|i| i.email_address.as_str().to_string()).collect()
+    page.data
+        .iter()
+        .map(|i| i.email_address.as_str().to_string())
+        .collect()
 }
 
 mod cases {
@@ -34,7 +37,11 @@ mod cases {
             "notify": false,
         }));
         let created = h.service.create_invitation(&org.id, &input).await.unwrap();
-        let read = h.service.get_invitation(&org.id, created.id.as_str()).await.unwrap();
+        let read = h
+            .service
+            .get_invitation(&org.id, created.id.as_str())
+            .await
+            .unwrap();
         assert_eq!(read, created);
         assert_eq!(read.email_address.as_str(), "Grace@Example.com");
         assert_eq!(read.role, "org:member");
@@ -42,20 +49,35 @@ mod cases {
         assert_eq!(read.expires_at, T0 + 7 * DAY);
         assert_eq!(read.public_metadata.to_value(), json!({"team": "core"}));
         assert_eq!(read.private_metadata.to_value(), json!({"source": "crm"}));
-        assert_eq!(read.redirect_url.as_deref(), Some("https://app.example.com/join"));
+        assert_eq!(
+            read.redirect_url.as_deref(),
+            Some("https://app.example.com/join")
+        );
         assert!(!read.notify);
         assert_eq!(org_now(&h, &org).await.pending_invitations_count, 1);
     }
 
-    pub async fn a_second_pending_invitation_to_the_same_address_in_any_case_is_a_duplicate(h: Harness) {
+    pub async fn a_second_pending_invitation_to_the_same_address_in_any_case_is_a_duplicate(
+        h: Harness,
+    ) {
         let (org, _) = org_with_admin(&h, "admin@acme.test", 0).await;
         invite(&h, &org, "grace@example.com").await;
         let again = h
             .service
-            .create_invitation(&org.id, &invite_input(json!({"email_address": "GRACE@example.COM", "role": "org:admin"})))
+            .create_invitation(
+                &org.id,
+                &invite_input(json!({"email_address": "GRACE@example.COM", "role": "org:admin"})),
+            )
             .await;
-        assert!(matches!(again, Err(ServiceError::DuplicateInvitation)), "{again:?}");
-        let page = h.service.list_invitations(&org.id, &query("")).await.unwrap();
+        assert!(
+            matches!(again, Err(ServiceError::DuplicateInvitation)),
+            "{again:?}"
+        );
+        let page = h
+            .service
+            .list_invitations(&org.id, &query(""))
+            .await
+            .unwrap();
         assert_eq!(page.total_count, 1);
         assert_eq!(org_now(&h, &org).await.pending_invitations_count, 1);
     }
@@ -71,10 +93,23 @@ mod cases {
         let (org, _) = org_with_admin(&h, "admin@acme.test", 0).await;
         let result = h
             .service
-            .create_invitation(&org.id, &invite_input(json!({"email_address": "ADMIN@acme.test", "role": "org:member"})))
+            .create_invitation(
+                &org.id,
+                &invite_input(json!({"email_address": "ADMIN@acme.test", "role": "org:member"})),
+            )
             .await;
-        assert!(matches!(result, Err(ServiceError::AlreadyMember)), "{result:?}");
-        assert_eq!(h.service.list_invitations(&org.id, &query("")).await.unwrap().total_count, 0);
+        assert!(
+            matches!(result, Err(ServiceError::AlreadyMember)),
+            "{result:?}"
+        );
+        assert_eq!(
+            h.service
+                .list_invitations(&org.id, &query(""))
+                .await
+                .unwrap()
+                .total_count,
+            0
+        );
     }
 
     pub async fn the_quota_counts_members_and_pending_invitations(h: Harness) {
@@ -84,12 +119,22 @@ mod cases {
         add_member(&h, &org, &member, "org:member").await;
         let over = h
             .service
-            .create_invitation(&org.id, &invite_input(json!({"email_address": "two@example.com", "role": "org:member"})))
+            .create_invitation(
+                &org.id,
+                &invite_input(json!({"email_address": "two@example.com", "role": "org:member"})),
+            )
             .await;
         assert!(matches!(over, Err(ServiceError::QuotaExceeded)), "{over:?}");
         let another = user(&h, "another@example.com").await;
-        let input = NewMembership::parse(&json!({"user_id": another.id, "role": "org:member"}), h.service.roles()).unwrap();
-        assert!(matches!(h.service.create_membership(&org.id, input).await, Err(ServiceError::QuotaExceeded)));
+        let input = NewMembership::parse(
+            &json!({"user_id": another.id, "role": "org:member"}),
+            h.service.roles(),
+        )
+        .unwrap();
+        assert!(matches!(
+            h.service.create_membership(&org.id, input).await,
+            Err(ServiceError::QuotaExceeded)
+        ));
         let now = org_now(&h, &org).await;
         assert_eq!((now.members_count, now.pending_invitations_count), (2, 1));
     }
@@ -105,7 +150,11 @@ mod cases {
             .unwrap();
         assert_eq!(revoked.status(h.clock.now()), InvitationStatus::Revoked);
         assert_eq!(revoked.updated_at, T0 + 1000);
-        let stored = h.service.get_invitation(&org.id, inv.id.as_str()).await.unwrap();
+        let stored = h
+            .service
+            .get_invitation(&org.id, inv.id.as_str())
+            .await
+            .unwrap();
         assert_eq!(stored, revoked);
         assert_eq!(org_now(&h, &org).await.pending_invitations_count, 0);
         let again = invite(&h, &org, "Grace@Example.com").await;
@@ -116,21 +165,52 @@ mod cases {
         let (org, _) = org_with_admin(&h, "admin@acme.test", 0).await;
         let (other, _) = org_with_admin(&h, "other@acme.test", 0).await;
         let inv = invite(&h, &org, "grace@example.com").await;
-        let from_other = h.service.revoke_invitation(&other.id, inv.id.as_str(), None).await;
-        assert!(matches!(from_other, Err(ServiceError::NotFound("invitation"))), "{from_other:?}");
+        let from_other = h
+            .service
+            .revoke_invitation(&other.id, inv.id.as_str(), None)
+            .await;
+        assert!(
+            matches!(from_other, Err(ServiceError::NotFound("invitation"))),
+            "{from_other:?}"
+        );
         let get_other = h.service.get_invitation(&other.id, inv.id.as_str()).await;
-        assert!(matches!(get_other, Err(ServiceError::NotFound("invitation"))));
-        h.service.revoke_invitation(&org.id, inv.id.as_str(), None).await.unwrap();
-        let twice = h.service.revoke_invitation(&org.id, inv.id.as_str(), None).await;
-        assert!(matches!(twice, Err(ServiceError::InvitationNotPending(InvitationStatus::Revoked))), "{twice:?}");
-        let unknown = h.service.revoke_invitation(&org.id, "orginv_000000000000000000000000000", None).await;
+        assert!(matches!(
+            get_other,
+            Err(ServiceError::NotFound("invitation"))
+        ));
+        h.service
+            .revoke_invitation(&org.id, inv.id.as_str(), None)
+            .await
+            .unwrap();
+        let twice = h
+            .service
+            .revoke_invitation(&org.id, inv.id.as_str(), None)
+            .await;
+        assert!(
+            matches!(
+                twice,
+                Err(ServiceError::InvitationNotPending(
+                    InvitationStatus::Revoked
+                ))
+            ),
+            "{twice:?}"
+        );
+        let unknown = h
+            .service
+            .revoke_invitation(&org.id, "orginv_000000000000000000000000000", None)
+            .await;
         assert!(matches!(unknown, Err(ServiceError::NotFound(_))));
-        let malformed = h.service.revoke_invitation(&org.id, "../../etc", None).await;
+        let malformed = h
+            .service
+            .revoke_invitation(&org.id, "../../etc", None)
+            .await;
         assert!(matches!(malformed, Err(ServiceError::NotFound(_))));
         assert_eq!(org_now(&h, &org).await.pending_invitations_count, 0);
     }
 
-    pub async fn an_expired_invitation_reads_expired_and_its_address_can_be_invited_again(h: Harness) {
+    pub async fn an_expired_invitation_reads_expired_and_its_address_can_be_invited_again(
+        h: Harness,
+    ) {
         let (org, _) = org_with_admin(&h, "admin@acme.test", 3).await;
         let old = h
             .service
@@ -138,20 +218,50 @@ mod cases {
             .await
             .unwrap();
         h.clock.advance(DAY);
-        let read = h.service.get_invitation(&org.id, old.id.as_str()).await.unwrap();
+        let read = h
+            .service
+            .get_invitation(&org.id, old.id.as_str())
+            .await
+            .unwrap();
         assert_eq!(read.status(h.clock.now()), InvitationStatus::Expired);
-        let expired = h.service.list_invitations(&org.id, &query("status=expired")).await.unwrap();
+        let expired = h
+            .service
+            .list_invitations(&org.id, &query("status=expired"))
+            .await
+            .unwrap();
         assert_eq!(expired.total_count, 1);
-        assert_eq!(h.service.list_invitations(&org.id, &query("status=pending")).await.unwrap().total_count, 0);
+        assert_eq!(
+            h.service
+                .list_invitations(&org.id, &query("status=pending"))
+                .await
+                .unwrap()
+                .total_count,
+            0
+        );
 
         let fresh = invite(&h, &org, "GRACE@example.com").await;
         assert_eq!(fresh.status(h.clock.now()), InvitationStatus::Pending);
         // The expired invitation handed its seat to the new one.
         assert_eq!(org_now(&h, &org).await.pending_invitations_count, 1);
-        let replaced = h.service.get_invitation(&org.id, old.id.as_str()).await.unwrap();
+        let replaced = h
+            .service
+            .get_invitation(&org.id, old.id.as_str())
+            .await
+            .unwrap();
         assert_eq!(replaced.status(h.clock.now()), InvitationStatus::Expired);
-        let cannot = h.service.revoke_invitation(&org.id, old.id.as_str(), None).await;
-        assert!(matches!(cannot, Err(ServiceError::InvitationNotPending(InvitationStatus::Expired))), "{cannot:?}");
+        let cannot = h
+            .service
+            .revoke_invitation(&org.id, old.id.as_str(), None)
+            .await;
+        assert!(
+            matches!(
+                cannot,
+                Err(ServiceError::InvitationNotPending(
+                    InvitationStatus::Expired
+                ))
+            ),
+            "{cannot:?}"
+        );
     }
 
     pub async fn revoking_an_expired_invitation_gives_its_seat_back(h: Harness) {
@@ -160,10 +270,16 @@ mod cases {
         h.clock.advance(31 * DAY);
         let full = h
             .service
-            .create_invitation(&org.id, &invite_input(json!({"email_address": "other@example.com", "role": "org:member"})))
+            .create_invitation(
+                &org.id,
+                &invite_input(json!({"email_address": "other@example.com", "role": "org:member"})),
+            )
             .await;
         assert!(matches!(full, Err(ServiceError::QuotaExceeded)), "{full:?}");
-        h.service.revoke_invitation(&org.id, old.id.as_str(), None).await.unwrap();
+        h.service
+            .revoke_invitation(&org.id, old.id.as_str(), None)
+            .await
+            .unwrap();
         invite(&h, &org, "other@example.com").await;
     }
 
@@ -173,17 +289,31 @@ mod cases {
         add_member(&h, &org, &member, "org:member").await;
         let stranger = user(&h, "stranger@example.com").await;
         for (inviter, email) in [(&member, "x@example.com"), (&stranger, "y@example.com")] {
-            let input = invite_input(json!({"email_address": email, "role": "org:member", "inviter_user_id": inviter.id}));
+            let input = invite_input(
+                json!({"email_address": email, "role": "org:member", "inviter_user_id": inviter.id}),
+            );
             let result = h.service.create_invitation(&org.id, &input).await;
-            assert!(matches!(result, Err(ServiceError::NotAllowed(_))), "{result:?}");
+            assert!(
+                matches!(result, Err(ServiceError::NotAllowed(_))),
+                "{result:?}"
+            );
         }
-        let input = invite_input(json!({"email_address": "z@example.com", "role": "org:member", "inviter_user_id": admin.id}));
+        let input = invite_input(
+            json!({"email_address": "z@example.com", "role": "org:member", "inviter_user_id": admin.id}),
+        );
         let inv = h.service.create_invitation(&org.id, &input).await.unwrap();
         let inviter = inv.inviter.unwrap();
         assert_eq!(inviter.user_id, admin.id);
         assert_eq!(inviter.first_name.as_deref(), Some("Ada"));
         assert_eq!(inviter.identifier, "admin@acme.test");
-        assert_eq!(h.service.list_invitations(&org.id, &query("")).await.unwrap().total_count, 1);
+        assert_eq!(
+            h.service
+                .list_invitations(&org.id, &query(""))
+                .await
+                .unwrap()
+                .total_count,
+            1
+        );
     }
 
     pub async fn a_member_without_the_permission_cannot_revoke(h: Harness) {
@@ -191,9 +321,19 @@ mod cases {
         let member = user(&h, "member@example.com").await;
         add_member(&h, &org, &member, "org:member").await;
         let inv = invite(&h, &org, "grace@example.com").await;
-        let result = h.service.revoke_invitation(&org.id, inv.id.as_str(), Some(&member.id)).await;
-        assert!(matches!(result, Err(ServiceError::NotAllowed(_))), "{result:?}");
-        let still = h.service.get_invitation(&org.id, inv.id.as_str()).await.unwrap();
+        let result = h
+            .service
+            .revoke_invitation(&org.id, inv.id.as_str(), Some(&member.id))
+            .await;
+        assert!(
+            matches!(result, Err(ServiceError::NotAllowed(_))),
+            "{result:?}"
+        );
+        let still = h
+            .service
+            .get_invitation(&org.id, inv.id.as_str())
+            .await
+            .unwrap();
         assert_eq!(still.status(h.clock.now()), InvitationStatus::Pending);
         assert_eq!(org_now(&h, &org).await.pending_invitations_count, 1);
     }
@@ -206,12 +346,21 @@ mod cases {
             .create_invitation(&org.id, &invite_input(json!({"email_address": "c@example.com", "role": "org:member", "expires_in_days": 1})))
             .await
             .unwrap();
-        h.service.revoke_invitation(&org.id, a.id.as_str(), None).await.unwrap();
+        h.service
+            .revoke_invitation(&org.id, a.id.as_str(), None)
+            .await
+            .unwrap();
         h.clock.advance(DAY + 1);
         let count = |q: &'static str| {
             let h = &h;
             let org = &org;
-            async move { h.service.list_invitations(&org.id, &query(q)).await.unwrap().total_count }
+            async move {
+                h.service
+                    .list_invitations(&org.id, &query(q))
+                    .await
+                    .unwrap()
+                    .total_count
+            }
         };
         assert_eq!(count("").await, 3);
         assert_eq!(count("status=pending").await, 1);
@@ -219,7 +368,11 @@ mod cases {
         assert_eq!(count("status=expired").await, 1);
         assert_eq!(count("status=accepted").await, 0);
         assert_eq!(count("status=pending&status=expired").await, 2);
-        let pending = h.service.list_invitations(&org.id, &query("status=pending")).await.unwrap();
+        let pending = h
+            .service
+            .list_invitations(&org.id, &query("status=pending"))
+            .await
+            .unwrap();
         assert_eq!(emails(&pending), ["b@example.com"]);
     }
 
@@ -232,12 +385,31 @@ mod cases {
         let order = |q: &'static str| {
             let h = &h;
             let org = &org;
-            async move { emails(&h.service.list_invitations(&org.id, &query(q)).await.unwrap()) }
+            async move {
+                emails(
+                    &h.service
+                        .list_invitations(&org.id, &query(q))
+                        .await
+                        .unwrap(),
+                )
+            }
         };
-        assert_eq!(order("").await, ["bob@example.com", "alice@example.com", "Carol@example.com"]);
-        assert_eq!(order("order_by=created_at").await, ["Carol@example.com", "alice@example.com", "bob@example.com"]);
-        assert_eq!(order("order_by=email_address").await, ["alice@example.com", "bob@example.com", "Carol@example.com"]);
-        assert_eq!(order("order_by=-email_address").await, ["Carol@example.com", "bob@example.com", "alice@example.com"]);
+        assert_eq!(
+            order("").await,
+            ["bob@example.com", "alice@example.com", "Carol@example.com"]
+        );
+        assert_eq!(
+            order("order_by=created_at").await,
+            ["Carol@example.com", "alice@example.com", "bob@example.com"]
+        );
+        assert_eq!(
+            order("order_by=email_address").await,
+            ["alice@example.com", "bob@example.com", "Carol@example.com"]
+        );
+        assert_eq!(
+            order("order_by=-email_address").await,
+            ["Carol@example.com", "bob@example.com", "alice@example.com"]
+        );
     }
 
     pub async fn offset_and_cursor_pages_each_walk_the_list_exactly_once(h: Harness) {
@@ -248,12 +420,20 @@ mod cases {
             invite(&h, &org, &all[i]).await;
             h.clock.advance(1);
         }
-        for order in ["created_at", "-created_at", "email_address", "-email_address"] {
+        for order in [
+            "created_at",
+            "-created_at",
+            "email_address",
+            "-email_address",
+        ] {
             let mut by_offset = Vec::new();
             for offset in (0..7).step_by(3) {
                 let page = h
                     .service
-                    .list_invitations(&org.id, &query(&format!("order_by={order}&limit=3&offset={offset}")))
+                    .list_invitations(
+                        &org.id,
+                        &query(&format!("order_by={order}&limit=3&offset={offset}")),
+                    )
                     .await
                     .unwrap();
                 assert_eq!(page.total_count, 7);
@@ -262,7 +442,11 @@ mod cases {
             let mut by_cursor = Vec::new();
             let mut q = format!("order_by={order}&limit=3");
             loop {
-                let page = h.service.list_invitations(&org.id, &query(&q)).await.unwrap();
+                let page = h
+                    .service
+                    .list_invitations(&org.id, &query(&q))
+                    .await
+                    .unwrap();
                 by_cursor.extend(emails(&page));
                 match page.next_cursor {
                     Some(c) => q = format!("order_by={order}&limit=3&cursor={c}"),
@@ -277,7 +461,11 @@ mod cases {
             expected.sort();
             assert_eq!(sorted, expected, "{order}");
         }
-        let past_end = h.service.list_invitations(&org.id, &query("offset=50")).await.unwrap();
+        let past_end = h
+            .service
+            .list_invitations(&org.id, &query("offset=50"))
+            .await
+            .unwrap();
         assert!(past_end.data.is_empty());
         assert_eq!(past_end.total_count, 7);
     }
@@ -286,13 +474,23 @@ mod cases {
         let (org, _) = org_with_admin(&h, "admin@acme.test", 0).await;
         invite(&h, &org, "a@example.com").await;
         invite(&h, &org, "b@example.com").await;
-        let page = h.service.list_invitations(&org.id, &query("limit=1")).await.unwrap();
+        let page = h
+            .service
+            .list_invitations(&org.id, &query("limit=1"))
+            .await
+            .unwrap();
         let cursor = page.next_cursor.unwrap();
         let result = h
             .service
-            .list_invitations(&org.id, &query(&format!("limit=1&order_by=email_address&cursor={cursor}")))
+            .list_invitations(
+                &org.id,
+                &query(&format!("limit=1&order_by=email_address&cursor={cursor}")),
+            )
             .await;
-        assert!(matches!(result, Err(ServiceError::Invalid(_))), "{result:?}");
+        assert!(
+            matches!(result, Err(ServiceError::Invalid(_))),
+            "{result:?}"
+        );
     }
 
     pub async fn listing_by_address_ignores_case_and_other_addresses(h: Harness) {
@@ -301,19 +499,33 @@ mod cases {
         h.clock.advance(1);
         invite(&h, &org, "grace@example.co").await;
         invite(&h, &org, "grace@example.com.au").await;
-        h.service.revoke_invitation(&org.id, first.id.as_str(), None).await.unwrap();
+        h.service
+            .revoke_invitation(&org.id, first.id.as_str(), None)
+            .await
+            .unwrap();
         h.clock.advance(1);
         invite(&h, &org, "Grace@Example.com").await;
         for order in ["-created_at", "created_at", "email_address"] {
             let page = h
                 .service
-                .list_invitations(&org.id, &query(&format!("email_address=GRACE@example.com&order_by={order}&limit=1")))
+                .list_invitations(
+                    &org.id,
+                    &query(&format!(
+                        "email_address=GRACE@example.com&order_by={order}&limit=1"
+                    )),
+                )
                 .await
                 .unwrap();
             assert_eq!(page.total_count, 2, "{order}");
             let next = h
                 .service
-                .list_invitations(&org.id, &query(&format!("email_address=GRACE@example.com&order_by={order}&limit=1&cursor={}", page.next_cursor.clone().unwrap())))
+                .list_invitations(
+                    &org.id,
+                    &query(&format!(
+                        "email_address=GRACE@example.com&order_by={order}&limit=1&cursor={}",
+                        page.next_cursor.clone().unwrap()
+                    )),
+                )
                 .await
                 .unwrap();
             assert_eq!(next.data.len(), 1, "{order}");
@@ -326,7 +538,12 @@ mod cases {
         user(&h, "grace@example.com").await;
         let again = h
             .service
-            .create_user(NewUser::parse(&json!({"email_address": ["other@example.com", "GRACE@example.com"]})).unwrap())
+            .create_user(
+                NewUser::parse(
+                    &json!({"email_address": ["other@example.com", "GRACE@example.com"]}),
+                )
+                .unwrap(),
+            )
             .await;
         assert!(matches!(again, Err(ServiceError::EmailTaken)), "{again:?}");
         // Nothing of the refused user was kept: its other address is still free.
@@ -337,17 +554,26 @@ mod cases {
         let (org, admin) = org_with_admin(&h, "admin@acme.test", 0).await;
         assert_eq!(org.slug, "org-of-admin-acme-test");
         assert_eq!(org.members_count, 1);
-        let m = h.store.get_membership(&org.id, &admin.id).await.unwrap().unwrap();
+        let m = h
+            .store
+            .get_membership(&org.id, &admin.id)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(m.role, "org:admin");
         assert_eq!(h.service.get_organization(&org.slug).await.unwrap(), org);
         let clash = h
             .service
-            .create_organization(NewOrganization::parse(&json!({"name": "Other", "slug": org.slug})).unwrap())
+            .create_organization(
+                NewOrganization::parse(&json!({"name": "Other", "slug": org.slug})).unwrap(),
+            )
             .await;
         assert!(matches!(clash, Err(ServiceError::SlugTaken)), "{clash:?}");
         let unknown_creator = h
             .service
-            .create_organization(NewOrganization::parse(&json!({"name": "X", "created_by": "user_nope"})).unwrap())
+            .create_organization(
+                NewOrganization::parse(&json!({"name": "X", "created_by": "user_nope"})).unwrap(),
+            )
             .await;
         assert!(matches!(unknown_creator, Err(ServiceError::Invalid(_))));
     }
@@ -359,39 +585,76 @@ mod cases {
         add_member(&h, &org, &grace, "org:member").await;
         let twice = h
             .service
-            .create_membership(&org.id, NewMembership::parse(&json!({"user_id": grace.id, "role": "org:admin"}), h.service.roles()).unwrap())
+            .create_membership(
+                &org.id,
+                NewMembership::parse(
+                    &json!({"user_id": grace.id, "role": "org:admin"}),
+                    h.service.roles(),
+                )
+                .unwrap(),
+            )
             .await;
-        assert!(matches!(twice, Err(ServiceError::AlreadyMember)), "{twice:?}");
+        assert!(
+            matches!(twice, Err(ServiceError::AlreadyMember)),
+            "{twice:?}"
+        );
         let (listed_org, page) = h.service.list_memberships(&org.id, 10, 0).await.unwrap();
         assert_eq!(listed_org.members_count, 2);
         let users: Vec<&str> = page.iter().map(|m| m.user_id.as_str()).collect();
-        assert_eq!(users, [grace.id.as_str(), admin.id.as_str()], "newest first");
+        assert_eq!(
+            users,
+            [grace.id.as_str(), admin.id.as_str()],
+            "newest first"
+        );
         let (_, second) = h.service.list_memberships(&org.id, 1, 1).await.unwrap();
         assert_eq!(second[0].user_id, admin.id);
 
-        let (updated, _) = h.service.update_membership_role(&org.id, &grace.id, "org:admin").await.unwrap();
+        let (updated, _) = h
+            .service
+            .update_membership_role(&org.id, &grace.id, "org:admin")
+            .await
+            .unwrap();
         assert_eq!(updated.role, "org:admin");
         assert!(matches!(
-            h.service.update_membership_role(&org.id, "user_nope", "org:admin").await,
+            h.service
+                .update_membership_role(&org.id, "user_nope", "org:admin")
+                .await,
             Err(ServiceError::NotFound(_))
         ));
 
-        let (deleted, after) = h.service.delete_membership(&org.id, &grace.id).await.unwrap();
+        let (deleted, after) = h
+            .service
+            .delete_membership(&org.id, &grace.id)
+            .await
+            .unwrap();
         assert_eq!(deleted.user_id, grace.id);
         assert_eq!(after.members_count, 1);
-        assert!(matches!(h.service.delete_membership(&org.id, &grace.id).await, Err(ServiceError::NotFound(_))));
+        assert!(matches!(
+            h.service.delete_membership(&org.id, &grace.id).await,
+            Err(ServiceError::NotFound(_))
+        ));
         // Her address is no longer a member's, so she can be invited.
         invite(&h, &org, "grace@example.com").await;
-        assert!(matches!(h.service.list_memberships("org_nope", 10, 0).await, Err(ServiceError::NotFound(_))));
+        assert!(matches!(
+            h.service.list_memberships("org_nope", 10, 0).await,
+            Err(ServiceError::NotFound(_))
+        ));
     }
 
     pub async fn a_bulk_request_gets_one_result_per_item_in_order(h: Harness) {
         let (org, _) = org_with_admin(&h, "admin@acme.test", 4).await;
         invite(&h, &org, "taken@example.com").await;
-        let inputs: Vec<_> = ["a@example.com", "taken@example.com", "A@example.com", "admin@acme.test", "b@example.com", "c@example.com"]
-            .iter()
-            .map(|e| invite_input(json!({"email_address": e, "role": "org:member"})))
-            .collect();
+        let inputs: Vec<_> = [
+            "a@example.com",
+            "taken@example.com",
+            "A@example.com",
+            "admin@acme.test",
+            "b@example.com",
+            "c@example.com",
+        ]
+        .iter()
+        .map(|e| invite_input(json!({"email_address": e, "role": "org:member"})))
+        .collect();
         let results = h.service.create_invitations(&org.id, &inputs).await;
         let outcome: Vec<&str> = results
             .iter()
@@ -404,19 +667,48 @@ mod cases {
             })
             .collect();
         // Seats: admin + taken + a + b leave none for c.
-        assert_eq!(outcome, ["created", "duplicate", "duplicate", "member", "created", "quota"]);
-        assert_eq!(h.service.list_invitations(&org.id, &query("")).await.unwrap().total_count, 3);
+        assert_eq!(
+            outcome,
+            [
+                "created",
+                "duplicate",
+                "duplicate",
+                "member",
+                "created",
+                "quota"
+            ]
+        );
+        assert_eq!(
+            h.service
+                .list_invitations(&org.id, &query(""))
+                .await
+                .unwrap()
+                .total_count,
+            3
+        );
         assert_eq!(org_now(&h, &org).await.pending_invitations_count, 3);
     }
 
     pub async fn operations_on_an_unknown_organization_say_so(h: Harness) {
         let result = h
             .service
-            .create_invitation("org_unknown", &invite_input(json!({"email_address": "a@example.com", "role": "org:member"})))
+            .create_invitation(
+                "org_unknown",
+                &invite_input(json!({"email_address": "a@example.com", "role": "org:member"})),
+            )
             .await;
-        assert!(matches!(result, Err(ServiceError::NotFound("organization"))), "{result:?}");
-        assert!(matches!(h.service.get_organization("org_unknown").await, Err(ServiceError::NotFound(_))));
-        assert!(matches!(h.service.get_user("user_unknown").await, Err(ServiceError::NotFound(_))));
+        assert!(
+            matches!(result, Err(ServiceError::NotFound("organization"))),
+            "{result:?}"
+        );
+        assert!(matches!(
+            h.service.get_organization("org_unknown").await,
+            Err(ServiceError::NotFound(_))
+        ));
+        assert!(matches!(
+            h.service.get_user("user_unknown").await,
+            Err(ServiceError::NotFound(_))
+        ));
     }
 }
 

@@ -20,23 +20,46 @@ use serde_json::json;
 async fn fifty_concurrent_invitations_to_one_address_leave_exactly_one_pending() {
     let h = dynamodb().await;
     let (org, _) = org_with_admin(&h, "admin@acme.test", 0).await;
-    let spellings = ["grace@example.com", "GRACE@example.com", "Grace@Example.Com", "grace@EXAMPLE.COM"];
+    let spellings = [
+        "grace@example.com",
+        "GRACE@example.com",
+        "Grace@Example.Com",
+        "grace@EXAMPLE.COM",
+    ];
     let attempts = (0..50).map(|i| {
         let service = h.service.clone();
         let org_id = org.id.clone();
-        let input = invite_input(json!({"email_address": spellings[i % spellings.len()], "role": "org:member"}));
+        let input = invite_input(
+            json!({"email_address": spellings[i % spellings.len()], "role": "org:member"}),
+        );
         tokio::spawn(async move { service.create_invitation(&org_id, &input).await })
     });
-    let results: Vec<_> = join_all(attempts).await.into_iter().map(|r| r.unwrap()).collect();
+    let results: Vec<_> = join_all(attempts)
+        .await
+        .into_iter()
+        .map(|r| r.unwrap())
+        .collect();
 
     let created = results.iter().filter(|r| r.is_ok()).count();
     let duplicates = results
         .iter()
         .filter(|r| matches!(r, Err(ServiceError::DuplicateInvitation)))
         .count();
-    assert_eq!((created, duplicates), (1, 49), "{:?}", results.iter().filter(|r| r.is_err()).collect::<Vec<_>>());
+    assert_eq!(
+        (created, duplicates),
+        (1, 49),
+        "{:?}",
+        results.iter().filter(|r| r.is_err()).collect::<Vec<_>>()
+    );
     let q = invitation_query(&query_pairs(Some("status=pending"))).unwrap();
-    assert_eq!(h.service.list_invitations(&org.id, &q).await.unwrap().total_count, 1);
+    assert_eq!(
+        h.service
+            .list_invitations(&org.id, &q)
+            .await
+            .unwrap()
+            .total_count,
+        1
+    );
     assert_eq!(org_now(&h, &org).await.pending_invitations_count, 1);
 }
 
@@ -47,18 +70,34 @@ async fn concurrent_invitations_never_exceed_max_allowed_memberships() {
     let attempts = (0..24).map(|i| {
         let service = h.service.clone();
         let org_id = org.id.clone();
-        let input = invite_input(json!({"email_address": format!("person{i}@example.com"), "role": "org:member"}));
+        let input = invite_input(
+            json!({"email_address": format!("person{i}@example.com"), "role": "org:member"}),
+        );
         tokio::spawn(async move { service.create_invitation(&org_id, &input).await })
     });
-    let results: Vec<_> = join_all(attempts).await.into_iter().map(|r| r.unwrap()).collect();
+    let results: Vec<_> = join_all(attempts)
+        .await
+        .into_iter()
+        .map(|r| r.unwrap())
+        .collect();
 
     let created = results.iter().filter(|r| r.is_ok()).count();
-    let refused = results.iter().filter(|r| matches!(r, Err(ServiceError::QuotaExceeded))).count();
+    let refused = results
+        .iter()
+        .filter(|r| matches!(r, Err(ServiceError::QuotaExceeded)))
+        .count();
     assert_eq!((created, refused), (4, 20));
     let now = org_now(&h, &org).await;
     assert_eq!((now.members_count, now.pending_invitations_count), (1, 4));
     let q = invitation_query(&query_pairs(Some("limit=100"))).unwrap();
-    assert_eq!(h.service.list_invitations(&org.id, &q).await.unwrap().total_count, 4);
+    assert_eq!(
+        h.service
+            .list_invitations(&org.id, &q)
+            .await
+            .unwrap()
+            .total_count,
+        4
+    );
 }
 
 #[tokio::test]
@@ -67,26 +106,50 @@ async fn each_operation_makes_its_documented_round_trips_and_never_scans() {
     let (org, admin) = org_with_admin(&h, "admin@acme.test", 0).await;
     h.calls.take();
 
-    let input = invite_input(json!({"email_address": "grace@example.com", "role": "org:member", "inviter_user_id": admin.id}));
+    let input = invite_input(
+        json!({"email_address": "grace@example.com", "role": "org:member", "inviter_user_id": admin.id}),
+    );
     let inv = h.service.create_invitation(&org.id, &input).await.unwrap();
-    assert_eq!(h.calls.take(), ["BatchGetItem", "TransactWriteItems"], "create");
+    assert_eq!(
+        h.calls.take(),
+        ["BatchGetItem", "TransactWriteItems"],
+        "create"
+    );
 
     let duplicate = h.service.create_invitation(&org.id, &input).await;
     assert!(matches!(duplicate, Err(ServiceError::DuplicateInvitation)));
-    assert_eq!(h.calls.take(), ["BatchGetItem"], "a duplicate is refused from the read alone");
+    assert_eq!(
+        h.calls.take(),
+        ["BatchGetItem"],
+        "a duplicate is refused from the read alone"
+    );
 
-    h.service.get_invitation(&org.id, inv.id.as_str()).await.unwrap();
+    h.service
+        .get_invitation(&org.id, inv.id.as_str())
+        .await
+        .unwrap();
     assert_eq!(h.calls.take(), ["GetItem"], "get");
 
-    for q in ["", "status=pending&order_by=email_address", "email_address=grace@example.com"] {
+    for q in [
+        "",
+        "status=pending&order_by=email_address",
+        "email_address=grace@example.com",
+    ] {
         let query = invitation_query(&query_pairs(Some(q))).unwrap();
         h.service.list_invitations(&org.id, &query).await.unwrap();
         let mut calls = h.calls.take();
         calls.sort();
-        assert_eq!(calls, ["Query", "Query"], "list {q:?}: one page query and one count query");
+        assert_eq!(
+            calls,
+            ["Query", "Query"],
+            "list {q:?}: one page query and one count query"
+        );
     }
 
-    h.service.revoke_invitation(&org.id, inv.id.as_str(), Some(&admin.id)).await.unwrap();
+    h.service
+        .revoke_invitation(&org.id, inv.id.as_str(), Some(&admin.id))
+        .await
+        .unwrap();
     assert_eq!(h.calls.take(), ["GetItem", "TransactWriteItems"], "revoke");
 
     h.service.list_memberships(&org.id, 10, 0).await.unwrap();
@@ -101,11 +164,22 @@ async fn an_unreachable_table_is_reported_and_nothing_is_half_written() {
     // Nothing listens on port 9 of loopback: every request fails to connect.
     let client = dynamodb_client("http://127.0.0.1:9", &calls);
     let store = Arc::new(DynamoStore::new(client, "unreachable"));
-    let service = Service::new(store, Arc::new(ManualClock::new(T0)), RoleCatalog::default(), Policy::default());
+    let service = Service::new(
+        store,
+        Arc::new(ManualClock::new(T0)),
+        RoleCatalog::default(),
+        Policy::default(),
+    );
     let input = invite_input(json!({"email_address": "grace@example.com", "role": "org:member"}));
     let result = service.create_invitation("org_x", &input).await;
-    assert!(matches!(result, Err(ServiceError::Store(StoreError::Unavailable(_)))), "{result:?}");
-    assert!(calls.take().iter().all(|c| c == "BatchGetItem"), "no write was attempted");
+    assert!(
+        matches!(result, Err(ServiceError::Store(StoreError::Unavailable(_)))),
+        "{result:?}"
+    );
+    assert!(
+        calls.take().iter().all(|c| c == "BatchGetItem"),
+        "no write was attempted"
+    );
 }
 
 #[tokio::test]
@@ -119,11 +193,17 @@ async fn a_lost_race_on_revoke_is_retried_and_the_answer_reflects_the_winner() {
         let id = inv.id.clone();
         tokio::spawn(async move { service.revoke_invitation(&org_id, id.as_str(), None).await })
     });
-    let results: Vec<_> = join_all(attempts).await.into_iter().map(|r| r.unwrap()).collect();
+    let results: Vec<_> = join_all(attempts)
+        .await
+        .into_iter()
+        .map(|r| r.unwrap())
+        .collect();
     assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1);
-    assert!(results
-        .iter()
-        .filter(|r| r.is_err())
-        .all(|r| matches!(r, Err(ServiceError::InvitationNotPending(InvitationStatus::Revoked)))));
+    assert!(results.iter().filter(|r| r.is_err()).all(|r| matches!(
+        r,
+        Err(ServiceError::InvitationNotPending(
+            InvitationStatus::Revoked
+        ))
+    )));
     assert_eq!(org_now(&h, &org).await.pending_invitations_count, 0);
 }

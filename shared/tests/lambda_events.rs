@@ -11,7 +11,8 @@ use common::app::state;
 use http_body_util::BodyExt;
 use invitations::clock::ManualClock;
 use invitations::domain::{
-    EmailAddress, Invitation, InvitationId, Membership, Metadata, Organization, StoredStatus, User, UserEmail,
+    EmailAddress, Invitation, InvitationId, Membership, Metadata, Organization, StoredStatus, User,
+    UserEmail,
 };
 use invitations::http::{self, SecretKeys};
 use invitations::store::memory::MemoryStore;
@@ -68,7 +69,10 @@ async fn seeded_store() -> Arc<MemoryStore> {
         created_at: t,
         updated_at: t,
     };
-    store.insert_organization(&org, Some(&membership)).await.unwrap();
+    store
+        .insert_organization(&org, Some(&membership))
+        .await
+        .unwrap();
     let invitation = Invitation {
         id: InvitationId::parse(INV).unwrap(),
         organization: org.public_data(),
@@ -84,19 +88,29 @@ async fn seeded_store() -> Arc<MemoryStore> {
         created_at: t,
         updated_at: t,
     };
-    store.insert_invitation(&invitation, None, None).await.unwrap();
+    store
+        .insert_invitation(&invitation, None, None)
+        .await
+        .unwrap();
     store
 }
 
 async fn invoke(function: &str, event: &str) -> (StatusCode, Value) {
     let request = lambda_http::request::from_str(event).expect("a valid API Gateway event");
-    let mut app_state = state(seeded_store().await, Arc::new(ManualClock::new(common::T0)), Default::default());
+    let mut app_state = state(
+        seeded_store().await,
+        Arc::new(ManualClock::new(common::T0)),
+        Default::default(),
+    );
     app_state.secret_keys = Arc::new(SecretKeys::new(vec![FIXTURE_KEY.into()]).unwrap());
     let router = http::app(http::function_routes(function).unwrap(), app_state);
     let response = router.oneshot(request).await.unwrap();
     let status = response.status();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
 }
 
 macro_rules! event {
@@ -163,5 +177,8 @@ async fn directory_events_create_an_organization_and_list_members() {
 #[tokio::test]
 async fn an_event_sent_to_the_wrong_function_finds_no_route() {
     let (status, body) = invoke("list", event!("revoke.json")).await;
-    assert_eq!((status, body["errors"][0]["code"].as_str()), (StatusCode::NOT_FOUND, Some("resource_not_found")));
+    assert_eq!(
+        (status, body["errors"][0]["code"].as_str()),
+        (StatusCode::NOT_FOUND, Some("resource_not_found"))
+    );
 }

@@ -16,7 +16,8 @@ use tower::ServiceExt;
 use yaml_rust2::{Yaml, YamlLoader};
 
 fn template() -> Yaml {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../template.yaml")).unwrap();
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../template.yaml")).unwrap();
     YamlLoader::load_from_str(&text).unwrap().remove(0)
 }
 
@@ -27,7 +28,15 @@ fn functions(t: &Yaml) -> Vec<(String, Yaml)> {
         .unwrap()
         .values()
         .filter(|r| r["Type"].as_str() == Some("AWS::Serverless::Function"))
-        .map(|r| (r["Metadata"]["BuildProperties"]["Binary"].as_str().unwrap().to_string(), r.clone()))
+        .map(|r| {
+            (
+                r["Metadata"]["BuildProperties"]["Binary"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+                r.clone(),
+            )
+        })
         .collect()
 }
 
@@ -51,10 +60,20 @@ fn every_function_in_the_template_declares_exactly_its_routes() {
     let expected: BTreeSet<&str> = ROUTES.iter().map(|r| r.function).collect();
     assert_eq!(names, expected);
     for (name, resource) in &fns {
-        let manifest = format!("{}/../functions/{name}/Cargo.toml", env!("CARGO_MANIFEST_DIR"));
-        let cargo = std::fs::read_to_string(&manifest).unwrap_or_else(|_| panic!("{manifest} is missing"));
-        assert!(cargo.contains(&format!("name = \"{name}\"")), "{manifest} builds another binary");
-        assert_eq!(resource["Metadata"]["BuildMethod"].as_str(), Some("rust-cargolambda"));
+        let manifest = format!(
+            "{}/../functions/{name}/Cargo.toml",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let cargo =
+            std::fs::read_to_string(&manifest).unwrap_or_else(|_| panic!("{manifest} is missing"));
+        assert!(
+            cargo.contains(&format!("name = \"{name}\"")),
+            "{manifest} builds another binary"
+        );
+        assert_eq!(
+            resource["Metadata"]["BuildMethod"].as_str(),
+            Some("rust-cargolambda")
+        );
         let declared: BTreeSet<(String, String)> = resource["Properties"]["Events"]
             .as_hash()
             .unwrap()
@@ -62,7 +81,10 @@ fn every_function_in_the_template_declares_exactly_its_routes() {
             .map(|e| {
                 assert_eq!(e["Type"].as_str(), Some("HttpApi"));
                 let p = &e["Properties"];
-                (p["Method"].as_str().unwrap().to_string(), p["Path"].as_str().unwrap().to_string())
+                (
+                    p["Method"].as_str().unwrap().to_string(),
+                    p["Path"].as_str().unwrap().to_string(),
+                )
             })
             .collect();
         let routed: BTreeSet<(String, String)> = ROUTES
@@ -78,10 +100,21 @@ fn every_function_in_the_template_declares_exactly_its_routes() {
 fn the_list_function_cannot_write_and_none_may_scan() {
     for (name, resource) in functions(&template()) {
         let actions = actions(&resource);
-        assert!(!actions.iter().any(|a| a == "dynamodb:Scan" || a == "dynamodb:*"), "{name}: {actions:?}");
+        assert!(
+            !actions
+                .iter()
+                .any(|a| a == "dynamodb:Scan" || a == "dynamodb:*"),
+            "{name}: {actions:?}"
+        );
         if name == "list" {
             for a in &actions {
-                assert!(matches!(a.as_str(), "dynamodb:GetItem" | "dynamodb:Query" | "dynamodb:BatchGetItem"), "list may {a}");
+                assert!(
+                    matches!(
+                        a.as_str(),
+                        "dynamodb:GetItem" | "dynamodb:Query" | "dynamodb:BatchGetItem"
+                    ),
+                    "list may {a}"
+                );
             }
         }
     }
@@ -97,7 +130,13 @@ fn the_table_has_the_indexes_the_store_queries() {
         .iter()
         .map(|i| i["IndexName"].as_str().unwrap())
         .collect();
-    assert_eq!(indexes, [invitations::store::dynamodb::keys::GSI1, invitations::store::dynamodb::keys::GSI2]);
+    assert_eq!(
+        indexes,
+        [
+            invitations::store::dynamodb::keys::GSI1,
+            invitations::store::dynamodb::keys::GSI2
+        ]
+    );
     assert!(!table["PointInTimeRecoverySpecification"].is_badvalue());
     assert!(!table["DeletionProtectionEnabled"].is_badvalue());
 }
@@ -119,7 +158,9 @@ async fn serves(router: axum::Router, method: &str, path: &str) -> bool {
         .unwrap();
     let response = router.oneshot(request).await.unwrap();
     let status = response.status().as_u16();
-    let body = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
+    let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .unwrap();
     let text = String::from_utf8_lossy(&body);
     !(status == 405 || (status == 404 && text.contains("There is no such route")))
 }
@@ -136,7 +177,13 @@ async fn each_route_is_served_by_its_function_and_by_no_other() {
                 state(store.clone(), clock.clone(), Default::default()),
             );
             let served = serves(router, route.method, route.path).await;
-            assert_eq!(served, *function == route.function, "{function} and {} {}", route.method, route.path);
+            assert_eq!(
+                served,
+                *function == route.function,
+                "{function} and {} {}",
+                route.method,
+                route.path
+            );
         }
     }
 }

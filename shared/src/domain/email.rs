@@ -17,7 +17,8 @@ impl EmailAddress {
     /// domains and anything with whitespace or control characters (header injection).
     pub fn parse(param: &str, raw: &str) -> Result<Self, FieldError> {
         let given = raw.trim();
-        let invalid = || FieldError::format(param, format!("{param} must be a valid email address."));
+        let invalid =
+            || FieldError::format(param, format!("{param} must be a valid email address."));
         if given.is_empty() || given.len() > Self::MAX_LEN {
             return Err(invalid());
         }
@@ -27,7 +28,8 @@ impl EmailAddress {
         let options = email_address::Options::default()
             .without_display_text()
             .without_domain_literal();
-        let parsed = email_address::EmailAddress::parse_with_options(given, options).map_err(|_| invalid())?;
+        let parsed = email_address::EmailAddress::parse_with_options(given, options)
+            .map_err(|_| invalid())?;
         if !parsed.domain().contains('.') || parsed.local_part().starts_with('"') {
             return Err(invalid());
         }
@@ -65,7 +67,8 @@ mod tests {
 
     #[test]
     fn accepts_ordinary_addresses_and_folds_case_for_the_key() {
-        let email = EmailAddress::parse("email_address", "  Ada.Lovelace+org@Example.COM ").unwrap();
+        let email =
+            EmailAddress::parse("email_address", "  Ada.Lovelace+org@Example.COM ").unwrap();
         assert_eq!(email.as_str(), "Ada.Lovelace+org@Example.COM");
         assert_eq!(email.key(), "ada.lovelace+org@example.com");
     }
@@ -85,7 +88,10 @@ mod tests {
             "\"quoted\"@example.com",
             &format!("{}@example.com", "a".repeat(250)),
         ] {
-            assert!(EmailAddress::parse("email_address", bad).is_err(), "accepted {bad:?}");
+            assert!(
+                EmailAddress::parse("email_address", bad).is_err(),
+                "accepted {bad:?}"
+            );
         }
     }
 }

@@ -137,15 +137,30 @@ mod tests {
 
     #[test]
     fn anything_else_is_not_an_invitation_id() {
-        for bad in ["", "orginv_", "orginv_short", "user_123456789012345678901234567", "orginv_12345678901234567890123456!"] {
+        for bad in [
+            "",
+            "orginv_",
+            "orginv_short",
+            "user_123456789012345678901234567",
+            "orginv_12345678901234567890123456!",
+        ] {
             assert!(InvitationId::parse(bad).is_none(), "{bad}");
         }
     }
 
     #[test]
     fn a_pending_invitation_reads_expired_once_its_time_has_passed() {
-        assert_eq!(InvitationStatus::of(StoredStatus::Pending, 100, 99), InvitationStatus::Pending);
-        assert_eq!(InvitationStatus::of(StoredStatus::Pending, 100, 100), InvitationStatus::Expired);
-        assert_eq!(InvitationStatus::of(StoredStatus::Revoked, 100, 200), InvitationStatus::Revoked);
+        assert_eq!(
+            InvitationStatus::of(StoredStatus::Pending, 100, 99),
+            InvitationStatus::Pending
+        );
+        assert_eq!(
+            InvitationStatus::of(StoredStatus::Pending, 100, 100),
+            InvitationStatus::Expired
+        );
+        assert_eq!(
+            InvitationStatus::of(StoredStatus::Revoked, 100, 200),
+            InvitationStatus::Revoked
+        );
     }
 }

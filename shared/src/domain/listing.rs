@@ -58,7 +58,12 @@ pub fn created_sort_key(inv: &Invitation) -> String {
 /// The key an invitation sorts by in the address order (also the DynamoDB GSI2 sort key).
 /// Addresses sort by their case-folded form, then by creation.
 pub fn email_sort_key(inv: &Invitation) -> String {
-    format!("{}#{}#{}", inv.email_address.key(), time_key(inv.created_at), inv.id)
+    format!(
+        "{}#{}#{}",
+        inv.email_address.key(),
+        time_key(inv.created_at),
+        inv.id
+    )
 }
 
 pub fn sort_key(order: InvitationOrder, inv: &Invitation) -> String {
@@ -132,7 +137,10 @@ pub struct InvitationQuery {
 impl InvitationQuery {
     pub fn matches(&self, inv: &Invitation, now: Millis) -> bool {
         (self.statuses.is_empty() || self.statuses.contains(&inv.status(now)))
-            && self.email_key.as_deref().is_none_or(|k| k == inv.email_address.key())
+            && self
+                .email_key
+                .as_deref()
+                .is_none_or(|k| k == inv.email_address.key())
     }
 
     /// The stored states that can read as each requested status, for stores that filter on
@@ -176,14 +184,26 @@ mod tests {
         assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor));
         assert_eq!(Cursor::decode("not base64!"), None);
         assert_eq!(Cursor::decode(&URL_SAFE_NO_PAD.encode("x123")), None);
-        assert_eq!(Cursor::decode(&URL_SAFE_NO_PAD.encode("c0000000000001#orginv_x")), None);
+        assert_eq!(
+            Cursor::decode(&URL_SAFE_NO_PAD.encode("c0000000000001#orginv_x")),
+            None
+        );
     }
 
     #[test]
     fn order_by_accepts_clerks_spellings() {
-        assert_eq!(InvitationOrder::parse("created_at"), Some(InvitationOrder::CreatedAsc));
-        assert_eq!(InvitationOrder::parse("-created_at"), Some(InvitationOrder::CreatedDesc));
-        assert_eq!(InvitationOrder::parse("+email_address"), Some(InvitationOrder::EmailAsc));
+        assert_eq!(
+            InvitationOrder::parse("created_at"),
+            Some(InvitationOrder::CreatedAsc)
+        );
+        assert_eq!(
+            InvitationOrder::parse("-created_at"),
+            Some(InvitationOrder::CreatedDesc)
+        );
+        assert_eq!(
+            InvitationOrder::parse("+email_address"),
+            Some(InvitationOrder::EmailAsc)
+        );
         assert_eq!(InvitationOrder::parse("name"), None);
     }
 }

@@ -13,7 +13,9 @@ impl Metadata {
         match value {
             Value::Null => Ok(Self::default()),
             Value::Object(map) => {
-                let size = serde_json::to_vec(&map).map(|v| v.len()).unwrap_or(usize::MAX);
+                let size = serde_json::to_vec(&map)
+                    .map(|v| v.len())
+                    .unwrap_or(usize::MAX);
                 if size > Self::MAX_BYTES {
                     return Err(FieldError::value(
                         param,
@@ -22,7 +24,10 @@ impl Metadata {
                 }
                 Ok(Self(map))
             }
-            _ => Err(FieldError::format(param, format!("{param} must be a JSON object."))),
+            _ => Err(FieldError::format(
+                param,
+                format!("{param} must be a JSON object."),
+            )),
         }
     }
 
@@ -49,7 +54,10 @@ mod tests {
         // `{"k":""}` is 8 bytes of JSON around the filler.
         let filler = "x".repeat(Metadata::MAX_BYTES - 8);
         let at_limit = json!({ "k": filler });
-        assert_eq!(serde_json::to_vec(&at_limit).unwrap().len(), Metadata::MAX_BYTES);
+        assert_eq!(
+            serde_json::to_vec(&at_limit).unwrap().len(),
+            Metadata::MAX_BYTES
+        );
         assert!(Metadata::parse("public_metadata", at_limit).is_ok());
     }
 
@@ -64,6 +72,9 @@ mod tests {
 
     #[test]
     fn null_means_empty() {
-        assert_eq!(Metadata::parse("p", Value::Null).unwrap(), Metadata::default());
+        assert_eq!(
+            Metadata::parse("p", Value::Null).unwrap(),
+            Metadata::default()
+        );
     }
 }

@@ -73,7 +73,10 @@ impl RoleCatalog {
         };
         self.get(key).ok_or_else(|| {
             let known: Vec<&str> = self.roles.iter().map(|r| r.key.as_str()).collect();
-            FieldError::value(param, format!("{param} must be one of: {}.", known.join(", ")))
+            FieldError::value(
+                param,
+                format!("{param} must be one of: {}.", known.join(", ")),
+            )
         })
     }
 
@@ -103,7 +106,9 @@ impl RoleCatalog {
     }
 
     pub fn permissions_of(&self, role_key: &str) -> Vec<String> {
-        self.get(role_key).map(|r| r.permissions.clone()).unwrap_or_default()
+        self.get(role_key)
+            .map(|r| r.permissions.clone())
+            .unwrap_or_default()
     }
 }
 
@@ -135,6 +140,9 @@ mod tests {
         .unwrap();
         assert!(catalog.grants("org:recruiter", MANAGE_MEMBERSHIPS));
         assert_eq!(catalog.name_of("org:recruiter"), "Recruiter");
-        assert!(RoleCatalog::with_custom_roles_json(r#"[{"key":"x","name":"X","permissions":[]}]"#).is_err());
+        assert!(RoleCatalog::with_custom_roles_json(
+            r#"[{"key":"x","name":"X","permissions":[]}]"#
+        )
+        .is_err());
     }
 }

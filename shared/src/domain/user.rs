@@ -1,6 +1,5 @@
 use crate::clock::Millis;
 
-
 use super::{EmailAddress, Metadata};
 
 #[derive(Debug, Clone, PartialEq)]

@@ -1,8 +1,8 @@
 //! Backend callers: `Authorization: Bearer <secret key>`, compared in constant time.
 
 use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
 use subtle::ConstantTimeEq;
 
 use super::{error::ApiError, AppState};
@@ -13,12 +13,19 @@ pub struct SecretKeys(Vec<String>);
 
 impl SecretKeys {
     pub fn new(keys: Vec<String>) -> Result<Self, String> {
-        let keys: Vec<String> = keys.into_iter().map(|k| k.trim().to_string()).filter(|k| !k.is_empty()).collect();
+        let keys: Vec<String> = keys
+            .into_iter()
+            .map(|k| k.trim().to_string())
+            .filter(|k| !k.is_empty())
+            .collect();
         if keys.is_empty() {
             return Err("no secret key configured".into());
         }
         if let Some(short) = keys.iter().find(|k| k.len() < 16) {
-            return Err(format!("a secret key must be at least 16 characters (one has {})", short.len()));
+            return Err(format!(
+                "a secret key must be at least 16 characters (one has {})",
+                short.len()
+            ));
         }
         Ok(Self(keys))
     }
@@ -26,10 +33,9 @@ impl SecretKeys {
     /// Every configured key is compared, so timing does not tell which (if any) matched.
     pub fn accepts(&self, presented: &str) -> bool {
         let presented = presented.as_bytes();
-        self.0
-            .iter()
-            .fold(0u8, |matched, key| matched | key.as_bytes().ct_eq(presented).unwrap_u8())
-            == 1
+        self.0.iter().fold(0u8, |matched, key| {
+            matched | key.as_bytes().ct_eq(presented).unwrap_u8()
+        }) == 1
     }
 }
 
@@ -45,17 +51,27 @@ pub struct Backend;
 impl FromRequestParts<AppState> for Backend {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let header = parts
             .headers
             .get(AUTHORIZATION)
-            .ok_or(ApiError::Unauthenticated("the Authorization header is missing"))?;
+            .ok_or(ApiError::Unauthenticated(
+                "the Authorization header is missing",
+            ))?;
         let token = header
             .to_str()
             .ok()
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
             .map(str::trim)
-            .ok_or(ApiError::Unauthenticated("the Authorization header is not a Bearer token"))?;
+            .ok_or(ApiError::Unauthenticated(
+                "the Authorization header is not a Bearer token",
+            ))?;
         if state.secret_keys.accepts(token) {
             Ok(Backend)
         } else {
@@ -70,7 +86,11 @@ mod tests {
 
     #[test]
     fn any_configured_key_is_accepted_and_nothing_else() {
-        let keys = SecretKeys::new(vec!["sk_test_aaaaaaaaaaaaaaaa".into(), "sk_test_bbbbbbbbbbbbbbbb".into()]).unwrap();
+        let keys = SecretKeys::new(vec![
+            "sk_test_aaaaaaaaaaaaaaaa".into(),
+            "sk_test_bbbbbbbbbbbbbbbb".into(),
+        ])
+        .unwrap();
         assert!(keys.accepts("sk_test_aaaaaaaaaaaaaaaa"));
         assert!(keys.accepts("sk_test_bbbbbbbbbbbbbbbb"));
         assert!(!keys.accepts("sk_test_aaaaaaaaaaaaaaab"));

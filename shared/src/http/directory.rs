@@ -26,12 +26,20 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-async fn create_user(_: Backend, State(state): State<AppState>, JsonBody(body): JsonBody) -> Result<Json<Value>, ApiError> {
+async fn create_user(
+    _: Backend,
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
     let user = state.service.create_user(NewUser::parse(&body)?).await?;
     Ok(Json(wire::user(&user)))
 }
 
-async fn get_user(_: Backend, State(state): State<AppState>, Path(user): Path<String>) -> Result<Json<Value>, ApiError> {
+async fn get_user(
+    _: Backend,
+    State(state): State<AppState>,
+    Path(user): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     Ok(Json(wire::user(&state.service.get_user(&user).await?)))
 }
 
@@ -40,12 +48,21 @@ async fn create_organization(
     State(state): State<AppState>,
     JsonBody(body): JsonBody,
 ) -> Result<Json<Value>, ApiError> {
-    let org = state.service.create_organization(NewOrganization::parse(&body)?).await?;
+    let org = state
+        .service
+        .create_organization(NewOrganization::parse(&body)?)
+        .await?;
     Ok(Json(wire::organization(&org)))
 }
 
-async fn get_organization(_: Backend, State(state): State<AppState>, Path(org): Path<String>) -> Result<Json<Value>, ApiError> {
-    Ok(Json(wire::organization(&state.service.get_organization(&org).await?)))
+async fn get_organization(
+    _: Backend,
+    State(state): State<AppState>,
+    Path(org): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(wire::organization(
+        &state.service.get_organization(&org).await?,
+    )))
 }
 
 async fn create_membership(
@@ -56,7 +73,11 @@ async fn create_membership(
 ) -> Result<Json<Value>, ApiError> {
     let input = NewMembership::parse(&body, state.service.roles())?;
     let (membership, org) = state.service.create_membership(&org, input).await?;
-    Ok(Json(wire::membership(&membership, &org, state.service.roles())))
+    Ok(Json(wire::membership(
+        &membership,
+        &org,
+        state.service.roles(),
+    )))
 }
 
 async fn list_memberships(
@@ -85,8 +106,15 @@ async fn update_membership(
     JsonBody(body): JsonBody,
 ) -> Result<Json<Value>, ApiError> {
     let role = parse_role_update(&body, state.service.roles())?;
-    let (membership, org) = state.service.update_membership_role(&org, &user, &role).await?;
-    Ok(Json(wire::membership(&membership, &org, state.service.roles())))
+    let (membership, org) = state
+        .service
+        .update_membership_role(&org, &user, &role)
+        .await?;
+    Ok(Json(wire::membership(
+        &membership,
+        &org,
+        state.service.roles(),
+    )))
 }
 
 async fn delete_membership(
@@ -95,5 +123,9 @@ async fn delete_membership(
     Path((org, user)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
     let (membership, org) = state.service.delete_membership(&org, &user).await?;
-    Ok(Json(wire::membership(&membership, &org, state.service.roles())))
+    Ok(Json(wire::membership(
+        &membership,
+        &org,
+        state.service.roles(),
+    )))
 }

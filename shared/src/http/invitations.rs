@@ -18,7 +18,10 @@ const BULK_MAX_ITEMS: usize = 10;
 pub fn invite_routes() -> Router<AppState> {
     Router::new()
         .route("/v1/organizations/{org}/invitations", post(create))
-        .route("/v1/organizations/{org}/invitations/bulk", post(create_bulk))
+        .route(
+            "/v1/organizations/{org}/invitations/bulk",
+            post(create_bulk),
+        )
 }
 
 pub fn list_routes() -> Router<AppState> {
@@ -28,11 +31,19 @@ pub fn list_routes() -> Router<AppState> {
 }
 
 pub fn revoke_routes() -> Router<AppState> {
-    Router::new().route("/v1/organizations/{org}/invitations/{inv}/revoke", post(revoke))
+    Router::new().route(
+        "/v1/organizations/{org}/invitations/{inv}/revoke",
+        post(revoke),
+    )
 }
 
 fn render(state: &AppState, inv: &Invitation) -> Value {
-    wire::invitation(inv, state.service.roles(), state.service.now(), Audience::Backend)
+    wire::invitation(
+        inv,
+        state.service.roles(),
+        state.service.now(),
+        Audience::Backend,
+    )
 }
 
 async fn create(
@@ -41,7 +52,11 @@ async fn create(
     Path(org): Path<String>,
     JsonBody(body): JsonBody,
 ) -> Result<Json<Value>, ApiError> {
-    let input = NewInvitation::parse(&body, state.service.roles(), &state.service.policy().redirects)?;
+    let input = NewInvitation::parse(
+        &body,
+        state.service.roles(),
+        &state.service.policy().redirects,
+    )?;
     let invitation = state.service.create_invitation(&org, &input).await?;
     Ok(Json(render(&state, &invitation)))
 }
@@ -55,15 +70,27 @@ async fn create_bulk(
     JsonBody(body): JsonBody,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let Value::Array(items) = body else {
-        return Err(vec![FieldError::format("body", "The request body must be a JSON array of invitations.")].into());
+        return Err(vec![FieldError::format(
+            "body",
+            "The request body must be a JSON array of invitations.",
+        )]
+        .into());
     };
     if items.is_empty() || items.len() > BULK_MAX_ITEMS {
-        return Err(vec![FieldError::value("body", format!("Send 1 to {BULK_MAX_ITEMS} invitations at once."))].into());
+        return Err(vec![FieldError::value(
+            "body",
+            format!("Send 1 to {BULK_MAX_ITEMS} invitations at once."),
+        )]
+        .into());
     }
     let mut inputs = Vec::with_capacity(items.len());
     let mut errors = Vec::new();
     for (i, item) in items.iter().enumerate() {
-        match NewInvitation::parse(item, state.service.roles(), &state.service.policy().redirects) {
+        match NewInvitation::parse(
+            item,
+            state.service.roles(),
+            &state.service.policy().redirects,
+        ) {
             Ok(input) => inputs.push(input),
             Err(errs) => errors.extend(errs.into_iter().map(|e| e.within(&format!("[{i}]")))),
         }
@@ -81,7 +108,11 @@ async fn create_bulk(
             Err(e) => bulk_error(e, input),
         })
         .collect();
-    let status = if all_created { StatusCode::OK } else { StatusCode::MULTI_STATUS };
+    let status = if all_created {
+        StatusCode::OK
+    } else {
+        StatusCode::MULTI_STATUS
+    };
     let total = data.len() as u64;
     Ok((status, Json(wire::list(data, total, None))))
 }

@@ -60,7 +60,11 @@ pub struct Route {
 }
 
 const fn route(function: &'static str, method: &'static str, path: &'static str) -> Route {
-    Route { function, method, path }
+    Route {
+        function,
+        method,
+        path,
+    }
 }
 
 /// Every route, by function. `template.yaml` must declare exactly these (a test checks both
@@ -70,18 +74,34 @@ pub const ROUTES: &[Route] = &[
     route("invite", "POST", "/v1/organizations/{org}/invitations/bulk"),
     route("list", "GET", "/v1/organizations/{org}/invitations"),
     route("list", "GET", "/v1/organizations/{org}/invitations/{inv}"),
-    route("revoke", "POST", "/v1/organizations/{org}/invitations/{inv}/revoke"),
+    route(
+        "revoke",
+        "POST",
+        "/v1/organizations/{org}/invitations/{inv}/revoke",
+    ),
     route("ticket-verify", "GET", "/v1/tickets/accept"),
     route("ticket-verify", "POST", "/v1/tickets/accept"),
-    route("ticket-verify", "POST", "/v1/me/organization_invitations/{inv}/accept"),
+    route(
+        "ticket-verify",
+        "POST",
+        "/v1/me/organization_invitations/{inv}/accept",
+    ),
     route("directory", "POST", "/v1/users"),
     route("directory", "GET", "/v1/users/{user}"),
     route("directory", "POST", "/v1/organizations"),
     route("directory", "GET", "/v1/organizations/{org}"),
     route("directory", "POST", "/v1/organizations/{org}/memberships"),
     route("directory", "GET", "/v1/organizations/{org}/memberships"),
-    route("directory", "PATCH", "/v1/organizations/{org}/memberships/{user}"),
-    route("directory", "DELETE", "/v1/organizations/{org}/memberships/{user}"),
+    route(
+        "directory",
+        "PATCH",
+        "/v1/organizations/{org}/memberships/{user}",
+    ),
+    route(
+        "directory",
+        "DELETE",
+        "/v1/organizations/{org}/memberships/{user}",
+    ),
 ];
 
 /// The route set of a function, by its name in `functions/`.

@@ -1,20 +1,34 @@
 //! Query strings of the list routes, parsed into typed requests with every error reported.
 
 use crate::domain::listing::{Cursor, PageStart};
-use crate::domain::{EmailAddress, FieldError, InvitationOrder, InvitationQuery, InvitationStatus, PageRequest};
+use crate::domain::{
+    EmailAddress, FieldError, InvitationOrder, InvitationQuery, InvitationStatus, PageRequest,
+};
 
-fn parse_u32(param: &str, raw: &str, range: std::ops::RangeInclusive<u32>, errors: &mut Vec<FieldError>) -> Option<u32> {
+fn parse_u32(
+    param: &str,
+    raw: &str,
+    range: std::ops::RangeInclusive<u32>,
+    errors: &mut Vec<FieldError>,
+) -> Option<u32> {
     match raw.trim().parse::<u64>() {
         Ok(n) if n <= u64::from(*range.end()) && n >= u64::from(*range.start()) => Some(n as u32),
         Ok(_) => {
             errors.push(FieldError::value(
                 param,
-                format!("{param} must be between {} and {}.", range.start(), range.end()),
+                format!(
+                    "{param} must be between {} and {}.",
+                    range.start(),
+                    range.end()
+                ),
             ));
             None
         }
         Err(_) => {
-            errors.push(FieldError::format(param, format!("{param} must be a whole number.")));
+            errors.push(FieldError::format(
+                param,
+                format!("{param} must be a whole number."),
+            ));
             None
         }
     }
@@ -26,7 +40,9 @@ pub fn limit_offset(pairs: &[(String, String)], errors: &mut Vec<FieldError>) ->
     let mut offset = 0;
     for (k, v) in pairs {
         match k.as_str() {
-            "limit" => limit = parse_u32("limit", v, 1..=PageRequest::MAX_LIMIT, errors).unwrap_or(limit),
+            "limit" => {
+                limit = parse_u32("limit", v, 1..=PageRequest::MAX_LIMIT, errors).unwrap_or(limit)
+            }
             "offset" => offset = parse_u32("offset", v, 0..=u32::MAX / 2, errors).unwrap_or(offset),
             _ => {}
         }
@@ -76,7 +92,10 @@ pub fn invitation_query(pairs: &[(String, String)]) -> Result<InvitationQuery, V
         }
     }
     if cursor.is_some() && pairs.iter().any(|(k, _)| k == "offset") {
-        errors.push(FieldError::value("cursor", "cursor and offset cannot be combined."));
+        errors.push(FieldError::value(
+            "cursor",
+            "cursor and offset cannot be combined.",
+        ));
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -87,7 +106,9 @@ pub fn invitation_query(pairs: &[(String, String)]) -> Result<InvitationQuery, V
         order,
         page: PageRequest {
             limit,
-            start: cursor.map(PageStart::After).unwrap_or(PageStart::Offset(offset)),
+            start: cursor
+                .map(PageStart::After)
+                .unwrap_or(PageStart::Offset(offset)),
         },
     })
 }
@@ -104,14 +125,30 @@ mod tests {
     fn defaults_are_newest_first_ten_at_a_time() {
         let q = invitation_query(&pairs("")).unwrap();
         assert_eq!(q.order, InvitationOrder::CreatedDesc);
-        assert_eq!(q.page, PageRequest { limit: 10, start: PageStart::Offset(0) });
+        assert_eq!(
+            q.page,
+            PageRequest {
+                limit: 10,
+                start: PageStart::Offset(0)
+            }
+        );
         assert!(q.statuses.is_empty());
     }
 
     #[test]
     fn statuses_repeat_or_come_comma_separated() {
-        let q = invitation_query(&pairs("status=pending&status=expired,revoked&status=pending")).unwrap();
-        assert_eq!(q.statuses, [InvitationStatus::Pending, InvitationStatus::Expired, InvitationStatus::Revoked]);
+        let q = invitation_query(&pairs(
+            "status=pending&status=expired,revoked&status=pending",
+        ))
+        .unwrap();
+        assert_eq!(
+            q.statuses,
+            [
+                InvitationStatus::Pending,
+                InvitationStatus::Expired,
+                InvitationStatus::Revoked
+            ]
+        );
     }
 
     #[test]
@@ -129,6 +166,11 @@ mod tests {
             let errors = invitation_query(&pairs(q)).unwrap_err();
             assert_eq!(errors[0].param, param, "{q}");
         }
-        assert_eq!(invitation_query(&pairs("limit=0&order_by=x")).unwrap_err().len(), 2);
+        assert_eq!(
+            invitation_query(&pairs("limit=0&order_by=x"))
+                .unwrap_err()
+                .len(),
+            2
+        );
     }
 }

@@ -10,7 +10,10 @@ use super::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/v1/tickets/accept", get(not_yet).post(not_yet))
-        .route("/v1/me/organization_invitations/{inv}/accept", post(not_yet))
+        .route(
+            "/v1/me/organization_invitations/{inv}/accept",
+            post(not_yet),
+        )
 }
 
 async fn not_yet() -> ApiError {

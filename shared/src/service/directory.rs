@@ -1,6 +1,8 @@
 //! Users, organizations and memberships: the records invitations refer to.
 
-use super::{back_off, NewMembership, NewOrganization, NewUser, Service, ServiceError, CONTENTION_ATTEMPTS};
+use super::{
+    back_off, NewMembership, NewOrganization, NewUser, Service, ServiceError, CONTENTION_ATTEMPTS,
+};
 use crate::domain::organization::slugify;
 use crate::domain::role::ADMIN;
 use crate::domain::{FieldError, Membership, Metadata, Organization, User, UserEmail};
@@ -38,14 +40,23 @@ impl Service {
 
     /// One read round trip.
     pub async fn get_user(&self, user_id: &str) -> Result<User, ServiceError> {
-        self.store.get_user(user_id).await?.ok_or(ServiceError::NotFound("user"))
+        self.store
+            .get_user(user_id)
+            .await?
+            .ok_or(ServiceError::NotFound("user"))
     }
 
     /// One read (the creator, when named) and one write round trip.
-    pub async fn create_organization(&self, input: NewOrganization) -> Result<Organization, ServiceError> {
+    pub async fn create_organization(
+        &self,
+        input: NewOrganization,
+    ) -> Result<Organization, ServiceError> {
         let creator = match &input.created_by {
             Some(user_id) => Some(self.store.get_user(user_id).await?.ok_or_else(|| {
-                ServiceError::from(FieldError::value("created_by", "created_by must name an existing user."))
+                ServiceError::from(FieldError::value(
+                    "created_by",
+                    "created_by must name an existing user.",
+                ))
             })?),
             None => None,
         };
@@ -69,8 +80,21 @@ impl Service {
             created_at: now,
             updated_at: now,
         };
-        let membership = creator.map(|user| membership_for(&org, &user, ADMIN, Metadata::default(), Metadata::default(), now));
-        match self.store.insert_organization(&org, membership.as_ref()).await {
+        let membership = creator.map(|user| {
+            membership_for(
+                &org,
+                &user,
+                ADMIN,
+                Metadata::default(),
+                Metadata::default(),
+                now,
+            )
+        });
+        match self
+            .store
+            .insert_organization(&org, membership.as_ref())
+            .await
+        {
             Ok(()) => Ok(org),
             Err(StoreError::SlugTaken) => Err(ServiceError::SlugTaken),
             Err(e) => Err(e.into()),
@@ -88,12 +112,31 @@ impl Service {
     }
 
     /// Two concurrent reads (user, organization) and one write round trip.
-    pub async fn create_membership(&self, org_id: &str, input: NewMembership) -> Result<(Membership, Organization), ServiceError> {
-        let (user, org) = tokio::join!(self.store.get_user(&input.user_id), self.store.get_organization(org_id));
+    pub async fn create_membership(
+        &self,
+        org_id: &str,
+        input: NewMembership,
+    ) -> Result<(Membership, Organization), ServiceError> {
+        let (user, org) = tokio::join!(
+            self.store.get_user(&input.user_id),
+            self.store.get_organization(org_id)
+        );
         let mut org = org?.ok_or(ServiceError::NotFound("organization"))?;
-        let user = user?.ok_or_else(|| ServiceError::from(FieldError::value("user_id", "user_id must name an existing user.")))?;
+        let user = user?.ok_or_else(|| {
+            ServiceError::from(FieldError::value(
+                "user_id",
+                "user_id must name an existing user.",
+            ))
+        })?;
         let now = self.clock.now();
-        let membership = membership_for(&org, &user, &input.role, input.public_metadata, input.private_metadata, now);
+        let membership = membership_for(
+            &org,
+            &user,
+            &input.role,
+            input.public_metadata,
+            input.private_metadata,
+            now,
+        );
         match self.store.insert_membership(&membership).await {
             Ok(()) => {
                 org.members_count += 1;
@@ -125,7 +168,8 @@ impl Service {
     ) -> Result<(Membership, Organization), ServiceError> {
         let now = self.clock.now();
         let (updated, org) = tokio::join!(
-            self.store.update_membership_role(org_id, user_id, role, now),
+            self.store
+                .update_membership_role(org_id, user_id, role, now),
             self.store.get_organization(org_id)
         );
         let membership = match updated {
@@ -133,10 +177,17 @@ impl Service {
             Err(StoreError::NotFound) => return Err(ServiceError::NotFound("membership")),
             Err(e) => return Err(e.into()),
         };
-        Ok((membership, org?.ok_or(ServiceError::NotFound("organization"))?))
+        Ok((
+            membership,
+            org?.ok_or(ServiceError::NotFound("organization"))?,
+        ))
     }
 
-    pub async fn delete_membership(&self, org_id: &str, user_id: &str) -> Result<(Membership, Organization), ServiceError> {
+    pub async fn delete_membership(
+        &self,
+        org_id: &str,
+        user_id: &str,
+    ) -> Result<(Membership, Organization), ServiceError> {
         for attempt in 0..CONTENTION_ATTEMPTS {
             if attempt > 0 {
                 back_off(attempt).await;
@@ -175,7 +226,11 @@ fn membership_for(
         public_metadata,
         private_metadata,
         public_user_data: user.public_data(),
-        email_keys: user.email_addresses.iter().map(|e| e.address.key().to_string()).collect(),
+        email_keys: user
+            .email_addresses
+            .iter()
+            .map(|e| e.address.key().to_string())
+            .collect(),
         created_at: now,
         updated_at: now,
     }

@@ -20,7 +20,10 @@ impl<'a> Fields<'a> {
                 object,
                 errors: Vec::new(),
             }),
-            _ => Err(FieldError::format("body", "The request body must be a JSON object.")),
+            _ => Err(FieldError::format(
+                "body",
+                "The request body must be a JSON object.",
+            )),
         }
     }
 
@@ -38,7 +41,10 @@ impl<'a> Fields<'a> {
             None => None,
             Some(Value::String(s)) => Some(s.as_str()),
             Some(_) => {
-                self.reject(FieldError::format(name, format!("{name} must be a string.")));
+                self.reject(FieldError::format(
+                    name,
+                    format!("{name} must be a string."),
+                ));
                 None
             }
         }
@@ -64,17 +70,32 @@ impl<'a> Fields<'a> {
             None => None,
             Some(Value::Bool(b)) => Some(*b),
             Some(_) => {
-                self.reject(FieldError::format(name, format!("{name} must be a boolean.")));
+                self.reject(FieldError::format(
+                    name,
+                    format!("{name} must be a boolean."),
+                ));
                 None
             }
         }
     }
 
     /// A whole number within `range`.
-    pub fn optional_u32_in(&mut self, name: &str, range: std::ops::RangeInclusive<u32>) -> Option<u32> {
+    pub fn optional_u32_in(
+        &mut self,
+        name: &str,
+        range: std::ops::RangeInclusive<u32>,
+    ) -> Option<u32> {
         let value = self.get(name)?;
-        let Some(n) = value.as_u64().or_else(|| value.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0).map(|f| f as u64)) else {
-            self.reject(FieldError::format(name, format!("{name} must be a whole number.")));
+        let Some(n) = value.as_u64().or_else(|| {
+            value
+                .as_f64()
+                .filter(|f| f.fract() == 0.0 && *f >= 0.0)
+                .map(|f| f as u64)
+        }) else {
+            self.reject(FieldError::format(
+                name,
+                format!("{name} must be a whole number."),
+            ));
             return None;
         };
         match u32::try_from(n).ok().filter(|n| range.contains(n)) {
@@ -82,7 +103,11 @@ impl<'a> Fields<'a> {
             None => {
                 self.reject(FieldError::value(
                     name,
-                    format!("{name} must be between {} and {}.", range.start(), range.end()),
+                    format!(
+                        "{name} must be between {} and {}.",
+                        range.start(),
+                        range.end()
+                    ),
                 ));
                 None
             }
@@ -157,10 +182,18 @@ pub struct NewInvitation {
 }
 
 impl NewInvitation {
-    pub fn parse(body: &Value, roles: &RoleCatalog, redirects: &RedirectPolicy) -> Result<Self, Vec<FieldError>> {
+    pub fn parse(
+        body: &Value,
+        roles: &RoleCatalog,
+        redirects: &RedirectPolicy,
+    ) -> Result<Self, Vec<FieldError>> {
         let mut f = Fields::of(body).map_err(|e| vec![e])?;
-        let email = f.required_str("email_address").and_then(|raw| f.email("email_address", raw));
-        let role = f.required_str("role").and_then(|raw| f.role("role", raw, roles));
+        let email = f
+            .required_str("email_address")
+            .and_then(|raw| f.email("email_address", raw));
+        let role = f
+            .required_str("role")
+            .and_then(|raw| f.role("role", raw, roles));
         let inviter_user_id = f.optional_str("inviter_user_id").map(str::to_string);
         let public_metadata = f.metadata("public_metadata");
         let private_metadata = f.metadata("private_metadata");
@@ -174,7 +207,9 @@ impl NewInvitation {
             },
             None => None,
         };
-        let expires_in_days = f.optional_u32_in("expires_in_days", 1..=365).unwrap_or(DEFAULT_EXPIRES_IN_DAYS);
+        let expires_in_days = f
+            .optional_u32_in("expires_in_days", 1..=365)
+            .unwrap_or(DEFAULT_EXPIRES_IN_DAYS);
         let notify = f.optional_bool("notify").unwrap_or(true);
         f.finish(|| {
             Some(Self {
@@ -212,7 +247,10 @@ impl NewUser {
             Some(Value::Array(items)) => items.clone(),
             Some(v @ Value::String(_)) => vec![v.clone()],
             Some(_) => {
-                f.reject(FieldError::format("email_address", "email_address must be an array of strings."));
+                f.reject(FieldError::format(
+                    "email_address",
+                    "email_address must be an array of strings.",
+                ));
                 Vec::new()
             }
         };
@@ -223,13 +261,19 @@ impl NewUser {
                 Some(s) => {
                     if let Some(e) = f.email(&param, s) {
                         if addresses.iter().any(|a| a.key() == e.key()) {
-                            f.reject(FieldError::value(param, "The same email address is given twice."));
+                            f.reject(FieldError::value(
+                                param,
+                                "The same email address is given twice.",
+                            ));
                         } else {
                             addresses.push(e);
                         }
                     }
                 }
-                None => f.reject(FieldError::format(param, "Each email address must be a string.")),
+                None => f.reject(FieldError::format(
+                    param,
+                    "Each email address must be a string.",
+                )),
             }
         }
         if raw.is_empty() && body.get("email_address").is_none_or(Value::is_null) {
@@ -237,7 +281,10 @@ impl NewUser {
         } else if raw.is_empty() || raw.len() > Self::MAX_ADDRESSES {
             f.reject(FieldError::value(
                 "email_address",
-                format!("email_address must hold 1 to {} addresses.", Self::MAX_ADDRESSES),
+                format!(
+                    "email_address must hold 1 to {} addresses.",
+                    Self::MAX_ADDRESSES
+                ),
             ));
         }
         let first_name = f.optional_text("first_name", 256);
@@ -273,11 +320,20 @@ impl NewOrganization {
     pub fn parse(body: &Value) -> Result<Self, Vec<FieldError>> {
         let mut f = Fields::of(body).map_err(|e| vec![e])?;
         let name = f.required_str("name").map(str::trim).map(str::to_string);
-        if name.as_ref().is_some_and(|n| n.chars().count() > 256 || n.chars().any(char::is_control)) {
-            f.reject(FieldError::value("name", "name must be at most 256 characters on one line."));
+        if name
+            .as_ref()
+            .is_some_and(|n| n.chars().count() > 256 || n.chars().any(char::is_control))
+        {
+            f.reject(FieldError::value(
+                "name",
+                "name must be at most 256 characters on one line.",
+            ));
         }
         let slug = f.optional_str("slug").map(str::to_string);
-        if slug.as_deref().is_some_and(|s| !crate::domain::organization::is_valid_slug(s)) {
+        if slug
+            .as_deref()
+            .is_some_and(|s| !crate::domain::organization::is_valid_slug(s))
+        {
             f.reject(FieldError::format(
                 "slug",
                 "slug may contain only lowercase letters, digits, dashes and underscores (at most 64).",
@@ -313,7 +369,9 @@ impl NewMembership {
     pub fn parse(body: &Value, roles: &RoleCatalog) -> Result<Self, Vec<FieldError>> {
         let mut f = Fields::of(body).map_err(|e| vec![e])?;
         let user_id = f.required_str("user_id").map(str::to_string);
-        let role = f.required_str("role").and_then(|raw| f.role("role", raw, roles));
+        let role = f
+            .required_str("role")
+            .and_then(|raw| f.role("role", raw, roles));
         let public_metadata = f.metadata("public_metadata");
         let private_metadata = f.metadata("private_metadata");
         f.finish(|| {
@@ -330,7 +388,9 @@ impl NewMembership {
 /// `PATCH /organizations/{org}/memberships/{user}`.
 pub fn parse_role_update(body: &Value, roles: &RoleCatalog) -> Result<String, Vec<FieldError>> {
     let mut f = Fields::of(body).map_err(|e| vec![e])?;
-    let role = f.required_str("role").and_then(|raw| f.role("role", raw, roles));
+    let role = f
+        .required_str("role")
+        .and_then(|raw| f.role("role", raw, roles));
     f.finish(|| role)
 }
 
@@ -361,7 +421,8 @@ mod tests {
 
     #[test]
     fn a_minimal_invitation_gets_the_defaults() {
-        let inv = parse(json!({"email_address": "ada@example.com", "role": "basic_member"})).unwrap();
+        let inv =
+            parse(json!({"email_address": "ada@example.com", "role": "basic_member"})).unwrap();
         assert_eq!(inv.role, "org:member");
         assert_eq!(inv.expires_in_days, 30);
         assert!(inv.notify);
@@ -373,20 +434,57 @@ mod tests {
         use FieldErrorKind::*;
         let cases = [
             (json!({"role": "org:member"}), ("email_address", Missing)),
-            (json!({"email_address": "ada@example.com"}), ("role", Missing)),
-            (json!({"email_address": 7, "role": "org:member"}), ("email_address", FormatInvalid)),
-            (json!({"email_address": "not-an-email", "role": "org:member"}), ("email_address", FormatInvalid)),
-            (json!({"email_address": "ada@example.com", "role": "org:owner"}), ("role", ValueInvalid)),
-            (json!({"email_address": "ada@example.com", "role": "org:member", "expires_in_days": 0}), ("expires_in_days", ValueInvalid)),
-            (json!({"email_address": "ada@example.com", "role": "org:member", "expires_in_days": 366}), ("expires_in_days", ValueInvalid)),
-            (json!({"email_address": "ada@example.com", "role": "org:member", "expires_in_days": "7"}), ("expires_in_days", FormatInvalid)),
-            (json!({"email_address": "ada@example.com", "role": "org:member", "notify": "yes"}), ("notify", FormatInvalid)),
-            (json!({"email_address": "ada@example.com", "role": "org:member", "public_metadata": [1]}), ("public_metadata", FormatInvalid)),
-            (json!({"email_address": "ada@example.com", "role": "org:member", "private_metadata": {"k": "x".repeat(9000)}}), ("private_metadata", ValueInvalid)),
-            (json!({"email_address": "ada@example.com", "role": "org:member", "redirect_url": "javascript:alert(1)"}), ("redirect_url", ValueInvalid)),
+            (
+                json!({"email_address": "ada@example.com"}),
+                ("role", Missing),
+            ),
+            (
+                json!({"email_address": 7, "role": "org:member"}),
+                ("email_address", FormatInvalid),
+            ),
+            (
+                json!({"email_address": "not-an-email", "role": "org:member"}),
+                ("email_address", FormatInvalid),
+            ),
+            (
+                json!({"email_address": "ada@example.com", "role": "org:owner"}),
+                ("role", ValueInvalid),
+            ),
+            (
+                json!({"email_address": "ada@example.com", "role": "org:member", "expires_in_days": 0}),
+                ("expires_in_days", ValueInvalid),
+            ),
+            (
+                json!({"email_address": "ada@example.com", "role": "org:member", "expires_in_days": 366}),
+                ("expires_in_days", ValueInvalid),
+            ),
+            (
+                json!({"email_address": "ada@example.com", "role": "org:member", "expires_in_days": "7"}),
+                ("expires_in_days", FormatInvalid),
+            ),
+            (
+                json!({"email_address": "ada@example.com", "role": "org:member", "notify": "yes"}),
+                ("notify", FormatInvalid),
+            ),
+            (
+                json!({"email_address": "ada@example.com", "role": "org:member", "public_metadata": [1]}),
+                ("public_metadata", FormatInvalid),
+            ),
+            (
+                json!({"email_address": "ada@example.com", "role": "org:member", "private_metadata": {"k": "x".repeat(9000)}}),
+                ("private_metadata", ValueInvalid),
+            ),
+            (
+                json!({"email_address": "ada@example.com", "role": "org:member", "redirect_url": "javascript:alert(1)"}),
+                ("redirect_url", ValueInvalid),
+            ),
         ];
         for (body, (param, kind)) in cases {
-            assert_eq!(first_error(body.clone()), (param.to_string(), kind), "{body}");
+            assert_eq!(
+                first_error(body.clone()),
+                (param.to_string(), kind),
+                "{body}"
+            );
         }
     }
 
@@ -406,8 +504,13 @@ mod tests {
     fn a_user_needs_at_least_one_distinct_address() {
         assert!(NewUser::parse(&json!({"email_address": ["a@example.com"]})).is_ok());
         assert!(NewUser::parse(&json!({"email_address": "a@example.com"})).is_ok());
-        assert_eq!(NewUser::parse(&json!({})).unwrap_err()[0].kind, FieldErrorKind::Missing);
+        assert_eq!(
+            NewUser::parse(&json!({})).unwrap_err()[0].kind,
+            FieldErrorKind::Missing
+        );
         assert!(NewUser::parse(&json!({"email_address": []})).is_err());
-        assert!(NewUser::parse(&json!({"email_address": ["a@example.com", "A@example.com"]})).is_err());
+        assert!(
+            NewUser::parse(&json!({"email_address": ["a@example.com", "A@example.com"]})).is_err()
+        );
     }
 }

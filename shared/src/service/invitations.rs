@@ -5,11 +5,14 @@ use crate::store::StoreError;
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
-
 impl Service {
     /// One read round trip and one write round trip when uncontended. A lost race is tried
     /// again from the read, which then sees the winner (and answers `duplicate_record`, say).
-    pub async fn create_invitation(&self, org_id: &str, input: &NewInvitation) -> Result<Invitation, ServiceError> {
+    pub async fn create_invitation(
+        &self,
+        org_id: &str,
+        input: &NewInvitation,
+    ) -> Result<Invitation, ServiceError> {
         for attempt in 0..CONTENTION_ATTEMPTS {
             if attempt > 0 {
                 back_off(attempt).await;
@@ -22,28 +25,42 @@ impl Service {
         Err(ServiceError::Busy)
     }
 
-    async fn try_create_invitation(&self, org_id: &str, input: &NewInvitation) -> Result<Invitation, ServiceError> {
+    async fn try_create_invitation(
+        &self,
+        org_id: &str,
+        input: &NewInvitation,
+    ) -> Result<Invitation, ServiceError> {
         let now = self.clock.now();
         let email = &input.email_address;
         let ctx = self
             .store
             .invitation_context(org_id, email.key(), input.inviter_user_id.as_deref())
             .await?;
-        let org = ctx.organization.ok_or(ServiceError::NotFound("organization"))?;
+        let org = ctx
+            .organization
+            .ok_or(ServiceError::NotFound("organization"))?;
         let inviter = match &input.inviter_user_id {
             None => None,
             Some(_) => {
-                let membership = ctx
-                    .actor_membership
-                    .ok_or(ServiceError::NotAllowed("the inviter is not a member of the organization"))?;
+                let membership = ctx.actor_membership.ok_or(ServiceError::NotAllowed(
+                    "the inviter is not a member of the organization",
+                ))?;
                 if !self.roles.grants(&membership.role, MANAGE_MEMBERSHIPS) {
-                    return Err(ServiceError::NotAllowed("the inviter cannot manage memberships"));
+                    return Err(ServiceError::NotAllowed(
+                        "the inviter cannot manage memberships",
+                    ));
                 }
-                Some(ctx.actor_user.map(|u| u.public_data()).unwrap_or(membership.public_user_data))
+                Some(
+                    ctx.actor_user
+                        .map(|u| u.public_data())
+                        .unwrap_or(membership.public_user_data),
+                )
             }
         };
         let replacing = match ctx.slot_holder {
-            Some(holder) if holder.expires_at > now => return Err(ServiceError::DuplicateInvitation),
+            Some(holder) if holder.expires_at > now => {
+                return Err(ServiceError::DuplicateInvitation)
+            }
             other => other,
         };
         if ctx.address_is_member {
@@ -105,21 +122,39 @@ impl Service {
     }
 
     /// One read round trip.
-    pub async fn get_invitation(&self, org_id: &str, raw_id: &str) -> Result<Invitation, ServiceError> {
+    pub async fn get_invitation(
+        &self,
+        org_id: &str,
+        raw_id: &str,
+    ) -> Result<Invitation, ServiceError> {
         let not_found = ServiceError::NotFound("invitation");
         let Some(id) = InvitationId::parse(raw_id) else {
             return Err(not_found);
         };
-        self.store.get_invitation(org_id, &id).await?.ok_or(not_found)
+        self.store
+            .get_invitation(org_id, &id)
+            .await?
+            .ok_or(not_found)
     }
 
-    pub async fn list_invitations(&self, org_id: &str, query: &InvitationQuery) -> Result<Page<Invitation>, ServiceError> {
+    pub async fn list_invitations(
+        &self,
+        org_id: &str,
+        query: &InvitationQuery,
+    ) -> Result<Page<Invitation>, ServiceError> {
         if let crate::domain::listing::PageStart::After(cursor) = &query.page.start {
             if cursor.order != query.order {
-                return Err(FieldError::value("cursor", "cursor belongs to a list in another order.").into());
+                return Err(FieldError::value(
+                    "cursor",
+                    "cursor belongs to a list in another order.",
+                )
+                .into());
             }
         }
-        Ok(self.store.list_invitations(org_id, query, self.clock.now()).await?)
+        Ok(self
+            .store
+            .list_invitations(org_id, query, self.clock.now())
+            .await?)
     }
 
     /// Pending invitations only (including ones past their expiry, which frees their seat).
@@ -136,7 +171,11 @@ impl Service {
                 back_off(attempt).await;
             }
             let now = self.clock.now();
-            match self.store.revoke_invitation(org_id, &id, now, actor.as_ref()).await {
+            match self
+                .store
+                .revoke_invitation(org_id, &id, now, actor.as_ref())
+                .await
+            {
                 Ok(inv) => return Ok(inv),
                 Err(StoreError::Contention) => continue,
                 Err(StoreError::NotFound) => return Err(ServiceError::NotFound("invitation")),

@@ -39,7 +39,12 @@ pub struct Service {
 }
 
 impl Service {
-    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, roles: RoleCatalog, policy: Policy) -> Self {
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        roles: RoleCatalog,
+        policy: Policy,
+    ) -> Self {
         Self {
             store,
             clock,
@@ -73,7 +78,9 @@ async fn back_off(attempt: u32) {
 
 fn not_allowed_or(e: StoreError) -> ServiceError {
     match e {
-        StoreError::ActorNotAllowed => ServiceError::NotAllowed("the acting user cannot manage memberships"),
+        StoreError::ActorNotAllowed => {
+            ServiceError::NotAllowed("the acting user cannot manage memberships")
+        }
         other => other.into(),
     }
 }

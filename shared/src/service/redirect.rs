@@ -48,9 +48,14 @@ mod tests {
 
     #[test]
     fn the_allow_list_matches_whole_origins_only() {
-        let policy = RedirectPolicy::from_list("https://app.example.com, http://localhost:5173").unwrap();
-        assert!(policy.check("redirect_url", "https://app.example.com/welcome?x=1#top").is_ok());
-        assert!(policy.check("redirect_url", "http://localhost:5173/").is_ok());
+        let policy =
+            RedirectPolicy::from_list("https://app.example.com, http://localhost:5173").unwrap();
+        assert!(policy
+            .check("redirect_url", "https://app.example.com/welcome?x=1#top")
+            .is_ok());
+        assert!(policy
+            .check("redirect_url", "http://localhost:5173/")
+            .is_ok());
         for bad in [
             "https://app.example.com.evil.example/",
             "https://evil.example/?https://app.example.com",
@@ -68,7 +73,11 @@ mod tests {
     #[test]
     fn without_a_list_any_http_url_passes() {
         let policy = RedirectPolicy::default();
-        assert!(policy.check("redirect_url", "https://anywhere.example/x").is_ok());
-        assert!(policy.check("redirect_url", "ftp://files.example/").is_err());
+        assert!(policy
+            .check("redirect_url", "https://anywhere.example/x")
+            .is_ok());
+        assert!(policy
+            .check("redirect_url", "ftp://files.example/")
+            .is_err());
     }
 }

@@ -7,8 +7,8 @@ use std::sync::{Mutex, MutexGuard};
 use async_trait::async_trait;
 
 use super::{
-    ActorRequirement, InvitationContext, InvitationStore, MembershipStore, OrganizationStore, SlotHolder, StoreError,
-    UserStore,
+    ActorRequirement, InvitationContext, InvitationStore, MembershipStore, OrganizationStore,
+    SlotHolder, StoreError, UserStore,
 };
 use crate::clock::Millis;
 use crate::domain::listing::{sort_key, PageStart};
@@ -53,7 +53,9 @@ impl MemoryStore {
     fn tables(&self) -> MutexGuard<'_, Tables> {
         // No operation panics while holding the lock, and every operation checks before it
         // writes, so a poisoned lock still guards consistent data.
-        self.tables.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.tables
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -65,14 +67,19 @@ fn key(a: &str, b: &str) -> OrgKey {
 impl UserStore for MemoryStore {
     async fn insert_user(&self, user: &User) -> Result<(), StoreError> {
         let mut t = self.tables();
-        if user.email_addresses.iter().any(|e| t.email_owners.contains_key(e.address.key())) {
+        if user
+            .email_addresses
+            .iter()
+            .any(|e| t.email_owners.contains_key(e.address.key()))
+        {
             return Err(StoreError::EmailTaken);
         }
         if t.users.contains_key(&user.id) {
             return Err(StoreError::Contention);
         }
         for e in &user.email_addresses {
-            t.email_owners.insert(e.address.key().to_string(), user.id.clone());
+            t.email_owners
+                .insert(e.address.key().to_string(), user.id.clone());
         }
         t.users.insert(user.id.clone(), user.clone());
         Ok(())
@@ -85,7 +92,11 @@ impl UserStore for MemoryStore {
 
 #[async_trait]
 impl OrganizationStore for MemoryStore {
-    async fn insert_organization(&self, org: &Organization, creator: Option<&Membership>) -> Result<(), StoreError> {
+    async fn insert_organization(
+        &self,
+        org: &Organization,
+        creator: Option<&Membership>,
+    ) -> Result<(), StoreError> {
         let mut t = self.tables();
         if t.slugs.contains_key(&org.slug) {
             return Err(StoreError::SlugTaken);
@@ -104,13 +115,22 @@ impl OrganizationStore for MemoryStore {
         Ok(())
     }
 
-    async fn get_organization(&self, organization_id: &str) -> Result<Option<Organization>, StoreError> {
+    async fn get_organization(
+        &self,
+        organization_id: &str,
+    ) -> Result<Option<Organization>, StoreError> {
         Ok(self.tables().organizations.get(organization_id).cloned())
     }
 
-    async fn find_organization_by_slug(&self, slug: &str) -> Result<Option<Organization>, StoreError> {
+    async fn find_organization_by_slug(
+        &self,
+        slug: &str,
+    ) -> Result<Option<Organization>, StoreError> {
         let t = self.tables();
-        Ok(t.slugs.get(slug).and_then(|id| t.organizations.get(id)).cloned())
+        Ok(t.slugs
+            .get(slug)
+            .and_then(|id| t.organizations.get(id))
+            .cloned())
     }
 }
 
@@ -118,9 +138,15 @@ impl OrganizationStore for MemoryStore {
 impl MembershipStore for MemoryStore {
     async fn insert_membership(&self, m: &Membership) -> Result<(), StoreError> {
         let mut t = self.tables();
-        let org = t.organizations.get(&m.organization_id).ok_or(StoreError::NotFound)?;
-        if t.memberships.contains_key(&key(&m.organization_id, &m.user_id))
-            || m.email_keys.iter().any(|a| t.member_addresses.contains(&key(&m.organization_id, a)))
+        let org = t
+            .organizations
+            .get(&m.organization_id)
+            .ok_or(StoreError::NotFound)?;
+        if t.memberships
+            .contains_key(&key(&m.organization_id, &m.user_id))
+            || m.email_keys
+                .iter()
+                .any(|a| t.member_addresses.contains(&key(&m.organization_id, a)))
         {
             return Err(StoreError::AlreadyMember);
         }
@@ -130,15 +156,24 @@ impl MembershipStore for MemoryStore {
         for addr in &m.email_keys {
             t.member_addresses.insert(key(&m.organization_id, addr));
         }
-        t.memberships.insert(key(&m.organization_id, &m.user_id), m.clone());
+        t.memberships
+            .insert(key(&m.organization_id, &m.user_id), m.clone());
         if let Some(org) = t.organizations.get_mut(&m.organization_id) {
             org.members_count += 1;
         }
         Ok(())
     }
 
-    async fn get_membership(&self, organization_id: &str, user_id: &str) -> Result<Option<Membership>, StoreError> {
-        Ok(self.tables().memberships.get(&key(organization_id, user_id)).cloned())
+    async fn get_membership(
+        &self,
+        organization_id: &str,
+        user_id: &str,
+    ) -> Result<Option<Membership>, StoreError> {
+        Ok(self
+            .tables()
+            .memberships
+            .get(&key(organization_id, user_id))
+            .cloned())
     }
 
     async fn list_memberships(
@@ -180,7 +215,11 @@ impl MembershipStore for MemoryStore {
         Ok(m.clone())
     }
 
-    async fn delete_membership(&self, organization_id: &str, user_id: &str) -> Result<Membership, StoreError> {
+    async fn delete_membership(
+        &self,
+        organization_id: &str,
+        user_id: &str,
+    ) -> Result<Membership, StoreError> {
         let mut t = self.tables();
         let m = t
             .memberships
@@ -208,9 +247,12 @@ impl InvitationStore for MemoryStore {
         Ok(InvitationContext {
             organization: t.organizations.get(organization_id).cloned(),
             slot_holder: t.slots.get(&key(organization_id, email_key)).cloned(),
-            actor_membership: actor_user_id.and_then(|u| t.memberships.get(&key(organization_id, u)).cloned()),
+            actor_membership: actor_user_id
+                .and_then(|u| t.memberships.get(&key(organization_id, u)).cloned()),
             actor_user: actor_user_id.and_then(|u| t.users.get(u).cloned()),
-            address_is_member: t.member_addresses.contains(&key(organization_id, email_key)),
+            address_is_member: t
+                .member_addresses
+                .contains(&key(organization_id, email_key)),
         })
     }
 
@@ -230,7 +272,9 @@ impl InvitationStore for MemoryStore {
         if t.slots.get(&slot_key) != replacing {
             return Err(StoreError::Contention);
         }
-        if t.member_addresses.contains(&key(org_id, inv.email_address.key())) {
+        if t.member_addresses
+            .contains(&key(org_id, inv.email_address.key()))
+        {
             return Err(StoreError::AlreadyMember);
         }
         // A replaced invitation hands its seat over, so only a fresh slot needs a free one.
@@ -238,7 +282,10 @@ impl InvitationStore for MemoryStore {
             return Err(StoreError::QuotaExceeded);
         }
         if let Some(old) = replacing {
-            if let Some(prev) = t.invitations.get_mut(&key(org_id, old.invitation_id.as_str())) {
+            if let Some(prev) = t
+                .invitations
+                .get_mut(&key(org_id, old.invitation_id.as_str()))
+            {
                 prev.stored_status = StoredStatus::Expired;
                 prev.updated_at = inv.created_at;
             }
@@ -252,12 +299,21 @@ impl InvitationStore for MemoryStore {
                 expires_at: inv.expires_at,
             },
         );
-        t.invitations.insert(key(org_id, inv.id.as_str()), inv.clone());
+        t.invitations
+            .insert(key(org_id, inv.id.as_str()), inv.clone());
         Ok(())
     }
 
-    async fn get_invitation(&self, organization_id: &str, id: &InvitationId) -> Result<Option<Invitation>, StoreError> {
-        Ok(self.tables().invitations.get(&key(organization_id, id.as_str())).cloned())
+    async fn get_invitation(
+        &self,
+        organization_id: &str,
+        id: &InvitationId,
+    ) -> Result<Option<Invitation>, StoreError> {
+        Ok(self
+            .tables()
+            .invitations
+            .get(&key(organization_id, id.as_str()))
+            .cloned())
     }
 
     async fn list_invitations(

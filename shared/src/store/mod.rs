@@ -7,7 +7,9 @@ pub mod memory;
 use async_trait::async_trait;
 
 use crate::clock::Millis;
-use crate::domain::{Invitation, InvitationId, InvitationQuery, Membership, Organization, Page, User};
+use crate::domain::{
+    Invitation, InvitationId, InvitationQuery, Membership, Organization, Page, User,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -73,16 +75,30 @@ pub trait UserStore: Send + Sync {
 #[async_trait]
 pub trait OrganizationStore: Send + Sync {
     /// Writes the organization and, when given, its creator's membership, atomically.
-    async fn insert_organization(&self, org: &Organization, creator: Option<&Membership>) -> Result<(), StoreError>;
-    async fn get_organization(&self, organization_id: &str) -> Result<Option<Organization>, StoreError>;
-    async fn find_organization_by_slug(&self, slug: &str) -> Result<Option<Organization>, StoreError>;
+    async fn insert_organization(
+        &self,
+        org: &Organization,
+        creator: Option<&Membership>,
+    ) -> Result<(), StoreError>;
+    async fn get_organization(
+        &self,
+        organization_id: &str,
+    ) -> Result<Option<Organization>, StoreError>;
+    async fn find_organization_by_slug(
+        &self,
+        slug: &str,
+    ) -> Result<Option<Organization>, StoreError>;
 }
 
 #[async_trait]
 pub trait MembershipStore: Send + Sync {
     /// Fails with `NotFound` (no organization), `AlreadyMember` or `QuotaExceeded`.
     async fn insert_membership(&self, membership: &Membership) -> Result<(), StoreError>;
-    async fn get_membership(&self, organization_id: &str, user_id: &str) -> Result<Option<Membership>, StoreError>;
+    async fn get_membership(
+        &self,
+        organization_id: &str,
+        user_id: &str,
+    ) -> Result<Option<Membership>, StoreError>;
     /// Newest first, with the organization (`None` if it does not exist), whose
     /// `members_count` is the total.
     async fn list_memberships(
@@ -98,7 +114,11 @@ pub trait MembershipStore: Send + Sync {
         role: &str,
         now: Millis,
     ) -> Result<Membership, StoreError>;
-    async fn delete_membership(&self, organization_id: &str, user_id: &str) -> Result<Membership, StoreError>;
+    async fn delete_membership(
+        &self,
+        organization_id: &str,
+        user_id: &str,
+    ) -> Result<Membership, StoreError>;
 }
 
 #[async_trait]
@@ -122,7 +142,11 @@ pub trait InvitationStore: Send + Sync {
         actor: Option<&ActorRequirement>,
     ) -> Result<(), StoreError>;
 
-    async fn get_invitation(&self, organization_id: &str, id: &InvitationId) -> Result<Option<Invitation>, StoreError>;
+    async fn get_invitation(
+        &self,
+        organization_id: &str,
+        id: &InvitationId,
+    ) -> Result<Option<Invitation>, StoreError>;
 
     async fn list_invitations(
         &self,

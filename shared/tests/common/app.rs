@@ -36,7 +36,9 @@ impl Reply {
     }
 
     pub fn param(&self) -> &str {
-        self.body["errors"][0]["meta"]["param_name"].as_str().unwrap_or("")
+        self.body["errors"][0]["meta"]["param_name"]
+            .as_str()
+            .unwrap_or("")
     }
 
     pub fn id(&self) -> String {
@@ -47,7 +49,13 @@ impl Reply {
 pub fn state(store: Arc<dyn Store>, clock: Arc<ManualClock>, policy: Policy) -> AppState {
     AppState {
         service: Service::new(store, clock, RoleCatalog::default(), policy),
-        secret_keys: Arc::new(SecretKeys::new(vec![KEY.to_string(), "sk_test_rotated_key_00000".to_string()]).unwrap()),
+        secret_keys: Arc::new(
+            SecretKeys::new(vec![
+                KEY.to_string(),
+                "sk_test_rotated_key_00000".to_string(),
+            ])
+            .unwrap(),
+        ),
     }
 }
 
@@ -59,8 +67,15 @@ impl TestApp {
     pub fn with_policy(policy: Policy) -> Self {
         let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
         let clock = Arc::new(ManualClock::new(super::T0));
-        let router = http::app(http::all_routes(), state(store.clone(), clock.clone(), policy));
-        Self { router, store, clock }
+        let router = http::app(
+            http::all_routes(),
+            state(store.clone(), clock.clone(), policy),
+        );
+        Self {
+            router,
+            store,
+            clock,
+        }
     }
 
     pub async fn send(&self, request: Request<Body>) -> Reply {
@@ -68,16 +83,39 @@ impl TestApp {
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into())) };
-        Reply { status, headers, body }
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into()))
+        };
+        Reply {
+            status,
+            headers,
+            body,
+        }
     }
 
-    pub async fn call(&self, method: Method, path: &str, body: Option<String>, key: Option<&str>) -> Reply {
-        let mut request = Request::builder().method(method).uri(path).header("content-type", "application/json");
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+        key: Option<&str>,
+    ) -> Reply {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("content-type", "application/json");
         if let Some(key) = key {
             request = request.header("authorization", format!("Bearer {key}"));
         }
-        self.send(request.body(body.map(Body::from).unwrap_or_else(Body::empty)).unwrap()).await
+        self.send(
+            request
+                .body(body.map(Body::from).unwrap_or_else(Body::empty))
+                .unwrap(),
+        )
+        .await
     }
 
     pub async fn get(&self, path: &str) -> Reply {
@@ -85,10 +123,12 @@ impl TestApp {
     }
 
     pub async fn post(&self, path: &str, body: Value) -> Reply {
-        self.call(Method::POST, path, Some(body.to_string()), Some(KEY)).await
+        self.call(Method::POST, path, Some(body.to_string()), Some(KEY))
+            .await
     }
 
     pub async fn post_raw(&self, path: &str, body: &str) -> Reply {
-        self.call(Method::POST, path, Some(body.to_string()), Some(KEY)).await
+        self.call(Method::POST, path, Some(body.to_string()), Some(KEY))
+            .await
     }
 }

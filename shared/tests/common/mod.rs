@@ -7,7 +7,9 @@ use aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef;
 use aws_sdk_dynamodb::config::{ConfigBag, Credentials, Intercept, Region, RuntimeComponents};
 use invitations::clock::{ManualClock, Millis};
 use invitations::domain::{Invitation, Organization, RoleCatalog, User};
-use invitations::service::{NewInvitation, NewMembership, NewOrganization, NewUser, Policy, Service};
+use invitations::service::{
+    NewInvitation, NewMembership, NewOrganization, NewUser, Policy, Service,
+};
 use invitations::store::dynamodb::{ensure_table, DynamoStore};
 use invitations::store::memory::MemoryStore;
 use invitations::store::Store;
@@ -119,7 +121,8 @@ pub async fn user(h: &Harness, email: &str) -> User {
 }
 
 pub async fn user_named(h: &Harness, email: &str, first_name: Option<&str>) -> User {
-    let input = NewUser::parse(&json!({ "email_address": [email], "first_name": first_name })).unwrap();
+    let input =
+        NewUser::parse(&json!({ "email_address": [email], "first_name": first_name })).unwrap();
     h.service.create_user(input).await.unwrap()
 }
 
@@ -141,13 +144,20 @@ pub fn invite_input(body: Value) -> NewInvitation {
 
 pub async fn invite(h: &Harness, org: &Organization, email: &str) -> Invitation {
     h.service
-        .create_invitation(&org.id, &invite_input(json!({ "email_address": email, "role": "org:member" })))
+        .create_invitation(
+            &org.id,
+            &invite_input(json!({ "email_address": email, "role": "org:member" })),
+        )
         .await
         .unwrap()
 }
 
 pub async fn add_member(h: &Harness, org: &Organization, user: &User, role: &str) {
-    let input = NewMembership::parse(&json!({ "user_id": user.id, "role": role }), &RoleCatalog::default()).unwrap();
+    let input = NewMembership::parse(
+        &json!({ "user_id": user.id, "role": role }),
+        &RoleCatalog::default(),
+    )
+    .unwrap();
     h.service.create_membership(&org.id, input).await.unwrap();
 }
 

@@ -9,8 +9,8 @@ use serde_json::{Map, Value};
 
 use super::keys;
 use crate::domain::{
-    EmailAddress, Invitation, InvitationId, Membership, Metadata, Organization, PublicOrganizationData,
-    PublicUserData, StoredStatus, User, UserEmail,
+    EmailAddress, Invitation, InvitationId, Membership, Metadata, Organization,
+    PublicOrganizationData, PublicUserData, StoredStatus, User, UserEmail,
 };
 use crate::store::{SlotHolder, StoreError};
 
@@ -102,7 +102,9 @@ impl<'a> Reader<'a> {
     }
 
     fn metadata(&self, name: &str) -> Result<Metadata, StoreError> {
-        Ok(Metadata::from_stored(self.json::<Map<String, Value>>(name)?))
+        Ok(Metadata::from_stored(
+            self.json::<Map<String, Value>>(name)?,
+        ))
     }
 }
 
@@ -171,7 +173,10 @@ pub fn organization_item(o: &Organization) -> Item {
         .set("members_count", n(o.members_count))
         .set("pending_invitations_count", n(o.pending_invitations_count))
         // members + pending, kept as one number so a condition can compare it with the maximum.
-        .set("seats_used", n(o.members_count + o.pending_invitations_count))
+        .set(
+            "seats_used",
+            n(o.members_count + o.pending_invitations_count),
+        )
         .set_opt("created_by", o.created_by.as_ref())
         .set("public_metadata", metadata(&o.public_metadata))
         .set("private_metadata", metadata(&o.private_metadata))
@@ -204,20 +209,26 @@ pub fn slug_item(slug: &str, org_id: &str) -> Item {
 }
 
 pub fn membership_item(m: &Membership) -> Item {
-    ItemBuilder::new(keys::membership(&m.organization_id, &m.user_id), "membership")
-        .set(keys::GSI1PK, s(keys::memberships_by_created(&m.organization_id)))
-        .set(keys::GSI1SK, s(keys::membership_created_key(m)))
-        .set("id", s(&m.id))
-        .set("organization_id", s(&m.organization_id))
-        .set("user_id", s(&m.user_id))
-        .set("role", s(&m.role))
-        .set("public_metadata", metadata(&m.public_metadata))
-        .set("private_metadata", metadata(&m.private_metadata))
-        .set("public_user_data", json(&m.public_user_data))
-        .set("email_keys", json(&m.email_keys))
-        .set("created_at", n(m.created_at))
-        .set("updated_at", n(m.updated_at))
-        .0
+    ItemBuilder::new(
+        keys::membership(&m.organization_id, &m.user_id),
+        "membership",
+    )
+    .set(
+        keys::GSI1PK,
+        s(keys::memberships_by_created(&m.organization_id)),
+    )
+    .set(keys::GSI1SK, s(keys::membership_created_key(m)))
+    .set("id", s(&m.id))
+    .set("organization_id", s(&m.organization_id))
+    .set("user_id", s(&m.user_id))
+    .set("role", s(&m.role))
+    .set("public_metadata", metadata(&m.public_metadata))
+    .set("private_metadata", metadata(&m.private_metadata))
+    .set("public_user_data", json(&m.public_user_data))
+    .set("email_keys", json(&m.email_keys))
+    .set("created_at", n(m.created_at))
+    .set("updated_at", n(m.updated_at))
+    .0
 }
 
 pub fn membership_from(item: &Item) -> Result<Membership, StoreError> {
@@ -243,7 +254,10 @@ pub fn member_address_item(org_id: &str, email_key: &str, user_id: &str) -> Item
 }
 
 pub fn invitation_item(inv: &Invitation) -> Item {
-    let mut b = ItemBuilder::new(keys::invitation(&inv.organization.id, &inv.id), "invitation");
+    let mut b = ItemBuilder::new(
+        keys::invitation(&inv.organization.id, &inv.id),
+        "invitation",
+    );
     for (name, value) in keys::invitation_index_keys(inv) {
         b = b.set(name, s(value));
     }
@@ -298,20 +312,26 @@ pub fn invitation_from(item: &Item) -> Result<Invitation, StoreError> {
 }
 
 pub fn slot_item(inv: &Invitation) -> Item {
-    ItemBuilder::new(keys::pending_slot(&inv.organization.id, inv.email_address.key()), "pending_slot")
-        .set("invitation_id", s(inv.id.as_str()))
-        .set("expires_at", n(inv.expires_at))
-        .0
+    ItemBuilder::new(
+        keys::pending_slot(&inv.organization.id, inv.email_address.key()),
+        "pending_slot",
+    )
+    .set("invitation_id", s(inv.id.as_str()))
+    .set("expires_at", n(inv.expires_at))
+    .0
 }
 
 pub fn slot_from(item: &Item) -> Result<SlotHolder, StoreError> {
     let r = Reader::new(item, "pending slot");
     Ok(SlotHolder {
-        invitation_id: InvitationId::parse(&r.s("invitation_id")?).ok_or_else(|| r.corrupt("invitation_id"))?,
+        invitation_id: InvitationId::parse(&r.s("invitation_id")?)
+            .ok_or_else(|| r.corrupt("invitation_id"))?,
         expires_at: r.n("expires_at")?,
     })
 }
 
 pub fn entity(item: &Item) -> Option<&str> {
-    item.get("entity").and_then(|v| v.as_s().ok()).map(String::as_str)
+    item.get("entity")
+        .and_then(|v| v.as_s().ok())
+        .map(String::as_str)
 }

@@ -31,7 +31,11 @@ impl DynamoStore {
     fn member_items(&self, tx: &mut Tx<'_>, m: &Membership) -> Result<usize, StoreError> {
         let first = tx.put_new(codec::membership_item(m))?;
         for addr in &m.email_keys {
-            tx.put_new(codec::member_address_item(&m.organization_id, addr, &m.user_id))?;
+            tx.put_new(codec::member_address_item(
+                &m.organization_id,
+                addr,
+                &m.user_id,
+            ))?;
         }
         Ok(first)
     }
@@ -48,7 +52,9 @@ impl UserStore for DynamoStore {
         }
         match tx.send(&self.client).await? {
             TxOutcome::Committed => Ok(()),
-            Cancelled(r) if (profile + 1..r.len()).any(|i| failed(&r, i)) => Err(StoreError::EmailTaken),
+            Cancelled(r) if (profile + 1..r.len()).any(|i| failed(&r, i)) => {
+                Err(StoreError::EmailTaken)
+            }
             Cancelled(r) if failed(&r, profile) => Err(StoreError::Contention),
             Cancelled(r) => Err(unexplained(&r)),
         }
@@ -56,7 +62,11 @@ impl UserStore for DynamoStore {
 
     /// One round trip.
     async fn get_user(&self, user_id: &str) -> Result<Option<User>, StoreError> {
-        self.get(keys::user(user_id)).await?.as_ref().map(codec::user_from).transpose()
+        self.get(keys::user(user_id))
+            .await?
+            .as_ref()
+            .map(codec::user_from)
+            .transpose()
     }
 }
 
@@ -65,7 +75,11 @@ use TxOutcome::Cancelled;
 #[async_trait]
 impl OrganizationStore for DynamoStore {
     /// One round trip: organization, slug claim and the creator's membership in one transaction.
-    async fn insert_organization(&self, org: &Organization, creator: Option<&Membership>) -> Result<(), StoreError> {
+    async fn insert_organization(
+        &self,
+        org: &Organization,
+        creator: Option<&Membership>,
+    ) -> Result<(), StoreError> {
         let mut tx = Tx::new(&self.table);
         let org_index = tx.put_new(codec::organization_item(org))?;
         let slug_index = tx.put_new(codec::slug_item(&org.slug, &org.id))?;
@@ -81,7 +95,10 @@ impl OrganizationStore for DynamoStore {
     }
 
     /// One round trip.
-    async fn get_organization(&self, organization_id: &str) -> Result<Option<Organization>, StoreError> {
+    async fn get_organization(
+        &self,
+        organization_id: &str,
+    ) -> Result<Option<Organization>, StoreError> {
         self.get(keys::organization(organization_id))
             .await?
             .as_ref()
@@ -90,7 +107,10 @@ impl OrganizationStore for DynamoStore {
     }
 
     /// Two round trips: the slug claim names the organization, which is then read.
-    async fn find_organization_by_slug(&self, slug: &str) -> Result<Option<Organization>, StoreError> {
+    async fn find_organization_by_slug(
+        &self,
+        slug: &str,
+    ) -> Result<Option<Organization>, StoreError> {
         let Some(claim) = self.get(keys::slug(slug)).await? else {
             return Ok(None);
         };
@@ -121,18 +141,26 @@ impl MembershipStore for DynamoStore {
                 // Without the old item we cannot tell "no organization" from "no seat".
                 match self.get_organization(&m.organization_id).await? {
                     None => Err(StoreError::NotFound),
-                    Some(_) if (member_index..r.len()).any(|i| failed(&r, i)) => Err(StoreError::AlreadyMember),
+                    Some(_) if (member_index..r.len()).any(|i| failed(&r, i)) => {
+                        Err(StoreError::AlreadyMember)
+                    }
                     Some(_) => Err(StoreError::QuotaExceeded),
                 }
             }
-            Cancelled(r) if (member_index..r.len()).any(|i| failed(&r, i)) => Err(StoreError::AlreadyMember),
+            Cancelled(r) if (member_index..r.len()).any(|i| failed(&r, i)) => {
+                Err(StoreError::AlreadyMember)
+            }
             Cancelled(r) if failed(&r, org_index) => Err(StoreError::QuotaExceeded),
             Cancelled(r) => Err(unexplained(&r)),
         }
     }
 
     /// One round trip.
-    async fn get_membership(&self, organization_id: &str, user_id: &str) -> Result<Option<Membership>, StoreError> {
+    async fn get_membership(
+        &self,
+        organization_id: &str,
+        user_id: &str,
+    ) -> Result<Option<Membership>, StoreError> {
         self.get(keys::membership(organization_id, user_id))
             .await?
             .as_ref()
@@ -159,7 +187,10 @@ impl MembershipStore for DynamoStore {
                     .table_name(&self.table)
                     .index_name(keys::GSI1)
                     .key_condition_expression("GSI1PK = :pk")
-                    .expression_attribute_values(":pk", s(keys::memberships_by_created(organization_id)))
+                    .expression_attribute_values(
+                        ":pk",
+                        s(keys::memberships_by_created(organization_id)),
+                    )
                     .scan_index_forward(false)
                     .limit((wanted - items.len()).clamp(1, 1000) as i32)
                     .set_exclusive_start_key(start)
@@ -219,7 +250,11 @@ impl MembershipStore for DynamoStore {
 
     /// Two round trips: the membership is read for its address claims, then membership, claims
     /// and the seat go in one transaction conditioned on the membership being unchanged.
-    async fn delete_membership(&self, organization_id: &str, user_id: &str) -> Result<Membership, StoreError> {
+    async fn delete_membership(
+        &self,
+        organization_id: &str,
+        user_id: &str,
+    ) -> Result<Membership, StoreError> {
         let m = self
             .get_membership(organization_id, user_id)
             .await?
@@ -231,7 +266,11 @@ impl MembershipStore for DynamoStore {
             Params::new().value(":id", s(&m.id)),
         )?;
         for addr in &m.email_keys {
-            tx.delete(keys::member_address(organization_id, addr), EXISTING_ITEM, Params::new())?;
+            tx.delete(
+                keys::member_address(organization_id, addr),
+                EXISTING_ITEM,
+                Params::new(),
+            )?;
         }
         tx.update(
             keys::organization(organization_id),
@@ -246,4 +285,3 @@ impl MembershipStore for DynamoStore {
         }
     }
 }
-

@@ -10,15 +10,24 @@ use super::tx::{failed, old_item, Params, Tx, TxOutcome, EXISTING_ITEM, NEW_ITEM
 use super::{keys, sdk_error, unexplained, DynamoStore};
 use crate::clock::Millis;
 use crate::domain::listing::{Cursor, PageStart};
-use crate::domain::{Invitation, InvitationId, InvitationQuery, InvitationStatus, Page, StoredStatus};
-use crate::store::{ActorRequirement, InvitationContext, InvitationStore, OrganizationStore, SlotHolder, StoreError};
+use crate::domain::{
+    Invitation, InvitationId, InvitationQuery, InvitationStatus, Page, StoredStatus,
+};
+use crate::store::{
+    ActorRequirement, InvitationContext, InvitationStore, OrganizationStore, SlotHolder, StoreError,
+};
 
 /// `BatchGetItem` may leave keys unprocessed under load; it is asked again this many times.
 const BATCH_GET_ATTEMPTS: usize = 4;
 
 impl DynamoStore {
     /// Adds "the actor holds one of these roles" as a condition of the transaction.
-    fn actor_check(&self, tx: &mut Tx<'_>, org_id: &str, actor: &ActorRequirement) -> Result<usize, StoreError> {
+    fn actor_check(
+        &self,
+        tx: &mut Tx<'_>,
+        org_id: &str,
+        actor: &ActorRequirement,
+    ) -> Result<usize, StoreError> {
         let mut params = Params::new().name("#role", "role");
         let mut placeholders = Vec::new();
         for (i, role) in actor.roles.iter().enumerate() {
@@ -48,7 +57,9 @@ fn status_filter(query: &InvitationQuery, now: Millis) -> Option<Filter> {
         .iter()
         .map(|status| match status {
             InvitationStatus::Pending => "(#st = :pending AND expires_at > :now)",
-            InvitationStatus::Expired => "((#st = :pending AND expires_at <= :now) OR #st = :expired)",
+            InvitationStatus::Expired => {
+                "((#st = :pending AND expires_at <= :now) OR #st = :expired)"
+            }
             InvitationStatus::Accepted => "#st = :accepted",
             InvitationStatus::Revoked => "#st = :revoked",
         })
@@ -59,7 +70,12 @@ fn status_filter(query: &InvitationQuery, now: Millis) -> Option<Filter> {
     if expression.contains(":now") {
         values.push((":now".to_string(), n(now)));
     }
-    for st in [StoredStatus::Pending, StoredStatus::Expired, StoredStatus::Accepted, StoredStatus::Revoked] {
+    for st in [
+        StoredStatus::Pending,
+        StoredStatus::Expired,
+        StoredStatus::Accepted,
+        StoredStatus::Revoked,
+    ] {
         let placeholder = format!(":{}", st.as_str());
         if expression.contains(&placeholder) {
             values.push((placeholder, s(st.as_str())));
@@ -112,7 +128,10 @@ impl IndexPlan {
 
     fn key_condition(&self) -> String {
         match self.sk_prefix {
-            Some(_) => format!("{} = :pk AND begins_with({}, :prefix)", self.pk_attr, self.sk_attr),
+            Some(_) => format!(
+                "{} = :pk AND begins_with({}, :prefix)",
+                self.pk_attr, self.sk_attr
+            ),
             None => format!("{} = :pk", self.pk_attr),
         }
     }
@@ -150,7 +169,9 @@ impl DynamoStore {
             q = q.expression_attribute_values(":prefix", s(prefix));
         }
         if let Some((expression, values)) = filter {
-            q = q.filter_expression(expression).expression_attribute_names("#st", "status");
+            q = q
+                .filter_expression(expression)
+                .expression_attribute_names("#st", "status");
             for (k, v) in values {
                 q = q.expression_attribute_values(k, v.clone());
             }
@@ -221,14 +242,27 @@ impl InvitationStore for DynamoStore {
                 .send()
                 .await
                 .map_err(sdk_error)?;
-            for item in out.responses.unwrap_or_default().remove(&self.table).unwrap_or_default() {
+            for item in out
+                .responses
+                .unwrap_or_default()
+                .remove(&self.table)
+                .unwrap_or_default()
+            {
                 match codec::entity(&item) {
-                    Some("organization") => ctx.organization = Some(codec::organization_from(&item)?),
+                    Some("organization") => {
+                        ctx.organization = Some(codec::organization_from(&item)?)
+                    }
                     Some("pending_slot") => ctx.slot_holder = Some(codec::slot_from(&item)?),
-                    Some("membership") => ctx.actor_membership = Some(codec::membership_from(&item)?),
+                    Some("membership") => {
+                        ctx.actor_membership = Some(codec::membership_from(&item)?)
+                    }
                     Some("user") => ctx.actor_user = Some(codec::user_from(&item)?),
                     Some("member_address") => ctx.address_is_member = true,
-                    _ => return Err(StoreError::Corrupt("unexpected item in invitation context".into())),
+                    _ => {
+                        return Err(StoreError::Corrupt(
+                            "unexpected item in invitation context".into(),
+                        ))
+                    }
                 }
             }
             pending = out
@@ -291,29 +325,37 @@ impl InvitationStore for DynamoStore {
         };
         let inv_index = tx.put_new(codec::invitation_item(inv))?;
         let old_index = match replacing {
-            Some(old) => Some(tx.update(
-                keys::invitation(org_id, &old.invitation_id),
-                "SET #st = :expired, updated_at = :now",
-                "#st = :pending",
-                Params::new()
-                    .name("#st", "status")
-                    .value(":expired", s(StoredStatus::Expired.as_str()))
-                    .value(":pending", s(StoredStatus::Pending.as_str()))
-                    .value(":now", n(inv.created_at)),
-            )?),
+            Some(old) => Some(
+                tx.update(
+                    keys::invitation(org_id, &old.invitation_id),
+                    "SET #st = :expired, updated_at = :now",
+                    "#st = :pending",
+                    Params::new()
+                        .name("#st", "status")
+                        .value(":expired", s(StoredStatus::Expired.as_str()))
+                        .value(":pending", s(StoredStatus::Pending.as_str()))
+                        .value(":now", n(inv.created_at)),
+                )?,
+            ),
             None => None,
         };
         let r = match tx.send(&self.client).await? {
             TxOutcome::Committed => return Ok(()),
             Cancelled(r) => r,
         };
-        if failed(&r, org_index) && old_item(&r, org_index).is_none() && self.get_organization(org_id).await?.is_none() {
+        if failed(&r, org_index)
+            && old_item(&r, org_index).is_none()
+            && self.get_organization(org_id).await?.is_none()
+        {
             return Err(StoreError::NotFound);
         }
         if actor_index.is_some_and(|i| failed(&r, i)) {
             return Err(StoreError::ActorNotAllowed);
         }
-        if failed(&r, slot_index) || old_index.is_some_and(|i| failed(&r, i)) || failed(&r, inv_index) {
+        if failed(&r, slot_index)
+            || old_index.is_some_and(|i| failed(&r, i))
+            || failed(&r, inv_index)
+        {
             return Err(StoreError::Contention);
         }
         if failed(&r, member_index) {
@@ -326,7 +368,11 @@ impl InvitationStore for DynamoStore {
     }
 
     /// One round trip.
-    async fn get_invitation(&self, organization_id: &str, id: &InvitationId) -> Result<Option<Invitation>, StoreError> {
+    async fn get_invitation(
+        &self,
+        organization_id: &str,
+        id: &InvitationId,
+    ) -> Result<Option<Invitation>, StoreError> {
         self.get(keys::invitation(organization_id, id))
             .await?
             .as_ref()
@@ -448,9 +494,13 @@ impl InvitationStore for DynamoStore {
                 inv.updated_at = now;
                 Ok(inv)
             }
-            Cancelled(r) if actor_index.is_some_and(|i| failed(&r, i)) => Err(StoreError::ActorNotAllowed),
+            Cancelled(r) if actor_index.is_some_and(|i| failed(&r, i)) => {
+                Err(StoreError::ActorNotAllowed)
+            }
             // Accepted, revoked or replaced since the read: the caller retries and sees why.
-            Cancelled(r) if failed(&r, inv_index) || failed(&r, slot_index) => Err(StoreError::Contention),
+            Cancelled(r) if failed(&r, inv_index) || failed(&r, slot_index) => {
+                Err(StoreError::Contention)
+            }
             Cancelled(r) => Err(unexplained(&r)),
         }
     }
@@ -486,11 +536,18 @@ mod tests {
         ] {
             let (expression, values) = status_filter(&query(statuses.clone()), 5).unwrap();
             for (placeholder, _) in &values {
-                assert!(expression.contains(placeholder.as_str()), "{statuses:?}: {placeholder} unused");
+                assert!(
+                    expression.contains(placeholder.as_str()),
+                    "{statuses:?}: {placeholder} unused"
+                );
             }
-            for token in expression.split(|c: char| !(c.is_alphanumeric() || c == ':' || c == '_')) {
+            for token in expression.split(|c: char| !(c.is_alphanumeric() || c == ':' || c == '_'))
+            {
                 if token.starts_with(':') {
-                    assert!(values.iter().any(|(k, _)| k == token), "{statuses:?}: {token} undeclared");
+                    assert!(
+                        values.iter().any(|(k, _)| k == token),
+                        "{statuses:?}: {token} undeclared"
+                    );
                 }
             }
         }

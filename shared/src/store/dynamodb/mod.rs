@@ -79,7 +79,10 @@ pub(crate) fn outcome(reason: &CancellationReason) -> ItemOutcome {
 
 /// The reasons of a cancelled transaction, or the error as a store error.
 pub(crate) fn cancellation_reasons(
-    err: SdkError<aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError, impl std::fmt::Debug + Send + Sync + 'static>,
+    err: SdkError<
+        aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError,
+        impl std::fmt::Debug + Send + Sync + 'static,
+    >,
 ) -> Result<Vec<CancellationReason>, StoreError> {
     use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError as E;
     match err.as_service_error() {

@@ -1,6 +1,6 @@
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
-    ScalarAttributeType,
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
+    ProjectionType, ScalarAttributeType,
 };
 use aws_sdk_dynamodb::Client;
 
@@ -13,7 +13,10 @@ use crate::store::StoreError;
 pub async fn ensure_table(client: &Client, table: &str) -> Result<(), StoreError> {
     match client.describe_table().table_name(table).send().await {
         Ok(_) => return Ok(()),
-        Err(err) if err.as_service_error().is_some_and(|e| e.is_resource_not_found_exception()) => {}
+        Err(err)
+            if err
+                .as_service_error()
+                .is_some_and(|e| e.is_resource_not_found_exception()) => {}
         Err(err) => return Err(sdk_error(err)),
     }
     let attr = |name: &str| {
@@ -22,13 +25,22 @@ pub async fn ensure_table(client: &Client, table: &str) -> Result<(), StoreError
             .attribute_type(ScalarAttributeType::S)
             .build()
     };
-    let key = |name: &str, kind: KeyType| KeySchemaElement::builder().attribute_name(name).key_type(kind).build();
+    let key = |name: &str, kind: KeyType| {
+        KeySchemaElement::builder()
+            .attribute_name(name)
+            .key_type(kind)
+            .build()
+    };
     let index = |name: &str, pk: &str, sk: &str| -> Result<GlobalSecondaryIndex, StoreError> {
         GlobalSecondaryIndex::builder()
             .index_name(name)
             .key_schema(key(pk, KeyType::Hash).map_err(build_error)?)
             .key_schema(key(sk, KeyType::Range).map_err(build_error)?)
-            .projection(Projection::builder().projection_type(ProjectionType::All).build())
+            .projection(
+                Projection::builder()
+                    .projection_type(ProjectionType::All)
+                    .build(),
+            )
             .build()
             .map_err(build_error)
     };
@@ -40,13 +52,26 @@ pub async fn ensure_table(client: &Client, table: &str) -> Result<(), StoreError
         .key_schema(key(keys::SK, KeyType::Range).map_err(build_error)?)
         .global_secondary_indexes(index(keys::GSI1, keys::GSI1PK, keys::GSI1SK)?)
         .global_secondary_indexes(index(keys::GSI2, keys::GSI2PK, keys::GSI2SK)?);
-    for name in [keys::PK, keys::SK, keys::GSI1PK, keys::GSI1SK, keys::GSI2PK, keys::GSI2SK] {
+    for name in [
+        keys::PK,
+        keys::SK,
+        keys::GSI1PK,
+        keys::GSI1SK,
+        keys::GSI2PK,
+        keys::GSI2SK,
+    ] {
         request = request.attribute_definitions(attr(name).map_err(build_error)?);
     }
     match request.send().await {
         Ok(_) => Ok(()),
         // Another process created it between our describe and create.
-        Err(err) if err.as_service_error().is_some_and(|e| e.is_resource_in_use_exception()) => Ok(()),
+        Err(err)
+            if err
+                .as_service_error()
+                .is_some_and(|e| e.is_resource_in_use_exception()) =>
+        {
+            Ok(())
+        }
         Err(err) => Err(sdk_error(err)),
     }
 }

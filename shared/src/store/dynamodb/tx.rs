@@ -2,14 +2,14 @@
 //! failed condition so a cancellation can say which invariant stopped it.
 
 use aws_sdk_dynamodb::types::{
-    AttributeValue, CancellationReason, ConditionCheck, Delete, Put, ReturnValuesOnConditionCheckFailure,
-    TransactWriteItem, Update,
+    AttributeValue, CancellationReason, ConditionCheck, Delete, Put,
+    ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update,
 };
 use aws_sdk_dynamodb::Client;
 
+use super::cancellation_reasons;
 use super::codec::{key, Item};
 use super::table::build_error;
-use super::cancellation_reasons;
 use crate::store::StoreError;
 
 pub const NEW_ITEM: &str = "attribute_not_exists(PK)";
@@ -59,7 +59,10 @@ pub enum TxOutcome {
 
 impl<'a> Tx<'a> {
     pub fn new(table: &'a str) -> Self {
-        Self { table, items: Vec::new() }
+        Self {
+            table,
+            items: Vec::new(),
+        }
     }
 
     /// Adds an item and returns its index, which the cancellation reasons are ordered by.
@@ -68,7 +71,12 @@ impl<'a> Tx<'a> {
         self.items.len() - 1
     }
 
-    pub fn put(&mut self, item: Item, condition: &str, params: Params) -> Result<usize, StoreError> {
+    pub fn put(
+        &mut self,
+        item: Item,
+        condition: &str,
+        params: Params,
+    ) -> Result<usize, StoreError> {
         let put = Put::builder()
             .table_name(self.table)
             .set_item(Some(item))
@@ -105,7 +113,12 @@ impl<'a> Tx<'a> {
         Ok(self.push(TransactWriteItem::builder().update(update).build()))
     }
 
-    pub fn check(&mut self, k: (String, String), condition: &str, params: Params) -> Result<usize, StoreError> {
+    pub fn check(
+        &mut self,
+        k: (String, String),
+        condition: &str,
+        params: Params,
+    ) -> Result<usize, StoreError> {
         let check = ConditionCheck::builder()
             .table_name(self.table)
             .set_key(Some(key(k)))
@@ -118,7 +131,12 @@ impl<'a> Tx<'a> {
         Ok(self.push(TransactWriteItem::builder().condition_check(check).build()))
     }
 
-    pub fn delete(&mut self, k: (String, String), condition: &str, params: Params) -> Result<usize, StoreError> {
+    pub fn delete(
+        &mut self,
+        k: (String, String),
+        condition: &str,
+        params: Params,
+    ) -> Result<usize, StoreError> {
         let delete = Delete::builder()
             .table_name(self.table)
             .set_key(Some(key(k)))
@@ -133,7 +151,12 @@ impl<'a> Tx<'a> {
 
     /// One round trip.
     pub async fn send(self, client: &Client) -> Result<TxOutcome, StoreError> {
-        match client.transact_write_items().set_transact_items(Some(self.items)).send().await {
+        match client
+            .transact_write_items()
+            .set_transact_items(Some(self.items))
+            .send()
+            .await
+        {
             Ok(_) => Ok(TxOutcome::Committed),
             Err(err) => cancellation_reasons(err).map(TxOutcome::Cancelled),
         }
