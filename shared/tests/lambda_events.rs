@@ -11,8 +11,8 @@ use common::app::state;
 use http_body_util::BodyExt;
 use invitations::clock::ManualClock;
 use invitations::domain::{
-    EmailAddress, Invitation, InvitationId, Membership, Metadata, Organization, StoredStatus, User,
-    UserEmail,
+    EmailAddress, Invitation, InvitationId, InvitationStatus, Membership, Metadata, Organization,
+    User, UserEmail,
 };
 use invitations::http::{self, SecretKeys};
 use invitations::store::memory::MemoryStore;
@@ -79,7 +79,7 @@ async fn seeded_store() -> Arc<MemoryStore> {
         email_address: EmailAddress::parse("e", "grace@example.com").unwrap(),
         role: "org:member".into(),
         inviter: Some(admin.public_data()),
-        stored_status: StoredStatus::Pending,
+        stored_status: InvitationStatus::Pending,
         public_metadata: Metadata::default(),
         private_metadata: Metadata::default(),
         redirect_url: None,

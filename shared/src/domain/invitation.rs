@@ -33,38 +33,9 @@ impl fmt::Display for InvitationId {
     }
 }
 
-/// The status as written. `Expired` is written only when a newer invitation takes the slot of
-/// an expired one; otherwise expiry is derived from `expires_at` (see [`Invitation::status`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StoredStatus {
-    Pending,
-    Accepted,
-    Revoked,
-    Expired,
-}
-
-impl StoredStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Accepted => "accepted",
-            Self::Revoked => "revoked",
-            Self::Expired => "expired",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "pending" => Self::Pending,
-            "accepted" => Self::Accepted,
-            "revoked" => Self::Revoked,
-            "expired" => Self::Expired,
-            _ => return None,
-        })
-    }
-}
-
-/// The status a caller sees.
+/// An invitation's status. Stored as written; as a caller sees it, a pending invitation past
+/// its `expires_at` reads `Expired` (see [`Invitation::status`]). `Expired` is written only when
+/// a newer invitation takes the address's slot from an expired one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum InvitationStatus {
     Pending,
@@ -89,13 +60,11 @@ impl InvitationStatus {
         Self::ALL.into_iter().find(|st| st.as_str() == s)
     }
 
-    pub fn of(stored: StoredStatus, expires_at: Millis, now: Millis) -> Self {
+    /// What a stored status reads as at `now`.
+    pub fn of(stored: Self, expires_at: Millis, now: Millis) -> Self {
         match stored {
-            StoredStatus::Pending if expires_at <= now => Self::Expired,
-            StoredStatus::Pending => Self::Pending,
-            StoredStatus::Accepted => Self::Accepted,
-            StoredStatus::Revoked => Self::Revoked,
-            StoredStatus::Expired => Self::Expired,
+            Self::Pending if expires_at <= now => Self::Expired,
+            other => other,
         }
     }
 }
@@ -107,7 +76,7 @@ pub struct Invitation {
     pub email_address: EmailAddress,
     pub role: String,
     pub inviter: Option<PublicUserData>,
-    pub stored_status: StoredStatus,
+    pub stored_status: InvitationStatus,
     pub public_metadata: Metadata,
     pub private_metadata: Metadata,
     pub redirect_url: Option<String>,
@@ -151,15 +120,15 @@ mod tests {
     #[test]
     fn a_pending_invitation_reads_expired_once_its_time_has_passed() {
         assert_eq!(
-            InvitationStatus::of(StoredStatus::Pending, 100, 99),
+            InvitationStatus::of(InvitationStatus::Pending, 100, 99),
             InvitationStatus::Pending
         );
         assert_eq!(
-            InvitationStatus::of(StoredStatus::Pending, 100, 100),
+            InvitationStatus::of(InvitationStatus::Pending, 100, 100),
             InvitationStatus::Expired
         );
         assert_eq!(
-            InvitationStatus::of(StoredStatus::Revoked, 100, 200),
+            InvitationStatus::of(InvitationStatus::Revoked, 100, 200),
             InvitationStatus::Revoked
         );
     }

@@ -6,7 +6,7 @@ use base64::Engine;
 
 use crate::clock::Millis;
 
-use super::{Invitation, InvitationStatus, StoredStatus};
+use super::{Invitation, InvitationStatus};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InvitationOrder {
@@ -145,14 +145,16 @@ impl InvitationQuery {
 
     /// The stored states that can read as each requested status, for stores that filter on
     /// what is written (the derived `expired` needs `expires_at` as well).
-    pub fn stored_statuses(&self) -> Vec<StoredStatus> {
+    pub fn stored_statuses(&self) -> Vec<InvitationStatus> {
         let mut out = Vec::new();
         for st in &self.statuses {
-            let add: &[StoredStatus] = match st {
-                InvitationStatus::Pending => &[StoredStatus::Pending],
-                InvitationStatus::Accepted => &[StoredStatus::Accepted],
-                InvitationStatus::Revoked => &[StoredStatus::Revoked],
-                InvitationStatus::Expired => &[StoredStatus::Pending, StoredStatus::Expired],
+            let add: &[InvitationStatus] = match st {
+                InvitationStatus::Pending => &[InvitationStatus::Pending],
+                InvitationStatus::Accepted => &[InvitationStatus::Accepted],
+                InvitationStatus::Revoked => &[InvitationStatus::Revoked],
+                InvitationStatus::Expired => {
+                    &[InvitationStatus::Pending, InvitationStatus::Expired]
+                }
             };
             for s in add {
                 if !out.contains(s) {

@@ -12,7 +12,7 @@ pub mod user;
 
 pub use email::EmailAddress;
 pub use error::{FieldError, FieldErrorKind};
-pub use invitation::{Invitation, InvitationId, InvitationStatus, StoredStatus};
+pub use invitation::{Invitation, InvitationId, InvitationStatus};
 pub use listing::{InvitationOrder, InvitationQuery, Page, PageRequest};
 pub use membership::Membership;
 pub use metadata::Metadata;

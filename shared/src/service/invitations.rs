@@ -1,6 +1,8 @@
 use super::{back_off, not_allowed_or, NewInvitation, Service, ServiceError, CONTENTION_ATTEMPTS};
 use crate::domain::role::MANAGE_MEMBERSHIPS;
-use crate::domain::{FieldError, Invitation, InvitationId, InvitationQuery, Page, StoredStatus};
+use crate::domain::{
+    FieldError, Invitation, InvitationId, InvitationQuery, InvitationStatus, Page,
+};
 use crate::store::StoreError;
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
@@ -75,7 +77,7 @@ impl Service {
             email_address: email.clone(),
             role: input.role.clone(),
             inviter,
-            stored_status: StoredStatus::Pending,
+            stored_status: InvitationStatus::Pending,
             public_metadata: input.public_metadata.clone(),
             private_metadata: input.private_metadata.clone(),
             redirect_url: input.redirect_url.clone(),

@@ -13,7 +13,8 @@ use super::{
 use crate::clock::Millis;
 use crate::domain::listing::{sort_key, PageStart};
 use crate::domain::{
-    Invitation, InvitationId, InvitationQuery, Membership, Organization, Page, StoredStatus, User,
+    Invitation, InvitationId, InvitationQuery, InvitationStatus, Membership, Organization, Page,
+    User,
 };
 
 type OrgKey = (String, String);
@@ -286,7 +287,7 @@ impl InvitationStore for MemoryStore {
                 .invitations
                 .get_mut(&key(org_id, old.invitation_id.as_str()))
             {
-                prev.stored_status = StoredStatus::Expired;
+                prev.stored_status = InvitationStatus::Expired;
                 prev.updated_at = inv.created_at;
             }
         } else if let Some(org) = t.organizations.get_mut(org_id) {
@@ -378,7 +379,7 @@ impl InvitationStore for MemoryStore {
             .invitations
             .get(&key(organization_id, id.as_str()))
             .ok_or(StoreError::NotFound)?;
-        if inv.stored_status != StoredStatus::Pending {
+        if inv.stored_status != InvitationStatus::Pending {
             return Err(StoreError::InvitationNotPending(Box::new(inv.clone())));
         }
         if !t.actor_allowed(organization_id, actor) {
@@ -393,7 +394,7 @@ impl InvitationStore for MemoryStore {
             .invitations
             .get_mut(&key(organization_id, id.as_str()))
             .ok_or(StoreError::NotFound)?;
-        inv.stored_status = StoredStatus::Revoked;
+        inv.stored_status = InvitationStatus::Revoked;
         inv.updated_at = now;
         Ok(inv.clone())
     }

@@ -9,8 +9,8 @@ use serde_json::{Map, Value};
 
 use super::keys;
 use crate::domain::{
-    EmailAddress, Invitation, InvitationId, Membership, Metadata, Organization,
-    PublicOrganizationData, PublicUserData, StoredStatus, User, UserEmail,
+    EmailAddress, Invitation, InvitationId, InvitationStatus, Membership, Metadata, Organization,
+    PublicOrganizationData, PublicUserData, User, UserEmail,
 };
 use crate::store::{SlotHolder, StoreError};
 
@@ -285,7 +285,7 @@ pub fn invitation_item(inv: &Invitation) -> Item {
 pub fn invitation_from(item: &Item) -> Result<Invitation, StoreError> {
     let r = Reader::new(item, "invitation");
     let id = InvitationId::parse(&r.s("id")?).ok_or_else(|| r.corrupt("id"))?;
-    let status = StoredStatus::parse(&r.s("status")?).ok_or_else(|| r.corrupt("status"))?;
+    let status = InvitationStatus::parse(&r.s("status")?).ok_or_else(|| r.corrupt("status"))?;
     let inviter: Option<PublicUserData> = match r.opt_s("inviter") {
         Some(_) => Some(r.json("inviter")?),
         None => None,

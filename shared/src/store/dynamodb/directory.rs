@@ -177,33 +177,21 @@ impl MembershipStore for DynamoStore {
         offset: u32,
     ) -> Result<(Option<Organization>, Vec<Membership>), StoreError> {
         let wanted = (offset + limit) as usize;
+        let query = || {
+            self.client
+                .query()
+                .table_name(&self.table)
+                .index_name(keys::GSI1)
+                .key_condition_expression("GSI1PK = :pk")
+                .expression_attribute_values(
+                    ":pk",
+                    s(keys::memberships_by_created(organization_id)),
+                )
+                .scan_index_forward(false)
+        };
         let page = async {
-            let mut items: Vec<Item> = Vec::new();
-            let mut start: Option<Item> = None;
-            loop {
-                let out = self
-                    .client
-                    .query()
-                    .table_name(&self.table)
-                    .index_name(keys::GSI1)
-                    .key_condition_expression("GSI1PK = :pk")
-                    .expression_attribute_values(
-                        ":pk",
-                        s(keys::memberships_by_created(organization_id)),
-                    )
-                    .scan_index_forward(false)
-                    .limit((wanted - items.len()).clamp(1, 1000) as i32)
-                    .set_exclusive_start_key(start)
-                    .send()
-                    .await
-                    .map_err(sdk_error)?;
-                items.extend(out.items.unwrap_or_default());
-                start = out.last_evaluated_key;
-                if items.len() >= wanted || start.is_none() {
-                    break;
-                }
-            }
-            items
+            self.query_up_to(query, None, wanted)
+                .await?
                 .iter()
                 .skip(offset as usize)
                 .take(limit as usize)

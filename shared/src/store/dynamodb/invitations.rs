@@ -10,9 +10,7 @@ use super::tx::{failed, old_item, Params, Tx, TxOutcome, EXISTING_ITEM, NEW_ITEM
 use super::{keys, sdk_error, unexplained, DynamoStore};
 use crate::clock::Millis;
 use crate::domain::listing::{Cursor, PageStart};
-use crate::domain::{
-    Invitation, InvitationId, InvitationQuery, InvitationStatus, Page, StoredStatus,
-};
+use crate::domain::{Invitation, InvitationId, InvitationQuery, InvitationStatus, Page};
 use crate::store::{
     ActorRequirement, InvitationContext, InvitationStore, OrganizationStore, SlotHolder, StoreError,
 };
@@ -71,10 +69,10 @@ fn status_filter(query: &InvitationQuery, now: Millis) -> Option<Filter> {
         values.push((":now".to_string(), n(now)));
     }
     for st in [
-        StoredStatus::Pending,
-        StoredStatus::Expired,
-        StoredStatus::Accepted,
-        StoredStatus::Revoked,
+        InvitationStatus::Pending,
+        InvitationStatus::Expired,
+        InvitationStatus::Accepted,
+        InvitationStatus::Revoked,
     ] {
         let placeholder = format!(":{}", st.as_str());
         if expression.contains(&placeholder) {
@@ -332,8 +330,8 @@ impl InvitationStore for DynamoStore {
                     "#st = :pending",
                     Params::new()
                         .name("#st", "status")
-                        .value(":expired", s(StoredStatus::Expired.as_str()))
-                        .value(":pending", s(StoredStatus::Pending.as_str()))
+                        .value(":expired", s(InvitationStatus::Expired.as_str()))
+                        .value(":pending", s(InvitationStatus::Pending.as_str()))
                         .value(":now", n(inv.created_at)),
                 )?,
             ),
@@ -393,7 +391,7 @@ impl InvitationStore for DynamoStore {
     ) -> Result<Page<Invitation>, StoreError> {
         let plan = IndexPlan::for_query(organization_id, query);
         let filter = status_filter(query, now);
-        let (skip, mut start) = match &query.page.start {
+        let (skip, start) = match &query.page.start {
             PageStart::Offset(n) => (*n as usize, None),
             PageStart::After(cursor) => (0, plan.start_key(organization_id, query, cursor)),
         };
@@ -401,26 +399,16 @@ impl InvitationStore for DynamoStore {
         // One more than the page, to know whether another page follows.
         let wanted = skip + limit + 1;
         let page = async {
-            let mut items: Vec<Item> = Vec::new();
-            loop {
-                let out = self
-                    .invitation_query(&plan, query, &filter)
-                    .limit((wanted - items.len()).clamp(1, 1000) as i32)
-                    .set_exclusive_start_key(start.take())
-                    .send()
-                    .await
-                    .map_err(sdk_error)?;
-                items.extend(out.items.unwrap_or_default());
-                start = out.last_evaluated_key;
-                if items.len() >= wanted || start.is_none() {
-                    break;
-                }
-            }
-            items
-                .iter()
-                .skip(skip)
-                .map(codec::invitation_from)
-                .collect::<Result<Vec<_>, _>>()
+            self.query_up_to(
+                || self.invitation_query(&plan, query, &filter),
+                start,
+                wanted,
+            )
+            .await?
+            .iter()
+            .skip(skip)
+            .map(codec::invitation_from)
+            .collect::<Result<Vec<_>, _>>()
         };
         let (page, total_count) = tokio::join!(page, self.count_invitations(&plan, query, &filter));
         let mut data = page?;
@@ -459,7 +447,7 @@ impl InvitationStore for DynamoStore {
             .get_invitation(organization_id, id)
             .await?
             .ok_or(StoreError::NotFound)?;
-        if inv.stored_status != StoredStatus::Pending {
+        if inv.stored_status != InvitationStatus::Pending {
             return Err(StoreError::InvitationNotPending(Box::new(inv)));
         }
         let mut tx = Tx::new(&self.table);
@@ -469,8 +457,8 @@ impl InvitationStore for DynamoStore {
             "#st = :pending",
             Params::new()
                 .name("#st", "status")
-                .value(":revoked", s(StoredStatus::Revoked.as_str()))
-                .value(":pending", s(StoredStatus::Pending.as_str()))
+                .value(":revoked", s(InvitationStatus::Revoked.as_str()))
+                .value(":pending", s(InvitationStatus::Pending.as_str()))
                 .value(":now", n(now)),
         )?;
         let slot_index = tx.delete(
@@ -490,7 +478,7 @@ impl InvitationStore for DynamoStore {
         };
         match tx.send(&self.client).await? {
             TxOutcome::Committed => {
-                inv.stored_status = StoredStatus::Revoked;
+                inv.stored_status = InvitationStatus::Revoked;
                 inv.updated_at = now;
                 Ok(inv)
             }

@@ -36,6 +36,30 @@ impl DynamoStore {
     pub fn table(&self) -> &str {
         &self.table
     }
+
+    /// Reads pages of `query` from `start` until `wanted` items are in hand or the index ends:
+    /// one round trip per page (a page ends at `wanted` items or 1 MB).
+    async fn query_up_to(
+        &self,
+        query: impl Fn() -> aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder,
+        mut start: Option<codec::Item>,
+        wanted: usize,
+    ) -> Result<Vec<codec::Item>, StoreError> {
+        let mut items = Vec::new();
+        loop {
+            let out = query()
+                .limit((wanted - items.len()).clamp(1, 1000) as i32)
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(sdk_error)?;
+            items.extend(out.items.unwrap_or_default());
+            start = out.last_evaluated_key;
+            if items.len() >= wanted || start.is_none() {
+                return Ok(items);
+            }
+        }
+    }
 }
 
 const THROTTLING_CODES: [&str; 4] = [
