@@ -6,26 +6,26 @@ use std::net::SocketAddr;
 use axum::response::Html;
 use axum::routing::get;
 use invitations::http::{self, AppState};
-use invitations::runtime::{build_state, Config};
+use invitations::runtime::{build_state, Config, Defaults};
 
 const INDEX: &str = include_str!("index.html");
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     tracing_subscriber_init();
-    if std::env::var("INVITATIONS_SECRET_KEY").map_or(true, |v| v.trim().is_empty()) {
-        let key = format!("sk_test_{}", invitations::ids::random_base62(32));
-        // Set before any thread starts, so no other code reads the environment concurrently.
-        std::env::set_var("INVITATIONS_SECRET_KEY", &key);
-    }
-    let config = Config::from_env("memory")?;
-    let state = build_state(&config, true).await?;
     let port: u16 = match std::env::var("PORT") {
         Ok(p) => p
             .parse()
             .map_err(|_| format!("PORT must be a port number, not {p:?}"))?,
         Err(_) => 3000,
     };
+    let defaults = Defaults {
+        store: "memory",
+        public_base_url: Some(format!("http://127.0.0.1:{port}/")),
+        local: true,
+    };
+    let config = Config::from_env(&defaults)?;
+    let state = build_state(&config, true).await?;
     let addr: SocketAddr = ([127, 0, 0, 1], port).into();
     let routes = http::all_routes().route("/", get(|| async { Html(INDEX) }));
     let app = http::app(routes, state.clone());
@@ -52,6 +52,18 @@ fn print_banner(addr: &SocketAddr, config: &Config, _state: &AppState) {
     println!("Invitations API listening on http://{addr}");
     println!("  store:      {store}");
     println!("  secret key: {}", config.secret_keys[0]);
+    println!(
+        "  links:      {}v1/tickets/accept?ticket=…",
+        config.public_base_url
+    );
+    println!(
+        "  sessions:   {}",
+        if config.sessions.is_some() {
+            "verified (SESSION_* set)"
+        } else {
+            "not configured (set SESSION_JWT_SECRET, SESSION_JWT_PUBLIC_KEY or SESSION_JWKS_URL)"
+        }
+    );
     println!("  try:        curl -H 'Authorization: Bearer {}' http://{addr}/v1/organizations/org_x/invitations", config.secret_keys[0]);
 }
 

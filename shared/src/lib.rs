@@ -15,3 +15,4 @@ pub mod runtime;
 pub mod service;
 
 pub mod store;
+pub mod tokens;

@@ -36,7 +36,12 @@ mod cases {
             "expires_in_days": 7,
             "notify": false,
         }));
-        let created = h.service.create_invitation(&org.id, &input).await.unwrap();
+        let created = h
+            .service
+            .create_invitation(&org.id, &input)
+            .await
+            .unwrap()
+            .invitation;
         let read = h
             .service
             .get_invitation(&org.id, created.id.as_str())
@@ -216,7 +221,8 @@ mod cases {
             .service
             .create_invitation(&org.id, &invite_input(json!({"email_address": "grace@example.com", "role": "org:member", "expires_in_days": 1})))
             .await
-            .unwrap();
+            .unwrap()
+            .invitation;
         h.clock.advance(DAY);
         let read = h
             .service
@@ -301,7 +307,12 @@ mod cases {
         let input = invite_input(
             json!({"email_address": "z@example.com", "role": "org:member", "inviter_user_id": admin.id}),
         );
-        let inv = h.service.create_invitation(&org.id, &input).await.unwrap();
+        let inv = h
+            .service
+            .create_invitation(&org.id, &input)
+            .await
+            .unwrap()
+            .invitation;
         let inviter = inv.inviter.unwrap();
         assert_eq!(inviter.user_id, admin.id);
         assert_eq!(inviter.first_name.as_deref(), Some("Ada"));

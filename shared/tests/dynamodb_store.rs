@@ -109,7 +109,12 @@ async fn each_operation_makes_its_documented_round_trips_and_never_scans() {
     let input = invite_input(
         json!({"email_address": "grace@example.com", "role": "org:member", "inviter_user_id": admin.id}),
     );
-    let inv = h.service.create_invitation(&org.id, &input).await.unwrap();
+    let inv = h
+        .service
+        .create_invitation(&org.id, &input)
+        .await
+        .unwrap()
+        .invitation;
     assert_eq!(
         h.calls.take(),
         ["BatchGetItem", "TransactWriteItems"],
@@ -169,6 +174,7 @@ async fn an_unreachable_table_is_reported_and_nothing_is_half_written() {
         Arc::new(ManualClock::new(T0)),
         RoleCatalog::default(),
         Policy::default(),
+        links(),
     );
     let input = invite_input(json!({"email_address": "grace@example.com", "role": "org:member"}));
     let result = service.create_invitation("org_x", &input).await;

@@ -24,6 +24,9 @@ const ORG: &str = "org_2vFixtureAcmeInc00000000000";
 const INV: &str = "orginv_2vFixtureGrace0000000000000";
 const ADMIN: &str = "user_2vFixtureAdaLovelace0000000";
 const FIXTURE_KEY: &str = "sk_test_fixture_key_0123456789";
+/// SHA-256 of the nonce in the fixtures' ticket (`scripts/make_events.py`).
+const FIXTURE_NONCE_HASH: &str = "lpIwVKEr60Z2Fljz4OroZu9Ic3cQBgn_tfJPKjc3Icg";
+const GRACE: &str = "user_2vFixtureGraceHopper000000";
 
 /// The records the fixtures name: an admin, their organization, a pending invitation.
 async fn seeded_store() -> Arc<MemoryStore> {
@@ -84,6 +87,7 @@ async fn seeded_store() -> Arc<MemoryStore> {
         private_metadata: Metadata::default(),
         redirect_url: None,
         notify: true,
+        ticket_hash: Some(FIXTURE_NONCE_HASH.into()),
         expires_at: t + 30 * common::DAY,
         created_at: t,
         updated_at: t,
@@ -96,9 +100,18 @@ async fn seeded_store() -> Arc<MemoryStore> {
 }
 
 async fn invoke(function: &str, event: &str) -> (StatusCode, Value) {
+    let (status, _, body) = invoke_with_headers(function, event, seeded_store().await).await;
+    (status, body)
+}
+
+async fn invoke_with_headers(
+    function: &str,
+    event: &str,
+    store: Arc<MemoryStore>,
+) -> (StatusCode, axum::http::HeaderMap, Value) {
     let request = lambda_http::request::from_str(event).expect("a valid API Gateway event");
     let mut app_state = state(
-        seeded_store().await,
+        store,
         Arc::new(ManualClock::new(common::T0)),
         Default::default(),
     );
@@ -106,11 +119,23 @@ async fn invoke(function: &str, event: &str) -> (StatusCode, Value) {
     let router = http::app(http::function_routes(function).unwrap(), app_state);
     let response = router.oneshot(request).await.unwrap();
     let status = response.status();
+    let headers = response.headers().clone();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
     (
         status,
+        headers,
         serde_json::from_slice(&bytes).unwrap_or(Value::Null),
     )
+}
+
+fn location(headers: &axum::http::HeaderMap) -> url::Url {
+    url::Url::parse(headers["location"].to_str().unwrap()).unwrap()
+}
+
+fn param(url: &url::Url, name: &str) -> Option<String> {
+    url.query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
 }
 
 macro_rules! event {
@@ -159,9 +184,54 @@ async fn revoke_event_revokes_as_the_admin() {
 }
 
 #[tokio::test]
-async fn ticket_verify_event_reaches_its_function() {
-    let (status, body) = invoke("ticket-verify", event!("ticket-verify-accept-link.json")).await;
-    assert_eq!(status, StatusCode::NOT_IMPLEMENTED, "{body}");
+async fn the_email_link_event_redirects_a_newcomer_to_sign_up() {
+    let (status, headers, _) = invoke_with_headers(
+        "ticket-verify",
+        event!("ticket-verify-accept-link.json"),
+        seeded_store().await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert_eq!(headers["cache-control"], "no-store");
+    let to = location(&headers);
+    assert!(to.as_str().starts_with(common::DEFAULT_REDIRECT), "{to}");
+    assert_eq!(param(&to, "__clerk_status").as_deref(), Some("sign_up"));
+    assert!(param(&to, "__clerk_ticket").is_some_and(|t| t.starts_with("ey")));
+}
+
+#[tokio::test]
+async fn the_email_link_event_with_the_invitees_session_cookie_completes() {
+    let store = seeded_store().await;
+    let (status, headers, _) = invoke_with_headers(
+        "ticket-verify",
+        event!("ticket-verify-accept-link-signed-in.json"),
+        store.clone(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert_eq!(
+        param(&location(&headers), "__clerk_status").as_deref(),
+        Some("complete")
+    );
+    use invitations::store::MembershipStore;
+    let membership = store
+        .get_membership(ORG, GRACE)
+        .await
+        .unwrap()
+        .expect("a membership");
+    assert_eq!(membership.role, "org:member");
+}
+
+#[tokio::test]
+async fn the_accept_post_event_makes_the_signed_in_invitee_a_member() {
+    let (status, body) = invoke("ticket-verify", event!("ticket-verify-accept-post.json")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["object"], "organization_membership");
+    assert_eq!(body["public_user_data"]["user_id"], GRACE);
+    assert!(
+        body.get("private_metadata").is_none(),
+        "a signed-in person never sees private metadata"
+    );
 }
 
 #[tokio::test]

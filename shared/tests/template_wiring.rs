@@ -130,13 +130,8 @@ fn the_table_has_the_indexes_the_store_queries() {
         .iter()
         .map(|i| i["IndexName"].as_str().unwrap())
         .collect();
-    assert_eq!(
-        indexes,
-        [
-            invitations::store::dynamodb::keys::GSI1,
-            invitations::store::dynamodb::keys::GSI2
-        ]
-    );
+    use invitations::store::dynamodb::keys::{GSI1, GSI2, GSI3};
+    assert_eq!(indexes, [GSI1, GSI2, GSI3]);
     assert!(!table["PointInTimeRecoverySpecification"].is_badvalue());
     assert!(!table["DeletionProtectionEnabled"].is_badvalue());
 }

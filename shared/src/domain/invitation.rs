@@ -81,6 +81,8 @@ pub struct Invitation {
     pub private_metadata: Metadata,
     pub redirect_url: Option<String>,
     pub notify: bool,
+    /// SHA-256 of the current ticket's nonce: only the link issued last is accepted.
+    pub ticket_hash: Option<String>,
     pub expires_at: Millis,
     pub created_at: Millis,
     pub updated_at: Millis,

@@ -6,6 +6,7 @@ use serde_json::Value;
 use super::auth::Backend;
 use super::error::ApiError;
 use super::extract::{query_pairs, JsonBody};
+use super::wire::Audience;
 use super::{query, wire, AppState};
 use crate::service::input::parse_role_update;
 use crate::service::{NewMembership, NewOrganization, NewUser};
@@ -52,7 +53,7 @@ async fn create_organization(
         .service
         .create_organization(NewOrganization::parse(&body)?)
         .await?;
-    Ok(Json(wire::organization(&org)))
+    Ok(Json(wire::organization(&org, Audience::Backend)))
 }
 
 async fn get_organization(
@@ -60,9 +61,8 @@ async fn get_organization(
     State(state): State<AppState>,
     Path(org): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    Ok(Json(wire::organization(
-        &state.service.get_organization(&org).await?,
-    )))
+    let org = state.service.get_organization(&org).await?;
+    Ok(Json(wire::organization(&org, Audience::Backend)))
 }
 
 async fn create_membership(
@@ -77,6 +77,7 @@ async fn create_membership(
         &membership,
         &org,
         state.service.roles(),
+        Audience::Backend,
     )))
 }
 
@@ -94,7 +95,7 @@ async fn list_memberships(
     let (org, page) = state.service.list_memberships(&org, limit, offset).await?;
     let data = page
         .iter()
-        .map(|m| wire::membership(m, &org, state.service.roles()))
+        .map(|m| wire::membership(m, &org, state.service.roles(), Audience::Backend))
         .collect();
     Ok(Json(wire::list(data, u64::from(org.members_count), None)))
 }
@@ -114,6 +115,7 @@ async fn update_membership(
         &membership,
         &org,
         state.service.roles(),
+        Audience::Backend,
     )))
 }
 
@@ -127,5 +129,6 @@ async fn delete_membership(
         &membership,
         &org,
         state.service.roles(),
+        Audience::Backend,
     )))
 }

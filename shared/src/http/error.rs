@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use crate::domain::{FieldError, FieldErrorKind};
 use crate::service::ServiceError;
 use crate::store::StoreError;
+use crate::tokens::ticket::TicketError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -23,8 +24,6 @@ pub enum ApiError {
     RouteNotFound,
     #[error("method not allowed on this route")]
     MethodNotAllowed,
-    #[error("not implemented yet")]
-    NotImplemented,
 }
 
 impl From<Vec<FieldError>> for ApiError {
@@ -142,6 +141,78 @@ impl ApiError {
                 ErrorEntry::new("form_identifier_exists", "already taken", "That slug is taken. Please try another.")
                     .with_meta(json!({ "param_name": "slug" })),
             ),
+            ApiError::Service(S::Ticket(e)) => {
+                let (code, long) = match e {
+                    TicketError::Malformed => ("ticket_malformed", "The invitation link is damaged or incomplete."),
+                    TicketError::AlgorithmNotAllowed => (
+                        "ticket_algorithm_not_allowed",
+                        "The invitation link is signed in a way this service does not accept.",
+                    ),
+                    TicketError::SignatureInvalid => ("ticket_signature_invalid", "The invitation link was not issued by this service."),
+                    TicketError::Expired => ("ticket_expired", "This invitation has expired. Ask for a new one."),
+                };
+                one(StatusCode::BAD_REQUEST, ErrorEntry::new(code, "invalid invitation link", long))
+            }
+            ApiError::Service(S::TicketRevoked) => one(
+                StatusCode::BAD_REQUEST,
+                ErrorEntry::new("ticket_revoked", "invitation revoked", "This invitation was revoked."),
+            ),
+            ApiError::Service(S::TicketAlreadyAccepted) => one(
+                StatusCode::BAD_REQUEST,
+                ErrorEntry::new("ticket_already_accepted", "invitation already accepted", "This invitation has already been accepted."),
+            ),
+            ApiError::Service(S::TicketSuperseded) => one(
+                StatusCode::BAD_REQUEST,
+                ErrorEntry::new(
+                    "ticket_superseded",
+                    "newer invitation link sent",
+                    "A newer link was sent for this invitation; use the latest email.",
+                ),
+            ),
+            ApiError::Service(S::RedirectNotAllowed) => one(
+                StatusCode::BAD_REQUEST,
+                ErrorEntry::new(
+                    "redirect_url_not_allowed",
+                    "redirect not allowed",
+                    "The invitation's redirect URL is not on the list of allowed origins.",
+                ),
+            ),
+            ApiError::Service(S::NoRedirectTarget) => one(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                ErrorEntry::new("redirect_url_missing", "no redirect target", "The service has nowhere to send you next."),
+            ),
+            ApiError::Service(S::EmailMismatch) => one(
+                StatusCode::FORBIDDEN,
+                ErrorEntry::new(
+                    "email_mismatch",
+                    "invitation is for another address",
+                    "This invitation was sent to an email address the signed-in user does not own.",
+                ),
+            ),
+            ApiError::Service(S::SessionMissing) => one(
+                StatusCode::UNAUTHORIZED,
+                ErrorEntry::new("authentication_invalid", "unauthenticated", "Sign in first: no session was presented."),
+            ),
+            ApiError::Service(S::Session(e)) => one(
+                if matches!(e, crate::tokens::session::SessionError::KeysUnavailable(_)) {
+                    StatusCode::SERVICE_UNAVAILABLE
+                } else {
+                    StatusCode::UNAUTHORIZED
+                },
+                ErrorEntry::new("session_invalid", "invalid session", format!("The session token was refused: {e}.")),
+            ),
+            ApiError::Service(S::SessionUserUnknown) => one(
+                StatusCode::FORBIDDEN,
+                ErrorEntry::new(
+                    "session_user_unknown",
+                    "unknown user",
+                    "The session names a user this service does not know, and carries no verified email.",
+                ),
+            ),
+            ApiError::Service(S::TicketIssue(_)) => one(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                ErrorEntry::new("internal_clerk_error", "internal error", "Something went wrong on our side."),
+            ),
             ApiError::Service(S::Busy) | ApiError::Service(S::Store(StoreError::Contention)) => one(
                 StatusCode::CONFLICT,
                 ErrorEntry::new(
@@ -185,10 +256,6 @@ impl ApiError {
             ApiError::RouteNotFound => one(
                 StatusCode::NOT_FOUND,
                 ErrorEntry::new("resource_not_found", "not found", "There is no such route."),
-            ),
-            ApiError::NotImplemented => one(
-                StatusCode::NOT_IMPLEMENTED,
-                ErrorEntry::new("not_implemented", "not implemented", "This route is not implemented yet."),
             ),
             ApiError::MethodNotAllowed => one(
                 StatusCode::METHOD_NOT_ALLOWED,

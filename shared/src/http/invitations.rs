@@ -7,11 +7,12 @@ use serde_json::{json, Value};
 use super::auth::Backend;
 use super::error::ApiError;
 use super::extract::{query_pairs, JsonBody};
+use super::session::SignedIn;
 use super::wire::{self, Audience};
 use super::{query, AppState};
 use crate::domain::{FieldError, Invitation};
 use crate::service::input::parse_requesting_user;
-use crate::service::{NewInvitation, ServiceError};
+use crate::service::{IssuedInvitation, NewInvitation, ServiceError};
 
 const BULK_MAX_ITEMS: usize = 10;
 
@@ -26,6 +27,11 @@ pub fn invite_routes() -> Router<AppState> {
 
 pub fn list_routes() -> Router<AppState> {
     Router::new()
+        .route(
+            "/v1/users/{user}/organization_invitations",
+            get(list_for_user),
+        )
+        .route("/v1/me/organization_invitations", get(list_mine))
         .route("/v1/organizations/{org}/invitations", get(list))
         .route("/v1/organizations/{org}/invitations/{inv}", get(get_one))
 }
@@ -43,6 +49,18 @@ fn render(state: &AppState, inv: &Invitation) -> Value {
         state.service.roles(),
         state.service.now(),
         Audience::Backend,
+        None,
+    )
+}
+
+/// An invitation just created (or resent), with its accept link.
+fn render_issued(state: &AppState, issued: &IssuedInvitation) -> Value {
+    wire::invitation(
+        &issued.invitation,
+        state.service.roles(),
+        state.service.now(),
+        Audience::Backend,
+        Some(&issued.url),
     )
 }
 
@@ -57,8 +75,8 @@ async fn create(
         state.service.roles(),
         &state.service.policy().redirects,
     )?;
-    let invitation = state.service.create_invitation(&org, &input).await?;
-    Ok(Json(render(&state, &invitation)))
+    let issued = state.service.create_invitation(&org, &input).await?;
+    Ok(Json(render_issued(&state, &issued)))
 }
 
 /// 200 when every item was created; 207 when some were not, each failed item carrying its
@@ -104,7 +122,7 @@ async fn create_bulk(
         .into_iter()
         .zip(&inputs)
         .map(|(result, input)| match result {
-            Ok(inv) => render(&state, &inv),
+            Ok(issued) => render_issued(&state, &issued),
             Err(e) => bulk_error(e, input),
         })
         .collect();
@@ -137,6 +155,63 @@ async fn list(
     let page = state.service.list_invitations(&org, &query).await?;
     let data = page.data.iter().map(|inv| render(&state, inv)).collect();
     Ok(Json(wire::list(data, page.total_count, page.next_cursor)))
+}
+
+/// `status` (repeatable), `limit`, `offset` of the per-person lists.
+fn person_query(
+    raw: Option<&str>,
+) -> Result<(Vec<crate::domain::InvitationStatus>, u32, u32), ApiError> {
+    let pairs = query_pairs(raw);
+    let mut errors = Vec::new();
+    let (limit, offset) = query::limit_offset(&pairs, &mut errors);
+    let statuses = match query::invitation_query(&pairs) {
+        Ok(q) => q.statuses,
+        Err(e) => {
+            errors.extend(e.into_iter().filter(|e| e.param == "status"));
+            Vec::new()
+        }
+    };
+    if errors.is_empty() {
+        Ok((statuses, limit, offset))
+    } else {
+        Err(errors.into())
+    }
+}
+
+/// `GET /v1/users/{user}/organization_invitations`: a backend asks for one person's invitations.
+async fn list_for_user(
+    _: Backend,
+    State(state): State<AppState>,
+    Path(user): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let (statuses, limit, offset) = person_query(raw.as_deref())?;
+    let page = state
+        .service
+        .user_invitations(&user, &statuses, limit, offset)
+        .await?;
+    let data = page.data.iter().map(|inv| render(&state, inv)).collect();
+    Ok(Json(wire::list(data, page.total_count, None)))
+}
+
+/// `GET /v1/me/organization_invitations`: the signed-in person's own invitations.
+async fn list_mine(
+    State(state): State<AppState>,
+    SignedIn(session): SignedIn,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let (statuses, limit, offset) = person_query(raw.as_deref())?;
+    let page = state
+        .service
+        .my_invitations(&session, &statuses, limit, offset)
+        .await?;
+    let now = state.service.now();
+    let data = page
+        .data
+        .iter()
+        .map(|inv| wire::invitation(inv, state.service.roles(), now, Audience::Frontend, None))
+        .collect();
+    Ok(Json(wire::list(data, page.total_count, None)))
 }
 
 async fn get_one(

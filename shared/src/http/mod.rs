@@ -6,7 +6,9 @@ mod directory;
 pub mod error;
 pub mod extract;
 mod invitations;
+mod pages;
 pub mod query;
+mod session;
 mod tickets;
 pub mod wire;
 
@@ -18,12 +20,15 @@ pub use auth::SecretKeys;
 pub use error::ApiError;
 
 use crate::service::Service;
+use crate::tokens::session::SessionVerifier;
 
 /// What every handler gets: built once per cold start, cloned cheaply per request.
 #[derive(Clone)]
 pub struct AppState {
     pub service: Service,
     pub secret_keys: Arc<SecretKeys>,
+    /// `None` when no session verification is configured: signed-in routes then answer 401.
+    pub sessions: Option<Arc<SessionVerifier>>,
 }
 
 /// The routes of the `invite` function: create, bulk create.
@@ -74,6 +79,8 @@ pub const ROUTES: &[Route] = &[
     route("invite", "POST", "/v1/organizations/{org}/invitations/bulk"),
     route("list", "GET", "/v1/organizations/{org}/invitations"),
     route("list", "GET", "/v1/organizations/{org}/invitations/{inv}"),
+    route("list", "GET", "/v1/users/{user}/organization_invitations"),
+    route("list", "GET", "/v1/me/organization_invitations"),
     route(
         "revoke",
         "POST",

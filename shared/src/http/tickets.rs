@@ -1,21 +1,100 @@
-//! The `ticket-verify` function's routes. Tickets arrive with their own issue; until then the
-//! routes exist (so the template and router wiring are real) and answer 501.
+//! The `ticket-verify` function: the link in the email, and accepting an invitation.
+//! Every answer carries `Cache-Control: no-store` and `Referrer-Policy: no-referrer` (the
+//! ticket is in the URL).
 
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Router;
+use axum::{Json, Router};
+use serde_json::Value;
 
 use super::error::ApiError;
+use super::extract::{query_pairs, JsonBody};
+use super::pages::error_for;
+use super::session::{MaybeSignedIn, SignedIn};
+use super::wire::{self, Audience};
 use super::AppState;
+use crate::domain::FieldError;
+use crate::service::input::Fields;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/v1/tickets/accept", get(not_yet).post(not_yet))
+        .route("/v1/tickets/accept", get(follow).post(accept_with_ticket))
         .route(
             "/v1/me/organization_invitations/{inv}/accept",
-            post(not_yet),
+            post(accept_by_id),
         )
+        .layer(axum::middleware::map_response(no_store))
 }
 
-async fn not_yet() -> ApiError {
-    ApiError::NotImplemented
+async fn no_store(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    response
+}
+
+/// `GET /v1/tickets/accept?ticket=…`: 302 onwards with `__clerk_ticket` and `__clerk_status`,
+/// or a refusal (a page for browsers, the JSON envelope otherwise) and never a redirect.
+async fn follow(
+    State(state): State<AppState>,
+    MaybeSignedIn(session): MaybeSignedIn,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let ticket = query_pairs(raw.as_deref())
+        .into_iter()
+        .find(|(k, _)| k == "ticket")
+        .map(|(_, v)| v)
+        .filter(|v| !v.is_empty());
+    let Some(ticket) = ticket else {
+        return error_for(&headers, vec![FieldError::missing("ticket")].into());
+    };
+    match state.service.follow_ticket(&ticket, session.as_ref()).await {
+        Ok(redirect) => match HeaderValue::from_str(redirect.location.as_str()) {
+            Ok(location) => (StatusCode::FOUND, [(header::LOCATION, location)]).into_response(),
+            Err(_) => error_for(
+                &headers,
+                ApiError::Service(crate::service::ServiceError::RedirectNotAllowed),
+            ),
+        },
+        Err(e) => error_for(&headers, e.into()),
+    }
+}
+
+/// `POST /v1/tickets/accept {ticket}`: the signed-in invitee accepts.
+async fn accept_with_ticket(
+    State(state): State<AppState>,
+    SignedIn(session): SignedIn,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    let mut fields = Fields::of(&body).map_err(|e| ApiError::from(vec![e]))?;
+    let ticket = fields.required_str("ticket").map(str::to_string);
+    let ticket = fields.finish(|| ticket)?;
+    let (membership, org) = state.service.accept_ticket(&ticket, &session).await?;
+    Ok(Json(wire::membership(
+        &membership,
+        &org,
+        state.service.roles(),
+        Audience::Frontend,
+    )))
+}
+
+/// `POST /v1/me/organization_invitations/{inv}/accept`
+async fn accept_by_id(
+    State(state): State<AppState>,
+    SignedIn(session): SignedIn,
+    Path(inv): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let (membership, org) = state.service.accept_my_invitation(&inv, &session).await?;
+    Ok(Json(wire::membership(
+        &membership,
+        &org,
+        state.service.roles(),
+        Audience::Frontend,
+    )))
 }

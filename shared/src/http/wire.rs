@@ -5,10 +5,11 @@ use serde_json::{json, Value};
 use crate::clock::Millis;
 use crate::domain::{Invitation, Membership, Organization, PublicUserData, RoleCatalog, User};
 
-/// What a caller may see: backend callers get private metadata, frontend callers will not.
+/// What a caller may see: backend callers get private metadata, signed-in people do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
     Backend,
+    Frontend,
 }
 
 fn public_user_data(p: &PublicUserData) -> Value {
@@ -22,7 +23,14 @@ fn public_user_data(p: &PublicUserData) -> Value {
     })
 }
 
-pub fn invitation(inv: &Invitation, roles: &RoleCatalog, now: Millis, audience: Audience) -> Value {
+/// `url` is the accept link, known only when the ticket was just issued.
+pub fn invitation(
+    inv: &Invitation,
+    roles: &RoleCatalog,
+    now: Millis,
+    audience: Audience,
+    url: Option<&str>,
+) -> Value {
     let mut v = json!({
         "object": "organization_invitation",
         "id": inv.id.as_str(),
@@ -41,7 +49,7 @@ pub fn invitation(inv: &Invitation, roles: &RoleCatalog, now: Millis, audience: 
         },
         "status": inv.status(now).as_str(),
         "public_metadata": inv.public_metadata.to_value(),
-        "url": Value::Null,
+        "url": url,
         "redirect_url": inv.redirect_url,
         "notify": inv.notify,
         "expires_at": inv.expires_at,
@@ -54,8 +62,8 @@ pub fn invitation(inv: &Invitation, roles: &RoleCatalog, now: Millis, audience: 
     v
 }
 
-pub fn organization(org: &Organization) -> Value {
-    json!({
+pub fn organization(org: &Organization, audience: Audience) -> Value {
+    let mut v = json!({
         "object": "organization",
         "id": org.id,
         "name": org.name,
@@ -68,26 +76,37 @@ pub fn organization(org: &Organization) -> Value {
         "pending_invitations_count": org.pending_invitations_count,
         "created_by": org.created_by,
         "public_metadata": org.public_metadata.to_value(),
-        "private_metadata": org.private_metadata.to_value(),
         "created_at": org.created_at,
         "updated_at": org.updated_at,
-    })
+    });
+    if audience == Audience::Backend {
+        v["private_metadata"] = org.private_metadata.to_value();
+    }
+    v
 }
 
-pub fn membership(m: &Membership, org: &Organization, roles: &RoleCatalog) -> Value {
-    json!({
+pub fn membership(
+    m: &Membership,
+    org: &Organization,
+    roles: &RoleCatalog,
+    audience: Audience,
+) -> Value {
+    let mut v = json!({
         "object": "organization_membership",
         "id": m.id,
         "role": m.role,
         "role_name": roles.name_of(&m.role),
         "permissions": roles.permissions_of(&m.role),
         "public_metadata": m.public_metadata.to_value(),
-        "private_metadata": m.private_metadata.to_value(),
-        "organization": organization(org),
+        "organization": organization(org, audience),
         "public_user_data": public_user_data(&m.public_user_data),
         "created_at": m.created_at,
         "updated_at": m.updated_at,
-    })
+    });
+    if audience == Audience::Backend {
+        v["private_metadata"] = m.private_metadata.to_value();
+    }
+    v
 }
 
 pub fn user(u: &User) -> Value {

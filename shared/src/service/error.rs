@@ -1,5 +1,7 @@
 use crate::domain::{FieldError, InvitationStatus};
 use crate::store::StoreError;
+use crate::tokens::session::SessionError;
+use crate::tokens::ticket::TicketError;
 
 /// Everything an operation can refuse or fail with. The HTTP layer maps each variant to one
 /// status and one error code, in one place.
@@ -23,6 +25,28 @@ pub enum ServiceError {
     EmailTaken,
     #[error("the slug is taken by another organization")]
     SlugTaken,
+    #[error(transparent)]
+    Ticket(#[from] TicketError),
+    #[error("the invitation was revoked")]
+    TicketRevoked,
+    #[error("the invitation was already accepted")]
+    TicketAlreadyAccepted,
+    #[error("a newer link was sent for this invitation")]
+    TicketSuperseded,
+    #[error("the redirect target is not on the allow-list")]
+    RedirectNotAllowed,
+    #[error("no redirect target: the invitation has none and DEFAULT_REDIRECT_URL is not set")]
+    NoRedirectTarget,
+    #[error("the signed-in user does not own the invited email address")]
+    EmailMismatch,
+    #[error("a session is required")]
+    SessionMissing,
+    #[error("the session is not valid: {0}")]
+    Session(#[from] SessionError),
+    #[error("the session's user is unknown and the token carries no verified email")]
+    SessionUserUnknown,
+    #[error("issuing a ticket failed: {0}")]
+    TicketIssue(String),
     /// Concurrent writers kept winning; the caller may retry.
     #[error("the records kept changing concurrently")]
     Busy,

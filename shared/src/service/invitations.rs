@@ -7,6 +7,14 @@ use crate::store::StoreError;
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
+/// An invitation with the accept link of its current ticket; the link is shown once, on
+/// create (and resend), and never stored.
+#[derive(Debug, Clone)]
+pub struct IssuedInvitation {
+    pub invitation: Invitation,
+    pub url: String,
+}
+
 impl Service {
     /// One read round trip and one write round trip when uncontended. A lost race is tried
     /// again from the read, which then sees the winner (and answers `duplicate_record`, say).
@@ -14,7 +22,7 @@ impl Service {
         &self,
         org_id: &str,
         input: &NewInvitation,
-    ) -> Result<Invitation, ServiceError> {
+    ) -> Result<IssuedInvitation, ServiceError> {
         for attempt in 0..CONTENTION_ATTEMPTS {
             if attempt > 0 {
                 back_off(attempt).await;
@@ -31,7 +39,7 @@ impl Service {
         &self,
         org_id: &str,
         input: &NewInvitation,
-    ) -> Result<Invitation, ServiceError> {
+    ) -> Result<IssuedInvitation, ServiceError> {
         let now = self.clock.now();
         let email = &input.email_address;
         let ctx = self
@@ -71,8 +79,15 @@ impl Service {
         if replacing.is_none() && !org.has_free_seat() {
             return Err(ServiceError::QuotaExceeded);
         }
+        let id = InvitationId::generate();
+        let expires_at = now + i64::from(input.expires_in_days) * DAY_MS;
+        let ticket = self
+            .links
+            .signer
+            .issue(&id, org_id, email.key(), now, expires_at)
+            .map_err(ServiceError::TicketIssue)?;
         let invitation = Invitation {
-            id: InvitationId::generate(),
+            id,
             organization: org.public_data(),
             email_address: email.clone(),
             role: input.role.clone(),
@@ -82,7 +97,8 @@ impl Service {
             private_metadata: input.private_metadata.clone(),
             redirect_url: input.redirect_url.clone(),
             notify: input.notify,
-            expires_at: now + i64::from(input.expires_in_days) * DAY_MS,
+            ticket_hash: Some(ticket.nonce_hash),
+            expires_at,
             created_at: now,
             updated_at: now,
         };
@@ -92,7 +108,10 @@ impl Service {
             .insert_invitation(&invitation, replacing.as_ref(), actor.as_ref())
             .await
         {
-            Ok(()) => Ok(invitation),
+            Ok(()) => Ok(IssuedInvitation {
+                url: self.links.accept_link(&ticket.token),
+                invitation,
+            }),
             Err(StoreError::NotFound) => Err(ServiceError::NotFound("organization")),
             Err(StoreError::AlreadyMember) => Err(ServiceError::AlreadyMember),
             Err(StoreError::QuotaExceeded) => Err(ServiceError::QuotaExceeded),
@@ -108,7 +127,7 @@ impl Service {
         &self,
         org_id: &str,
         inputs: &[NewInvitation],
-    ) -> Vec<Result<Invitation, ServiceError>> {
+    ) -> Vec<Result<IssuedInvitation, ServiceError>> {
         let mut results = Vec::with_capacity(inputs.len());
         for (i, input) in inputs.iter().enumerate() {
             let repeated = inputs[..i]

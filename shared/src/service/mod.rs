@@ -1,17 +1,22 @@
 //! The operations. Each is written against the [`Store`] traits and a [`Clock`], and knows
 //! nothing of HTTP or AWS.
 
+mod acceptance;
 mod directory;
 mod error;
 pub mod input;
 mod invitations;
+pub mod links;
 pub mod redirect;
 
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use acceptance::TicketRedirect;
 pub use error::ServiceError;
 pub use input::{NewInvitation, NewMembership, NewOrganization, NewUser};
+pub use invitations::IssuedInvitation;
+pub use links::{Links, TicketStatus};
 pub use redirect::RedirectPolicy;
 
 use crate::clock::Clock;
@@ -36,6 +41,7 @@ pub struct Service {
     clock: Arc<dyn Clock>,
     roles: Arc<RoleCatalog>,
     policy: Arc<Policy>,
+    links: Arc<Links>,
 }
 
 impl Service {
@@ -44,13 +50,19 @@ impl Service {
         clock: Arc<dyn Clock>,
         roles: RoleCatalog,
         policy: Policy,
+        links: Links,
     ) -> Self {
         Self {
             store,
             clock,
             roles: Arc::new(roles),
             policy: Arc::new(policy),
+            links: Arc::new(links),
         }
+    }
+
+    pub fn links(&self) -> &Links {
+        &self.links
     }
 
     pub fn roles(&self) -> &RoleCatalog {

@@ -166,7 +166,52 @@ pub trait InvitationStore: Send + Sync {
     ) -> Result<Invitation, StoreError>;
 }
 
-/// Everything the service needs from persistence.
-pub trait Store: UserStore + OrganizationStore + MembershipStore + InvitationStore {}
+/// Everything a ticket link needs, fetched in one round trip.
+#[derive(Debug, Clone, Default)]
+pub struct TicketContext {
+    pub invitation: Option<Invitation>,
+    /// The user who owns the invited address, if any (decides `sign_in` or `sign_up`).
+    pub address_owner: Option<String>,
+    /// The user a session names, if one was presented and is known.
+    pub session_user: Option<User>,
+}
 
-impl<T: UserStore + OrganizationStore + MembershipStore + InvitationStore> Store for T {}
+#[async_trait]
+pub trait AcceptanceStore: Send + Sync {
+    async fn ticket_context(
+        &self,
+        organization_id: &str,
+        id: &InvitationId,
+        email_key: &str,
+        session_user_id: Option<&str>,
+    ) -> Result<TicketContext, StoreError>;
+
+    /// Turns `invitation` (pending, as read just before) into `membership`, atomically: the
+    /// invitation becomes accepted only if it is still pending with the same ticket, the
+    /// address's slot is freed, the membership and its address claims are created only if new,
+    /// and the seat passes from the invitation to the member.
+    /// Fails with `AlreadyMember`, or `Contention` when the invitation changed since the read.
+    async fn accept_invitation(
+        &self,
+        invitation: &Invitation,
+        membership: &Membership,
+        now: Millis,
+    ) -> Result<(), StoreError>;
+
+    /// Every invitation to any of these addresses, in any organization, newest first.
+    async fn invitations_for_addresses(
+        &self,
+        email_keys: &[String],
+    ) -> Result<Vec<Invitation>, StoreError>;
+}
+
+/// Everything the service needs from persistence.
+pub trait Store:
+    UserStore + OrganizationStore + MembershipStore + InvitationStore + AcceptanceStore
+{
+}
+
+impl<T: UserStore + OrganizationStore + MembershipStore + InvitationStore + AcceptanceStore> Store
+    for T
+{
+}

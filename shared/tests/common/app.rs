@@ -12,10 +12,12 @@ use invitations::http::{self, AppState, SecretKeys};
 use invitations::service::{Policy, Service};
 use invitations::store::memory::MemoryStore;
 use invitations::store::Store;
+use invitations::tokens::session::SessionVerifier;
 use serde_json::Value;
 use tower::ServiceExt;
 
 pub const KEY: &str = "sk_test_0123456789abcdefghij";
+pub const SESSION_SECRET: &[u8] = b"test-session-secret-0123456789abcdef";
 
 pub struct TestApp {
     pub router: Router,
@@ -48,7 +50,7 @@ impl Reply {
 
 pub fn state(store: Arc<dyn Store>, clock: Arc<ManualClock>, policy: Policy) -> AppState {
     AppState {
-        service: Service::new(store, clock, RoleCatalog::default(), policy),
+        service: Service::new(store, clock, RoleCatalog::default(), policy, super::links()),
         secret_keys: Arc::new(
             SecretKeys::new(vec![
                 KEY.to_string(),
@@ -56,6 +58,7 @@ pub fn state(store: Arc<dyn Store>, clock: Arc<ManualClock>, policy: Policy) -> 
             ])
             .unwrap(),
         ),
+        sessions: Some(Arc::new(SessionVerifier::hs256(SESSION_SECRET).unwrap())),
     }
 }
 

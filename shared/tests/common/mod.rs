@@ -8,16 +8,30 @@ use aws_sdk_dynamodb::config::{ConfigBag, Credentials, Intercept, Region, Runtim
 use invitations::clock::{ManualClock, Millis};
 use invitations::domain::{Invitation, Organization, RoleCatalog, User};
 use invitations::service::{
-    NewInvitation, NewMembership, NewOrganization, NewUser, Policy, Service,
+    Links, NewInvitation, NewMembership, NewOrganization, NewUser, Policy, Service,
 };
 use invitations::store::dynamodb::{ensure_table, DynamoStore};
 use invitations::store::memory::MemoryStore;
 use invitations::store::Store;
+use invitations::tokens::ticket::TicketSigner;
 use serde_json::{json, Value};
 
 pub mod app;
 
 pub const T0: Millis = 1_790_000_000_000;
+pub const TICKET_SECRET: &[u8] = b"test-ticket-secret-0123456789abcdef";
+pub const PUBLIC_BASE_URL: &str = "https://invitations.test/";
+pub const DEFAULT_REDIRECT: &str = "https://app.example.com/after-invite";
+
+/// Links as a deployment configures them: HS256 tickets, the public base and a default redirect.
+pub fn links() -> Links {
+    Links::new(
+        TicketSigner::hs256(TICKET_SECRET).unwrap(),
+        &url::Url::parse(PUBLIC_BASE_URL).unwrap(),
+        Some(url::Url::parse(DEFAULT_REDIRECT).unwrap()),
+    )
+    .unwrap()
+}
 pub const DAY: Millis = 24 * 60 * 60 * 1000;
 
 pub struct Harness {
@@ -34,7 +48,13 @@ impl Harness {
 
     pub fn with_policy(store: Arc<dyn Store>, calls: CallLog, policy: Policy) -> Self {
         let clock = Arc::new(ManualClock::new(T0));
-        let service = Service::new(store.clone(), clock.clone(), RoleCatalog::default(), policy);
+        let service = Service::new(
+            store.clone(),
+            clock.clone(),
+            RoleCatalog::default(),
+            policy,
+            links(),
+        );
         Self {
             service,
             clock,
@@ -150,6 +170,7 @@ pub async fn invite(h: &Harness, org: &Organization, email: &str) -> Invitation 
         )
         .await
         .unwrap()
+        .invitation
 }
 
 pub async fn add_member(h: &Harness, org: &Organization, user: &User, role: &str) {

@@ -275,6 +275,7 @@ pub fn invitation_item(inv: &Invitation) -> Item {
         .set("public_metadata", metadata(&inv.public_metadata))
         .set("private_metadata", metadata(&inv.private_metadata))
         .set_opt("redirect_url", inv.redirect_url.as_ref())
+        .set_opt("ticket_hash", inv.ticket_hash.as_ref())
         .set("notify", AttributeValue::Bool(inv.notify))
         .set("expires_at", n(inv.expires_at))
         .set("created_at", n(inv.created_at))
@@ -304,6 +305,7 @@ pub fn invitation_from(item: &Item) -> Result<Invitation, StoreError> {
         public_metadata: r.metadata("public_metadata")?,
         private_metadata: r.metadata("private_metadata")?,
         redirect_url: r.opt_s("redirect_url"),
+        ticket_hash: r.opt_s("ticket_hash"),
         notify: r.bool("notify")?,
         expires_at: r.n("expires_at")?,
         created_at: r.n("created_at")?,

@@ -11,6 +11,9 @@ pub const GSI1SK: &str = "GSI1SK";
 pub const GSI2: &str = "GSI2";
 pub const GSI2PK: &str = "GSI2PK";
 pub const GSI2SK: &str = "GSI2SK";
+pub const GSI3: &str = "GSI3";
+pub const GSI3PK: &str = "GSI3PK";
+pub const GSI3SK: &str = "GSI3SK";
 
 pub fn user(user_id: &str) -> (String, String) {
     (format!("USER#{user_id}"), "PROFILE".into())
@@ -61,12 +64,19 @@ pub fn invitations_partition(org_id: &str) -> String {
     format!("ORG#{org_id}#INV")
 }
 
-pub fn invitation_index_keys(inv: &Invitation) -> [(&'static str, String); 4] {
+/// Invitations to one address across organizations (GSI3), newest last.
+pub fn invitations_to_address(email_key: &str) -> String {
+    format!("ADDR#{email_key}")
+}
+
+pub fn invitation_index_keys(inv: &Invitation) -> [(&'static str, String); 6] {
     let partition = invitations_partition(&inv.organization.id);
     [
         (GSI1PK, partition.clone()),
         (GSI1SK, created_sort_key(inv)),
         (GSI2PK, partition),
         (GSI2SK, email_sort_key(inv)),
+        (GSI3PK, invitations_to_address(inv.email_address.key())),
+        (GSI3SK, created_sort_key(inv)),
     ]
 }

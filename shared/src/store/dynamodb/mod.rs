@@ -3,6 +3,7 @@
 //! Each method says how many round trips it makes. Writes that must hold an invariant are one
 //! `TransactWriteItems` whose conditions hold it, so concurrent requests cannot break it.
 
+mod acceptance;
 mod codec;
 mod directory;
 mod invitations;

@@ -1,0 +1,156 @@
+//! Tickets and acceptance on DynamoDB.
+
+use async_trait::async_trait;
+use aws_sdk_dynamodb::types::KeysAndAttributes;
+
+use super::codec::{self, key, n, s};
+use super::table::build_error;
+use super::tx::{failed, Params, Tx, TxOutcome, EXISTING_ITEM};
+use super::{keys, sdk_error, unexplained, DynamoStore};
+use crate::clock::Millis;
+use crate::domain::{Invitation, InvitationId, InvitationStatus, Membership};
+use crate::store::{AcceptanceStore, StoreError, TicketContext};
+
+#[async_trait]
+impl AcceptanceStore for DynamoStore {
+    /// One round trip: a `BatchGetItem` of the invitation, the owner of its address (the ticket
+    /// carries the address, so this need not wait for the invitation) and the session's user.
+    async fn ticket_context(
+        &self,
+        organization_id: &str,
+        id: &InvitationId,
+        email_key: &str,
+        session_user_id: Option<&str>,
+    ) -> Result<TicketContext, StoreError> {
+        let mut wanted = vec![
+            key(keys::invitation(organization_id, id)),
+            key(keys::email_owner(email_key)),
+        ];
+        if let Some(user_id) = session_user_id {
+            wanted.push(key(keys::user(user_id)));
+        }
+        let request = KeysAndAttributes::builder()
+            .set_keys(Some(wanted))
+            .consistent_read(true)
+            .build()
+            .map_err(build_error)?;
+        let out = self
+            .client
+            .batch_get_item()
+            .request_items(&self.table, request)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        if out.unprocessed_keys.as_ref().is_some_and(|u| !u.is_empty()) {
+            // Three small keys are left unprocessed only under throttling.
+            return Err(StoreError::Throttled);
+        }
+        let mut ctx = TicketContext::default();
+        for item in out
+            .responses
+            .unwrap_or_default()
+            .remove(&self.table)
+            .unwrap_or_default()
+        {
+            match codec::entity(&item) {
+                Some("invitation") => ctx.invitation = Some(codec::invitation_from(&item)?),
+                Some("email_owner") => {
+                    ctx.address_owner = Some(codec::Reader::new(&item, "email owner").s("user_id")?)
+                }
+                Some("user") => ctx.session_user = Some(codec::user_from(&item)?),
+                _ => {
+                    return Err(StoreError::Corrupt(
+                        "unexpected item in ticket context".into(),
+                    ))
+                }
+            }
+        }
+        Ok(ctx)
+    }
+
+    /// One round trip: a transaction of the invitation (accepted only if still pending,
+    /// unexpired and on the same ticket), its slot (deleted), the membership and its address
+    /// claims (created only if new) and the organization (a pending seat becomes a member's).
+    async fn accept_invitation(
+        &self,
+        inv: &Invitation,
+        m: &Membership,
+        now: Millis,
+    ) -> Result<(), StoreError> {
+        let org_id = inv.organization.id.as_str();
+        let mut tx = Tx::new(&self.table);
+        let mut params = Params::new()
+            .name("#st", "status")
+            .value(":accepted", s(InvitationStatus::Accepted.as_str()))
+            .value(":pending", s(InvitationStatus::Pending.as_str()))
+            .value(":now", n(now));
+        let same_ticket = match &inv.ticket_hash {
+            Some(hash) => {
+                params = params.value(":hash", s(hash));
+                "ticket_hash = :hash"
+            }
+            None => "attribute_not_exists(ticket_hash)",
+        };
+        let inv_index = tx.update(
+            keys::invitation(org_id, &inv.id),
+            "SET #st = :accepted, updated_at = :now",
+            &format!("#st = :pending AND expires_at > :now AND {same_ticket}"),
+            params,
+        )?;
+        let slot_index = tx.delete(
+            keys::pending_slot(org_id, inv.email_address.key()),
+            "invitation_id = :id",
+            Params::new().value(":id", s(inv.id.as_str())),
+        )?;
+        let member_index = tx.put_new(codec::membership_item(m))?;
+        for addr in &m.email_keys {
+            tx.put_new(codec::member_address_item(org_id, addr, &m.user_id))?;
+        }
+        let org_index = tx.update(
+            keys::organization(org_id),
+            "ADD members_count :one, pending_invitations_count :minus SET updated_at = :now",
+            EXISTING_ITEM,
+            Params::new()
+                .value(":one", n(1))
+                .value(":minus", n(-1))
+                .value(":now", n(now)),
+        )?;
+        match tx.send(&self.client).await? {
+            TxOutcome::Committed => Ok(()),
+            TxOutcome::Cancelled(r) if failed(&r, inv_index) || failed(&r, slot_index) => {
+                Err(StoreError::Contention)
+            }
+            TxOutcome::Cancelled(r) if (member_index..org_index).any(|i| failed(&r, i)) => {
+                Err(StoreError::AlreadyMember)
+            }
+            TxOutcome::Cancelled(r) => Err(unexplained(&r)),
+        }
+    }
+
+    /// One `Query` on GSI3 per address (per 1 MB page), run concurrently.
+    async fn invitations_for_addresses(
+        &self,
+        email_keys: &[String],
+    ) -> Result<Vec<Invitation>, StoreError> {
+        let queries = email_keys.iter().map(|email_key| {
+            let query = move || {
+                self.client
+                    .query()
+                    .table_name(&self.table)
+                    .index_name(keys::GSI3)
+                    .key_condition_expression("GSI3PK = :pk")
+                    .expression_attribute_values(":pk", s(keys::invitations_to_address(email_key)))
+                    .scan_index_forward(false)
+            };
+            self.query_up_to(query, None, usize::MAX / 2)
+        });
+        let mut found = Vec::new();
+        for items in futures::future::try_join_all(queries).await? {
+            for item in &items {
+                found.push(codec::invitation_from(item)?);
+            }
+        }
+        found.sort_by(|a, b| (b.created_at, &b.id).cmp(&(a.created_at, &a.id)));
+        Ok(found)
+    }
+}

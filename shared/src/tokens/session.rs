@@ -1,0 +1,168 @@
+//! Session tokens from the app's identity provider (Clerk, or any OIDC provider): `sub` is the
+//! user id, and a verified `email` claim identifies the person's address.
+
+use std::sync::Arc;
+
+use jsonwebtoken::{errors::ErrorKind, Algorithm, DecodingKey, Validation};
+use serde::Deserialize;
+
+use super::jwks::{JwksCache, JwksError};
+use super::{algorithm_name, header_algorithm};
+
+/// Clock skew tolerated on `exp` and `nbf`, in seconds.
+const LEEWAY_SECONDS: u64 = 5;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub user_id: String,
+    /// The case-folded address, only when the token says it is verified.
+    pub verified_email: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    #[error("the session token is not a well-formed token")]
+    Malformed,
+    #[error("the session token uses an algorithm that is not accepted")]
+    AlgorithmNotAllowed,
+    #[error("the session token's signature does not verify")]
+    SignatureInvalid,
+    #[error("the session token has expired or is not valid yet")]
+    Expired,
+    #[error("the session token's issuer or audience is not the configured one")]
+    WrongIssuerOrAudience,
+    #[error("the session token names no signing key the provider publishes")]
+    UnknownKey,
+    #[error("the provider's keys could not be fetched")]
+    KeysUnavailable(String),
+}
+
+enum Keys {
+    /// One key, one algorithm: HS256 with a secret, or RS256/ES256/EdDSA with a PEM public key.
+    Static(DecodingKey, Algorithm),
+    Jwks(Arc<JwksCache>),
+}
+
+pub struct SessionVerifier {
+    keys: Keys,
+    issuer: Option<String>,
+    audience: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Claims {
+    sub: String,
+    #[serde(default)]
+    email: Option<String>,
+    #[serde(default)]
+    email_verified: Option<bool>,
+}
+
+impl SessionVerifier {
+    pub fn hs256(secret: &[u8]) -> Result<Self, String> {
+        if secret.len() < 32 {
+            return Err("an HS256 session secret must be at least 32 bytes".into());
+        }
+        Ok(Self::with(Keys::Static(
+            DecodingKey::from_secret(secret),
+            Algorithm::HS256,
+        )))
+    }
+
+    /// A PEM public key: RSA (RS256), P-256 (ES256) or Ed25519 (EdDSA).
+    pub fn public_key_pem(pem: &str) -> Result<Self, String> {
+        let bytes = pem.as_bytes();
+        let keys = if let Ok(k) = DecodingKey::from_rsa_pem(bytes) {
+            Keys::Static(k, Algorithm::RS256)
+        } else if let Ok(k) = DecodingKey::from_ec_pem(bytes) {
+            Keys::Static(k, Algorithm::ES256)
+        } else if let Ok(k) = DecodingKey::from_ed_pem(bytes) {
+            Keys::Static(k, Algorithm::EdDSA)
+        } else {
+            return Err(
+                "the session public key must be an RSA, P-256 or Ed25519 public key in PEM".into(),
+            );
+        };
+        Ok(Self::with(keys))
+    }
+
+    pub fn jwks(url: &str) -> Result<Self, String> {
+        Ok(Self::with(Keys::Jwks(Arc::new(JwksCache::new(url)?))))
+    }
+
+    fn with(keys: Keys) -> Self {
+        Self {
+            keys,
+            issuer: None,
+            audience: None,
+        }
+    }
+
+    pub fn issuer(mut self, issuer: Option<String>) -> Self {
+        self.issuer = issuer;
+        self
+    }
+
+    pub fn audience(mut self, audience: Option<String>) -> Self {
+        self.audience = audience;
+        self
+    }
+
+    pub async fn verify(&self, token: &str) -> Result<Session, SessionError> {
+        let alg = header_algorithm(token).ok_or(SessionError::Malformed)?;
+        let (key, algorithm) = match &self.keys {
+            Keys::Static(key, algorithm) => (key.clone(), *algorithm),
+            Keys::Jwks(cache) => {
+                let header =
+                    jsonwebtoken::decode_header(token).map_err(|_| SessionError::Malformed)?;
+                cache
+                    .key(header.kid.as_deref())
+                    .await
+                    .map_err(|e| match e {
+                        JwksError::UnknownKey(_) => SessionError::UnknownKey,
+                        JwksError::Unavailable(why) => SessionError::KeysUnavailable(why),
+                    })?
+            }
+        };
+        // Pinned: the header must name exactly the key's algorithm (no `none`, no HS/RS swap).
+        if alg != algorithm_name(algorithm) {
+            return Err(SessionError::AlgorithmNotAllowed);
+        }
+        let mut validation = Validation::new(algorithm);
+        validation.leeway = LEEWAY_SECONDS;
+        validation.validate_nbf = true;
+        validation.set_required_spec_claims(&["exp", "sub"]);
+        match &self.issuer {
+            Some(iss) => validation.set_issuer(&[iss]),
+            None => validation.iss = None,
+        }
+        match &self.audience {
+            Some(aud) => validation.set_audience(&[aud]),
+            None => validation.validate_aud = false,
+        }
+        let data = jsonwebtoken::decode::<Claims>(token, &key, &validation).map_err(|e| match e
+            .kind()
+        {
+            ErrorKind::InvalidSignature => SessionError::SignatureInvalid,
+            ErrorKind::InvalidAlgorithm | ErrorKind::InvalidAlgorithmName => {
+                SessionError::AlgorithmNotAllowed
+            }
+            ErrorKind::ExpiredSignature | ErrorKind::ImmatureSignature => SessionError::Expired,
+            ErrorKind::InvalidIssuer | ErrorKind::InvalidAudience => {
+                SessionError::WrongIssuerOrAudience
+            }
+            _ => SessionError::Malformed,
+        })?;
+        let claims = data.claims;
+        if claims.sub.is_empty() {
+            return Err(SessionError::Malformed);
+        }
+        Ok(Session {
+            user_id: claims.sub,
+            verified_email: claims
+                .email
+                .filter(|_| claims.email_verified == Some(true))
+                .map(|e| e.trim().to_lowercase()),
+        })
+    }
+}
