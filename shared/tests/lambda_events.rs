@@ -88,6 +88,7 @@ async fn seeded_store() -> Arc<MemoryStore> {
         redirect_url: None,
         notify: true,
         ticket_hash: Some(FIXTURE_NONCE_HASH.into()),
+        validity_days: 30,
         expires_at: t + 30 * common::DAY,
         created_at: t,
         updated_at: t,

@@ -83,6 +83,8 @@ pub struct Invitation {
     pub notify: bool,
     /// SHA-256 of the current ticket's nonce: only the link issued last is accepted.
     pub ticket_hash: Option<String>,
+    /// The validity asked for at create (`expires_in_days`); a resend extends by as much.
+    pub validity_days: u32,
     pub expires_at: Millis,
     pub created_at: Millis,
     pub updated_at: Millis,

@@ -23,6 +23,10 @@ pub fn invite_routes() -> Router<AppState> {
             "/v1/organizations/{org}/invitations/bulk",
             post(create_bulk),
         )
+        .route(
+            "/v1/organizations/{org}/invitations/{inv}/resend",
+            post(resend),
+        )
 }
 
 pub fn list_routes() -> Router<AppState> {
@@ -221,6 +225,20 @@ async fn get_one(
 ) -> Result<Json<Value>, ApiError> {
     let invitation = state.service.get_invitation(&org, &inv).await?;
     Ok(Json(render(&state, &invitation)))
+}
+
+async fn resend(
+    _: Backend,
+    State(state): State<AppState>,
+    Path((org, inv)): Path<(String, String)>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    let requesting_user = parse_requesting_user(&body)?;
+    let issued = state
+        .service
+        .resend_invitation(&org, &inv, requesting_user.as_deref())
+        .await?;
+    Ok(Json(render_issued(&state, &issued)))
 }
 
 async fn revoke(

@@ -77,6 +77,11 @@ const fn route(function: &'static str, method: &'static str, path: &'static str)
 pub const ROUTES: &[Route] = &[
     route("invite", "POST", "/v1/organizations/{org}/invitations"),
     route("invite", "POST", "/v1/organizations/{org}/invitations/bulk"),
+    route(
+        "invite",
+        "POST",
+        "/v1/organizations/{org}/invitations/{inv}/resend",
+    ),
     route("list", "GET", "/v1/organizations/{org}/invitations"),
     route("list", "GET", "/v1/organizations/{org}/invitations/{inv}"),
     route("list", "GET", "/v1/users/{user}/organization_invitations"),

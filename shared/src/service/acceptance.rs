@@ -83,13 +83,20 @@ impl Service {
             let now = self.clock.now();
             let ctx = self.ticket_context(&ticket, Some(session)).await?;
             let invitation = self.current_invitation(&ticket, ctx.invitation, now)?;
-            let user = self
-                .session_owner(session, ctx.session_user, &invitation)
-                .await?
-                .ok_or(ServiceError::EmailMismatch)?;
+            let user = match ctx.session_user {
+                Some(user) => user,
+                None => self.register_session_user(session).await?,
+            };
+            if !owned_addresses(&user, session)
+                .iter()
+                .any(|k| k == invitation.email_address.key())
+            {
+                return Err(ServiceError::EmailMismatch);
+            }
             match self.accept(&invitation, &user, Some(session), now).await {
+                Ok(membership) => return self.with_organization(membership).await,
                 Err(ServiceError::Busy) => continue,
-                other => return other,
+                Err(e) => return Err(e),
             }
         }
         Err(ServiceError::Busy)
@@ -123,8 +130,9 @@ impl Service {
                 InvitationStatus::Expired => return Err(TicketError::Expired.into()),
             }
             match self.accept(&invitation, &user, Some(session), now).await {
+                Ok(membership) => return self.with_organization(membership).await,
                 Err(ServiceError::Busy) => continue,
-                other => return other,
+                Err(e) => return Err(e),
             }
         }
         Err(ServiceError::Busy)
@@ -312,11 +320,23 @@ impl Service {
         match self.store.insert_user(&user).await {
             Ok(()) => Ok(user),
             // Registered by a concurrent request a moment ago.
-            Err(StoreError::Contention) => self.get_user(&session.user_id).await,
+            Err(StoreError::AlreadyExists) => self.get_user(&session.user_id).await,
             // The address is another user's: this session cannot claim it.
             Err(StoreError::EmailTaken) => Err(ServiceError::SessionUserUnknown),
             Err(e) => Err(e.into()),
         }
+    }
+
+    async fn with_organization(
+        &self,
+        membership: Membership,
+    ) -> Result<(Membership, Organization), ServiceError> {
+        let org = self
+            .store
+            .get_organization(&membership.organization_id)
+            .await?
+            .ok_or(ServiceError::NotFound("organization"))?;
+        Ok((membership, org))
     }
 
     /// One write: the invitation becomes `user`'s membership with its role and metadata.
@@ -326,7 +346,7 @@ impl Service {
         user: &User,
         session: Option<&Session>,
         now: Millis,
-    ) -> Result<(Membership, Organization), ServiceError> {
+    ) -> Result<Membership, ServiceError> {
         let membership = Membership {
             id: new_id("orgmem"),
             organization_id: invitation.organization.id.clone(),
@@ -356,12 +376,7 @@ impl Service {
             Err(StoreError::AlreadyMember) => return Err(ServiceError::AlreadyMember),
             Err(e) => return Err(e.into()),
         }
-        let org = self
-            .store
-            .get_organization(&membership.organization_id)
-            .await?
-            .ok_or(ServiceError::NotFound("organization"))?;
-        Ok((membership, org))
+        Ok(membership)
     }
 }
 

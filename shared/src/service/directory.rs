@@ -34,6 +34,8 @@ impl Service {
         match self.store.insert_user(&user).await {
             Ok(()) => Ok(user),
             Err(StoreError::EmailTaken) => Err(ServiceError::EmailTaken),
+            // 160 random bits collided: nothing was written, and a retry gets a new id.
+            Err(StoreError::AlreadyExists) => Err(ServiceError::Busy),
             Err(e) => Err(e.into()),
         }
     }

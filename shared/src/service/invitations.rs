@@ -98,6 +98,7 @@ impl Service {
             redirect_url: input.redirect_url.clone(),
             notify: input.notify,
             ticket_hash: Some(ticket.nonce_hash),
+            validity_days: input.expires_in_days,
             expires_at,
             created_at: now,
             updated_at: now,
@@ -203,6 +204,63 @@ impl Service {
                 Err(StoreError::InvitationNotPending(inv)) => {
                     return Err(ServiceError::InvitationNotPending(inv.status(now)))
                 }
+                Err(e) => return Err(not_allowed_or(e)),
+            }
+        }
+        Err(ServiceError::Busy)
+    }
+
+    /// A new ticket for a pending invitation: every older link stops working, and the expiry
+    /// moves to now plus the validity it was created with. One read and one write round trip.
+    pub async fn resend_invitation(
+        &self,
+        org_id: &str,
+        raw_id: &str,
+        requesting_user_id: Option<&str>,
+    ) -> Result<IssuedInvitation, ServiceError> {
+        let id = InvitationId::parse(raw_id).ok_or(ServiceError::NotFound("invitation"))?;
+        let actor = self.manager(requesting_user_id);
+        for attempt in 0..CONTENTION_ATTEMPTS {
+            if attempt > 0 {
+                back_off(attempt).await;
+            }
+            let now = self.clock.now();
+            let mut invitation = self
+                .store
+                .get_invitation(org_id, &id)
+                .await?
+                .ok_or(ServiceError::NotFound("invitation"))?;
+            match invitation.status(now) {
+                InvitationStatus::Pending => {}
+                other => return Err(ServiceError::InvitationNotPending(other)),
+            }
+            let expires_at = now + i64::from(invitation.validity_days) * DAY_MS;
+            let ticket = self
+                .links
+                .signer
+                .issue(&id, org_id, invitation.email_address.key(), now, expires_at)
+                .map_err(ServiceError::TicketIssue)?;
+            match self
+                .store
+                .reissue_ticket(
+                    &invitation,
+                    &ticket.nonce_hash,
+                    expires_at,
+                    now,
+                    actor.as_ref(),
+                )
+                .await
+            {
+                Ok(()) => {
+                    invitation.ticket_hash = Some(ticket.nonce_hash);
+                    invitation.expires_at = expires_at;
+                    invitation.updated_at = now;
+                    return Ok(IssuedInvitation {
+                        url: self.links.accept_link(&ticket.token),
+                        invitation,
+                    });
+                }
+                Err(StoreError::Contention) => continue,
                 Err(e) => return Err(not_allowed_or(e)),
             }
         }

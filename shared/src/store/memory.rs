@@ -367,6 +367,41 @@ impl InvitationStore for MemoryStore {
         })
     }
 
+    async fn reissue_ticket(
+        &self,
+        inv: &Invitation,
+        new_ticket_hash: &str,
+        new_expires_at: Millis,
+        now: Millis,
+        actor: Option<&ActorRequirement>,
+    ) -> Result<(), StoreError> {
+        let mut t = self.tables();
+        let org_id = inv.organization.id.as_str();
+        if !t.actor_allowed(org_id, actor) {
+            return Err(StoreError::ActorNotAllowed);
+        }
+        let stored = t
+            .invitations
+            .get(&key(org_id, inv.id.as_str()))
+            .ok_or(StoreError::Contention)?;
+        let slot_key = key(org_id, inv.email_address.key());
+        if stored.stored_status != InvitationStatus::Pending
+            || stored.ticket_hash != inv.ticket_hash
+            || t.slots.get(&slot_key).map(|h| &h.invitation_id) != Some(&inv.id)
+        {
+            return Err(StoreError::Contention);
+        }
+        if let Some(slot) = t.slots.get_mut(&slot_key) {
+            slot.expires_at = new_expires_at;
+        }
+        if let Some(stored) = t.invitations.get_mut(&key(org_id, inv.id.as_str())) {
+            stored.ticket_hash = Some(new_ticket_hash.to_string());
+            stored.expires_at = new_expires_at;
+            stored.updated_at = now;
+        }
+        Ok(())
+    }
+
     async fn revoke_invitation(
         &self,
         organization_id: &str,

@@ -27,6 +27,9 @@ pub enum StoreError {
     ActorNotAllowed,
     #[error("an email address is already taken by another user")]
     EmailTaken,
+    /// A record with this id exists already (a user registered by a concurrent request).
+    #[error("the record exists already")]
+    AlreadyExists,
     #[error("the slug is already taken by another organization")]
     SlugTaken,
     /// Another writer touched the same records at the same moment; the operation may be retried.
@@ -67,7 +70,8 @@ pub struct InvitationContext {
 
 #[async_trait]
 pub trait UserStore: Send + Sync {
-    /// Fails with `EmailTaken` if any of the user's addresses belongs to another user.
+    /// Fails with `AlreadyExists` if the id is taken, else `EmailTaken` if any of the user's
+    /// addresses belongs to another user.
     async fn insert_user(&self, user: &User) -> Result<(), StoreError>;
     async fn get_user(&self, user_id: &str) -> Result<Option<User>, StoreError>;
 }
@@ -154,6 +158,18 @@ pub trait InvitationStore: Send + Sync {
         query: &InvitationQuery,
         now: Millis,
     ) -> Result<Page<Invitation>, StoreError>;
+
+    /// Gives a pending invitation (as read just before) a new ticket and expiry, killing the old
+    /// link: the invitation and its slot change together, only if the invitation still holds
+    /// the ticket read. Fails with `ActorNotAllowed` or `Contention`.
+    async fn reissue_ticket(
+        &self,
+        invitation: &Invitation,
+        new_ticket_hash: &str,
+        new_expires_at: Millis,
+        now: Millis,
+        actor: Option<&ActorRequirement>,
+    ) -> Result<(), StoreError>;
 
     /// Marks a pending (or expired-but-unreplaced) invitation revoked, frees its slot and seat.
     /// Fails with `NotFound`, `InvitationNotPending`, `ActorNotAllowed` or `Contention`.

@@ -9,7 +9,7 @@ use http_body_util::BodyExt;
 use invitations::clock::ManualClock;
 use invitations::domain::RoleCatalog;
 use invitations::http::{self, AppState, SecretKeys};
-use invitations::service::{Policy, Service};
+use invitations::service::{Links, Policy, Service};
 use invitations::store::memory::MemoryStore;
 use invitations::store::Store;
 use invitations::tokens::session::SessionVerifier;
@@ -48,9 +48,50 @@ impl Reply {
     }
 }
 
+/// A session token of the identity provider the test apps trust (HS256, `SESSION_SECRET`),
+/// with a verified email claim when `email` is given.
+pub fn session_token(user_id: &str, email: Option<&str>) -> String {
+    let mut claims =
+        serde_json::json!({ "sub": user_id, "iat": chrono_now(), "exp": chrono_now() + 3600 });
+    if let Some(email) = email {
+        claims["email"] = email.into();
+        claims["email_verified"] = true.into();
+    }
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(SESSION_SECRET),
+    )
+    .unwrap()
+}
+
+/// Sessions are checked against the real clock (the identity provider's), not the test clock.
+pub fn chrono_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
 pub fn state(store: Arc<dyn Store>, clock: Arc<ManualClock>, policy: Policy) -> AppState {
+    state_with(
+        store,
+        clock,
+        policy,
+        super::links(),
+        SessionVerifier::hs256(SESSION_SECRET).unwrap(),
+    )
+}
+
+fn state_with(
+    store: Arc<dyn Store>,
+    clock: Arc<ManualClock>,
+    policy: Policy,
+    links: Links,
+    sessions: SessionVerifier,
+) -> AppState {
     AppState {
-        service: Service::new(store, clock, RoleCatalog::default(), policy, super::links()),
+        service: Service::new(store, clock, RoleCatalog::default(), policy, links),
         secret_keys: Arc::new(
             SecretKeys::new(vec![
                 KEY.to_string(),
@@ -58,7 +99,7 @@ pub fn state(store: Arc<dyn Store>, clock: Arc<ManualClock>, policy: Policy) -> 
             ])
             .unwrap(),
         ),
-        sessions: Some(Arc::new(SessionVerifier::hs256(SESSION_SECRET).unwrap())),
+        sessions: Some(Arc::new(sessions)),
     }
 }
 
@@ -68,14 +109,42 @@ impl TestApp {
     }
 
     pub fn with_policy(policy: Policy) -> Self {
-        let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
-        let clock = Arc::new(ManualClock::new(super::T0));
+        Self::over(
+            Arc::new(MemoryStore::new()),
+            Arc::new(ManualClock::new(super::T0)),
+            policy,
+        )
+    }
+
+    /// Every route over `store`, as the local server serves them.
+    pub fn over(store: Arc<dyn Store>, clock: Arc<ManualClock>, policy: Policy) -> Self {
         let router = http::app(
             http::all_routes(),
             state(store.clone(), clock.clone(), policy),
         );
         Self {
             router,
+            store,
+            clock,
+        }
+    }
+
+    /// Every route over `store`, with the given ticket keys and session verifier.
+    pub fn with_keys(
+        store: Arc<dyn Store>,
+        clock: Arc<ManualClock>,
+        links: Links,
+        sessions: SessionVerifier,
+    ) -> Self {
+        let app_state = state_with(
+            store.clone(),
+            clock.clone(),
+            Policy::default(),
+            links,
+            sessions,
+        );
+        Self {
+            router: http::app(http::all_routes(), app_state),
             store,
             clock,
         }
@@ -99,19 +168,17 @@ impl TestApp {
         }
     }
 
-    pub async fn call(
+    /// A request with headers of the caller's choosing.
+    pub async fn request(
         &self,
         method: Method,
         path: &str,
+        headers: &[(&str, String)],
         body: Option<String>,
-        key: Option<&str>,
     ) -> Reply {
-        let mut request = Request::builder()
-            .method(method)
-            .uri(path)
-            .header("content-type", "application/json");
-        if let Some(key) = key {
-            request = request.header("authorization", format!("Bearer {key}"));
+        let mut request = Request::builder().method(method).uri(path);
+        for (name, value) in headers {
+            request = request.header(*name, value);
         }
         self.send(
             request
@@ -119,6 +186,20 @@ impl TestApp {
                 .unwrap(),
         )
         .await
+    }
+
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+        key: Option<&str>,
+    ) -> Reply {
+        let mut headers = vec![("content-type", "application/json".to_string())];
+        if let Some(key) = key {
+            headers.push(("authorization", format!("Bearer {key}")));
+        }
+        self.request(method, path, &headers, body).await
     }
 
     pub async fn get(&self, path: &str) -> Reply {

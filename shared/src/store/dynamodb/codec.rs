@@ -276,6 +276,7 @@ pub fn invitation_item(inv: &Invitation) -> Item {
         .set("private_metadata", metadata(&inv.private_metadata))
         .set_opt("redirect_url", inv.redirect_url.as_ref())
         .set_opt("ticket_hash", inv.ticket_hash.as_ref())
+        .set("validity_days", n(inv.validity_days))
         .set("notify", AttributeValue::Bool(inv.notify))
         .set("expires_at", n(inv.expires_at))
         .set("created_at", n(inv.created_at))
@@ -306,6 +307,7 @@ pub fn invitation_from(item: &Item) -> Result<Invitation, StoreError> {
         private_metadata: r.metadata("private_metadata")?,
         redirect_url: r.opt_s("redirect_url"),
         ticket_hash: r.opt_s("ticket_hash"),
+        validity_days: r.n("validity_days")?,
         notify: r.bool("notify")?,
         expires_at: r.n("expires_at")?,
         created_at: r.n("created_at")?,

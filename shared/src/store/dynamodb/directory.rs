@@ -52,10 +52,10 @@ impl UserStore for DynamoStore {
         }
         match tx.send(&self.client).await? {
             TxOutcome::Committed => Ok(()),
+            Cancelled(r) if failed(&r, profile) => Err(StoreError::AlreadyExists),
             Cancelled(r) if (profile + 1..r.len()).any(|i| failed(&r, i)) => {
                 Err(StoreError::EmailTaken)
             }
-            Cancelled(r) if failed(&r, profile) => Err(StoreError::Contention),
             Cancelled(r) => Err(unexplained(&r)),
         }
     }

@@ -432,6 +432,60 @@ impl InvitationStore for DynamoStore {
         })
     }
 
+    /// One round trip: a transaction that swaps the ticket hash and expiry on the invitation
+    /// (only if it is still pending on the ticket read) and the expiry on its slot (only if it
+    /// still holds it), and, when named, checks the actor's role.
+    async fn reissue_ticket(
+        &self,
+        inv: &Invitation,
+        new_ticket_hash: &str,
+        new_expires_at: Millis,
+        now: Millis,
+        actor: Option<&ActorRequirement>,
+    ) -> Result<(), StoreError> {
+        let org_id = inv.organization.id.as_str();
+        let mut tx = Tx::new(&self.table);
+        let mut params = Params::new()
+            .name("#st", "status")
+            .value(":pending", s(InvitationStatus::Pending.as_str()))
+            .value(":hash", s(new_ticket_hash))
+            .value(":exp", n(new_expires_at))
+            .value(":now", n(now));
+        let same_ticket = match &inv.ticket_hash {
+            Some(old) => {
+                params = params.value(":old", s(old));
+                "ticket_hash = :old"
+            }
+            None => "attribute_not_exists(ticket_hash)",
+        };
+        tx.update(
+            keys::invitation(org_id, &inv.id),
+            "SET ticket_hash = :hash, expires_at = :exp, updated_at = :now",
+            &format!("#st = :pending AND {same_ticket}"),
+            params,
+        )?;
+        tx.update(
+            keys::pending_slot(org_id, inv.email_address.key()),
+            "SET expires_at = :exp",
+            "invitation_id = :id",
+            Params::new()
+                .value(":exp", n(new_expires_at))
+                .value(":id", s(inv.id.as_str())),
+        )?;
+        let actor_index = match actor {
+            Some(a) => Some(self.actor_check(&mut tx, org_id, a)?),
+            None => None,
+        };
+        match tx.send(&self.client).await? {
+            TxOutcome::Committed => Ok(()),
+            Cancelled(r) if actor_index.is_some_and(|i| failed(&r, i)) => {
+                Err(StoreError::ActorNotAllowed)
+            }
+            Cancelled(r) if failed(&r, 0) || failed(&r, 1) => Err(StoreError::Contention),
+            Cancelled(r) => Err(unexplained(&r)),
+        }
+    }
+
     /// Two round trips: a `GetItem` (the answer is the revoked invitation, and a transaction
     /// returns no item), then one transaction that marks it revoked only if still pending,
     /// frees its slot only if it still holds it, gives back its seat and, when named, checks

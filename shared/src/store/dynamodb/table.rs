@@ -51,7 +51,8 @@ pub async fn ensure_table(client: &Client, table: &str) -> Result<(), StoreError
         .key_schema(key(keys::PK, KeyType::Hash).map_err(build_error)?)
         .key_schema(key(keys::SK, KeyType::Range).map_err(build_error)?)
         .global_secondary_indexes(index(keys::GSI1, keys::GSI1PK, keys::GSI1SK)?)
-        .global_secondary_indexes(index(keys::GSI2, keys::GSI2PK, keys::GSI2SK)?);
+        .global_secondary_indexes(index(keys::GSI2, keys::GSI2PK, keys::GSI2SK)?)
+        .global_secondary_indexes(index(keys::GSI3, keys::GSI3PK, keys::GSI3SK)?);
     for name in [
         keys::PK,
         keys::SK,
@@ -59,6 +60,8 @@ pub async fn ensure_table(client: &Client, table: &str) -> Result<(), StoreError
         keys::GSI1SK,
         keys::GSI2PK,
         keys::GSI2SK,
+        keys::GSI3PK,
+        keys::GSI3SK,
     ] {
         request = request.attribute_definitions(attr(name).map_err(build_error)?);
     }
