@@ -9,7 +9,9 @@ use jsonwebtoken::{Algorithm, DecodingKey};
 use tokio::sync::RwLock;
 
 const TTL: Duration = Duration::from_secs(600);
-const MIN_REFETCH: Duration = Duration::from_secs(30);
+/// The least time between two fetches: a stream of tokens with made-up `kid`s must not turn
+/// into a stream of requests to the provider.
+pub const MIN_REFETCH: Duration = Duration::from_secs(30);
 const FETCH_TIMEOUT: Duration = Duration::from_secs(3);
 
 #[derive(Debug, thiserror::Error)]
@@ -27,18 +29,20 @@ struct Cached {
 
 pub struct JwksCache {
     url: String,
+    min_refetch: Duration,
     client: reqwest::Client,
     cached: RwLock<Option<Cached>>,
 }
 
 impl JwksCache {
-    pub fn new(url: impl Into<String>) -> Result<Self, String> {
+    pub fn new(url: impl Into<String>, min_refetch: Duration) -> Result<Self, String> {
         let client = reqwest::Client::builder()
             .timeout(FETCH_TIMEOUT)
             .build()
             .map_err(|e| e.to_string())?;
         Ok(Self {
             url: url.into(),
+            min_refetch,
             client,
             cached: RwLock::new(None),
         })
@@ -66,7 +70,7 @@ impl JwksCache {
                 if let Some(found) = find(&c.set, kid) {
                     return Ok(found);
                 }
-                if c.fetched_at.elapsed() < MIN_REFETCH {
+                if c.fetched_at.elapsed() < self.min_refetch {
                     return Err(JwksError::UnknownKey(kid.map(str::to_string)));
                 }
             }
@@ -75,7 +79,7 @@ impl JwksCache {
         // Another request may have refreshed the set while this one waited for the lock.
         let fresh_enough = cached
             .as_ref()
-            .is_some_and(|c| c.fetched_at.elapsed() < MIN_REFETCH);
+            .is_some_and(|c| c.fetched_at.elapsed() < self.min_refetch);
         if !fresh_enough {
             let set = self.fetch().await?;
             *cached = Some(Cached {

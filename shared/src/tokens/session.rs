@@ -87,7 +87,18 @@ impl SessionVerifier {
     }
 
     pub fn jwks(url: &str) -> Result<Self, String> {
-        Ok(Self::with(Keys::Jwks(Arc::new(JwksCache::new(url)?))))
+        Self::jwks_refetching_after(url, super::jwks::MIN_REFETCH)
+    }
+
+    /// A JWKS whose unknown `kid`s cause a refetch at most once per `min_refetch`.
+    pub fn jwks_refetching_after(
+        url: &str,
+        min_refetch: std::time::Duration,
+    ) -> Result<Self, String> {
+        Ok(Self::with(Keys::Jwks(Arc::new(JwksCache::new(
+            url,
+            min_refetch,
+        )?))))
     }
 
     fn with(keys: Keys) -> Self {

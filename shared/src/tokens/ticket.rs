@@ -208,3 +208,107 @@ impl TicketSigner {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EC_PRIVATE: &str = include_str!("../../tests/keys/ec-private.pem");
+    const EC_PUBLIC: &str = include_str!("../../tests/keys/ec-public.pem");
+    const ED_PRIVATE: &str = include_str!("../../tests/keys/ed-private.pem");
+    const ED_PUBLIC: &str = include_str!("../../tests/keys/ed-public.pem");
+
+    fn round_trip(signer: &TicketSigner) -> (String, VerifiedTicket, IssuedTicket) {
+        let id = InvitationId::generate();
+        let issued = signer
+            .issue(&id, "org_1", "grace@example.com", 1_000, 90_000)
+            .unwrap();
+        let verified = signer.verify(&issued.token, 2_000).unwrap();
+        assert_eq!(verified.invitation_id, id);
+        assert_eq!(verified.organization_id, "org_1");
+        assert!(verified.is_current(Some(&issued.nonce_hash)));
+        (issued.token.clone(), verified, issued)
+    }
+
+    #[test]
+    fn each_supported_key_signs_tickets_it_alone_verifies() {
+        let hs = TicketSigner::hs256(b"0123456789abcdef0123456789abcdef").unwrap();
+        let es = TicketSigner::key_pair(EC_PRIVATE, EC_PUBLIC).unwrap();
+        let ed = TicketSigner::key_pair(ED_PRIVATE, ED_PUBLIC).unwrap();
+        assert_eq!(
+            (es.algorithm(), ed.algorithm()),
+            (Algorithm::ES256, Algorithm::EdDSA)
+        );
+        let (hs_token, ..) = round_trip(&hs);
+        let (es_token, ..) = round_trip(&es);
+        let (ed_token, ..) = round_trip(&ed);
+        assert_eq!(
+            es.verify(&hs_token, 0),
+            Err(TicketError::AlgorithmNotAllowed)
+        );
+        assert_eq!(
+            hs.verify(&ed_token, 0),
+            Err(TicketError::AlgorithmNotAllowed)
+        );
+        assert_eq!(
+            ed.verify(&es_token, 0),
+            Err(TicketError::AlgorithmNotAllowed)
+        );
+        let other = TicketSigner::hs256(b"another-secret-0123456789abcdef!").unwrap();
+        assert_eq!(
+            other.verify(&hs_token, 0),
+            Err(TicketError::SignatureInvalid)
+        );
+    }
+
+    #[test]
+    fn a_ticket_lives_exactly_as_long_as_its_invitation() {
+        let hs = TicketSigner::hs256(b"0123456789abcdef0123456789abcdef").unwrap();
+        let issued = hs
+            .issue(
+                &InvitationId::generate(),
+                "org_1",
+                "a@example.com",
+                0,
+                90_000,
+            )
+            .unwrap();
+        assert!(hs.verify(&issued.token, 89_999).is_ok());
+        assert_eq!(hs.verify(&issued.token, 90_000), Err(TicketError::Expired));
+    }
+
+    #[test]
+    fn a_new_ticket_makes_the_old_one_stale() {
+        let hs = TicketSigner::hs256(b"0123456789abcdef0123456789abcdef").unwrap();
+        let id = InvitationId::generate();
+        let first = hs.issue(&id, "org_1", "a@example.com", 0, 90_000).unwrap();
+        let second = hs.issue(&id, "org_1", "a@example.com", 0, 90_000).unwrap();
+        let old = hs.verify(&first.token, 1).unwrap();
+        assert!(!old.is_current(Some(&second.nonce_hash)));
+        assert!(!old.is_current(None));
+    }
+
+    #[test]
+    fn weak_or_mismatched_keys_are_refused_at_start() {
+        assert!(TicketSigner::hs256(b"too short").is_err());
+        assert!(TicketSigner::key_pair(EC_PRIVATE, ED_PUBLIC).is_err());
+        assert!(TicketSigner::key_pair(ED_PRIVATE, EC_PUBLIC).is_err());
+        assert!(TicketSigner::key_pair("nonsense", "nonsense").is_err());
+    }
+
+    #[test]
+    fn an_hs256_ticket_is_small_enough_for_any_url() {
+        let hs = TicketSigner::hs256(b"0123456789abcdef0123456789abcdef").unwrap();
+        let token = hs
+            .issue(
+                &InvitationId::generate(),
+                "org_2vFixtureAcmeInc00000000000",
+                "grace.hopper@example.com",
+                1_790_000_000_000,
+                1_792_592_000_000,
+            )
+            .unwrap()
+            .token;
+        assert!(token.len() < 400, "{} bytes", token.len());
+    }
+}
