@@ -52,6 +52,17 @@ fn print_banner(addr: &SocketAddr, config: &Config, _state: &AppState) {
     println!("Invitations API listening on http://{addr}");
     println!("  store:      {store}");
     println!("  secret key: {}", config.secret_keys[0]);
+    match &config.mailer {
+        invitations::runtime::MailerConfig::Outbox { dir, .. } => {
+            println!("  email:      written to {dir}/ (open the newest .html in a browser, or the .eml in a mail client)")
+        }
+        invitations::runtime::MailerConfig::Ses { from, endpoint, .. } => {
+            println!(
+                "  email:      SES from {from} at {}",
+                endpoint.as_deref().unwrap_or("AWS")
+            )
+        }
+    }
     println!(
         "  links:      {}v1/tickets/accept?ticket=…",
         config.public_base_url

@@ -11,6 +11,7 @@ pub mod domain;
 pub mod http;
 
 pub mod ids;
+pub mod mail;
 pub mod runtime;
 pub mod service;
 

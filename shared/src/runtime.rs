@@ -8,7 +8,11 @@ use axum::Router;
 use crate::clock::SystemClock;
 use crate::domain::RoleCatalog;
 use crate::http::{self, AppState, SecretKeys};
-use crate::service::{Links, Policy, RedirectPolicy, Service};
+use crate::mail::compose::EmailTemplates;
+use crate::mail::outbox::OutboxMailer;
+use crate::mail::ses::SesMailer;
+use crate::mail::Mailer;
+use crate::service::{Links, Mail, Policy, RedirectPolicy, Service};
 use crate::store::dynamodb::{ensure_table, DynamoStore};
 use crate::store::memory::MemoryStore;
 use crate::store::{Store, StoreError};
@@ -61,6 +65,18 @@ pub struct SessionConfig {
     pub audience: Option<String>,
 }
 
+#[derive(Debug, Clone)]
+pub enum MailerConfig {
+    /// `.eml` and `.html` files in a folder.
+    Outbox { dir: String, from: String },
+    Ses {
+        from: String,
+        configuration_set: Option<String>,
+        /// An emulator's address (moto); AWS's own endpoint when absent.
+        endpoint: Option<String>,
+    },
+}
+
 /// What differs between a deployed function and the local server when a variable is unset.
 #[derive(Debug, Clone)]
 pub struct Defaults {
@@ -90,6 +106,7 @@ pub struct Config {
     pub public_base_url: Url,
     pub default_redirect: Option<Url>,
     pub sessions: Option<SessionConfig>,
+    pub mailer: MailerConfig,
 }
 
 fn url_var(name: &'static str, raw: &str) -> Result<Url, ConfigError> {
@@ -204,7 +221,32 @@ impl Config {
                 })
             }
         };
+        let mailer =
+            match var("MAILER")
+                .as_deref()
+                .unwrap_or(if defaults.local { "outbox" } else { "ses" })
+            {
+                "ses" => MailerConfig::Ses {
+                    from: var("SES_FROM_ADDRESS")
+                        .ok_or(ConfigError::Missing("SES_FROM_ADDRESS"))?,
+                    configuration_set: var("SES_CONFIGURATION_SET"),
+                    endpoint: var("SES_ENDPOINT"),
+                },
+                "outbox" => MailerConfig::Outbox {
+                    dir: var("OUTBOX_DIR").unwrap_or_else(|| "outbox".into()),
+                    from: var("SES_FROM_ADDRESS").unwrap_or_else(|| {
+                        "Invitations <invitations@localhost.localdomain>".into()
+                    }),
+                },
+                other => {
+                    return Err(ConfigError::Invalid {
+                        var: "MAILER",
+                        reason: format!("{other:?} is neither \"ses\" nor \"outbox\""),
+                    })
+                }
+            };
         Ok(Self {
+            mailer,
             secret_keys,
             store,
             roles,
@@ -225,9 +267,13 @@ impl Config {
 }
 
 /// The shared AWS configuration: region and credentials from the environment as Lambda sets
-/// them, loaded once.
-pub async fn aws_config() -> aws_config::SdkConfig {
-    aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await
+/// them, loaded once per process and only if a client needs it.
+pub async fn shared_aws() -> &'static aws_config::SdkConfig {
+    static SHARED: tokio::sync::OnceCell<aws_config::SdkConfig> =
+        tokio::sync::OnceCell::const_new();
+    SHARED
+        .get_or_init(|| aws_config::load_defaults(aws_config::BehaviorVersion::latest()))
+        .await
 }
 
 pub fn dynamodb_client(
@@ -247,7 +293,7 @@ pub async fn build_state(config: &Config, create_table: bool) -> Result<AppState
     let store: Arc<dyn Store> = match &config.store {
         StoreConfig::Memory => Arc::new(MemoryStore::new()),
         StoreConfig::DynamoDb { table, endpoint } => {
-            let client = dynamodb_client(&aws_config().await, endpoint.as_deref());
+            let client = dynamodb_client(shared_aws().await, endpoint.as_deref());
             if create_table {
                 ensure_table(&client, table)
                     .await
@@ -255,6 +301,37 @@ pub async fn build_state(config: &Config, create_table: bool) -> Result<AppState
             }
             Arc::new(DynamoStore::new(client, table.clone()))
         }
+    };
+    let mailer: Arc<dyn Mailer> = match &config.mailer {
+        MailerConfig::Outbox { dir, from } => Arc::new(OutboxMailer::new(dir, from).map_err(
+            |reason| ConfigError::Invalid {
+                var: "SES_FROM_ADDRESS",
+                reason,
+            },
+        )?),
+        MailerConfig::Ses {
+            from,
+            configuration_set,
+            endpoint,
+        } => {
+            let client = crate::mail::ses::client(
+                shared_aws().await,
+                endpoint.as_deref(),
+                crate::mail::ses::INITIAL_BACKOFF,
+            );
+            Arc::new(SesMailer::new(
+                client,
+                from.clone(),
+                configuration_set.clone(),
+            ))
+        }
+    };
+    let mail = Mail {
+        mailer,
+        templates: EmailTemplates::new().map_err(|reason| ConfigError::Invalid {
+            var: "templates",
+            reason,
+        })?,
     };
     let signer = match &config.ticket_key {
         TicketKey::Secret(secret) => TicketSigner::hs256(secret.as_bytes()),
@@ -308,6 +385,7 @@ pub async fn build_state(config: &Config, create_table: bool) -> Result<AppState
             config.roles.clone(),
             config.policy.clone(),
             links,
+            mail,
         ),
         secret_keys: Arc::new(secret_keys),
         sessions,

@@ -106,8 +106,20 @@ async fn each_operation_makes_its_documented_round_trips_and_never_scans() {
     let (org, admin) = org_with_admin(&h, "admin@acme.test", 0).await;
     h.calls.take();
 
+    let emailed = invite_input(json!({"email_address": "ada@example.com", "role": "org:member"}));
+    h.service
+        .create_invitation(&org.id, &emailed)
+        .await
+        .unwrap();
+    assert_eq!(
+        h.calls.take(),
+        ["BatchGetItem", "TransactWriteItems", "UpdateItem"],
+        "create with notify: the write, then the email's outcome"
+    );
+    assert_eq!(h.mailer.sent().len(), 1);
+
     let input = invite_input(
-        json!({"email_address": "grace@example.com", "role": "org:member", "inviter_user_id": admin.id}),
+        json!({"email_address": "grace@example.com", "role": "org:member", "inviter_user_id": admin.id, "notify": false}),
     );
     let inv = h
         .service
@@ -118,7 +130,7 @@ async fn each_operation_makes_its_documented_round_trips_and_never_scans() {
     assert_eq!(
         h.calls.take(),
         ["BatchGetItem", "TransactWriteItems"],
-        "create"
+        "create without notify"
     );
 
     let duplicate = h.service.create_invitation(&org.id, &input).await;
@@ -175,6 +187,7 @@ async fn an_unreachable_table_is_reported_and_nothing_is_half_written() {
         RoleCatalog::default(),
         Policy::default(),
         links(),
+        mail(Arc::new(invitations::mail::memory::CapturingMailer::new())),
     );
     let input = invite_input(json!({"email_address": "grace@example.com", "role": "org:member"}));
     let result = service.create_invitation("org_x", &input).await;

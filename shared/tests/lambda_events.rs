@@ -89,6 +89,8 @@ async fn seeded_store() -> Arc<MemoryStore> {
         notify: true,
         ticket_hash: Some(FIXTURE_NONCE_HASH.into()),
         validity_days: 30,
+        locale: "en".into(),
+        delivery: None,
         expires_at: t + 30 * common::DAY,
         created_at: t,
         updated_at: t,

@@ -85,6 +85,10 @@ pub struct Invitation {
     pub ticket_hash: Option<String>,
     /// The validity asked for at create (`expires_in_days`); a resend extends by as much.
     pub validity_days: u32,
+    /// The language of its email (`en`, `fr`).
+    pub locale: String,
+    /// The last email's fate; `None` until one is sent (or when `notify` is false).
+    pub delivery: Option<super::Delivery>,
     pub expires_at: Millis,
     pub created_at: Millis,
     pub updated_at: Millis,

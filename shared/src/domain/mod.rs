@@ -1,5 +1,6 @@
 //! The vocabulary of organization invitations. Nothing here performs I/O or knows of HTTP or AWS.
 
+pub mod delivery;
 pub mod email;
 pub mod error;
 pub mod invitation;
@@ -10,6 +11,7 @@ pub mod organization;
 pub mod role;
 pub mod user;
 
+pub use delivery::{Delivery, DeliveryStatus};
 pub use email::EmailAddress;
 pub use error::{FieldError, FieldErrorKind};
 pub use invitation::{Invitation, InvitationId, InvitationStatus};

@@ -209,6 +209,15 @@ impl ApiError {
                     "The session names a user this service does not know, and carries no verified email.",
                 ),
             ),
+            ApiError::Service(S::ResendCooldown { retry_after_seconds }) => one(
+                StatusCode::TOO_MANY_REQUESTS,
+                ErrorEntry::new(
+                    "resend_cooldown",
+                    "sent too recently",
+                    format!("This invitation was sent less than a minute ago. Retry in {retry_after_seconds} s."),
+                )
+                .with_meta(json!({ "retry_after_seconds": retry_after_seconds })),
+            ),
             ApiError::Service(S::TicketIssue(_)) => one(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 ErrorEntry::new("internal_clerk_error", "internal error", "Something went wrong on our side."),

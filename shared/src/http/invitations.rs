@@ -11,7 +11,7 @@ use super::session::SignedIn;
 use super::wire::{self, Audience};
 use super::{query, AppState};
 use crate::domain::{FieldError, Invitation};
-use crate::service::input::parse_requesting_user;
+use crate::service::input::{parse_notify, parse_requesting_user};
 use crate::service::{IssuedInvitation, NewInvitation, ServiceError};
 
 const BULK_MAX_ITEMS: usize = 10;
@@ -234,9 +234,10 @@ async fn resend(
     JsonBody(body): JsonBody,
 ) -> Result<Json<Value>, ApiError> {
     let requesting_user = parse_requesting_user(&body)?;
+    let notify = parse_notify(&body)?;
     let issued = state
         .service
-        .resend_invitation(&org, &inv, requesting_user.as_deref())
+        .resend_invitation(&org, &inv, requesting_user.as_deref(), notify)
         .await?;
     Ok(Json(render_issued(&state, &issued)))
 }

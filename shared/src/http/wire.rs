@@ -58,6 +58,12 @@ pub fn invitation(
     });
     if audience == Audience::Backend {
         v["private_metadata"] = inv.private_metadata.to_value();
+        v["locale"] = inv.locale.clone().into();
+        v["delivery"] = inv
+            .delivery
+            .as_ref()
+            .and_then(|d| serde_json::to_value(d).ok())
+            .unwrap_or(Value::Null);
     }
     v
 }

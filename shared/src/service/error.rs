@@ -45,6 +45,8 @@ pub enum ServiceError {
     Session(#[from] SessionError),
     #[error("the session's user is unknown and the token carries no verified email")]
     SessionUserUnknown,
+    #[error("the invitation was sent less than a minute ago; retry in {retry_after_seconds} s")]
+    ResendCooldown { retry_after_seconds: u64 },
     #[error("issuing a ticket failed: {0}")]
     TicketIssue(String),
     /// Concurrent writers kept winning; the caller may retry.

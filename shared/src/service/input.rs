@@ -179,6 +179,8 @@ pub struct NewInvitation {
     pub redirect_url: Option<String>,
     pub expires_in_days: u32,
     pub notify: bool,
+    /// The email's language: the closest of the shipped locales to what was asked (beyond Clerk).
+    pub locale: &'static str,
 }
 
 impl NewInvitation {
@@ -211,6 +213,7 @@ impl NewInvitation {
             .optional_u32_in("expires_in_days", 1..=365)
             .unwrap_or(DEFAULT_EXPIRES_IN_DAYS);
         let notify = f.optional_bool("notify").unwrap_or(true);
+        let locale = crate::mail::compose::locale_for(f.optional_str("locale"));
         f.finish(|| {
             Some(Self {
                 email_address: email?,
@@ -221,6 +224,7 @@ impl NewInvitation {
                 redirect_url,
                 expires_in_days,
                 notify,
+                locale,
             })
         })
     }
@@ -392,6 +396,16 @@ pub fn parse_role_update(body: &Value, roles: &RoleCatalog) -> Result<String, Ve
         .required_str("role")
         .and_then(|raw| f.role("role", raw, roles));
     f.finish(|| role)
+}
+
+/// Whether a resend sends the email (`notify`, default true).
+pub fn parse_notify(body: &Value) -> Result<bool, Vec<FieldError>> {
+    if body.is_null() {
+        return Ok(true);
+    }
+    let mut f = Fields::of(body).map_err(|e| vec![e])?;
+    let notify = f.optional_bool("notify").unwrap_or(true);
+    f.finish(|| Some(notify))
 }
 
 /// The optional acting user of a revoke (`requesting_user_id`); an empty body names none.

@@ -6,6 +6,8 @@ use crate::domain::{
 use crate::store::StoreError;
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+/// The least time between two tickets (and emails) of one invitation.
+pub const RESEND_COOLDOWN_MS: i64 = 60_000;
 
 /// An invitation with the accept link of its current ticket; the link is shown once, on
 /// create (and resend), and never stored.
@@ -16,9 +18,23 @@ pub struct IssuedInvitation {
 }
 
 impl Service {
+    /// Stores the invitation, then (when `notify`) sends its email and records the outcome.
+    pub async fn create_invitation(
+        &self,
+        org_id: &str,
+        input: &NewInvitation,
+    ) -> Result<IssuedInvitation, ServiceError> {
+        let issued = self.write_invitation(org_id, input).await?;
+        Ok(if input.notify {
+            self.deliver(issued).await
+        } else {
+            issued
+        })
+    }
+
     /// One read round trip and one write round trip when uncontended. A lost race is tried
     /// again from the read, which then sees the winner (and answers `duplicate_record`, say).
-    pub async fn create_invitation(
+    async fn write_invitation(
         &self,
         org_id: &str,
         input: &NewInvitation,
@@ -99,6 +115,8 @@ impl Service {
             notify: input.notify,
             ticket_hash: Some(ticket.nonce_hash),
             validity_days: input.expires_in_days,
+            locale: input.locale.to_string(),
+            delivery: None,
             expires_at,
             created_at: now,
             updated_at: now,
@@ -137,10 +155,10 @@ impl Service {
             results.push(if repeated {
                 Err(ServiceError::DuplicateInvitation)
             } else {
-                self.create_invitation(org_id, input).await
+                self.write_invitation(org_id, input).await
             });
         }
-        results
+        self.deliver_each(results).await
     }
 
     /// One read round trip.
@@ -217,6 +235,7 @@ impl Service {
         org_id: &str,
         raw_id: &str,
         requesting_user_id: Option<&str>,
+        notify: bool,
     ) -> Result<IssuedInvitation, ServiceError> {
         let id = InvitationId::parse(raw_id).ok_or(ServiceError::NotFound("invitation"))?;
         let actor = self.manager(requesting_user_id);
@@ -233,6 +252,14 @@ impl Service {
             match invitation.status(now) {
                 InvitationStatus::Pending => {}
                 other => return Err(ServiceError::InvitationNotPending(other)),
+            }
+            // Every ticket lives `validity_days` from its issue, so its issue time is derivable.
+            let issued_at = invitation.expires_at - i64::from(invitation.validity_days) * DAY_MS;
+            let wait = issued_at + RESEND_COOLDOWN_MS - now;
+            if wait > 0 {
+                return Err(ServiceError::ResendCooldown {
+                    retry_after_seconds: wait.div_euclid(1000) as u64 + 1,
+                });
             }
             let expires_at = now + i64::from(invitation.validity_days) * DAY_MS;
             let ticket = self
@@ -255,9 +282,14 @@ impl Service {
                     invitation.ticket_hash = Some(ticket.nonce_hash);
                     invitation.expires_at = expires_at;
                     invitation.updated_at = now;
-                    return Ok(IssuedInvitation {
+                    let issued = IssuedInvitation {
                         url: self.links.accept_link(&ticket.token),
                         invitation,
+                    };
+                    return Ok(if notify {
+                        self.deliver(issued).await
+                    } else {
+                        issued
                     });
                 }
                 Err(StoreError::Contention) => continue,

@@ -2,6 +2,7 @@
 //! nothing of HTTP or AWS.
 
 mod acceptance;
+mod delivery;
 mod directory;
 mod error;
 pub mod input;
@@ -42,6 +43,13 @@ pub struct Service {
     roles: Arc<RoleCatalog>,
     policy: Arc<Policy>,
     links: Arc<Links>,
+    mail: Arc<Mail>,
+}
+
+/// How invitation emails are written and sent.
+pub struct Mail {
+    pub mailer: Arc<dyn crate::mail::Mailer>,
+    pub templates: crate::mail::compose::EmailTemplates,
 }
 
 impl Service {
@@ -51,6 +59,7 @@ impl Service {
         roles: RoleCatalog,
         policy: Policy,
         links: Links,
+        mail: Mail,
     ) -> Self {
         Self {
             store,
@@ -58,6 +67,7 @@ impl Service {
             roles: Arc::new(roles),
             policy: Arc::new(policy),
             links: Arc::new(links),
+            mail: Arc::new(mail),
         }
     }
 

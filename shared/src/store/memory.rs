@@ -367,6 +367,21 @@ impl InvitationStore for MemoryStore {
         })
     }
 
+    async fn record_delivery(
+        &self,
+        organization_id: &str,
+        id: &InvitationId,
+        delivery: &crate::domain::Delivery,
+    ) -> Result<(), StoreError> {
+        let mut t = self.tables();
+        let inv = t
+            .invitations
+            .get_mut(&key(organization_id, id.as_str()))
+            .ok_or(StoreError::NotFound)?;
+        inv.delivery = Some(delivery.clone());
+        Ok(())
+    }
+
     async fn reissue_ticket(
         &self,
         inv: &Invitation,

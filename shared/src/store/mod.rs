@@ -159,6 +159,14 @@ pub trait InvitationStore: Send + Sync {
         now: Millis,
     ) -> Result<Page<Invitation>, StoreError>;
 
+    /// Records what became of the invitation's email. Fails with `NotFound`.
+    async fn record_delivery(
+        &self,
+        organization_id: &str,
+        id: &InvitationId,
+        delivery: &crate::domain::Delivery,
+    ) -> Result<(), StoreError>;
+
     /// Gives a pending invitation (as read just before) a new ticket and expiry, killing the old
     /// link: the invitation and its slot change together, only if the invitation still holds
     /// the ticket read. Fails with `ActorNotAllowed` or `Contention`.

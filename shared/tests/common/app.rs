@@ -9,6 +9,7 @@ use http_body_util::BodyExt;
 use invitations::clock::ManualClock;
 use invitations::domain::RoleCatalog;
 use invitations::http::{self, AppState, SecretKeys};
+use invitations::mail::memory::CapturingMailer;
 use invitations::service::{Links, Policy, Service};
 use invitations::store::memory::MemoryStore;
 use invitations::store::Store;
@@ -83,15 +84,40 @@ pub fn state(store: Arc<dyn Store>, clock: Arc<ManualClock>, policy: Policy) -> 
     )
 }
 
-fn state_with(
+pub fn state_with(
     store: Arc<dyn Store>,
     clock: Arc<ManualClock>,
     policy: Policy,
     links: Links,
     sessions: SessionVerifier,
 ) -> AppState {
+    state_mailing(
+        store,
+        clock,
+        policy,
+        links,
+        sessions,
+        Arc::new(CapturingMailer::new()),
+    )
+}
+
+pub fn state_mailing(
+    store: Arc<dyn Store>,
+    clock: Arc<ManualClock>,
+    policy: Policy,
+    links: Links,
+    sessions: SessionVerifier,
+    mailer: Arc<dyn invitations::mail::Mailer>,
+) -> AppState {
     AppState {
-        service: Service::new(store, clock, RoleCatalog::default(), policy, links),
+        service: Service::new(
+            store,
+            clock,
+            RoleCatalog::default(),
+            policy,
+            links,
+            super::mail(mailer),
+        ),
         secret_keys: Arc::new(
             SecretKeys::new(vec![
                 KEY.to_string(),

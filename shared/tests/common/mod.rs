@@ -7,6 +7,8 @@ use aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef;
 use aws_sdk_dynamodb::config::{ConfigBag, Credentials, Intercept, Region, RuntimeComponents};
 use invitations::clock::{ManualClock, Millis};
 use invitations::domain::{Invitation, Organization, RoleCatalog, User};
+use invitations::mail::memory::CapturingMailer;
+use invitations::service::Mail;
 use invitations::service::{
     Links, NewInvitation, NewMembership, NewOrganization, NewUser, Policy, Service,
 };
@@ -23,6 +25,14 @@ pub const TICKET_SECRET: &[u8] = b"test-ticket-secret-0123456789abcdef";
 pub const PUBLIC_BASE_URL: &str = "https://invitations.test/";
 pub const DEFAULT_REDIRECT: &str = "https://app.example.com/after-invite";
 
+/// Mail through `mailer`, with the shipped templates.
+pub fn mail(mailer: Arc<dyn invitations::mail::Mailer>) -> Mail {
+    Mail {
+        mailer,
+        templates: invitations::mail::compose::EmailTemplates::new().unwrap(),
+    }
+}
+
 /// Links as a deployment configures them: HS256 tickets, the public base and a default redirect.
 pub fn links() -> Links {
     Links::new(
@@ -36,6 +46,7 @@ pub const DAY: Millis = 24 * 60 * 60 * 1000;
 
 pub struct Harness {
     pub service: Service,
+    pub mailer: Arc<CapturingMailer>,
     pub clock: Arc<ManualClock>,
     pub store: Arc<dyn Store>,
     pub calls: CallLog,
@@ -48,15 +59,18 @@ impl Harness {
 
     pub fn with_policy(store: Arc<dyn Store>, calls: CallLog, policy: Policy) -> Self {
         let clock = Arc::new(ManualClock::new(T0));
+        let mailer = Arc::new(CapturingMailer::new());
         let service = Service::new(
             store.clone(),
             clock.clone(),
             RoleCatalog::default(),
             policy,
             links(),
+            mail(mailer.clone()),
         );
         Self {
             service,
+            mailer,
             clock,
             store,
             calls,

@@ -265,6 +265,10 @@ pub fn invitation_item(inv: &Invitation) -> Item {
         Some(inviter) => b.set("inviter", json(inviter)),
         None => b,
     };
+    let b = match &inv.delivery {
+        Some(delivery) => b.set("delivery", json(delivery)),
+        None => b,
+    };
     b.set("id", s(inv.id.as_str()))
         .set("organization_id", s(&inv.organization.id))
         .set("organization_name", s(&inv.organization.name))
@@ -277,6 +281,7 @@ pub fn invitation_item(inv: &Invitation) -> Item {
         .set_opt("redirect_url", inv.redirect_url.as_ref())
         .set_opt("ticket_hash", inv.ticket_hash.as_ref())
         .set("validity_days", n(inv.validity_days))
+        .set("locale", s(&inv.locale))
         .set("notify", AttributeValue::Bool(inv.notify))
         .set("expires_at", n(inv.expires_at))
         .set("created_at", n(inv.created_at))
@@ -308,11 +313,20 @@ pub fn invitation_from(item: &Item) -> Result<Invitation, StoreError> {
         redirect_url: r.opt_s("redirect_url"),
         ticket_hash: r.opt_s("ticket_hash"),
         validity_days: r.n("validity_days")?,
+        locale: r.opt_s("locale").unwrap_or_else(|| "en".into()),
+        delivery: match r.opt_s("delivery") {
+            Some(_) => Some(r.json("delivery")?),
+            None => None,
+        },
         notify: r.bool("notify")?,
         expires_at: r.n("expires_at")?,
         created_at: r.n("created_at")?,
         updated_at: r.n("updated_at")?,
     })
+}
+
+pub fn delivery_value(delivery: &crate::domain::Delivery) -> AttributeValue {
+    json(delivery)
 }
 
 pub fn slot_item(inv: &Invitation) -> Item {

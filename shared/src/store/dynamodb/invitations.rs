@@ -432,6 +432,36 @@ impl InvitationStore for DynamoStore {
         })
     }
 
+    /// One round trip: an `UpdateItem` of the `delivery` attribute alone.
+    async fn record_delivery(
+        &self,
+        organization_id: &str,
+        id: &InvitationId,
+        delivery: &crate::domain::Delivery,
+    ) -> Result<(), StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::invitation(organization_id, id))))
+            .update_expression("SET delivery = :delivery")
+            .condition_expression(EXISTING_ITEM)
+            .expression_attribute_values(":delivery", codec::delivery_value(delivery))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(err)
+                if err
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Err(StoreError::NotFound)
+            }
+            Err(err) => Err(sdk_error(err)),
+        }
+    }
+
     /// One round trip: a transaction that swaps the ticket hash and expiry on the invitation
     /// (only if it is still pending on the ticket read) and the expiry on its slot (only if it
     /// still holds it), and, when named, checks the actor's role.

@@ -1,0 +1,172 @@
+//! Templates to messages. HTML templates are auto-escaped; every value is also made
+//! single-line, so nothing a user typed can reach a header or break the layout.
+
+use minijinja::{context, Environment};
+use time::macros::format_description;
+use time::OffsetDateTime;
+
+use super::OutgoingEmail;
+use crate::clock::Millis;
+use crate::domain::Invitation;
+
+pub const LOCALES: [&str; 2] = ["en", "fr"];
+
+pub struct EmailTemplates {
+    env: Environment<'static>,
+}
+
+impl std::fmt::Debug for EmailTemplates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("EmailTemplates")
+    }
+}
+
+/// The supported locale closest to `requested` (`fr-CA` → `fr`), English otherwise.
+pub fn locale_for(requested: Option<&str>) -> &'static str {
+    let primary = requested
+        .and_then(|l| l.split(['-', '_']).next())
+        .map(str::to_ascii_lowercase);
+    LOCALES
+        .iter()
+        .find(|l| primary.as_deref() == Some(**l))
+        .copied()
+        .unwrap_or("en")
+}
+
+/// Control characters (CR, LF, tabs …) become spaces and runs of spaces one.
+fn one_line(value: &str) -> String {
+    value
+        .split(|c: char| c.is_control() || c.is_whitespace())
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn date(at: Millis, locale: &str) -> String {
+    let Ok(moment) = OffsetDateTime::from_unix_timestamp(at.div_euclid(1000)) else {
+        return String::new();
+    };
+    let formatted = match locale {
+        "fr" => moment.format(format_description!("[day]/[month]/[year]")),
+        _ => moment.format(format_description!(
+            "[month repr:long] [day padding:none], [year]"
+        )),
+    };
+    formatted.unwrap_or_default()
+}
+
+impl EmailTemplates {
+    /// Compiles every template; a broken one stops the process at start, not at first send.
+    pub fn new() -> Result<Self, String> {
+        let mut env = Environment::new();
+        let templates: [(&str, &str); 7] = [
+            (
+                "layout.html",
+                include_str!("../../templates/email/layout.html"),
+            ),
+            (
+                "invitation.en.html",
+                include_str!("../../templates/email/invitation.en.html"),
+            ),
+            (
+                "invitation.fr.html",
+                include_str!("../../templates/email/invitation.fr.html"),
+            ),
+            (
+                "invitation.en.txt",
+                include_str!("../../templates/email/invitation.en.txt"),
+            ),
+            (
+                "invitation.fr.txt",
+                include_str!("../../templates/email/invitation.fr.txt"),
+            ),
+            (
+                "invitation.en.subject.txt",
+                include_str!("../../templates/email/invitation.en.subject.txt"),
+            ),
+            (
+                "invitation.fr.subject.txt",
+                include_str!("../../templates/email/invitation.fr.subject.txt"),
+            ),
+        ];
+        for (name, source) in templates {
+            env.add_template(name, source)
+                .map_err(|e| format!("email template {name}: {e}"))?;
+        }
+        Ok(Self { env })
+    }
+
+    /// The invitation email with its accept link.
+    pub fn invitation(
+        &self,
+        invitation: &Invitation,
+        url: &str,
+        role_name: &str,
+    ) -> Result<OutgoingEmail, String> {
+        let locale = locale_for(Some(&invitation.locale));
+        let inviter = invitation.inviter.as_ref().map(|p| {
+            let name = [p.first_name.as_deref(), p.last_name.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
+            one_line(if name.trim().is_empty() {
+                &p.identifier
+            } else {
+                &name
+            })
+        });
+        let ctx = context! {
+            inviter => inviter.filter(|i| !i.is_empty()),
+            organization => one_line(&invitation.organization.name),
+            role => one_line(role_name),
+            email => invitation.email_address.as_str(),
+            expires => date(invitation.expires_at, locale),
+            url => url,
+        };
+        let render = |kind: &str, ctx: &minijinja::Value| {
+            self.env
+                .get_template(&format!("invitation.{locale}.{kind}"))
+                .and_then(|t| t.render(ctx))
+                .map_err(|e| format!("rendering invitation.{locale}.{kind}: {e}"))
+        };
+        let subject = one_line(&render("subject.txt", &ctx)?);
+        let with_subject = context! { subject => &subject, ..ctx.clone() };
+        Ok(OutgoingEmail {
+            to: invitation.email_address.as_str().to_string(),
+            html: render("html", &with_subject)?,
+            text: render("txt", &ctx)?,
+            subject,
+            invitation_id: invitation.id.to_string(),
+            accept_url: url.to_string(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locales_fall_back_to_english() {
+        assert_eq!(locale_for(Some("fr-CA")), "fr");
+        assert_eq!(locale_for(Some("FR")), "fr");
+        assert_eq!(locale_for(Some("de")), "en");
+        assert_eq!(locale_for(None), "en");
+    }
+
+    #[test]
+    fn one_line_removes_every_line_break() {
+        assert_eq!(
+            one_line("\"\r\nBcc: x@evil.example\t  y"),
+            "\" Bcc: x@evil.example y"
+        );
+    }
+
+    #[test]
+    fn dates_read_naturally_in_each_locale() {
+        let at = 1_798_243_200_000; // 2026-12-26T00:00:00Z
+        assert_eq!(date(at, "en"), "December 26, 2026");
+        assert_eq!(date(at, "fr"), "26/12/2026");
+    }
+}

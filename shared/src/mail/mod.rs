@@ -1,0 +1,41 @@
+//! The invitation email: composed from templates compiled into the binary, sent through a
+//! [`Mailer`]: SES v2 when deployed, a local outbox of `.eml`/`.html` files by default, and an
+//! in-memory capture for tests.
+
+pub mod compose;
+pub mod memory;
+pub mod outbox;
+pub mod ses;
+
+use async_trait::async_trait;
+
+/// One message, ready to send: every part already escaped or made single-line as it must be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingEmail {
+    pub to: String,
+    pub subject: String,
+    pub html: String,
+    pub text: String,
+    /// For logs and file names; not part of the message.
+    pub invitation_id: String,
+    pub accept_url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MailError {
+    /// The service kept throttling after the bounded retries.
+    #[error("throttled: {0}")]
+    Throttled(String),
+    /// The service refused the message (unverified sender, suppressed address, bad request).
+    #[error("rejected: {0}")]
+    Rejected(String),
+    /// The service could not be reached or failed.
+    #[error("unavailable: {0}")]
+    Unavailable(String),
+}
+
+#[async_trait]
+pub trait Mailer: Send + Sync {
+    /// Sends one message; the message id on success.
+    async fn send(&self, email: &OutgoingEmail) -> Result<String, MailError>;
+}
