@@ -121,6 +121,14 @@ fn the_list_function_cannot_write_and_none_may_scan() {
 }
 
 #[test]
+fn only_the_invite_function_may_send_email() {
+    for (name, resource) in functions(&template()) {
+        let sends = actions(&resource).iter().any(|a| a.starts_with("ses:"));
+        assert_eq!(sends, name == "invite", "{name}");
+    }
+}
+
+#[test]
 fn the_table_has_the_indexes_the_store_queries() {
     let t = template();
     let table = &t["Resources"]["InvitationsTable"]["Properties"];

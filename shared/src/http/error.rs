@@ -299,13 +299,19 @@ impl IntoResponse for ApiError {
             "clerk_trace_id": trace,
         });
         let mut response = (status, Json(body)).into_response();
+        let retry_after = match &self {
+            ApiError::Service(ServiceError::ResendCooldown {
+                retry_after_seconds,
+            }) => *retry_after_seconds,
+            _ => 1,
+        };
         if matches!(
             status,
             StatusCode::CONFLICT | StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
         ) {
             response
                 .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
         }
         response
     }

@@ -258,7 +258,7 @@ impl Service {
             let wait = issued_at + RESEND_COOLDOWN_MS - now;
             if wait > 0 {
                 return Err(ServiceError::ResendCooldown {
-                    retry_after_seconds: wait.div_euclid(1000) as u64 + 1,
+                    retry_after_seconds: (wait + 999).div_euclid(1000) as u64,
                 });
             }
             let expires_at = now + i64::from(invitation.validity_days) * DAY_MS;
