@@ -1,12 +1,10 @@
 //! Tickets and acceptance on DynamoDB.
 
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::KeysAndAttributes;
 
 use super::codec::{self, key, n, s};
-use super::table::build_error;
 use super::tx::{failed, Params, Tx, TxOutcome, EXISTING_ITEM};
-use super::{keys, sdk_error, unexplained, DynamoStore};
+use super::{keys, unexplained, DynamoStore};
 use crate::clock::Millis;
 use crate::domain::{Invitation, InvitationId, InvitationStatus, Membership};
 use crate::store::{AcceptanceStore, StoreError, TicketContext};
@@ -29,29 +27,8 @@ impl AcceptanceStore for DynamoStore {
         if let Some(user_id) = session_user_id {
             wanted.push(key(keys::user(user_id)));
         }
-        let request = KeysAndAttributes::builder()
-            .set_keys(Some(wanted))
-            .consistent_read(true)
-            .build()
-            .map_err(build_error)?;
-        let out = self
-            .client
-            .batch_get_item()
-            .request_items(&self.table, request)
-            .send()
-            .await
-            .map_err(sdk_error)?;
-        if out.unprocessed_keys.as_ref().is_some_and(|u| !u.is_empty()) {
-            // Three small keys are left unprocessed only under throttling.
-            return Err(StoreError::Throttled);
-        }
         let mut ctx = TicketContext::default();
-        for item in out
-            .responses
-            .unwrap_or_default()
-            .remove(&self.table)
-            .unwrap_or_default()
-        {
+        for item in self.batch_get(wanted).await? {
             match codec::entity(&item) {
                 Some("invitation") => ctx.invitation = Some(codec::invitation_from(&item)?),
                 Some("email_owner") => {

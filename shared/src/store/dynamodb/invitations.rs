@@ -1,11 +1,10 @@
 //! Invitations on DynamoDB.
 
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, Select};
+use aws_sdk_dynamodb::types::{AttributeValue, Select};
 
 use super::codec::{self, key, n, s, Item};
 use super::directory::HAS_FREE_SEAT;
-use super::table::build_error;
 use super::tx::{failed, old_item, Params, Tx, TxOutcome, EXISTING_ITEM, NEW_ITEM};
 use super::{keys, sdk_error, unexplained, DynamoStore};
 use crate::clock::Millis;
@@ -14,9 +13,6 @@ use crate::domain::{Invitation, InvitationId, InvitationQuery, InvitationStatus,
 use crate::store::{
     ActorRequirement, InvitationContext, InvitationStore, OrganizationStore, SlotHolder, StoreError,
 };
-
-/// `BatchGetItem` may leave keys unprocessed under load; it is asked again this many times.
-const BATCH_GET_ATTEMPTS: usize = 4;
 
 impl DynamoStore {
     /// Adds "the actor holds one of these roles" as a condition of the transaction.
@@ -225,52 +221,19 @@ impl InvitationStore for DynamoStore {
             keys_wanted.push(key(keys::user(user_id)));
         }
         let mut ctx = InvitationContext::default();
-        let mut pending = Some(keys_wanted);
-        for _ in 0..BATCH_GET_ATTEMPTS {
-            let Some(batch) = pending.take() else { break };
-            let request = KeysAndAttributes::builder()
-                .set_keys(Some(batch))
-                .consistent_read(true)
-                .build()
-                .map_err(build_error)?;
-            let out = self
-                .client
-                .batch_get_item()
-                .request_items(&self.table, request)
-                .send()
-                .await
-                .map_err(sdk_error)?;
-            for item in out
-                .responses
-                .unwrap_or_default()
-                .remove(&self.table)
-                .unwrap_or_default()
-            {
-                match codec::entity(&item) {
-                    Some("organization") => {
-                        ctx.organization = Some(codec::organization_from(&item)?)
-                    }
-                    Some("pending_slot") => ctx.slot_holder = Some(codec::slot_from(&item)?),
-                    Some("membership") => {
-                        ctx.actor_membership = Some(codec::membership_from(&item)?)
-                    }
-                    Some("user") => ctx.actor_user = Some(codec::user_from(&item)?),
-                    Some("member_address") => ctx.address_is_member = true,
-                    _ => {
-                        return Err(StoreError::Corrupt(
-                            "unexpected item in invitation context".into(),
-                        ))
-                    }
+        for item in self.batch_get(keys_wanted).await? {
+            match codec::entity(&item) {
+                Some("organization") => ctx.organization = Some(codec::organization_from(&item)?),
+                Some("pending_slot") => ctx.slot_holder = Some(codec::slot_from(&item)?),
+                Some("membership") => ctx.actor_membership = Some(codec::membership_from(&item)?),
+                Some("user") => ctx.actor_user = Some(codec::user_from(&item)?),
+                Some("member_address") => ctx.address_is_member = true,
+                _ => {
+                    return Err(StoreError::Corrupt(
+                        "unexpected item in invitation context".into(),
+                    ))
                 }
             }
-            pending = out
-                .unprocessed_keys
-                .and_then(|mut u| u.remove(&self.table))
-                .map(|k| k.keys)
-                .filter(|k| !k.is_empty());
-        }
-        if pending.is_some() {
-            return Err(StoreError::Throttled);
         }
         Ok(ctx)
     }

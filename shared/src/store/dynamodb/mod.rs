@@ -38,6 +38,43 @@ impl DynamoStore {
         &self.table
     }
 
+    /// One `BatchGetItem` of up to 100 keys, strongly consistent, asked again (at most
+    /// `BATCH_GET_ATTEMPTS` times in all) only for keys DynamoDB leaves unprocessed under load.
+    async fn batch_get(&self, keys: Vec<codec::Item>) -> Result<Vec<codec::Item>, StoreError> {
+        let mut found = Vec::new();
+        let mut pending = Some(keys);
+        for _ in 0..BATCH_GET_ATTEMPTS {
+            let Some(batch) = pending.take() else { break };
+            let request = aws_sdk_dynamodb::types::KeysAndAttributes::builder()
+                .set_keys(Some(batch))
+                .consistent_read(true)
+                .build()
+                .map_err(table::build_error)?;
+            let out = self
+                .client
+                .batch_get_item()
+                .request_items(&self.table, request)
+                .send()
+                .await
+                .map_err(sdk_error)?;
+            found.extend(
+                out.responses
+                    .unwrap_or_default()
+                    .remove(&self.table)
+                    .unwrap_or_default(),
+            );
+            pending = out
+                .unprocessed_keys
+                .and_then(|mut u| u.remove(&self.table))
+                .map(|k| k.keys)
+                .filter(|k| !k.is_empty());
+        }
+        match pending {
+            None => Ok(found),
+            Some(_) => Err(StoreError::Throttled),
+        }
+    }
+
     /// Reads pages of `query` from `start` until `wanted` items are in hand or the index ends:
     /// one round trip per page (a page ends at `wanted` items or 1 MB).
     async fn query_up_to(
@@ -62,6 +99,9 @@ impl DynamoStore {
         }
     }
 }
+
+/// `BatchGetItem` may leave keys unprocessed under load; it is asked at most this many times.
+const BATCH_GET_ATTEMPTS: usize = 4;
 
 const THROTTLING_CODES: [&str; 4] = [
     "ThrottlingException",
