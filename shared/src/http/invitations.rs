@@ -5,6 +5,7 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 
 use super::auth::Backend;
+use super::caller::Caller;
 use super::error::ApiError;
 use super::extract::{query_pairs, JsonBody};
 use super::session::SignedIn;
@@ -48,28 +49,67 @@ pub fn revoke_routes() -> Router<AppState> {
 }
 
 fn render(state: &AppState, inv: &Invitation) -> Value {
+    render_for(state, inv, Audience::Backend)
+}
+
+fn render_for(state: &AppState, inv: &Invitation, audience: Audience) -> Value {
     wire::invitation(
         inv,
         state.service.roles(),
         state.service.now(),
-        Audience::Backend,
+        audience,
         None,
     )
 }
 
 /// An invitation just created (or resent), with its accept link.
-fn render_issued(state: &AppState, issued: &IssuedInvitation) -> Value {
+fn render_issued(state: &AppState, issued: &IssuedInvitation, audience: Audience) -> Value {
     wire::invitation(
         &issued.invitation,
         state.service.roles(),
         state.service.now(),
-        Audience::Backend,
+        audience,
         Some(&issued.url),
     )
 }
 
+/// A signed-in caller invites as themselves: they may not name another inviter, nor set
+/// private metadata (which only backends see).
+fn as_caller(mut input: NewInvitation, caller: &Caller) -> Result<NewInvitation, ApiError> {
+    let Some(user) = caller.user_id() else {
+        return Ok(input);
+    };
+    if input
+        .inviter_user_id
+        .as_deref()
+        .is_some_and(|named| named != user)
+    {
+        return Err(ServiceError::NotAllowed("a signed-in user invites as themselves").into());
+    }
+    if !input.private_metadata.as_map().is_empty() {
+        return Err(vec![FieldError::value(
+            "private_metadata",
+            "Only a backend may set private_metadata.",
+        )]
+        .into());
+    }
+    input.inviter_user_id = Some(user.to_string());
+    Ok(input)
+}
+
+/// The user a revoke or resend acts as: a signed-in caller themselves, or whom a backend names.
+fn acting_user(caller: &Caller, named: Option<String>) -> Result<Option<String>, ApiError> {
+    match (caller.user_id(), named) {
+        (Some(user), Some(named)) if named != user => {
+            Err(ServiceError::NotAllowed("a signed-in user acts as themselves").into())
+        }
+        (Some(user), _) => Ok(Some(user.to_string())),
+        (None, named) => Ok(named),
+    }
+}
+
 async fn create(
-    _: Backend,
+    caller: Caller,
     State(state): State<AppState>,
     Path(org): Path<String>,
     JsonBody(body): JsonBody,
@@ -79,14 +119,15 @@ async fn create(
         state.service.roles(),
         &state.service.policy().redirects,
     )?;
+    let input = as_caller(input, &caller)?;
     let issued = state.service.create_invitation(&org, &input).await?;
-    Ok(Json(render_issued(&state, &issued)))
+    Ok(Json(render_issued(&state, &issued, caller.audience())))
 }
 
 /// 200 when every item was created; 207 when some were not, each failed item carrying its
 /// own error. A malformed item refuses the whole request (422) before anything is written.
 async fn create_bulk(
-    _: Backend,
+    caller: Caller,
     State(state): State<AppState>,
     Path(org): Path<String>,
     JsonBody(body): JsonBody,
@@ -113,7 +154,7 @@ async fn create_bulk(
             state.service.roles(),
             &state.service.policy().redirects,
         ) {
-            Ok(input) => inputs.push(input),
+            Ok(input) => inputs.push(as_caller(input, &caller)?),
             Err(errs) => errors.extend(errs.into_iter().map(|e| e.within(&format!("[{i}]")))),
         }
     }
@@ -126,7 +167,7 @@ async fn create_bulk(
         .into_iter()
         .zip(&inputs)
         .map(|(result, input)| match result {
-            Ok(issued) => render_issued(&state, &issued),
+            Ok(issued) => render_issued(&state, &issued, caller.audience()),
             Err(e) => bulk_error(e, input),
         })
         .collect();
@@ -150,14 +191,24 @@ fn bulk_error(e: ServiceError, input: &NewInvitation) -> Value {
 }
 
 async fn list(
-    _: Backend,
+    caller: Caller,
     State(state): State<AppState>,
     Path(org): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
     let query = query::invitation_query(&query_pairs(raw.as_deref()))?;
-    let page = state.service.list_invitations(&org, &query).await?;
-    let data = page.data.iter().map(|inv| render(&state, inv)).collect();
+    // A member's permission is read alongside the page, not before it.
+    let (allowed, page) = tokio::join!(
+        authorize_reader(&state, &org, &caller),
+        state.service.list_invitations(&org, &query)
+    );
+    allowed?;
+    let page = page?;
+    let data = page
+        .data
+        .iter()
+        .map(|inv| render_for(&state, inv, caller.audience()))
+        .collect();
     Ok(Json(wire::list(data, page.total_count, page.next_cursor)))
 }
 
@@ -219,39 +270,51 @@ async fn list_mine(
 }
 
 async fn get_one(
-    _: Backend,
+    caller: Caller,
     State(state): State<AppState>,
     Path((org, inv)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    let invitation = state.service.get_invitation(&org, &inv).await?;
-    Ok(Json(render(&state, &invitation)))
+    let (allowed, invitation) = tokio::join!(
+        authorize_reader(&state, &org, &caller),
+        state.service.get_invitation(&org, &inv)
+    );
+    allowed?;
+    Ok(Json(render_for(&state, &invitation?, caller.audience())))
+}
+
+/// A signed-in caller reads an organization's invitations only as a member who may.
+async fn authorize_reader(state: &AppState, org: &str, caller: &Caller) -> Result<(), ApiError> {
+    match caller.user_id() {
+        Some(user) => Ok(state.service.authorize_reader(org, user).await?),
+        None => Ok(()),
+    }
 }
 
 async fn resend(
-    _: Backend,
+    caller: Caller,
     State(state): State<AppState>,
     Path((org, inv)): Path<(String, String)>,
     JsonBody(body): JsonBody,
 ) -> Result<Json<Value>, ApiError> {
-    let requesting_user = parse_requesting_user(&body)?;
+    let acting = acting_user(&caller, parse_requesting_user(&body)?)?;
     let notify = parse_notify(&body)?;
     let issued = state
         .service
-        .resend_invitation(&org, &inv, requesting_user.as_deref(), notify)
+        .resend_invitation(&org, &inv, acting.as_deref(), notify)
         .await?;
-    Ok(Json(render_issued(&state, &issued)))
+    Ok(Json(render_issued(&state, &issued, caller.audience())))
 }
 
 async fn revoke(
-    _: Backend,
+    caller: Caller,
     State(state): State<AppState>,
     Path((org, inv)): Path<(String, String)>,
     JsonBody(body): JsonBody,
 ) -> Result<Json<Value>, ApiError> {
-    let requesting_user = parse_requesting_user(&body)?;
+    let acting = acting_user(&caller, parse_requesting_user(&body)?)?;
     let invitation = state
         .service
-        .revoke_invitation(&org, &inv, requesting_user.as_deref())
+        .revoke_invitation(&org, &inv, acting.as_deref())
         .await?;
-    Ok(Json(render(&state, &invitation)))
+    Ok(Json(render_for(&state, &invitation, caller.audience())))
 }

@@ -2,6 +2,7 @@
 //! serves them all. Handlers parse, call one service operation and shape the answer.
 
 pub mod auth;
+mod caller;
 mod directory;
 pub mod error;
 pub mod extract;

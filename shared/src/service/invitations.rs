@@ -299,6 +299,24 @@ impl Service {
         Err(ServiceError::Busy)
     }
 
+    /// A signed-in person may read an organization's invitations as a member whose role grants
+    /// `org:sys_memberships:read`. To anyone else the organization does not exist. One read.
+    pub async fn authorize_reader(&self, org_id: &str, user_id: &str) -> Result<(), ServiceError> {
+        match self.store.get_membership(org_id, user_id).await? {
+            None => Err(ServiceError::NotFound("organization")),
+            Some(m)
+                if self
+                    .roles
+                    .grants(&m.role, crate::domain::role::READ_MEMBERSHIPS) =>
+            {
+                Ok(())
+            }
+            Some(_) => Err(ServiceError::NotAllowed(
+                "the signed-in user cannot read this organization's invitations",
+            )),
+        }
+    }
+
     pub fn now(&self) -> crate::clock::Millis {
         self.clock.now()
     }
