@@ -18,7 +18,7 @@ use invitations::service::{Links, Policy, RedirectPolicy, ServiceError};
 use invitations::store::memory::MemoryStore;
 use invitations::store::Store;
 use invitations::tokens::session::{Session, SessionVerifier};
-use invitations::tokens::ticket::{TicketError, TicketSigner};
+use invitations::tokens::ticket::TicketSigner;
 use serde_json::{json, Value};
 
 /// The path and query of an accept link, to send to the in-process router.
@@ -291,7 +291,7 @@ mod flows {
             (StatusCode::FORBIDDEN, "email_mismatch")
         );
         // An unverified email claim proves nothing either.
-        let mut claims = json!({"sub": "user_x", "email": "grace@example.com", "email_verified": false, "exp": common::app::chrono_now() + 60});
+        let claims = json!({"sub": "user_x", "email": "grace@example.com", "email_verified": false, "exp": common::app::chrono_now() + 60});
         let unverified = jsonwebtoken::encode(
             &jsonwebtoken::Header::default(),
             &claims,
@@ -300,7 +300,6 @@ mod flows {
         .unwrap();
         let refused = f.accept(&ticket, &unverified).await;
         assert_eq!(refused.code(), "session_user_unknown");
-        claims["email_verified"] = json!(true);
         assert_eq!(
             f.invitation(inv["id"].as_str().unwrap()).await["status"],
             "pending"
@@ -419,15 +418,7 @@ fn forge(header: Value, claims: &Value, hmac_secret: Option<&[u8]>) -> String {
     let signature = match hmac_secret {
         Some(secret) => {
             let key = jsonwebtoken::EncodingKey::from_secret(secret);
-            let signed = jsonwebtoken::encode(
-                &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
-                claims,
-                &key,
-            )
-            .unwrap();
-            // Re-sign the forged header and body: swap in our header, keep HS256 over it.
             let input = format!("{head}.{body}");
-            let _ = signed;
             jsonwebtoken::crypto::sign(input.as_bytes(), &key, jsonwebtoken::Algorithm::HS256)
                 .unwrap()
         }
@@ -819,11 +810,7 @@ async fn accept_racing_revoke_has_exactly_one_winner_and_a_clear_loser() {
         };
         let (svc_a, svc_r) = (h.service.clone(), h.service.clone());
         let ticket = ticket_of(&issued.url);
-        let (org_a, org_r, id) = (
-            org.id.clone(),
-            org.id.clone(),
-            issued.invitation.id.to_string(),
-        );
+        let (org_r, id) = (org.id.clone(), issued.invitation.id.to_string());
         let accept =
             tokio::spawn(async move { svc_a.accept_ticket(&ticket, &session).await.map(|_| ()) });
         let revoke =
@@ -831,7 +818,6 @@ async fn accept_racing_revoke_has_exactly_one_winner_and_a_clear_loser() {
                 async move { svc_r.revoke_invitation(&org_r, &id, None).await.map(|_| ()) },
             );
         let (accept, revoke) = (accept.await.unwrap(), revoke.await.unwrap());
-        let _ = org_a;
         match (&accept, &revoke) {
             (Ok(()), Err(ServiceError::InvitationNotPending(InvitationStatus::Accepted))) => {
                 accepted_wins += 1
@@ -895,5 +881,4 @@ async fn following_a_link_is_one_read_and_completing_adds_one_write() {
     );
     let refused = h.service.follow_ticket(&ticket, None).await;
     assert!(matches!(refused, Err(ServiceError::TicketAlreadyAccepted)));
-    let _ = TicketError::Expired;
 }
