@@ -6,26 +6,33 @@ use std::net::SocketAddr;
 use axum::response::Html;
 use axum::routing::get;
 use invitations::http::{self, AppState};
-use invitations::runtime::{build_state, Config, Defaults};
+use invitations::config::{Config, MailerConfig, Mode, StoreConfig};
+use invitations::runtime::build_state;
 
 const INDEX: &str = include_str!("index.html");
 
+/// Errors are printed as sentences (their `Display`), not as debug structures.
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> std::process::ExitCode {
     tracing_subscriber_init();
+    match serve().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve() -> Result<(), Box<dyn std::error::Error>> {
     let port: u16 = match std::env::var("PORT") {
         Ok(p) => p
             .parse()
             .map_err(|_| format!("PORT must be a port number, not {p:?}"))?,
         Err(_) => 3000,
     };
-    let defaults = Defaults {
-        store: "memory",
-        public_base_url: Some(format!("http://127.0.0.1:{port}/")),
-        local: true,
-    };
-    let config = Config::from_env(&defaults)?;
-    let state = build_state(&config, true).await?;
+    let config = Config::from_env(Mode::Local { port })?;
+    let state = build_state(&config).await?;
     let addr: SocketAddr = ([127, 0, 0, 1], port).into();
     let routes = http::all_routes().route("/", get(|| async { Html(INDEX) }));
     let app = http::app(routes, state.clone());
@@ -41,8 +48,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 fn print_banner(addr: &SocketAddr, config: &Config, _state: &AppState) {
     let store = match &config.store {
-        invitations::runtime::StoreConfig::Memory => "in-memory (nothing persists)".to_string(),
-        invitations::runtime::StoreConfig::DynamoDb { table, endpoint } => {
+        StoreConfig::Memory => "in-memory (nothing persists)".to_string(),
+        StoreConfig::DynamoDb { table, endpoint } => {
             format!(
                 "DynamoDB table {table} at {}",
                 endpoint.as_deref().unwrap_or("AWS")
@@ -53,10 +60,10 @@ fn print_banner(addr: &SocketAddr, config: &Config, _state: &AppState) {
     println!("  store:      {store}");
     println!("  secret key: {}", config.secret_keys[0]);
     match &config.mailer {
-        invitations::runtime::MailerConfig::Outbox { dir, .. } => {
+        MailerConfig::Outbox { dir, .. } => {
             println!("  email:      written to {dir}/ (open the newest .html in a browser, or the .eml in a mail client)")
         }
-        invitations::runtime::MailerConfig::Ses { from, endpoint, .. } => {
+        MailerConfig::Ses { from, endpoint, .. } => {
             println!(
                 "  email:      SES from {from} at {}",
                 endpoint.as_deref().unwrap_or("AWS")
@@ -65,7 +72,7 @@ fn print_banner(addr: &SocketAddr, config: &Config, _state: &AppState) {
     }
     println!(
         "  links:      {}v1/tickets/accept?ticket=…",
-        config.public_base_url
+        config.links.public_base_url
     );
     println!(
         "  sessions:   {}",

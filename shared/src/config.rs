@@ -1,0 +1,415 @@
+//! Configuration from the environment, read once at start, one function per concern.
+//! A bad or missing value stops the process before it serves anything, with a sentence that
+//! names the variable.
+//!
+//! | variable | what | unset in Lambda | unset locally |
+//! |---|---|---|---|
+//! | `INVITATIONS_SECRET_KEY` | backend secret keys, comma-separated (rotation), each ≥ 16 chars | refused | a random key, printed |
+//! | `STORE` | `memory` or `dynamodb` | `dynamodb` | `memory` |
+//! | `TABLE_NAME` | the DynamoDB table | required with `dynamodb` | required with `dynamodb` |
+//! | `DYNAMODB_ENDPOINT` | an emulator's URL (moto) | AWS | AWS |
+//! | `CUSTOM_ROLES` | extra roles as JSON | the two system roles | same |
+//! | `DEFAULT_MAX_ALLOWED_MEMBERSHIPS` | seats of organizations created without a limit | 0 (unlimited) | same |
+//! | `ALLOWED_REDIRECT_ORIGINS` | origins a `redirect_url` may name, comma-separated | any http(s) URL | same |
+//! | `TICKET_SIGNING_KEY` | HS256 secret, or a PKCS#8 Ed25519/P-256 key in PEM | refused | a random secret |
+//! | `TICKET_VERIFYING_KEY` | the public PEM of a key-pair signing key | required with a PEM | same |
+//! | `PUBLIC_BASE_URL` | where links point (`{it}/v1/tickets/accept`) | refused | the server's address |
+//! | `DEFAULT_REDIRECT_URL` | where a link goes when the invitation names no target | none (links refuse) | the server's `/` |
+//! | `SESSION_JWT_SECRET` / `SESSION_JWT_PUBLIC_KEY` / `SESSION_JWKS_URL` | verifies signed-in callers (one of them) | no sessions | same |
+//! | `SESSION_JWT_ISSUER`, `SESSION_JWT_AUDIENCE` | pinned `iss` / `aud` of sessions | not checked | same |
+//! | `MAILER` | `ses` or `outbox` | `ses` | `outbox` |
+//! | `SES_FROM_ADDRESS` | the sender | required with `ses` | a localhost sender |
+//! | `SES_CONFIGURATION_SET` | SES configuration set | none | same |
+//! | `SES_ENDPOINT` | an emulator's URL (moto) | AWS | AWS |
+//! | `OUTBOX_DIR` | where the outbox writes | `outbox` | same |
+
+use url::Url;
+
+use crate::domain::RoleCatalog;
+use crate::service::{Policy, RedirectPolicy};
+use crate::store::StoreError;
+
+/// Where the process runs, which decides what an unset variable means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// A deployed function: secrets and addresses are required, the table exists already.
+    Lambda,
+    /// The local server on `port`: unset secrets are made up, mail goes to the outbox, and a
+    /// DynamoDB table is created if missing.
+    Local { port: u16 },
+}
+
+impl Mode {
+    fn is_local(self) -> bool {
+        matches!(self, Mode::Local { .. })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{var} is not set: {purpose}. Set it in the function's environment (README, \"Configuration\").")]
+    Missing {
+        var: &'static str,
+        purpose: &'static str,
+    },
+    #[error("{var} is invalid: {reason}.")]
+    Invalid { var: &'static str, reason: String },
+    #[error("the DynamoDB table could not be prepared: {0}")]
+    Table(#[source] StoreError),
+}
+
+impl ConfigError {
+    fn invalid(var: &'static str, reason: impl Into<String>) -> Self {
+        Self::Invalid {
+            var,
+            reason: reason.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreConfig {
+    Memory,
+    DynamoDb {
+        table: String,
+        /// An emulator's address (moto on loopback); AWS's own endpoint when absent.
+        endpoint: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub enum TicketKey {
+    /// HS256 with this secret.
+    Secret(String),
+    /// EdDSA or ES256: a PKCS#8 private key and its public key, in PEM.
+    Pair {
+        private_pem: String,
+        public_pem: String,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub enum SessionKeys {
+    Secret(String),
+    PublicKeyPem(String),
+    JwksUrl(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct SessionConfig {
+    pub keys: SessionKeys,
+    pub issuer: Option<String>,
+    pub audience: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum MailerConfig {
+    /// `.eml` and `.html` files in a folder.
+    Outbox { dir: String, from: String },
+    Ses {
+        from: String,
+        configuration_set: Option<String>,
+        /// An emulator's address (moto); AWS's own endpoint when absent.
+        endpoint: Option<String>,
+    },
+}
+
+/// Where links point and where they send the invitee.
+#[derive(Debug, Clone)]
+pub struct LinkConfig {
+    pub public_base_url: Url,
+    pub default_redirect: Option<Url>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub mode: Mode,
+    pub secret_keys: Vec<String>,
+    pub store: StoreConfig,
+    pub roles: RoleCatalog,
+    pub policy: Policy,
+    pub ticket_key: TicketKey,
+    pub links: LinkConfig,
+    pub sessions: Option<SessionConfig>,
+    pub mailer: MailerConfig,
+}
+
+/// The variables a configuration is read from: the process environment, or a map in tests.
+pub struct Vars<'a>(&'a dyn Fn(&str) -> Option<String>);
+
+impl Vars<'_> {
+    /// A set, non-blank variable, trimmed.
+    fn get(&self, name: &str) -> Option<String> {
+        (self.0)(name)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    }
+}
+
+impl Config {
+    pub fn from_env(mode: Mode) -> Result<Self, ConfigError> {
+        Self::from_vars(mode, &Vars(&|name| std::env::var(name).ok()))
+    }
+
+    pub fn from_lookup(
+        mode: Mode,
+        lookup: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        Self::from_vars(mode, &Vars(lookup))
+    }
+
+    fn from_vars(mode: Mode, vars: &Vars<'_>) -> Result<Self, ConfigError> {
+        Ok(Self {
+            mode,
+            secret_keys: secret_keys(mode, vars)?,
+            store: store(mode, vars)?,
+            roles: roles(vars)?,
+            policy: Policy {
+                default_max_allowed_memberships: default_max_allowed_memberships(vars)?,
+                redirects: redirects(vars)?,
+            },
+            ticket_key: ticket_key(mode, vars)?,
+            links: links(mode, vars)?,
+            sessions: sessions(vars)?,
+            mailer: mailer(mode, vars)?,
+        })
+    }
+}
+
+fn secret_keys(mode: Mode, vars: &Vars<'_>) -> Result<Vec<String>, ConfigError> {
+    let raw = match vars.get("INVITATIONS_SECRET_KEY") {
+        Some(raw) => raw,
+        None if mode.is_local() => format!("sk_test_{}", crate::ids::random_base62(32)),
+        None => {
+            return Err(ConfigError::Missing {
+                var: "INVITATIONS_SECRET_KEY",
+                purpose: "it holds the backend secret keys (comma-separated, each at least 16 characters)",
+            })
+        }
+    };
+    Ok(raw.split(',').map(str::to_string).collect())
+}
+
+fn store(mode: Mode, vars: &Vars<'_>) -> Result<StoreConfig, ConfigError> {
+    let default = if mode.is_local() { "memory" } else { "dynamodb" };
+    match vars.get("STORE").as_deref().unwrap_or(default) {
+        "memory" => Ok(StoreConfig::Memory),
+        "dynamodb" => Ok(StoreConfig::DynamoDb {
+            table: vars.get("TABLE_NAME").ok_or(ConfigError::Missing {
+                var: "TABLE_NAME",
+                purpose: "it names the DynamoDB table that holds invitations",
+            })?,
+            endpoint: vars.get("DYNAMODB_ENDPOINT"),
+        }),
+        other => Err(ConfigError::invalid(
+            "STORE",
+            format!("{other:?} is neither \"memory\" nor \"dynamodb\""),
+        )),
+    }
+}
+
+fn roles(vars: &Vars<'_>) -> Result<RoleCatalog, ConfigError> {
+    match vars.get("CUSTOM_ROLES") {
+        Some(json) => RoleCatalog::with_custom_roles_json(&json)
+            .map_err(|reason| ConfigError::invalid("CUSTOM_ROLES", reason)),
+        None => Ok(RoleCatalog::default()),
+    }
+}
+
+fn default_max_allowed_memberships(vars: &Vars<'_>) -> Result<u32, ConfigError> {
+    match vars.get("DEFAULT_MAX_ALLOWED_MEMBERSHIPS") {
+        Some(raw) => raw.parse().map_err(|_| {
+            ConfigError::invalid(
+                "DEFAULT_MAX_ALLOWED_MEMBERSHIPS",
+                format!("{raw:?} is not a whole number"),
+            )
+        }),
+        None => Ok(0),
+    }
+}
+
+fn redirects(vars: &Vars<'_>) -> Result<RedirectPolicy, ConfigError> {
+    match vars.get("ALLOWED_REDIRECT_ORIGINS") {
+        Some(list) => RedirectPolicy::from_list(&list)
+            .map_err(|reason| ConfigError::invalid("ALLOWED_REDIRECT_ORIGINS", reason)),
+        None => Ok(RedirectPolicy::default()),
+    }
+}
+
+fn ticket_key(mode: Mode, vars: &Vars<'_>) -> Result<TicketKey, ConfigError> {
+    match (vars.get("TICKET_SIGNING_KEY"), vars.get("TICKET_VERIFYING_KEY")) {
+        (Some(private_pem), Some(public_pem)) => Ok(TicketKey::Pair {
+            private_pem,
+            public_pem,
+        }),
+        (Some(secret), None) if secret.starts_with("-----BEGIN") => Err(ConfigError::Missing {
+            var: "TICKET_VERIFYING_KEY",
+            purpose: "a PEM TICKET_SIGNING_KEY needs its public key beside it",
+        }),
+        (Some(secret), None) => Ok(TicketKey::Secret(secret)),
+        (None, _) if mode.is_local() => Ok(TicketKey::Secret(crate::ids::random_base62(48))),
+        (None, _) => Err(ConfigError::Missing {
+            var: "TICKET_SIGNING_KEY",
+            purpose: "it signs invitation tickets (an HS256 secret of 32+ bytes, or a PEM key pair)",
+        }),
+    }
+}
+
+fn url_var(name: &'static str, raw: &str) -> Result<Url, ConfigError> {
+    let url = Url::parse(raw)
+        .map_err(|e| ConfigError::invalid(name, format!("{raw:?} is not an absolute URL ({e})")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(ConfigError::invalid(name, "it must be an http(s) URL"));
+    }
+    Ok(url)
+}
+
+fn links(mode: Mode, vars: &Vars<'_>) -> Result<LinkConfig, ConfigError> {
+    let public_base_url = match (vars.get("PUBLIC_BASE_URL"), mode) {
+        (Some(raw), _) => url_var("PUBLIC_BASE_URL", &raw)?,
+        (None, Mode::Local { port }) => {
+            url_var("PUBLIC_BASE_URL", &format!("http://127.0.0.1:{port}/"))?
+        }
+        (None, Mode::Lambda) => {
+            return Err(ConfigError::Missing {
+                var: "PUBLIC_BASE_URL",
+                purpose: "invitation links start with it (the API's public URL)",
+            })
+        }
+    };
+    let default_redirect = match vars.get("DEFAULT_REDIRECT_URL") {
+        Some(raw) => Some(url_var("DEFAULT_REDIRECT_URL", &raw)?),
+        None if mode.is_local() => Some(public_base_url.clone()),
+        None => None,
+    };
+    Ok(LinkConfig {
+        public_base_url,
+        default_redirect,
+    })
+}
+
+fn sessions(vars: &Vars<'_>) -> Result<Option<SessionConfig>, ConfigError> {
+    let keys = match (
+        vars.get("SESSION_JWT_SECRET"),
+        vars.get("SESSION_JWT_PUBLIC_KEY"),
+        vars.get("SESSION_JWKS_URL"),
+    ) {
+        (Some(secret), None, None) => SessionKeys::Secret(secret),
+        (None, Some(pem), None) => SessionKeys::PublicKeyPem(pem),
+        (None, None, Some(url)) => {
+            SessionKeys::JwksUrl(url_var("SESSION_JWKS_URL", &url)?.to_string())
+        }
+        (None, None, None) => return Ok(None),
+        _ => {
+            return Err(ConfigError::invalid(
+                "SESSION_JWT_SECRET",
+                "set only one of SESSION_JWT_SECRET, SESSION_JWT_PUBLIC_KEY and SESSION_JWKS_URL",
+            ))
+        }
+    };
+    Ok(Some(SessionConfig {
+        keys,
+        issuer: vars.get("SESSION_JWT_ISSUER"),
+        audience: vars.get("SESSION_JWT_AUDIENCE"),
+    }))
+}
+
+fn mailer(mode: Mode, vars: &Vars<'_>) -> Result<MailerConfig, ConfigError> {
+    let default = if mode.is_local() { "outbox" } else { "ses" };
+    match vars.get("MAILER").as_deref().unwrap_or(default) {
+        "ses" => Ok(MailerConfig::Ses {
+            from: vars.get("SES_FROM_ADDRESS").ok_or(ConfigError::Missing {
+                var: "SES_FROM_ADDRESS",
+                purpose: "it is the sender of invitation emails, an address of a verified SES identity",
+            })?,
+            configuration_set: vars.get("SES_CONFIGURATION_SET"),
+            endpoint: vars.get("SES_ENDPOINT"),
+        }),
+        "outbox" => Ok(MailerConfig::Outbox {
+            dir: vars.get("OUTBOX_DIR").unwrap_or_else(|| "outbox".into()),
+            from: vars
+                .get("SES_FROM_ADDRESS")
+                .unwrap_or_else(|| "Invitations <invitations@localhost.localdomain>".into()),
+        }),
+        other => Err(ConfigError::invalid(
+            "MAILER",
+            format!("{other:?} is neither \"ses\" nor \"outbox\""),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(mode: Mode, vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(mode, &move |name| {
+            vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+        })
+    }
+
+    #[test]
+    fn the_local_server_needs_nothing_set() {
+        let c = config(Mode::Local { port: 3001 }, &[]).unwrap();
+        assert_eq!(c.store, StoreConfig::Memory);
+        assert_eq!(c.links.public_base_url.as_str(), "http://127.0.0.1:3001/");
+        assert!(matches!(c.mailer, MailerConfig::Outbox { .. }));
+        assert!(c.secret_keys[0].starts_with("sk_test_"));
+    }
+
+    #[test]
+    fn a_function_names_the_first_missing_variable_in_a_sentence() {
+        let e = config(Mode::Lambda, &[]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "INVITATIONS_SECRET_KEY is not set: it holds the backend secret keys (comma-separated, \
+             each at least 16 characters). Set it in the function's environment (README, \
+             \"Configuration\")."
+        );
+        let e = config(
+            Mode::Lambda,
+            &[
+                ("INVITATIONS_SECRET_KEY", "sk_test_0123456789abcdef"),
+                ("TABLE_NAME", "t"),
+            ],
+        )
+        .unwrap_err();
+        assert!(e.to_string().starts_with("TICKET_SIGNING_KEY is not set"), "{e}");
+    }
+
+    #[test]
+    fn a_complete_function_environment_reads_whole() {
+        let c = config(
+            Mode::Lambda,
+            &[
+                ("INVITATIONS_SECRET_KEY", "sk_test_0123456789abcdef,sk_test_fedcba9876543210"),
+                ("TABLE_NAME", "invitations"),
+                ("TICKET_SIGNING_KEY", "0123456789abcdef0123456789abcdef"),
+                ("PUBLIC_BASE_URL", "https://api.example.com/"),
+                ("SES_FROM_ADDRESS", "Acme <i@mail.example.com>"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(c.secret_keys.len(), 2);
+        assert!(c.links.default_redirect.is_none());
+        assert!(matches!(c.mailer, MailerConfig::Ses { .. }));
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        for (var, value) in [
+            ("STORE", "redis"),
+            ("MAILER", "smtp"),
+            ("PUBLIC_BASE_URL", "ftp://x"),
+            ("DEFAULT_MAX_ALLOWED_MEMBERSHIPS", "-1"),
+            ("ALLOWED_REDIRECT_ORIGINS", "not a url"),
+        ] {
+            let e = config(Mode::Local { port: 1 }, &[(var, value)]).unwrap_err();
+            assert!(e.to_string().starts_with(&format!("{var} is invalid")), "{e}");
+        }
+    }
+}
