@@ -5,8 +5,8 @@ use std::net::SocketAddr;
 
 use axum::response::Html;
 use axum::routing::get;
-use invitations::http::{self, AppState};
 use invitations::config::{Config, MailerConfig, Mode, StoreConfig};
+use invitations::http::{self, AppState};
 use invitations::runtime::build_state;
 
 const INDEX: &str = include_str!("index.html");

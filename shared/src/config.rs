@@ -180,18 +180,21 @@ fn secret_keys(mode: Mode, vars: &Vars<'_>) -> Result<Vec<String>, ConfigError> 
     let raw = match vars.get("INVITATIONS_SECRET_KEY") {
         Some(raw) => raw,
         None if mode.is_local() => format!("sk_test_{}", crate::ids::random_base62(32)),
-        None => {
-            return Err(ConfigError::Missing {
-                var: "INVITATIONS_SECRET_KEY",
-                purpose: "it holds the backend secret keys (comma-separated, each at least 16 characters)",
-            })
-        }
+        None => return Err(ConfigError::Missing {
+            var: "INVITATIONS_SECRET_KEY",
+            purpose:
+                "it holds the backend secret keys (comma-separated, each at least 16 characters)",
+        }),
     };
     Ok(raw.split(',').map(str::to_string).collect())
 }
 
 fn store(mode: Mode, vars: &Vars<'_>) -> Result<StoreConfig, ConfigError> {
-    let default = if mode.is_local() { "memory" } else { "dynamodb" };
+    let default = if mode.is_local() {
+        "memory"
+    } else {
+        "dynamodb"
+    };
     match vars.get("STORE").as_deref().unwrap_or(default) {
         "memory" => Ok(StoreConfig::Memory),
         "dynamodb" => Ok(StoreConfig::DynamoDb {
@@ -237,7 +240,10 @@ fn redirects(vars: &Vars<'_>) -> Result<RedirectPolicy, ConfigError> {
 }
 
 fn ticket_key(mode: Mode, vars: &Vars<'_>) -> Result<TicketKey, ConfigError> {
-    match (vars.get("TICKET_SIGNING_KEY"), vars.get("TICKET_VERIFYING_KEY")) {
+    match (
+        vars.get("TICKET_SIGNING_KEY"),
+        vars.get("TICKET_VERIFYING_KEY"),
+    ) {
         (Some(private_pem), Some(public_pem)) => Ok(TicketKey::Pair {
             private_pem,
             public_pem,
@@ -250,7 +256,8 @@ fn ticket_key(mode: Mode, vars: &Vars<'_>) -> Result<TicketKey, ConfigError> {
         (None, _) if mode.is_local() => Ok(TicketKey::Secret(crate::ids::random_base62(48))),
         (None, _) => Err(ConfigError::Missing {
             var: "TICKET_SIGNING_KEY",
-            purpose: "it signs invitation tickets (an HS256 secret of 32+ bytes, or a PEM key pair)",
+            purpose:
+                "it signs invitation tickets (an HS256 secret of 32+ bytes, or a PEM key pair)",
         }),
     }
 }
@@ -289,24 +296,23 @@ fn links(mode: Mode, vars: &Vars<'_>) -> Result<LinkConfig, ConfigError> {
 }
 
 fn sessions(vars: &Vars<'_>) -> Result<Option<SessionConfig>, ConfigError> {
-    let keys = match (
-        vars.get("SESSION_JWT_SECRET"),
-        vars.get("SESSION_JWT_PUBLIC_KEY"),
-        vars.get("SESSION_JWKS_URL"),
-    ) {
-        (Some(secret), None, None) => SessionKeys::Secret(secret),
-        (None, Some(pem), None) => SessionKeys::PublicKeyPem(pem),
-        (None, None, Some(url)) => {
-            SessionKeys::JwksUrl(url_var("SESSION_JWKS_URL", &url)?.to_string())
-        }
-        (None, None, None) => return Ok(None),
-        _ => {
-            return Err(ConfigError::invalid(
+    let keys =
+        match (
+            vars.get("SESSION_JWT_SECRET"),
+            vars.get("SESSION_JWT_PUBLIC_KEY"),
+            vars.get("SESSION_JWKS_URL"),
+        ) {
+            (Some(secret), None, None) => SessionKeys::Secret(secret),
+            (None, Some(pem), None) => SessionKeys::PublicKeyPem(pem),
+            (None, None, Some(url)) => {
+                SessionKeys::JwksUrl(url_var("SESSION_JWKS_URL", &url)?.to_string())
+            }
+            (None, None, None) => return Ok(None),
+            _ => return Err(ConfigError::invalid(
                 "SESSION_JWT_SECRET",
                 "set only one of SESSION_JWT_SECRET, SESSION_JWT_PUBLIC_KEY and SESSION_JWKS_URL",
-            ))
-        }
-    };
+            )),
+        };
     Ok(Some(SessionConfig {
         keys,
         issuer: vars.get("SESSION_JWT_ISSUER"),
@@ -320,7 +326,8 @@ fn mailer(mode: Mode, vars: &Vars<'_>) -> Result<MailerConfig, ConfigError> {
         "ses" => Ok(MailerConfig::Ses {
             from: vars.get("SES_FROM_ADDRESS").ok_or(ConfigError::Missing {
                 var: "SES_FROM_ADDRESS",
-                purpose: "it is the sender of invitation emails, an address of a verified SES identity",
+                purpose:
+                    "it is the sender of invitation emails, an address of a verified SES identity",
             })?,
             configuration_set: vars.get("SES_CONFIGURATION_SET"),
             endpoint: vars.get("SES_ENDPOINT"),
@@ -378,7 +385,10 @@ mod tests {
             ],
         )
         .unwrap_err();
-        assert!(e.to_string().starts_with("TICKET_SIGNING_KEY is not set"), "{e}");
+        assert!(
+            e.to_string().starts_with("TICKET_SIGNING_KEY is not set"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -386,7 +396,10 @@ mod tests {
         let c = config(
             Mode::Lambda,
             &[
-                ("INVITATIONS_SECRET_KEY", "sk_test_0123456789abcdef,sk_test_fedcba9876543210"),
+                (
+                    "INVITATIONS_SECRET_KEY",
+                    "sk_test_0123456789abcdef,sk_test_fedcba9876543210",
+                ),
                 ("TABLE_NAME", "invitations"),
                 ("TICKET_SIGNING_KEY", "0123456789abcdef0123456789abcdef"),
                 ("PUBLIC_BASE_URL", "https://api.example.com/"),
@@ -409,7 +422,10 @@ mod tests {
             ("ALLOWED_REDIRECT_ORIGINS", "not a url"),
         ] {
             let e = config(Mode::Local { port: 1 }, &[(var, value)]).unwrap_err();
-            assert!(e.to_string().starts_with(&format!("{var} is invalid")), "{e}");
+            assert!(
+                e.to_string().starts_with(&format!("{var} is invalid")),
+                "{e}"
+            );
         }
     }
 }

@@ -3,7 +3,7 @@ use std::fmt;
 use crate::clock::Millis;
 use crate::ids;
 
-use super::{EmailAddress, Metadata, PublicOrganizationData, PublicUserData};
+use super::{EmailAddress, Metadata, PublicOrganizationData, PublicUserData, RoleKey};
 
 const PREFIX: &str = "orginv_";
 
@@ -74,7 +74,7 @@ pub struct Invitation {
     pub id: InvitationId,
     pub organization: PublicOrganizationData,
     pub email_address: EmailAddress,
-    pub role: String,
+    pub role: RoleKey,
     pub inviter: Option<PublicUserData>,
     pub stored_status: InvitationStatus,
     pub public_metadata: Metadata,

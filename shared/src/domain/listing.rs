@@ -173,6 +173,33 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
 }
 
+impl Page<Invitation> {
+    /// A page from the items read from its start on, in `order`: every store reads one more
+    /// than `limit`, and that extra item (dropped here) says whether a next page and its cursor
+    /// exist.
+    pub fn from_overfetch(
+        mut items: Vec<Invitation>,
+        limit: usize,
+        order: InvitationOrder,
+        total_count: u64,
+    ) -> Self {
+        let has_more = items.len() > limit;
+        items.truncate(limit);
+        let next_cursor = has_more.then(|| items.last()).flatten().map(|last| {
+            Cursor {
+                order,
+                sort_key: sort_key(order, last),
+            }
+            .encode()
+        });
+        Self {
+            data: items,
+            total_count,
+            next_cursor,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

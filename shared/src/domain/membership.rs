@@ -1,14 +1,14 @@
 use crate::clock::Millis;
 
-use super::{Metadata, PublicUserData};
+use super::{Metadata, OrganizationId, PublicUserData, RoleKey, UserId};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Membership {
     /// `orgmem_…`
     pub id: String,
-    pub organization_id: String,
-    pub user_id: String,
-    pub role: String,
+    pub organization_id: OrganizationId,
+    pub user_id: UserId,
+    pub role: RoleKey,
     pub public_metadata: Metadata,
     pub private_metadata: Metadata,
     pub public_user_data: PublicUserData,

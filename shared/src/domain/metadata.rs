@@ -3,7 +3,8 @@ use serde_json::{Map, Value};
 use super::FieldError;
 
 /// A metadata object (`public_metadata`, `private_metadata`), at most 8 KB serialized.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[serde(transparent)]
 pub struct Metadata(Map<String, Value>);
 
 impl Metadata {

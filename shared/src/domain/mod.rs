@@ -3,6 +3,7 @@
 pub mod delivery;
 pub mod email;
 pub mod error;
+pub mod id;
 pub mod invitation;
 pub mod listing;
 pub mod membership;
@@ -14,6 +15,7 @@ pub mod user;
 pub use delivery::{Delivery, DeliveryStatus};
 pub use email::EmailAddress;
 pub use error::{FieldError, FieldErrorKind};
+pub use id::{OrganizationId, RoleKey, UserId};
 pub use invitation::{Invitation, InvitationId, InvitationStatus};
 pub use listing::{InvitationOrder, InvitationQuery, Page, PageRequest};
 pub use membership::Membership;

@@ -1,10 +1,10 @@
 use crate::clock::Millis;
 
-use super::Metadata;
+use super::{Metadata, OrganizationId, UserId};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Organization {
-    pub id: String,
+    pub id: OrganizationId,
     pub name: String,
     pub slug: String,
     /// 0 means unlimited, as in Clerk.
@@ -13,7 +13,7 @@ pub struct Organization {
     /// Invitations created and not yet accepted or revoked. An invitation that passes its
     /// expiry keeps its seat until it is revoked or its address is invited again.
     pub pending_invitations_count: u32,
-    pub created_by: Option<String>,
+    pub created_by: Option<UserId>,
     pub public_metadata: Metadata,
     pub private_metadata: Metadata,
     pub created_at: Millis,
@@ -39,7 +39,7 @@ impl Organization {
 /// What an invitee may see of the organization that invited them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublicOrganizationData {
-    pub id: String,
+    pub id: OrganizationId,
     pub name: String,
     pub slug: String,
 }

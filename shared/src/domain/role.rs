@@ -1,6 +1,6 @@
 use serde::Deserialize;
 
-use super::FieldError;
+use super::{FieldError, RoleKey};
 
 pub const MANAGE_MEMBERSHIPS: &str = "org:sys_memberships:manage";
 pub const READ_MEMBERSHIPS: &str = "org:sys_memberships:read";
@@ -10,7 +10,7 @@ pub const MEMBER: &str = "org:member";
 /// A role an organization member can hold, with the permissions it grants.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Role {
-    pub key: String,
+    pub key: RoleKey,
     pub name: String,
     pub permissions: Vec<String>,
 }
@@ -97,7 +97,7 @@ impl RoleCatalog {
     }
 
     /// The keys of every role that grants `permission`.
-    pub fn roles_granting(&self, permission: &str) -> Vec<String> {
+    pub fn roles_granting(&self, permission: &str) -> Vec<RoleKey> {
         self.roles
             .iter()
             .filter(|r| r.permissions.iter().any(|p| p == permission))

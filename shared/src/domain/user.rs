@@ -1,6 +1,6 @@
 use crate::clock::Millis;
 
-use super::{EmailAddress, Metadata};
+use super::{EmailAddress, Metadata, UserId};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserEmail {
@@ -11,7 +11,7 @@ pub struct UserEmail {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct User {
-    pub id: String,
+    pub id: UserId,
     pub email_addresses: Vec<UserEmail>,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
@@ -25,6 +25,14 @@ pub struct User {
 impl User {
     pub fn primary_email(&self) -> Option<&UserEmail> {
         self.email_addresses.first()
+    }
+
+    /// The case-folded keys of every address on record.
+    pub fn address_keys(&self) -> Vec<String> {
+        self.email_addresses
+            .iter()
+            .map(|e| e.address.key().to_string())
+            .collect()
     }
 
     pub fn public_data(&self) -> PublicUserData {
@@ -44,7 +52,7 @@ impl User {
 /// What other members may see of a user (Clerk's `public_user_data` / `public_inviter_data`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PublicUserData {
-    pub user_id: String,
+    pub user_id: UserId,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub image_url: Option<String>,

@@ -1,38 +1,18 @@
 //! Who is calling an organization's routes: a backend holding a secret key, or a signed-in
-//! person whose permissions come from their stored membership (never from the request).
+//! person. The answer is a service [`Actor`]; what the actor may do is the service's decision.
 
 use axum::extract::FromRequestParts;
-use axum::http::header::AUTHORIZATION;
+use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
 
 use super::auth::Backend;
 use super::error::ApiError;
 use super::session::SignedIn;
-use super::wire::Audience;
 use super::AppState;
-use crate::tokens::session::Session;
+use crate::service::Actor;
 
-pub enum Caller {
-    Backend,
-    Member(Session),
-}
-
-impl Caller {
-    pub fn audience(&self) -> Audience {
-        match self {
-            Caller::Backend => Audience::Backend,
-            Caller::Member(_) => Audience::Frontend,
-        }
-    }
-
-    /// The user a signed-in caller acts as, which overrides any user named in the body.
-    pub fn user_id(&self) -> Option<&str> {
-        match self {
-            Caller::Backend => None,
-            Caller::Member(session) => Some(&session.user_id),
-        }
-    }
-}
+/// The acting caller of a route open to backends and signed-in people alike.
+pub struct Caller(pub Actor);
 
 /// A bearer token shaped like a JWT (three dot-separated parts) is a session; anything else
 /// must be a secret key.
@@ -54,16 +34,16 @@ impl FromRequestParts<AppState> for Caller {
     ) -> Result<Self, Self::Rejection> {
         let has_cookie_session = parts
             .headers
-            .get_all(axum::http::header::COOKIE)
+            .get_all(COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
             .any(|v| v.split(';').any(|c| c.trim().starts_with("__session=")));
         let has_bearer = parts.headers.contains_key(AUTHORIZATION);
         if looks_like_jwt(parts) || (!has_bearer && has_cookie_session) {
             let SignedIn(session) = SignedIn::from_request_parts(parts, state).await?;
-            return Ok(Caller::Member(session));
+            return Ok(Caller(Actor::Member(session.user_id)));
         }
         Backend::from_request_parts(parts, state).await?;
-        Ok(Caller::Backend)
+        Ok(Caller(Actor::Backend))
     }
 }

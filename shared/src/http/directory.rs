@@ -1,15 +1,28 @@
+//! The `directory` function: users, organizations and memberships, for backends only.
+
 use axum::extract::{Path, RawQuery, State};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
 use axum::{Json, Router};
-use serde_json::Value;
 
 use super::auth::Backend;
 use super::error::ApiError;
-use super::extract::{query_pairs, JsonBody};
-use super::wire::Audience;
-use super::{query, wire, AppState};
-use crate::service::input::parse_role_update;
-use crate::service::{NewMembership, NewOrganization, NewUser};
+use super::extract::JsonBody;
+use super::parse::{self, query_pairs};
+use super::wire::{self, List};
+use super::AppState;
+use crate::domain::{Membership, Organization, OrganizationId, UserId};
+use crate::service::Actor;
+
+fn membership_body(state: &AppState, m: &Membership, org: &Organization) -> Response {
+    Json(wire::membership(
+        &Actor::Backend,
+        m,
+        org,
+        state.service.roles(),
+    ))
+    .into_response()
+}
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -31,104 +44,91 @@ async fn create_user(
     _: Backend,
     State(state): State<AppState>,
     JsonBody(body): JsonBody,
-) -> Result<Json<Value>, ApiError> {
-    let user = state.service.create_user(NewUser::parse(&body)?).await?;
-    Ok(Json(wire::user(&user)))
+) -> Result<Response, ApiError> {
+    let user = state.service.create_user(parse::user(&body)?).await?;
+    Ok(Json(wire::user(&user)).into_response())
 }
 
 async fn get_user(
     _: Backend,
     State(state): State<AppState>,
-    Path(user): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(wire::user(&state.service.get_user(&user).await?)))
+    Path(user): Path<UserId>,
+) -> Result<Response, ApiError> {
+    let user = state.service.get_user(&user).await?;
+    Ok(Json(wire::user(&user)).into_response())
 }
 
 async fn create_organization(
     _: Backend,
     State(state): State<AppState>,
     JsonBody(body): JsonBody,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let org = state
         .service
-        .create_organization(NewOrganization::parse(&body)?)
+        .create_organization(parse::organization(&body)?)
         .await?;
-    Ok(Json(wire::organization(&org, Audience::Backend)))
+    Ok(Json(wire::organization(&Actor::Backend, &org)).into_response())
 }
 
 async fn get_organization(
     _: Backend,
     State(state): State<AppState>,
     Path(org): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let org = state.service.get_organization(&org).await?;
-    Ok(Json(wire::organization(&org, Audience::Backend)))
+    Ok(Json(wire::organization(&Actor::Backend, &org)).into_response())
 }
 
 async fn create_membership(
     _: Backend,
     State(state): State<AppState>,
-    Path(org): Path<String>,
+    Path(org): Path<OrganizationId>,
     JsonBody(body): JsonBody,
-) -> Result<Json<Value>, ApiError> {
-    let input = NewMembership::parse(&body, state.service.roles())?;
+) -> Result<Response, ApiError> {
+    let input = parse::membership(&body, state.service.roles())?;
     let (membership, org) = state.service.create_membership(&org, input).await?;
-    Ok(Json(wire::membership(
-        &membership,
-        &org,
-        state.service.roles(),
-        Audience::Backend,
-    )))
+    Ok(membership_body(&state, &membership, &org))
 }
 
 async fn list_memberships(
     _: Backend,
     State(state): State<AppState>,
-    Path(org): Path<String>,
+    Path(org): Path<OrganizationId>,
     RawQuery(raw): RawQuery,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let mut errors = Vec::new();
-    let (limit, offset) = query::limit_offset(&query_pairs(raw.as_deref()), &mut errors);
+    let (limit, offset) = parse::limit_offset(&query_pairs(raw.as_deref()), &mut errors);
     if !errors.is_empty() {
         return Err(errors.into());
     }
     let (org, page) = state.service.list_memberships(&org, limit, offset).await?;
+    let roles = state.service.roles();
     let data = page
         .iter()
-        .map(|m| wire::membership(m, &org, state.service.roles(), Audience::Backend))
+        .map(|m| wire::membership(&Actor::Backend, m, &org, roles))
         .collect();
-    Ok(Json(wire::list(data, u64::from(org.members_count), None)))
+    Ok(Json(List::new(data, u64::from(org.members_count), None)).into_response())
 }
 
 async fn update_membership(
     _: Backend,
     State(state): State<AppState>,
-    Path((org, user)): Path<(String, String)>,
+    Path((org, user)): Path<(OrganizationId, UserId)>,
     JsonBody(body): JsonBody,
-) -> Result<Json<Value>, ApiError> {
-    let role = parse_role_update(&body, state.service.roles())?;
+) -> Result<Response, ApiError> {
+    let role = parse::role_update(&body, state.service.roles())?;
     let (membership, org) = state
         .service
         .update_membership_role(&org, &user, &role)
         .await?;
-    Ok(Json(wire::membership(
-        &membership,
-        &org,
-        state.service.roles(),
-        Audience::Backend,
-    )))
+    Ok(membership_body(&state, &membership, &org))
 }
 
 async fn delete_membership(
     _: Backend,
     State(state): State<AppState>,
-    Path((org, user)): Path<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
+    Path((org, user)): Path<(OrganizationId, UserId)>,
+) -> Result<Response, ApiError> {
     let (membership, org) = state.service.delete_membership(&org, &user).await?;
-    Ok(Json(wire::membership(
-        &membership,
-        &org,
-        state.service.roles(),
-        Audience::Backend,
-    )))
+    Ok(membership_body(&state, &membership, &org))
 }

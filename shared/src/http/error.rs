@@ -33,7 +33,7 @@ impl From<Vec<FieldError>> for ApiError {
 }
 
 /// One entry of the `errors` array.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct ErrorEntry {
     pub code: &'static str,
     pub message: String,

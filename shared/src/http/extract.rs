@@ -1,4 +1,4 @@
-//! Request bodies and query strings, refused in the error envelope rather than axum's text.
+//! Request bodies, refused in the error envelope rather than axum's text.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
@@ -26,11 +26,4 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
             .map(Self)
             .map_err(|e| ApiError::MalformedBody(e.to_string()))
     }
-}
-
-/// The query string as name/value pairs, repeated names kept.
-pub fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
-    url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
 }

@@ -1,21 +1,23 @@
+//! The invitation routes of the `invite`, `list` and `revoke` functions. Each handler parses,
+//! calls one service operation as its caller, and shapes the answer.
+
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use super::auth::Backend;
 use super::caller::Caller;
-use super::error::ApiError;
-use super::extract::{query_pairs, JsonBody};
+use super::error::{ApiError, ErrorEntry};
+use super::extract::JsonBody;
+use super::parse::{self, query_pairs};
 use super::session::SignedIn;
-use super::wire::{self, Audience};
-use super::{query, AppState};
-use crate::domain::{FieldError, Invitation};
-use crate::service::input::{parse_notify, parse_requesting_user};
-use crate::service::{IssuedInvitation, NewInvitation, ServiceError};
-
-const BULK_MAX_ITEMS: usize = 10;
+use super::wire::{self, InvitationBody, List};
+use super::AppState;
+use crate::domain::{Invitation, OrganizationId, UserId};
+use crate::service::{Actor, IssuedInvitation};
 
 pub fn invite_routes() -> Router<AppState> {
     Router::new()
@@ -48,205 +50,129 @@ pub fn revoke_routes() -> Router<AppState> {
     )
 }
 
-fn render(state: &AppState, inv: &Invitation) -> Value {
-    render_for(state, inv, Audience::Backend)
-}
-
-fn render_for(state: &AppState, inv: &Invitation, audience: Audience) -> Value {
-    wire::invitation(
-        inv,
-        state.service.roles(),
-        state.service.now(),
-        audience,
-        None,
-    )
+fn shown<'a>(state: &AppState, actor: &Actor, inv: &'a Invitation) -> InvitationBody<'a> {
+    wire::invitation(actor, inv, state.service.roles(), state.service.now(), None)
 }
 
 /// An invitation just created (or resent), with its accept link.
-fn render_issued(state: &AppState, issued: &IssuedInvitation, audience: Audience) -> Value {
-    wire::invitation(
-        &issued.invitation,
-        state.service.roles(),
-        state.service.now(),
-        audience,
-        Some(&issued.url),
+fn issued<'a>(state: &AppState, actor: &Actor, issued: &'a IssuedInvitation) -> InvitationBody<'a> {
+    let roles = state.service.roles();
+    let now = state.service.now();
+    wire::invitation(actor, &issued.invitation, roles, now, Some(&issued.url))
+}
+
+/// Create and resend answers carry the accept link: never cached.
+fn with_link(body: impl Serialize) -> Response {
+    (
+        [(axum::http::header::CACHE_CONTROL, "no-store")],
+        Json(body),
     )
-}
-
-/// A signed-in caller invites as themselves: they may not name another inviter, nor set
-/// private metadata (which only backends see).
-fn as_caller(mut input: NewInvitation, caller: &Caller) -> Result<NewInvitation, ApiError> {
-    let Some(user) = caller.user_id() else {
-        return Ok(input);
-    };
-    if input
-        .inviter_user_id
-        .as_deref()
-        .is_some_and(|named| named != user)
-    {
-        return Err(ServiceError::NotAllowed("a signed-in user invites as themselves").into());
-    }
-    if !input.private_metadata.as_map().is_empty() {
-        return Err(vec![FieldError::value(
-            "private_metadata",
-            "Only a backend may set private_metadata.",
-        )]
-        .into());
-    }
-    input.inviter_user_id = Some(user.to_string());
-    Ok(input)
-}
-
-/// The user a revoke or resend acts as: a signed-in caller themselves, or whom a backend names.
-fn acting_user(caller: &Caller, named: Option<String>) -> Result<Option<String>, ApiError> {
-    match (caller.user_id(), named) {
-        (Some(user), Some(named)) if named != user => {
-            Err(ServiceError::NotAllowed("a signed-in user acts as themselves").into())
-        }
-        (Some(user), _) => Ok(Some(user.to_string())),
-        (None, named) => Ok(named),
-    }
+        .into_response()
 }
 
 async fn create(
-    caller: Caller,
+    Caller(actor): Caller,
     State(state): State<AppState>,
-    Path(org): Path<String>,
+    Path(org): Path<OrganizationId>,
     JsonBody(body): JsonBody,
-) -> Result<Json<Value>, ApiError> {
-    let input = NewInvitation::parse(
-        &body,
-        state.service.roles(),
-        &state.service.policy().redirects,
-    )?;
-    let input = as_caller(input, &caller)?;
-    let issued = state.service.create_invitation(&org, &input).await?;
-    Ok(Json(render_issued(&state, &issued, caller.audience())))
+) -> Result<Response, ApiError> {
+    let policy = state.service.policy();
+    let input = parse::invitation(&body, state.service.roles(), &policy.redirects)?;
+    let created = state
+        .service
+        .create_invitation(&actor, &org, &input)
+        .await?;
+    Ok(with_link(issued(&state, &actor, &created)))
+}
+
+/// One item of a bulk answer: the invitation, or its error in Clerk's envelope.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum BulkItem<'a> {
+    Created(InvitationBody<'a>),
+    Refused {
+        object: &'static str,
+        status: u16,
+        email_address: &'a str,
+        errors: &'a [ErrorEntry],
+    },
 }
 
 /// 200 when every item was created; 207 when some were not, each failed item carrying its
 /// own error. A malformed item refuses the whole request (422) before anything is written.
 async fn create_bulk(
-    caller: Caller,
+    Caller(actor): Caller,
     State(state): State<AppState>,
-    Path(org): Path<String>,
+    Path(org): Path<OrganizationId>,
     JsonBody(body): JsonBody,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let Value::Array(items) = body else {
-        return Err(vec![FieldError::format(
-            "body",
-            "The request body must be a JSON array of invitations.",
-        )]
-        .into());
-    };
-    if items.is_empty() || items.len() > BULK_MAX_ITEMS {
-        return Err(vec![FieldError::value(
-            "body",
-            format!("Send 1 to {BULK_MAX_ITEMS} invitations at once."),
-        )]
-        .into());
-    }
-    let mut inputs = Vec::with_capacity(items.len());
-    let mut errors = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        match NewInvitation::parse(
-            item,
-            state.service.roles(),
-            &state.service.policy().redirects,
-        ) {
-            Ok(input) => inputs.push(as_caller(input, &caller)?),
-            Err(errs) => errors.extend(errs.into_iter().map(|e| e.within(&format!("[{i}]")))),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors.into());
-    }
-    let results = state.service.create_invitations(&org, &inputs).await;
-    let all_created = results.iter().all(Result::is_ok);
-    let data: Vec<Value> = results
+) -> Result<Response, ApiError> {
+    let policy = state.service.policy();
+    let inputs = parse::bulk_invitations(&body, state.service.roles(), &policy.redirects)?;
+    let outcomes: Vec<_> = state
+        .service
+        .create_invitations(&actor, &org, &inputs)
+        .await?
         .into_iter()
-        .zip(&inputs)
-        .map(|(result, input)| match result {
-            Ok(issued) => render_issued(&state, &issued, caller.audience()),
-            Err(e) => bulk_error(e, input),
-        })
+        .map(|result| result.map_err(|e| ApiError::from(e).describe()))
         .collect();
-    let status = if all_created {
+    let status = if outcomes.iter().all(Result::is_ok) {
         StatusCode::OK
     } else {
         StatusCode::MULTI_STATUS
     };
+    let data: Vec<BulkItem<'_>> = outcomes
+        .iter()
+        .zip(&inputs)
+        .map(|(outcome, input)| match outcome {
+            Ok(created) => BulkItem::Created(issued(&state, &actor, created)),
+            Err((status, errors)) => BulkItem::Refused {
+                object: "error",
+                status: status.as_u16(),
+                email_address: input.email_address.as_str(),
+                errors,
+            },
+        })
+        .collect();
     let total = data.len() as u64;
-    Ok((status, Json(wire::list(data, total, None))))
-}
-
-fn bulk_error(e: ServiceError, input: &NewInvitation) -> Value {
-    let (status, entries) = ApiError::from(e).describe();
-    json!({
-        "object": "error",
-        "status": status.as_u16(),
-        "email_address": input.email_address.as_str(),
-        "errors": entries.iter().map(|e| e.to_json()).collect::<Vec<_>>(),
-    })
+    let mut response = with_link(List::new(data, total, None));
+    *response.status_mut() = status;
+    Ok(response)
 }
 
 async fn list(
-    caller: Caller,
+    Caller(actor): Caller,
     State(state): State<AppState>,
-    Path(org): Path<String>,
+    Path(org): Path<OrganizationId>,
     RawQuery(raw): RawQuery,
-) -> Result<Json<Value>, ApiError> {
-    let query = query::invitation_query(&query_pairs(raw.as_deref()))?;
-    // A member's permission is read alongside the page, not before it.
-    let (allowed, page) = tokio::join!(
-        authorize_reader(&state, &org, &caller),
-        state.service.list_invitations(&org, &query)
-    );
-    allowed?;
-    let page = page?;
+) -> Result<Response, ApiError> {
+    let query = parse::invitation_query(&query_pairs(raw.as_deref()))?;
+    let page = state.service.list_invitations(&actor, &org, &query).await?;
     let data = page
         .data
         .iter()
-        .map(|inv| render_for(&state, inv, caller.audience()))
+        .map(|inv| shown(&state, &actor, inv))
         .collect();
-    Ok(Json(wire::list(data, page.total_count, page.next_cursor)))
-}
-
-/// `status` (repeatable), `limit`, `offset` of the per-person lists.
-fn person_query(
-    raw: Option<&str>,
-) -> Result<(Vec<crate::domain::InvitationStatus>, u32, u32), ApiError> {
-    let pairs = query_pairs(raw);
-    let mut errors = Vec::new();
-    let (limit, offset) = query::limit_offset(&pairs, &mut errors);
-    let statuses = match query::invitation_query(&pairs) {
-        Ok(q) => q.statuses,
-        Err(e) => {
-            errors.extend(e.into_iter().filter(|e| e.param == "status"));
-            Vec::new()
-        }
-    };
-    if errors.is_empty() {
-        Ok((statuses, limit, offset))
-    } else {
-        Err(errors.into())
-    }
+    Ok(Json(List::new(data, page.total_count, page.next_cursor.clone())).into_response())
 }
 
 /// `GET /v1/users/{user}/organization_invitations`: a backend asks for one person's invitations.
 async fn list_for_user(
     _: Backend,
     State(state): State<AppState>,
-    Path(user): Path<String>,
+    Path(user): Path<UserId>,
     RawQuery(raw): RawQuery,
-) -> Result<Json<Value>, ApiError> {
-    let (statuses, limit, offset) = person_query(raw.as_deref())?;
+) -> Result<Response, ApiError> {
+    let q = parse::person_query(&query_pairs(raw.as_deref()))?;
     let page = state
         .service
-        .user_invitations(&user, &statuses, limit, offset)
+        .user_invitations(&user, &q.statuses, q.limit, q.offset)
         .await?;
-    let data = page.data.iter().map(|inv| render(&state, inv)).collect();
-    Ok(Json(wire::list(data, page.total_count, None)))
+    let data = page
+        .data
+        .iter()
+        .map(|inv| shown(&state, &Actor::Backend, inv))
+        .collect();
+    Ok(Json(List::new(data, page.total_count, None)).into_response())
 }
 
 /// `GET /v1/me/organization_invitations`: the signed-in person's own invitations.
@@ -254,67 +180,54 @@ async fn list_mine(
     State(state): State<AppState>,
     SignedIn(session): SignedIn,
     RawQuery(raw): RawQuery,
-) -> Result<Json<Value>, ApiError> {
-    let (statuses, limit, offset) = person_query(raw.as_deref())?;
+) -> Result<Response, ApiError> {
+    let q = parse::person_query(&query_pairs(raw.as_deref()))?;
     let page = state
         .service
-        .my_invitations(&session, &statuses, limit, offset)
+        .my_invitations(&session, &q.statuses, q.limit, q.offset)
         .await?;
-    let now = state.service.now();
+    let me = Actor::Member(session.user_id.clone());
     let data = page
         .data
         .iter()
-        .map(|inv| wire::invitation(inv, state.service.roles(), now, Audience::Frontend, None))
+        .map(|inv| shown(&state, &me, inv))
         .collect();
-    Ok(Json(wire::list(data, page.total_count, None)))
+    Ok(Json(List::new(data, page.total_count, None)).into_response())
 }
 
 async fn get_one(
-    caller: Caller,
+    Caller(actor): Caller,
     State(state): State<AppState>,
-    Path((org, inv)): Path<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
-    let (allowed, invitation) = tokio::join!(
-        authorize_reader(&state, &org, &caller),
-        state.service.get_invitation(&org, &inv)
-    );
-    allowed?;
-    Ok(Json(render_for(&state, &invitation?, caller.audience())))
-}
-
-/// A signed-in caller reads an organization's invitations only as a member who may.
-async fn authorize_reader(state: &AppState, org: &str, caller: &Caller) -> Result<(), ApiError> {
-    match caller.user_id() {
-        Some(user) => Ok(state.service.authorize_reader(org, user).await?),
-        None => Ok(()),
-    }
+    Path((org, inv)): Path<(OrganizationId, String)>,
+) -> Result<Response, ApiError> {
+    let invitation = state.service.get_invitation(&actor, &org, &inv).await?;
+    Ok(Json(shown(&state, &actor, &invitation)).into_response())
 }
 
 async fn resend(
-    caller: Caller,
+    Caller(actor): Caller,
     State(state): State<AppState>,
-    Path((org, inv)): Path<(String, String)>,
+    Path((org, inv)): Path<(OrganizationId, String)>,
     JsonBody(body): JsonBody,
-) -> Result<Json<Value>, ApiError> {
-    let acting = acting_user(&caller, parse_requesting_user(&body)?)?;
-    let notify = parse_notify(&body)?;
-    let issued = state
+) -> Result<Response, ApiError> {
+    let action = parse::invitation_action(&body)?;
+    let resent = state
         .service
-        .resend_invitation(&org, &inv, acting.as_deref(), notify)
+        .resend_invitation(&actor, &org, &inv, &action)
         .await?;
-    Ok(Json(render_issued(&state, &issued, caller.audience())))
+    Ok(with_link(issued(&state, &actor, &resent)))
 }
 
 async fn revoke(
-    caller: Caller,
+    Caller(actor): Caller,
     State(state): State<AppState>,
-    Path((org, inv)): Path<(String, String)>,
+    Path((org, inv)): Path<(OrganizationId, String)>,
     JsonBody(body): JsonBody,
-) -> Result<Json<Value>, ApiError> {
-    let acting = acting_user(&caller, parse_requesting_user(&body)?)?;
+) -> Result<Response, ApiError> {
+    let action = parse::invitation_action(&body)?;
     let invitation = state
         .service
-        .revoke_invitation(&org, &inv, acting.as_deref())
+        .revoke_invitation(&actor, &org, &inv, action.requesting_user_id.as_ref())
         .await?;
-    Ok(Json(render_for(&state, &invitation, caller.audience())))
+    Ok(Json(shown(&state, &actor, &invitation)).into_response())
 }

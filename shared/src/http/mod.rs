@@ -8,7 +8,7 @@ pub mod error;
 pub mod extract;
 mod invitations;
 mod pages;
-pub mod query;
+pub mod parse;
 mod session;
 mod tickets;
 pub mod wire;

@@ -7,16 +7,16 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde_json::Value;
 
 use super::error::ApiError;
-use super::extract::{query_pairs, JsonBody};
+use super::extract::JsonBody;
 use super::pages::error_for;
+use super::parse::{self, query_pairs};
 use super::session::{MaybeSignedIn, SignedIn};
-use super::wire::{self, Audience};
+use super::wire;
 use super::AppState;
-use crate::domain::FieldError;
-use crate::service::input::Fields;
+use crate::domain::{FieldError, Membership, Organization};
+use crate::service::Actor;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -71,17 +71,10 @@ async fn accept_with_ticket(
     State(state): State<AppState>,
     SignedIn(session): SignedIn,
     JsonBody(body): JsonBody,
-) -> Result<Json<Value>, ApiError> {
-    let mut fields = Fields::of(&body).map_err(|e| ApiError::from(vec![e]))?;
-    let ticket = fields.required_str("ticket").map(str::to_string);
-    let ticket = fields.finish(|| ticket)?;
+) -> Result<Response, ApiError> {
+    let ticket = parse::ticket(&body)?;
     let (membership, org) = state.service.accept_ticket(&ticket, &session).await?;
-    Ok(Json(wire::membership(
-        &membership,
-        &org,
-        state.service.roles(),
-        Audience::Frontend,
-    )))
+    Ok(joined(&state, &session.user_id, &membership, &org))
 }
 
 /// `POST /v1/me/organization_invitations/{inv}/accept`
@@ -89,12 +82,24 @@ async fn accept_by_id(
     State(state): State<AppState>,
     SignedIn(session): SignedIn,
     Path(inv): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let (membership, org) = state.service.accept_my_invitation(&inv, &session).await?;
-    Ok(Json(wire::membership(
-        &membership,
-        &org,
+    Ok(joined(&state, &session.user_id, &membership, &org))
+}
+
+/// The membership the invitee now holds, as they may see it.
+fn joined(
+    state: &AppState,
+    user: &crate::domain::UserId,
+    membership: &Membership,
+    org: &Organization,
+) -> Response {
+    let me = Actor::Member(user.clone());
+    Json(wire::membership(
+        &me,
+        membership,
+        org,
         state.service.roles(),
-        Audience::Frontend,
-    )))
+    ))
+    .into_response()
 }

@@ -1,170 +1,350 @@
-//! Clerk's object shapes, built from domain records.
+//! Clerk's object shapes, as typed response bodies. What an audience may see is part of the
+//! type: a signed-in member gets the `Public…` body, a backend the `Backend…` body, which adds
+//! the private fields to it.
 
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use crate::clock::Millis;
-use crate::domain::{Invitation, Membership, Organization, PublicUserData, RoleCatalog, User};
+use crate::domain::{
+    Delivery, Invitation, Membership, Metadata, Organization, OrganizationId, PublicUserData,
+    RoleCatalog, RoleKey, User, UserId,
+};
+use crate::service::Actor;
 
-/// What a caller may see: backend callers get private metadata, signed-in people do not.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Audience {
-    Backend,
-    Frontend,
+/// A body as one audience sees it.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum Shown<P, B> {
+    Member(P),
+    Backend(B),
 }
 
-fn public_user_data(p: &PublicUserData) -> Value {
-    json!({
-        "user_id": p.user_id,
-        "first_name": p.first_name,
-        "last_name": p.last_name,
-        "image_url": p.image_url.clone().unwrap_or_default(),
-        "has_image": p.image_url.is_some(),
-        "identifier": p.identifier,
-    })
+impl<P, B> Shown<P, B> {
+    /// The backend body for a backend, else the public one.
+    pub fn to(actor: &Actor, public: P, backend: impl FnOnce(P) -> B) -> Self {
+        if actor.is_backend() {
+            Shown::Backend(backend(public))
+        } else {
+            Shown::Member(public)
+        }
+    }
 }
+
+#[derive(Debug, Serialize)]
+pub struct PublicUserDataBody<'a> {
+    pub user_id: &'a UserId,
+    pub first_name: Option<&'a str>,
+    pub last_name: Option<&'a str>,
+    pub image_url: &'a str,
+    pub has_image: bool,
+    pub identifier: &'a str,
+}
+
+impl<'a> From<&'a PublicUserData> for PublicUserDataBody<'a> {
+    fn from(p: &'a PublicUserData) -> Self {
+        Self {
+            user_id: &p.user_id,
+            first_name: p.first_name.as_deref(),
+            last_name: p.last_name.as_deref(),
+            image_url: p.image_url.as_deref().unwrap_or_default(),
+            has_image: p.image_url.is_some(),
+            identifier: &p.identifier,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct PublicOrganizationDataBody<'a> {
+    pub id: &'a OrganizationId,
+    pub name: &'a str,
+    pub slug: &'a str,
+    pub image_url: &'static str,
+    pub has_image: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PublicInvitation<'a> {
+    pub object: &'static str,
+    pub id: &'a str,
+    pub email_address: &'a str,
+    pub role: &'a RoleKey,
+    pub role_name: String,
+    pub organization_id: &'a OrganizationId,
+    pub inviter_id: Option<&'a UserId>,
+    pub public_inviter_data: Option<PublicUserDataBody<'a>>,
+    pub public_organization_data: PublicOrganizationDataBody<'a>,
+    pub status: &'static str,
+    pub public_metadata: &'a Metadata,
+    /// The accept link, known only when the ticket was just issued.
+    pub url: Option<&'a str>,
+    pub redirect_url: Option<&'a str>,
+    pub notify: bool,
+    pub expires_at: Millis,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BackendInvitation<'a> {
+    #[serde(flatten)]
+    pub public: PublicInvitation<'a>,
+    pub private_metadata: &'a Metadata,
+    pub locale: &'a str,
+    pub delivery: Option<&'a Delivery>,
+}
+
+pub type InvitationBody<'a> = Shown<PublicInvitation<'a>, BackendInvitation<'a>>;
 
 /// `url` is the accept link, known only when the ticket was just issued.
-pub fn invitation(
-    inv: &Invitation,
+pub fn invitation<'a>(
+    actor: &Actor,
+    inv: &'a Invitation,
     roles: &RoleCatalog,
     now: Millis,
-    audience: Audience,
-    url: Option<&str>,
-) -> Value {
-    let mut v = json!({
-        "object": "organization_invitation",
-        "id": inv.id.as_str(),
-        "email_address": inv.email_address.as_str(),
-        "role": inv.role,
-        "role_name": roles.name_of(&inv.role),
-        "organization_id": inv.organization.id,
-        "inviter_id": inv.inviter.as_ref().map(|i| i.user_id.clone()),
-        "public_inviter_data": inv.inviter.as_ref().map(public_user_data),
-        "public_organization_data": {
-            "id": inv.organization.id,
-            "name": inv.organization.name,
-            "slug": inv.organization.slug,
-            "image_url": "",
-            "has_image": false,
+    url: Option<&'a str>,
+) -> InvitationBody<'a> {
+    let public = PublicInvitation {
+        object: "organization_invitation",
+        id: inv.id.as_str(),
+        email_address: inv.email_address.as_str(),
+        role: &inv.role,
+        role_name: roles.name_of(&inv.role),
+        organization_id: &inv.organization.id,
+        inviter_id: inv.inviter.as_ref().map(|i| &i.user_id),
+        public_inviter_data: inv.inviter.as_ref().map(PublicUserDataBody::from),
+        public_organization_data: PublicOrganizationDataBody {
+            id: &inv.organization.id,
+            name: &inv.organization.name,
+            slug: &inv.organization.slug,
+            image_url: "",
+            has_image: false,
         },
-        "status": inv.status(now).as_str(),
-        "public_metadata": inv.public_metadata.to_value(),
-        "url": url,
-        "redirect_url": inv.redirect_url,
-        "notify": inv.notify,
-        "expires_at": inv.expires_at,
-        "created_at": inv.created_at,
-        "updated_at": inv.updated_at,
-    });
-    if audience == Audience::Backend {
-        v["private_metadata"] = inv.private_metadata.to_value();
-        v["locale"] = inv.locale.clone().into();
-        v["delivery"] = inv
-            .delivery
-            .as_ref()
-            .and_then(|d| serde_json::to_value(d).ok())
-            .unwrap_or(Value::Null);
-    }
-    v
-}
-
-pub fn organization(org: &Organization, audience: Audience) -> Value {
-    let mut v = json!({
-        "object": "organization",
-        "id": org.id,
-        "name": org.name,
-        "slug": org.slug,
-        "image_url": "",
-        "has_image": false,
-        "max_allowed_memberships": org.max_allowed_memberships,
-        "admin_delete_enabled": true,
-        "members_count": org.members_count,
-        "pending_invitations_count": org.pending_invitations_count,
-        "created_by": org.created_by,
-        "public_metadata": org.public_metadata.to_value(),
-        "created_at": org.created_at,
-        "updated_at": org.updated_at,
-    });
-    if audience == Audience::Backend {
-        v["private_metadata"] = org.private_metadata.to_value();
-    }
-    v
-}
-
-pub fn membership(
-    m: &Membership,
-    org: &Organization,
-    roles: &RoleCatalog,
-    audience: Audience,
-) -> Value {
-    let mut v = json!({
-        "object": "organization_membership",
-        "id": m.id,
-        "role": m.role,
-        "role_name": roles.name_of(&m.role),
-        "permissions": roles.permissions_of(&m.role),
-        "public_metadata": m.public_metadata.to_value(),
-        "organization": organization(org, audience),
-        "public_user_data": public_user_data(&m.public_user_data),
-        "created_at": m.created_at,
-        "updated_at": m.updated_at,
-    });
-    if audience == Audience::Backend {
-        v["private_metadata"] = m.private_metadata.to_value();
-    }
-    v
-}
-
-pub fn user(u: &User) -> Value {
-    let emails: Vec<Value> = u
-        .email_addresses
-        .iter()
-        .map(|e| {
-            json!({
-                "object": "email_address",
-                "id": e.id,
-                "email_address": e.address.as_str(),
-                // Addresses are created by a backend holding the secret key, which vouches for them.
-                "verification": { "object": "verification_admin", "status": "verified", "strategy": "admin", "attempts": null, "expire_at": null },
-                "linked_to": [],
-                "reserved": false,
-            })
-        })
-        .collect();
-    json!({
-        "object": "user",
-        "id": u.id,
-        "first_name": u.first_name,
-        "last_name": u.last_name,
-        "image_url": u.image_url.clone().unwrap_or_default(),
-        "has_image": u.image_url.is_some(),
-        "primary_email_address_id": u.primary_email().map(|e| e.id.clone()),
-        "primary_phone_number_id": null,
-        "primary_web3_wallet_id": null,
-        "email_addresses": emails,
-        "phone_numbers": [],
-        "web3_wallets": [],
-        "external_accounts": [],
-        "enterprise_accounts": [],
-        "password_enabled": false,
-        "two_factor_enabled": false,
-        "totp_enabled": false,
-        "backup_code_enabled": false,
-        "banned": false,
-        "locked": false,
-        "public_metadata": u.public_metadata.to_value(),
-        "private_metadata": u.private_metadata.to_value(),
-        "unsafe_metadata": {},
-        "created_at": u.created_at,
-        "updated_at": u.updated_at,
+        status: inv.status(now).as_str(),
+        public_metadata: &inv.public_metadata,
+        url,
+        redirect_url: inv.redirect_url.as_deref(),
+        notify: inv.notify,
+        expires_at: inv.expires_at,
+        created_at: inv.created_at,
+        updated_at: inv.updated_at,
+    };
+    Shown::to(actor, public, |public| BackendInvitation {
+        public,
+        private_metadata: &inv.private_metadata,
+        locale: &inv.locale,
+        delivery: inv.delivery.as_ref(),
     })
+}
+
+#[derive(Debug, Serialize)]
+pub struct PublicOrganization<'a> {
+    pub object: &'static str,
+    pub id: &'a OrganizationId,
+    pub name: &'a str,
+    pub slug: &'a str,
+    pub image_url: &'static str,
+    pub has_image: bool,
+    pub max_allowed_memberships: u32,
+    pub admin_delete_enabled: bool,
+    pub members_count: u32,
+    pub pending_invitations_count: u32,
+    pub created_by: Option<&'a UserId>,
+    pub public_metadata: &'a Metadata,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BackendOrganization<'a> {
+    #[serde(flatten)]
+    pub public: PublicOrganization<'a>,
+    pub private_metadata: &'a Metadata,
+}
+
+pub type OrganizationBody<'a> = Shown<PublicOrganization<'a>, BackendOrganization<'a>>;
+
+pub fn organization<'a>(actor: &Actor, org: &'a Organization) -> OrganizationBody<'a> {
+    let public = PublicOrganization {
+        object: "organization",
+        id: &org.id,
+        name: &org.name,
+        slug: &org.slug,
+        image_url: "",
+        has_image: false,
+        max_allowed_memberships: org.max_allowed_memberships,
+        admin_delete_enabled: true,
+        members_count: org.members_count,
+        pending_invitations_count: org.pending_invitations_count,
+        created_by: org.created_by.as_ref(),
+        public_metadata: &org.public_metadata,
+        created_at: org.created_at,
+        updated_at: org.updated_at,
+    };
+    Shown::to(actor, public, |public| BackendOrganization {
+        public,
+        private_metadata: &org.private_metadata,
+    })
+}
+
+#[derive(Debug, Serialize)]
+pub struct PublicMembership<'a> {
+    pub object: &'static str,
+    pub id: &'a str,
+    pub role: &'a RoleKey,
+    pub role_name: String,
+    pub permissions: Vec<String>,
+    pub public_metadata: &'a Metadata,
+    pub organization: OrganizationBody<'a>,
+    pub public_user_data: PublicUserDataBody<'a>,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BackendMembership<'a> {
+    #[serde(flatten)]
+    pub public: PublicMembership<'a>,
+    pub private_metadata: &'a Metadata,
+}
+
+pub type MembershipBody<'a> = Shown<PublicMembership<'a>, BackendMembership<'a>>;
+
+pub fn membership<'a>(
+    actor: &Actor,
+    m: &'a Membership,
+    org: &'a Organization,
+    roles: &RoleCatalog,
+) -> MembershipBody<'a> {
+    let public = PublicMembership {
+        object: "organization_membership",
+        id: &m.id,
+        role: &m.role,
+        role_name: roles.name_of(&m.role),
+        permissions: roles.permissions_of(&m.role),
+        public_metadata: &m.public_metadata,
+        organization: organization(actor, org),
+        public_user_data: PublicUserDataBody::from(&m.public_user_data),
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    };
+    Shown::to(actor, public, |public| BackendMembership {
+        public,
+        private_metadata: &m.private_metadata,
+    })
+}
+
+/// Addresses are created by a backend holding the secret key, which vouches for them.
+#[derive(Debug, Serialize)]
+pub struct AdminVerification {
+    pub object: &'static str,
+    pub status: &'static str,
+    pub strategy: &'static str,
+    pub attempts: Option<u32>,
+    pub expire_at: Option<Millis>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EmailAddressBody<'a> {
+    pub object: &'static str,
+    pub id: &'a str,
+    pub email_address: &'a str,
+    pub verification: AdminVerification,
+    pub linked_to: [(); 0],
+    pub reserved: bool,
+}
+
+/// Users are a backend-only object.
+#[derive(Debug, Serialize)]
+pub struct UserBody<'a> {
+    pub object: &'static str,
+    pub id: &'a UserId,
+    pub first_name: Option<&'a str>,
+    pub last_name: Option<&'a str>,
+    pub image_url: &'a str,
+    pub has_image: bool,
+    pub primary_email_address_id: Option<&'a str>,
+    pub primary_phone_number_id: Option<&'a str>,
+    pub primary_web3_wallet_id: Option<&'a str>,
+    pub email_addresses: Vec<EmailAddressBody<'a>>,
+    pub phone_numbers: [(); 0],
+    pub web3_wallets: [(); 0],
+    pub external_accounts: [(); 0],
+    pub enterprise_accounts: [(); 0],
+    pub password_enabled: bool,
+    pub two_factor_enabled: bool,
+    pub totp_enabled: bool,
+    pub backup_code_enabled: bool,
+    pub banned: bool,
+    pub locked: bool,
+    pub public_metadata: &'a Metadata,
+    pub private_metadata: &'a Metadata,
+    pub unsafe_metadata: Metadata,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+}
+
+pub fn user(u: &User) -> UserBody<'_> {
+    UserBody {
+        object: "user",
+        id: &u.id,
+        first_name: u.first_name.as_deref(),
+        last_name: u.last_name.as_deref(),
+        image_url: u.image_url.as_deref().unwrap_or_default(),
+        has_image: u.image_url.is_some(),
+        primary_email_address_id: u.primary_email().map(|e| e.id.as_str()),
+        primary_phone_number_id: None,
+        primary_web3_wallet_id: None,
+        email_addresses: u
+            .email_addresses
+            .iter()
+            .map(|e| EmailAddressBody {
+                object: "email_address",
+                id: &e.id,
+                email_address: e.address.as_str(),
+                verification: AdminVerification {
+                    object: "verification_admin",
+                    status: "verified",
+                    strategy: "admin",
+                    attempts: None,
+                    expire_at: None,
+                },
+                linked_to: [],
+                reserved: false,
+            })
+            .collect(),
+        phone_numbers: [],
+        web3_wallets: [],
+        external_accounts: [],
+        enterprise_accounts: [],
+        password_enabled: false,
+        two_factor_enabled: false,
+        totp_enabled: false,
+        backup_code_enabled: false,
+        banned: false,
+        locked: false,
+        public_metadata: &u.public_metadata,
+        private_metadata: &u.private_metadata,
+        unsafe_metadata: Metadata::default(),
+        created_at: u.created_at,
+        updated_at: u.updated_at,
+    }
 }
 
 /// `{ "data": [...], "total_count": N }`, with the cursor of the next page when there is one.
-pub fn list(data: Vec<Value>, total_count: u64, next_cursor: Option<String>) -> Value {
-    let mut v = json!({ "data": data, "total_count": total_count });
-    if let Some(cursor) = next_cursor {
-        v["next_cursor"] = Value::String(cursor);
+#[derive(Debug, Serialize)]
+pub struct List<T> {
+    pub data: Vec<T>,
+    pub total_count: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+impl<T> List<T> {
+    pub fn new(data: Vec<T>, total_count: u64, next_cursor: Option<String>) -> Self {
+        Self {
+            data,
+            total_count,
+            next_cursor,
+        }
     }
-    v
 }

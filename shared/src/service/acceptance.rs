@@ -3,12 +3,10 @@
 use url::Url;
 
 use super::links::{redirect_with_ticket, TicketStatus};
-use super::{back_off, Service, ServiceError, CONTENTION_ATTEMPTS};
+use super::people::owned_addresses;
+use super::{retry_on_contention, Service, ServiceError};
 use crate::clock::Millis;
-use crate::domain::{
-    EmailAddress, Invitation, InvitationStatus, Membership, Metadata, Organization, Page, User,
-    UserEmail,
-};
+use crate::domain::{Invitation, InvitationStatus, Membership, Organization, User};
 use crate::ids::new_id;
 use crate::store::{StoreError, TicketContext};
 use crate::tokens::session::Session;
@@ -25,16 +23,14 @@ impl Service {
     /// `GET /v1/tickets/accept`: verify the ticket, read everything in one round trip, and
     /// decide `sign_in` / `sign_up` / `complete`; `complete` (the invitee's own session)
     /// accepts the invitation before answering.
+    #[tracing::instrument(skip_all)]
     pub async fn follow_ticket(
         &self,
         token: &str,
         session: Option<&Session>,
     ) -> Result<TicketRedirect, ServiceError> {
         let ticket = self.links.signer.verify(token, self.clock.now())?;
-        for attempt in 0..CONTENTION_ATTEMPTS {
-            if attempt > 0 {
-                back_off(attempt).await;
-            }
+        retry_on_contention(|| async {
             let now = self.clock.now();
             let ctx = self.ticket_context(&ticket, session).await?;
             let invitation = self.current_invitation(&ticket, ctx.invitation.clone(), now)?;
@@ -47,11 +43,10 @@ impl Service {
                 None => None,
             };
             let status = match (&owner, &ctx) {
-                (Some(user), _) => match self.accept(&invitation, user, session, now).await {
-                    Ok(_) => TicketStatus::Complete,
-                    Err(ServiceError::Busy) => continue,
-                    Err(e) => return Err(e),
-                },
+                (Some(user), _) => {
+                    self.accept(&invitation, user, session, now).await?;
+                    TicketStatus::Complete
+                }
                 (
                     None,
                     TicketContext {
@@ -61,25 +56,23 @@ impl Service {
                 ) => TicketStatus::SignIn,
                 (None, _) => TicketStatus::SignUp,
             };
-            return Ok(TicketRedirect {
+            Ok(TicketRedirect {
                 location: redirect_with_ticket(&target, token, status),
                 status,
-            });
-        }
-        Err(ServiceError::Busy)
+            })
+        })
+        .await
     }
 
     /// `POST /v1/tickets/accept`: the signed-in invitee accepts with the ticket.
+    #[tracing::instrument(skip_all)]
     pub async fn accept_ticket(
         &self,
         token: &str,
         session: &Session,
     ) -> Result<(Membership, Organization), ServiceError> {
         let ticket = self.links.signer.verify(token, self.clock.now())?;
-        for attempt in 0..CONTENTION_ATTEMPTS {
-            if attempt > 0 {
-                back_off(attempt).await;
-            }
+        let membership = retry_on_contention(|| async {
             let now = self.clock.now();
             let ctx = self.ticket_context(&ticket, Some(session)).await?;
             let invitation = self.current_invitation(&ticket, ctx.invitation, now)?;
@@ -93,26 +86,21 @@ impl Service {
             {
                 return Err(ServiceError::EmailMismatch);
             }
-            match self.accept(&invitation, &user, Some(session), now).await {
-                Ok(membership) => return self.with_organization(membership).await,
-                Err(ServiceError::Busy) => continue,
-                Err(e) => return Err(e),
-            }
-        }
-        Err(ServiceError::Busy)
+            self.accept(&invitation, &user, Some(session), now).await
+        })
+        .await?;
+        self.with_organization(membership).await
     }
 
     /// `POST /v1/me/organization_invitations/{inv}/accept`: the invitee accepts one of the
     /// invitations to their addresses, by id.
+    #[tracing::instrument(skip_all)]
     pub async fn accept_my_invitation(
         &self,
         raw_id: &str,
         session: &Session,
     ) -> Result<(Membership, Organization), ServiceError> {
-        for attempt in 0..CONTENTION_ATTEMPTS {
-            if attempt > 0 {
-                back_off(attempt).await;
-            }
+        let membership = retry_on_contention(|| async {
             let now = self.clock.now();
             let user = self.session_user(session).await?;
             let mine = self
@@ -129,84 +117,10 @@ impl Service {
                 InvitationStatus::Accepted => return Err(ServiceError::TicketAlreadyAccepted),
                 InvitationStatus::Expired => return Err(TicketError::Expired.into()),
             }
-            match self.accept(&invitation, &user, Some(session), now).await {
-                Ok(membership) => return self.with_organization(membership).await,
-                Err(ServiceError::Busy) => continue,
-                Err(e) => return Err(e),
-            }
-        }
-        Err(ServiceError::Busy)
-    }
-
-    /// A person's invitations across organizations: a backend naming the user.
-    pub async fn user_invitations(
-        &self,
-        user_id: &str,
-        statuses: &[InvitationStatus],
-        limit: u32,
-        offset: u32,
-    ) -> Result<Page<Invitation>, ServiceError> {
-        let user = self.get_user(user_id).await?;
-        let addresses: Vec<String> = user
-            .email_addresses
-            .iter()
-            .map(|e| e.address.key().to_string())
-            .collect();
-        self.invitations_page(&addresses, statuses, limit, offset)
-            .await
-    }
-
-    /// The signed-in person's invitations. Read-only: an unknown user is not registered here,
-    /// their verified address alone is enough to find their invitations.
-    pub async fn my_invitations(
-        &self,
-        session: &Session,
-        statuses: &[InvitationStatus],
-        limit: u32,
-        offset: u32,
-    ) -> Result<Page<Invitation>, ServiceError> {
-        let mut addresses: Vec<String> = match self.store.get_user(&session.user_id).await? {
-            Some(user) => user
-                .email_addresses
-                .iter()
-                .map(|e| e.address.key().to_string())
-                .collect(),
-            None if session.verified_email.is_some() => Vec::new(),
-            None => return Err(ServiceError::SessionUserUnknown),
-        };
-        if let Some(email) = &session.verified_email {
-            if !addresses.contains(email) {
-                addresses.push(email.clone());
-            }
-        }
-        self.invitations_page(&addresses, statuses, limit, offset)
-            .await
-    }
-
-    async fn invitations_page(
-        &self,
-        addresses: &[String],
-        statuses: &[InvitationStatus],
-        limit: u32,
-        offset: u32,
-    ) -> Result<Page<Invitation>, ServiceError> {
-        let now = self.clock.now();
-        let matching: Vec<Invitation> = self
-            .store
-            .invitations_for_addresses(addresses)
-            .await?
-            .into_iter()
-            .filter(|inv| statuses.is_empty() || statuses.contains(&inv.status(now)))
-            .collect();
-        Ok(Page {
-            total_count: matching.len() as u64,
-            data: matching
-                .into_iter()
-                .skip(offset as usize)
-                .take(limit as usize)
-                .collect(),
-            next_cursor: None,
+            self.accept(&invitation, &user, Some(session), now).await
         })
+        .await?;
+        self.with_organization(membership).await
     }
 
     async fn ticket_context(
@@ -220,7 +134,7 @@ impl Service {
                 &ticket.organization_id,
                 &ticket.invitation_id,
                 &ticket.email_key,
-                session.map(|s| s.user_id.as_str()),
+                session.map(|s| &s.user_id),
             )
             .await?)
     }
@@ -286,47 +200,6 @@ impl Service {
             .then_some(user))
     }
 
-    async fn session_user(&self, session: &Session) -> Result<User, ServiceError> {
-        match self.store.get_user(&session.user_id).await? {
-            Some(user) => Ok(user),
-            None => self.register_session_user(session).await,
-        }
-    }
-
-    /// A session whose user is unknown but whose token carries a verified email becomes a user
-    /// with the session's id (so memberships name the identity provider's user).
-    async fn register_session_user(&self, session: &Session) -> Result<User, ServiceError> {
-        let email = session
-            .verified_email
-            .as_deref()
-            .ok_or(ServiceError::SessionUserUnknown)?;
-        let address =
-            EmailAddress::parse("email", email).map_err(|_| ServiceError::SessionUserUnknown)?;
-        let now = self.clock.now();
-        let user = User {
-            id: session.user_id.clone(),
-            email_addresses: vec![UserEmail {
-                id: new_id("idn"),
-                address,
-            }],
-            first_name: None,
-            last_name: None,
-            image_url: None,
-            public_metadata: Metadata::default(),
-            private_metadata: Metadata::default(),
-            created_at: now,
-            updated_at: now,
-        };
-        match self.store.insert_user(&user).await {
-            Ok(()) => Ok(user),
-            // Registered by a concurrent request a moment ago.
-            Err(StoreError::AlreadyExists) => self.get_user(&session.user_id).await,
-            // The address is another user's: this session cannot claim it.
-            Err(StoreError::EmailTaken) => Err(ServiceError::SessionUserUnknown),
-            Err(e) => Err(e.into()),
-        }
-    }
-
     async fn with_organization(
         &self,
         membership: Membership,
@@ -355,15 +228,7 @@ impl Service {
             public_metadata: invitation.public_metadata.clone(),
             private_metadata: invitation.private_metadata.clone(),
             public_user_data: user.public_data(),
-            email_keys: session.map_or_else(
-                || {
-                    user.email_addresses
-                        .iter()
-                        .map(|e| e.address.key().to_string())
-                        .collect()
-                },
-                |s| owned_addresses(user, s),
-            ),
+            email_keys: session.map_or_else(|| user.address_keys(), |s| owned_addresses(user, s)),
             created_at: now,
             updated_at: now,
         };
@@ -378,19 +243,4 @@ impl Service {
         }
         Ok(membership)
     }
-}
-
-/// The address keys a person is known to own: those on record and a verified session claim.
-fn owned_addresses(user: &User, session: &Session) -> Vec<String> {
-    let mut keys: Vec<String> = user
-        .email_addresses
-        .iter()
-        .map(|e| e.address.key().to_string())
-        .collect();
-    if let Some(email) = &session.verified_email {
-        if !keys.contains(email) {
-            keys.push(email.clone());
-        }
-    }
-    keys
 }

@@ -1,20 +1,22 @@
 //! Users, organizations and memberships: the records invitations refer to.
 
-use super::{
-    back_off, NewMembership, NewOrganization, NewUser, Service, ServiceError, CONTENTION_ATTEMPTS,
-};
+use super::{retry_on_contention, NewMembership, NewOrganization, NewUser, Service, ServiceError};
 use crate::domain::organization::slugify;
 use crate::domain::role::ADMIN;
-use crate::domain::{FieldError, Membership, Metadata, Organization, User, UserEmail};
+use crate::domain::{
+    FieldError, Membership, Metadata, Organization, OrganizationId, RoleKey, User, UserEmail,
+    UserId,
+};
 use crate::ids::{new_id, random_base62};
 use crate::store::StoreError;
 
 impl Service {
     /// One write round trip.
+    #[tracing::instrument(skip_all)]
     pub async fn create_user(&self, input: NewUser) -> Result<User, ServiceError> {
         let now = self.clock.now();
         let user = User {
-            id: new_id("user"),
+            id: UserId::new(new_id("user")),
             email_addresses: input
                 .email_addresses
                 .into_iter()
@@ -41,7 +43,7 @@ impl Service {
     }
 
     /// One read round trip.
-    pub async fn get_user(&self, user_id: &str) -> Result<User, ServiceError> {
+    pub async fn get_user(&self, user_id: &UserId) -> Result<User, ServiceError> {
         self.store
             .get_user(user_id)
             .await?
@@ -49,6 +51,7 @@ impl Service {
     }
 
     /// One read (the creator, when named) and one write round trip.
+    #[tracing::instrument(skip_all)]
     pub async fn create_organization(
         &self,
         input: NewOrganization,
@@ -68,7 +71,7 @@ impl Service {
             slug = format!("org-{}", random_base62(8).to_lowercase());
         }
         let org = Organization {
-            id: new_id("org"),
+            id: OrganizationId::new(new_id("org")),
             name: input.name,
             slug,
             max_allowed_memberships: input
@@ -86,7 +89,7 @@ impl Service {
             membership_for(
                 &org,
                 &user,
-                ADMIN,
+                &RoleKey::from(ADMIN),
                 Metadata::default(),
                 Metadata::default(),
                 now,
@@ -106,7 +109,9 @@ impl Service {
     /// One read round trip by id; two by slug (the slug claim, then the organization).
     pub async fn get_organization(&self, id_or_slug: &str) -> Result<Organization, ServiceError> {
         let found = if id_or_slug.starts_with("org_") {
-            self.store.get_organization(id_or_slug).await?
+            self.store
+                .get_organization(&OrganizationId::from(id_or_slug))
+                .await?
         } else {
             self.store.find_organization_by_slug(id_or_slug).await?
         };
@@ -114,9 +119,10 @@ impl Service {
     }
 
     /// Two concurrent reads (user, organization) and one write round trip.
+    #[tracing::instrument(skip_all, fields(organization = %org_id))]
     pub async fn create_membership(
         &self,
-        org_id: &str,
+        org_id: &OrganizationId,
         input: NewMembership,
     ) -> Result<(Membership, Organization), ServiceError> {
         let (user, org) = tokio::join!(
@@ -151,9 +157,10 @@ impl Service {
         }
     }
 
+    #[tracing::instrument(skip_all, fields(organization = %org_id))]
     pub async fn list_memberships(
         &self,
-        org_id: &str,
+        org_id: &OrganizationId,
         limit: u32,
         offset: u32,
     ) -> Result<(Organization, Vec<Membership>), ServiceError> {
@@ -162,11 +169,12 @@ impl Service {
     }
 
     /// One write round trip, plus one read of the organization for the answer.
+    #[tracing::instrument(skip_all, fields(organization = %org_id, user = %user_id))]
     pub async fn update_membership_role(
         &self,
-        org_id: &str,
-        user_id: &str,
-        role: &str,
+        org_id: &OrganizationId,
+        user_id: &UserId,
+        role: &RoleKey,
     ) -> Result<(Membership, Organization), ServiceError> {
         let now = self.clock.now();
         let (updated, org) = tokio::join!(
@@ -185,37 +193,33 @@ impl Service {
         ))
     }
 
+    /// One write (retried if it loses a race) and one read of the organization for the answer.
+    #[tracing::instrument(skip_all, fields(organization = %org_id, user = %user_id))]
     pub async fn delete_membership(
         &self,
-        org_id: &str,
-        user_id: &str,
+        org_id: &OrganizationId,
+        user_id: &UserId,
     ) -> Result<(Membership, Organization), ServiceError> {
-        for attempt in 0..CONTENTION_ATTEMPTS {
-            if attempt > 0 {
-                back_off(attempt).await;
-            }
+        let membership = retry_on_contention(|| async {
             match self.store.delete_membership(org_id, user_id).await {
-                Ok(m) => {
-                    let org = self
-                        .store
-                        .get_organization(org_id)
-                        .await?
-                        .ok_or(ServiceError::NotFound("organization"))?;
-                    return Ok((m, org));
-                }
-                Err(StoreError::Contention) => continue,
-                Err(StoreError::NotFound) => return Err(ServiceError::NotFound("membership")),
-                Err(e) => return Err(e.into()),
+                Err(StoreError::NotFound) => Err(ServiceError::NotFound("membership")),
+                other => Ok(other?),
             }
-        }
-        Err(ServiceError::Busy)
+        })
+        .await?;
+        let org = self
+            .store
+            .get_organization(org_id)
+            .await?
+            .ok_or(ServiceError::NotFound("organization"))?;
+        Ok((membership, org))
     }
 }
 
 fn membership_for(
     org: &Organization,
     user: &User,
-    role: &str,
+    role: &RoleKey,
     public_metadata: Metadata,
     private_metadata: Metadata,
     now: crate::clock::Millis,
@@ -224,15 +228,11 @@ fn membership_for(
         id: new_id("orgmem"),
         organization_id: org.id.clone(),
         user_id: user.id.clone(),
-        role: role.to_string(),
+        role: role.clone(),
         public_metadata,
         private_metadata,
         public_user_data: user.public_data(),
-        email_keys: user
-            .email_addresses
-            .iter()
-            .map(|e| e.address.key().to_string())
-            .collect(),
+        email_keys: user.address_keys(),
         created_at: now,
         updated_at: now,
     }

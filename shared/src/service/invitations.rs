@@ -1,13 +1,14 @@
-use super::{back_off, not_allowed_or, NewInvitation, Service, ServiceError, CONTENTION_ATTEMPTS};
+//! Creating, reading, listing and revoking an organization's invitations.
+
+use super::{not_allowed_or, retry_on_contention, Actor, NewInvitation, Service, ServiceError};
+use crate::domain::listing::PageStart;
 use crate::domain::role::MANAGE_MEMBERSHIPS;
 use crate::domain::{
-    FieldError, Invitation, InvitationId, InvitationQuery, InvitationStatus, Page,
+    FieldError, Invitation, InvitationId, InvitationQuery, InvitationStatus, OrganizationId, Page,
 };
 use crate::store::StoreError;
 
-const DAY_MS: i64 = 24 * 60 * 60 * 1000;
-/// The least time between two tickets (and emails) of one invitation.
-pub const RESEND_COOLDOWN_MS: i64 = 60_000;
+pub(super) const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// An invitation with the accept link of its current ticket; the link is shown once, on
 /// create (and resend), and never stored.
@@ -19,11 +20,14 @@ pub struct IssuedInvitation {
 
 impl Service {
     /// Stores the invitation, then (when `notify`) sends its email and records the outcome.
+    #[tracing::instrument(skip_all, fields(organization = %org_id))]
     pub async fn create_invitation(
         &self,
-        org_id: &str,
+        actor: &Actor,
+        org_id: &OrganizationId,
         input: &NewInvitation,
     ) -> Result<IssuedInvitation, ServiceError> {
+        let input = &self.invitation_by(actor, input)?;
         let issued = self.write_invitation(org_id, input).await?;
         Ok(if input.notify {
             self.deliver(issued).await
@@ -36,31 +40,22 @@ impl Service {
     /// again from the read, which then sees the winner (and answers `duplicate_record`, say).
     async fn write_invitation(
         &self,
-        org_id: &str,
+        org_id: &OrganizationId,
         input: &NewInvitation,
     ) -> Result<IssuedInvitation, ServiceError> {
-        for attempt in 0..CONTENTION_ATTEMPTS {
-            if attempt > 0 {
-                back_off(attempt).await;
-            }
-            match self.try_create_invitation(org_id, input).await {
-                Err(ServiceError::Busy) => continue,
-                other => return other,
-            }
-        }
-        Err(ServiceError::Busy)
+        retry_on_contention(|| self.try_create_invitation(org_id, input)).await
     }
 
     async fn try_create_invitation(
         &self,
-        org_id: &str,
+        org_id: &OrganizationId,
         input: &NewInvitation,
     ) -> Result<IssuedInvitation, ServiceError> {
         let now = self.clock.now();
         let email = &input.email_address;
         let ctx = self
             .store
-            .invitation_context(org_id, email.key(), input.inviter_user_id.as_deref())
+            .invitation_context(org_id, email.key(), input.inviter_user_id.as_ref())
             .await?;
         let org = ctx
             .organization
@@ -121,7 +116,7 @@ impl Service {
             created_at: now,
             updated_at: now,
         };
-        let actor = self.manager(input.inviter_user_id.as_deref());
+        let actor = self.manager(input.inviter_user_id.clone());
         match self
             .store
             .insert_invitation(&invitation, replacing.as_ref(), actor.as_ref())
@@ -141,12 +136,19 @@ impl Service {
     /// Each item gets its own result, in request order. Items are written one after another:
     /// every one takes a seat on the same organization record, so concurrent writes would only
     /// conflict, and in order the last free seats go to the first items. An address given
-    /// twice is refused for every occurrence after the first.
+    /// twice is refused for every occurrence after the first. An item the actor may not create
+    /// at all (private metadata from a signed-in person) refuses the whole request.
+    #[tracing::instrument(skip_all, fields(organization = %org_id, items = inputs.len()))]
     pub async fn create_invitations(
         &self,
-        org_id: &str,
+        actor: &Actor,
+        org_id: &OrganizationId,
         inputs: &[NewInvitation],
-    ) -> Vec<Result<IssuedInvitation, ServiceError>> {
+    ) -> Result<Vec<Result<IssuedInvitation, ServiceError>>, ServiceError> {
+        let inputs = inputs
+            .iter()
+            .map(|input| self.invitation_by(actor, input))
+            .collect::<Result<Vec<_>, _>>()?;
         let mut results = Vec::with_capacity(inputs.len());
         for (i, input) in inputs.iter().enumerate() {
             let repeated = inputs[..i]
@@ -158,31 +160,51 @@ impl Service {
                 self.write_invitation(org_id, input).await
             });
         }
-        self.deliver_each(results).await
+        Ok(self.deliver_each(results).await)
     }
 
-    /// One read round trip.
+    /// One read round trip (a member's permission is read alongside it, not before).
+    #[tracing::instrument(skip_all, fields(organization = %org_id, invitation = raw_id))]
     pub async fn get_invitation(
         &self,
-        org_id: &str,
+        actor: &Actor,
+        org_id: &OrganizationId,
         raw_id: &str,
     ) -> Result<Invitation, ServiceError> {
-        let not_found = ServiceError::NotFound("invitation");
-        let Some(id) = InvitationId::parse(raw_id) else {
-            return Err(not_found);
+        let read = async {
+            let id = InvitationId::parse(raw_id).ok_or(ServiceError::NotFound("invitation"))?;
+            self.store
+                .get_invitation(org_id, &id)
+                .await?
+                .ok_or(ServiceError::NotFound("invitation"))
         };
-        self.store
-            .get_invitation(org_id, &id)
-            .await?
-            .ok_or(not_found)
+        let (allowed, invitation) = tokio::join!(self.authorize_reader(actor, org_id), read);
+        allowed?;
+        invitation
     }
 
+    /// The store's list round trips; a member's permission is read alongside the page.
+    #[tracing::instrument(skip_all, fields(organization = %org_id))]
     pub async fn list_invitations(
         &self,
-        org_id: &str,
+        actor: &Actor,
+        org_id: &OrganizationId,
         query: &InvitationQuery,
     ) -> Result<Page<Invitation>, ServiceError> {
-        if let crate::domain::listing::PageStart::After(cursor) = &query.page.start {
+        let (allowed, page) = tokio::join!(
+            self.authorize_reader(actor, org_id),
+            self.read_invitation_page(org_id, query)
+        );
+        allowed?;
+        page
+    }
+
+    async fn read_invitation_page(
+        &self,
+        org_id: &OrganizationId,
+        query: &InvitationQuery,
+    ) -> Result<Page<Invitation>, ServiceError> {
+        if let PageStart::After(cursor) = &query.page.start {
             if cursor.order != query.order {
                 return Err(FieldError::value(
                     "cursor",
@@ -198,126 +220,33 @@ impl Service {
     }
 
     /// Pending invitations only (including ones past their expiry, which frees their seat).
+    /// One write and the read the answer needs (`revoke_invitation` in the store).
+    #[tracing::instrument(skip_all, fields(organization = %org_id, invitation = raw_id))]
     pub async fn revoke_invitation(
         &self,
-        org_id: &str,
+        actor: &Actor,
+        org_id: &OrganizationId,
         raw_id: &str,
-        requesting_user_id: Option<&str>,
+        requesting_user_id: Option<&crate::domain::UserId>,
     ) -> Result<Invitation, ServiceError> {
+        let acting = actor.acting_user(requesting_user_id)?;
         let id = InvitationId::parse(raw_id).ok_or(ServiceError::NotFound("invitation"))?;
-        let actor = self.manager(requesting_user_id);
-        for attempt in 0..CONTENTION_ATTEMPTS {
-            if attempt > 0 {
-                back_off(attempt).await;
-            }
+        let requirement = self.manager(acting);
+        retry_on_contention(|| async {
             let now = self.clock.now();
             match self
                 .store
-                .revoke_invitation(org_id, &id, now, actor.as_ref())
+                .revoke_invitation(org_id, &id, now, requirement.as_ref())
                 .await
             {
-                Ok(inv) => return Ok(inv),
-                Err(StoreError::Contention) => continue,
-                Err(StoreError::NotFound) => return Err(ServiceError::NotFound("invitation")),
+                Ok(inv) => Ok(inv),
+                Err(StoreError::NotFound) => Err(ServiceError::NotFound("invitation")),
                 Err(StoreError::InvitationNotPending(inv)) => {
-                    return Err(ServiceError::InvitationNotPending(inv.status(now)))
+                    Err(ServiceError::InvitationNotPending(inv.status(now)))
                 }
-                Err(e) => return Err(not_allowed_or(e)),
+                Err(e) => Err(not_allowed_or(e)),
             }
-        }
-        Err(ServiceError::Busy)
-    }
-
-    /// A new ticket for a pending invitation: every older link stops working, and the expiry
-    /// moves to now plus the validity it was created with. One read and one write round trip.
-    pub async fn resend_invitation(
-        &self,
-        org_id: &str,
-        raw_id: &str,
-        requesting_user_id: Option<&str>,
-        notify: bool,
-    ) -> Result<IssuedInvitation, ServiceError> {
-        let id = InvitationId::parse(raw_id).ok_or(ServiceError::NotFound("invitation"))?;
-        let actor = self.manager(requesting_user_id);
-        for attempt in 0..CONTENTION_ATTEMPTS {
-            if attempt > 0 {
-                back_off(attempt).await;
-            }
-            let now = self.clock.now();
-            let mut invitation = self
-                .store
-                .get_invitation(org_id, &id)
-                .await?
-                .ok_or(ServiceError::NotFound("invitation"))?;
-            match invitation.status(now) {
-                InvitationStatus::Pending => {}
-                other => return Err(ServiceError::InvitationNotPending(other)),
-            }
-            // Every ticket lives `validity_days` from its issue, so its issue time is derivable.
-            let issued_at = invitation.expires_at - i64::from(invitation.validity_days) * DAY_MS;
-            let wait = issued_at + RESEND_COOLDOWN_MS - now;
-            if wait > 0 {
-                return Err(ServiceError::ResendCooldown {
-                    retry_after_seconds: (wait + 999).div_euclid(1000) as u64,
-                });
-            }
-            let expires_at = now + i64::from(invitation.validity_days) * DAY_MS;
-            let ticket = self
-                .links
-                .signer
-                .issue(&id, org_id, invitation.email_address.key(), now, expires_at)
-                .map_err(ServiceError::TicketIssue)?;
-            match self
-                .store
-                .reissue_ticket(
-                    &invitation,
-                    &ticket.nonce_hash,
-                    expires_at,
-                    now,
-                    actor.as_ref(),
-                )
-                .await
-            {
-                Ok(()) => {
-                    invitation.ticket_hash = Some(ticket.nonce_hash);
-                    invitation.expires_at = expires_at;
-                    invitation.updated_at = now;
-                    let issued = IssuedInvitation {
-                        url: self.links.accept_link(&ticket.token),
-                        invitation,
-                    };
-                    return Ok(if notify {
-                        self.deliver(issued).await
-                    } else {
-                        issued
-                    });
-                }
-                Err(StoreError::Contention) => continue,
-                Err(e) => return Err(not_allowed_or(e)),
-            }
-        }
-        Err(ServiceError::Busy)
-    }
-
-    /// A signed-in person may read an organization's invitations as a member whose role grants
-    /// `org:sys_memberships:read`. To anyone else the organization does not exist. One read.
-    pub async fn authorize_reader(&self, org_id: &str, user_id: &str) -> Result<(), ServiceError> {
-        match self.store.get_membership(org_id, user_id).await? {
-            None => Err(ServiceError::NotFound("organization")),
-            Some(m)
-                if self
-                    .roles
-                    .grants(&m.role, crate::domain::role::READ_MEMBERSHIPS) =>
-            {
-                Ok(())
-            }
-            Some(_) => Err(ServiceError::NotAllowed(
-                "the signed-in user cannot read this organization's invitations",
-            )),
-        }
-    }
-
-    pub fn now(&self) -> crate::clock::Millis {
-        self.clock.now()
+        })
+        .await
     }
 }

@@ -1,32 +1,33 @@
 //! The operations. Each is written against the [`Store`] traits and a [`Clock`], and knows
-//! nothing of HTTP or AWS.
+//! nothing of HTTP or AWS. Every operation says how many store round trips it makes.
 
 mod acceptance;
+mod actor;
+pub mod commands;
 mod delivery;
 mod directory;
 mod error;
-pub mod input;
 mod invitations;
 pub mod links;
+mod people;
 pub mod redirect;
+mod resend;
+mod retry;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 pub use acceptance::TicketRedirect;
+pub use actor::Actor;
+pub use commands::{InvitationAction, NewInvitation, NewMembership, NewOrganization, NewUser};
 pub use error::ServiceError;
-pub use input::{NewInvitation, NewMembership, NewOrganization, NewUser};
 pub use invitations::IssuedInvitation;
 pub use links::{Links, TicketStatus};
 pub use redirect::RedirectPolicy;
+pub use retry::{retry_on_contention, CONTENTION_ATTEMPTS};
 
-use crate::clock::Clock;
-use crate::domain::role::MANAGE_MEMBERSHIPS;
+use crate::clock::{Clock, Millis};
 use crate::domain::RoleCatalog;
-use crate::store::{ActorRequirement, Store, StoreError};
-
-/// How many times an operation that lost a race is tried again before answering `Busy`.
-const CONTENTION_ATTEMPTS: u32 = 6;
+use crate::store::{Store, StoreError};
 
 /// Deployment-wide settings the operations need.
 #[derive(Debug, Clone, Default)]
@@ -83,19 +84,9 @@ impl Service {
         &self.policy
     }
 
-    /// The acting user must hold a role that manages memberships; checked again in the write.
-    fn manager(&self, user_id: Option<&str>) -> Option<ActorRequirement> {
-        user_id.map(|user_id| ActorRequirement {
-            user_id: user_id.to_string(),
-            roles: self.roles.roles_granting(MANAGE_MEMBERSHIPS),
-        })
+    pub fn now(&self) -> Millis {
+        self.clock.now()
     }
-}
-
-/// A short, jittered pause before trying a lost race again, so racers spread out.
-async fn back_off(attempt: u32) {
-    let jitter: u64 = rand::random_range(0..10);
-    tokio::time::sleep(Duration::from_millis(5 * u64::from(attempt) + jitter)).await;
 }
 
 fn not_allowed_or(e: StoreError) -> ServiceError {

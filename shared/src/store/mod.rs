@@ -1,5 +1,5 @@
 //! Persistence, split by capability. Every implementation passes the conformance suite in
-//! `shared/tests/conformance.rs`; the DynamoDB one also documents its round trips per call.
+//! `shared/tests/api/stores/conformance.rs`; the DynamoDB one also documents its round trips per call.
 
 pub mod dynamodb;
 pub mod memory;
@@ -8,7 +8,8 @@ use async_trait::async_trait;
 
 use crate::clock::Millis;
 use crate::domain::{
-    Invitation, InvitationId, InvitationQuery, Membership, Organization, Page, User,
+    Invitation, InvitationId, InvitationQuery, Membership, Organization, OrganizationId, Page,
+    RoleKey, User, UserId,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -53,8 +54,8 @@ pub struct SlotHolder {
 /// An acting user who must hold one of `roles` in the organization at the moment of the write.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActorRequirement {
-    pub user_id: String,
-    pub roles: Vec<String>,
+    pub user_id: UserId,
+    pub roles: Vec<RoleKey>,
 }
 
 /// Everything a create needs to read, fetched in one round trip.
@@ -73,7 +74,7 @@ pub trait UserStore: Send + Sync {
     /// Fails with `AlreadyExists` if the id is taken, else `EmailTaken` if any of the user's
     /// addresses belongs to another user.
     async fn insert_user(&self, user: &User) -> Result<(), StoreError>;
-    async fn get_user(&self, user_id: &str) -> Result<Option<User>, StoreError>;
+    async fn get_user(&self, user_id: &UserId) -> Result<Option<User>, StoreError>;
 }
 
 #[async_trait]
@@ -86,7 +87,7 @@ pub trait OrganizationStore: Send + Sync {
     ) -> Result<(), StoreError>;
     async fn get_organization(
         &self,
-        organization_id: &str,
+        organization_id: &OrganizationId,
     ) -> Result<Option<Organization>, StoreError>;
     async fn find_organization_by_slug(
         &self,
@@ -100,28 +101,28 @@ pub trait MembershipStore: Send + Sync {
     async fn insert_membership(&self, membership: &Membership) -> Result<(), StoreError>;
     async fn get_membership(
         &self,
-        organization_id: &str,
-        user_id: &str,
+        organization_id: &OrganizationId,
+        user_id: &UserId,
     ) -> Result<Option<Membership>, StoreError>;
     /// Newest first, with the organization (`None` if it does not exist), whose
     /// `members_count` is the total.
     async fn list_memberships(
         &self,
-        organization_id: &str,
+        organization_id: &OrganizationId,
         limit: u32,
         offset: u32,
     ) -> Result<(Option<Organization>, Vec<Membership>), StoreError>;
     async fn update_membership_role(
         &self,
-        organization_id: &str,
-        user_id: &str,
-        role: &str,
+        organization_id: &OrganizationId,
+        user_id: &UserId,
+        role: &RoleKey,
         now: Millis,
     ) -> Result<Membership, StoreError>;
     async fn delete_membership(
         &self,
-        organization_id: &str,
-        user_id: &str,
+        organization_id: &OrganizationId,
+        user_id: &UserId,
     ) -> Result<Membership, StoreError>;
 }
 
@@ -129,9 +130,9 @@ pub trait MembershipStore: Send + Sync {
 pub trait InvitationStore: Send + Sync {
     async fn invitation_context(
         &self,
-        organization_id: &str,
+        organization_id: &OrganizationId,
         email_key: &str,
-        actor_user_id: Option<&str>,
+        actor_user_id: Option<&UserId>,
     ) -> Result<InvitationContext, StoreError>;
 
     /// Writes a pending invitation, atomically taking its address's slot and a seat.
@@ -148,13 +149,13 @@ pub trait InvitationStore: Send + Sync {
 
     async fn get_invitation(
         &self,
-        organization_id: &str,
+        organization_id: &OrganizationId,
         id: &InvitationId,
     ) -> Result<Option<Invitation>, StoreError>;
 
     async fn list_invitations(
         &self,
-        organization_id: &str,
+        organization_id: &OrganizationId,
         query: &InvitationQuery,
         now: Millis,
     ) -> Result<Page<Invitation>, StoreError>;
@@ -162,7 +163,7 @@ pub trait InvitationStore: Send + Sync {
     /// Records what became of the invitation's email. Fails with `NotFound`.
     async fn record_delivery(
         &self,
-        organization_id: &str,
+        organization_id: &OrganizationId,
         id: &InvitationId,
         delivery: &crate::domain::Delivery,
     ) -> Result<(), StoreError>;
@@ -183,7 +184,7 @@ pub trait InvitationStore: Send + Sync {
     /// Fails with `NotFound`, `InvitationNotPending`, `ActorNotAllowed` or `Contention`.
     async fn revoke_invitation(
         &self,
-        organization_id: &str,
+        organization_id: &OrganizationId,
         id: &InvitationId,
         now: Millis,
         actor: Option<&ActorRequirement>,
@@ -195,7 +196,7 @@ pub trait InvitationStore: Send + Sync {
 pub struct TicketContext {
     pub invitation: Option<Invitation>,
     /// The user who owns the invited address, if any (decides `sign_in` or `sign_up`).
-    pub address_owner: Option<String>,
+    pub address_owner: Option<UserId>,
     /// The user a session names, if one was presented and is known.
     pub session_user: Option<User>,
 }
@@ -204,10 +205,10 @@ pub struct TicketContext {
 pub trait AcceptanceStore: Send + Sync {
     async fn ticket_context(
         &self,
-        organization_id: &str,
+        organization_id: &OrganizationId,
         id: &InvitationId,
         email_key: &str,
-        session_user_id: Option<&str>,
+        session_user_id: Option<&UserId>,
     ) -> Result<TicketContext, StoreError>;
 
     /// Turns `invitation` (pending, as read just before) into `membership`, atomically: the

@@ -14,7 +14,7 @@ const LEEWAY_SECONDS: u64 = 5;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
-    pub user_id: String,
+    pub user_id: crate::domain::UserId,
     /// The case-folded address, only when the token says it is verified.
     pub verified_email: Option<String>,
 }
@@ -169,7 +169,7 @@ impl SessionVerifier {
             return Err(SessionError::Malformed);
         }
         Ok(Session {
-            user_id: claims.sub,
+            user_id: claims.sub.into(),
             verified_email: claims
                 .email
                 .filter(|_| claims.email_verified == Some(true))

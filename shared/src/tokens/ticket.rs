@@ -52,7 +52,7 @@ pub enum TicketError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifiedTicket {
     pub invitation_id: InvitationId,
-    pub organization_id: String,
+    pub organization_id: crate::domain::OrganizationId,
     pub email_key: String,
     nonce: String,
 }
@@ -202,7 +202,7 @@ impl TicketSigner {
         }
         Ok(VerifiedTicket {
             invitation_id: InvitationId::parse(&claims.sub).ok_or(TicketError::Malformed)?,
-            organization_id: claims.org,
+            organization_id: claims.org.into(),
             email_key: claims.eml,
             nonce: claims.nonce,
         })

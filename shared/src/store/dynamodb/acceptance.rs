@@ -6,7 +6,9 @@ use super::codec::{self, key, n, s};
 use super::tx::{failed, Params, Tx, TxOutcome, EXISTING_ITEM};
 use super::{keys, unexplained, DynamoStore};
 use crate::clock::Millis;
-use crate::domain::{Invitation, InvitationId, InvitationStatus, Membership};
+use crate::domain::{
+    Invitation, InvitationId, InvitationStatus, Membership, OrganizationId, UserId,
+};
 use crate::store::{AcceptanceStore, StoreError, TicketContext};
 
 #[async_trait]
@@ -15,10 +17,10 @@ impl AcceptanceStore for DynamoStore {
     /// carries the address, so this need not wait for the invitation) and the session's user.
     async fn ticket_context(
         &self,
-        organization_id: &str,
+        organization_id: &OrganizationId,
         id: &InvitationId,
         email_key: &str,
-        session_user_id: Option<&str>,
+        session_user_id: Option<&UserId>,
     ) -> Result<TicketContext, StoreError> {
         let mut wanted = vec![
             key(keys::invitation(organization_id, id)),

@@ -50,9 +50,9 @@ impl ItemBuilder {
         self
     }
 
-    fn set_opt(self, name: &str, value: Option<&String>) -> Self {
+    fn set_opt(self, name: &str, value: Option<&str>) -> Self {
         match value {
-            Some(v) => self.set(name, s(v.clone())),
+            Some(v) => self.set(name, s(v)),
             None => self,
         }
     }
@@ -73,11 +73,16 @@ impl<'a> Reader<'a> {
         StoreError::Corrupt(format!("{} item lacks a valid {name}", self.what))
     }
 
-    pub fn opt_s(&self, name: &str) -> Option<String> {
-        self.item.get(name).and_then(|v| v.as_s().ok()).cloned()
+    /// A string attribute, as the type the record field has (`String`, `UserId`, …).
+    pub fn opt_s<T: From<String>>(&self, name: &str) -> Option<T> {
+        self.item
+            .get(name)
+            .and_then(|v| v.as_s().ok())
+            .cloned()
+            .map(T::from)
     }
 
-    pub fn s(&self, name: &str) -> Result<String, StoreError> {
+    pub fn s<T: From<String>>(&self, name: &str) -> Result<T, StoreError> {
         self.opt_s(name).ok_or_else(|| self.corrupt(name))
     }
 
@@ -98,7 +103,7 @@ impl<'a> Reader<'a> {
     }
 
     fn json<T: serde::de::DeserializeOwned>(&self, name: &str) -> Result<T, StoreError> {
-        serde_json::from_str(&self.s(name)?).map_err(|_| self.corrupt(name))
+        serde_json::from_str(&self.s::<String>(name)?).map_err(|_| self.corrupt(name))
     }
 
     fn metadata(&self, name: &str) -> Result<Metadata, StoreError> {
@@ -126,9 +131,9 @@ pub fn user_item(u: &User) -> Item {
     ItemBuilder::new(keys::user(&u.id), "user")
         .set("id", s(&u.id))
         .set("email_addresses", json(&emails))
-        .set_opt("first_name", u.first_name.as_ref())
-        .set_opt("last_name", u.last_name.as_ref())
-        .set_opt("image_url", u.image_url.as_ref())
+        .set_opt("first_name", u.first_name.as_deref())
+        .set_opt("last_name", u.last_name.as_deref())
+        .set_opt("image_url", u.image_url.as_deref())
         .set("public_metadata", metadata(&u.public_metadata))
         .set("private_metadata", metadata(&u.private_metadata))
         .set("created_at", n(u.created_at))
@@ -177,7 +182,7 @@ pub fn organization_item(o: &Organization) -> Item {
             "seats_used",
             n(o.members_count + o.pending_invitations_count),
         )
-        .set_opt("created_by", o.created_by.as_ref())
+        .set_opt("created_by", o.created_by.as_deref())
         .set("public_metadata", metadata(&o.public_metadata))
         .set("private_metadata", metadata(&o.private_metadata))
         .set("created_at", n(o.created_at))
@@ -278,8 +283,8 @@ pub fn invitation_item(inv: &Invitation) -> Item {
         .set("status", s(inv.stored_status.as_str()))
         .set("public_metadata", metadata(&inv.public_metadata))
         .set("private_metadata", metadata(&inv.private_metadata))
-        .set_opt("redirect_url", inv.redirect_url.as_ref())
-        .set_opt("ticket_hash", inv.ticket_hash.as_ref())
+        .set_opt("redirect_url", inv.redirect_url.as_deref())
+        .set_opt("ticket_hash", inv.ticket_hash.as_deref())
         .set("validity_days", n(inv.validity_days))
         .set("locale", s(&inv.locale))
         .set("notify", AttributeValue::Bool(inv.notify))
@@ -291,9 +296,10 @@ pub fn invitation_item(inv: &Invitation) -> Item {
 
 pub fn invitation_from(item: &Item) -> Result<Invitation, StoreError> {
     let r = Reader::new(item, "invitation");
-    let id = InvitationId::parse(&r.s("id")?).ok_or_else(|| r.corrupt("id"))?;
-    let status = InvitationStatus::parse(&r.s("status")?).ok_or_else(|| r.corrupt("status"))?;
-    let inviter: Option<PublicUserData> = match r.opt_s("inviter") {
+    let id = InvitationId::parse(&r.s::<String>("id")?).ok_or_else(|| r.corrupt("id"))?;
+    let status =
+        InvitationStatus::parse(&r.s::<String>("status")?).ok_or_else(|| r.corrupt("status"))?;
+    let inviter: Option<PublicUserData> = match r.opt_s::<String>("inviter") {
         Some(_) => Some(r.json("inviter")?),
         None => None,
     };
@@ -314,7 +320,7 @@ pub fn invitation_from(item: &Item) -> Result<Invitation, StoreError> {
         ticket_hash: r.opt_s("ticket_hash"),
         validity_days: r.n("validity_days")?,
         locale: r.opt_s("locale").unwrap_or_else(|| "en".into()),
-        delivery: match r.opt_s("delivery") {
+        delivery: match r.opt_s::<String>("delivery") {
             Some(_) => Some(r.json("delivery")?),
             None => None,
         },
@@ -342,7 +348,7 @@ pub fn slot_item(inv: &Invitation) -> Item {
 pub fn slot_from(item: &Item) -> Result<SlotHolder, StoreError> {
     let r = Reader::new(item, "pending slot");
     Ok(SlotHolder {
-        invitation_id: InvitationId::parse(&r.s("invitation_id")?)
+        invitation_id: InvitationId::parse(&r.s::<String>("invitation_id")?)
             .ok_or_else(|| r.corrupt("invitation_id"))?,
         expires_at: r.n("expires_at")?,
     })

@@ -2,32 +2,14 @@
 
 use async_trait::async_trait;
 
-use super::codec::{self, key, n, s, Item};
-use super::tx::{failed, old_item, Params, Tx, TxOutcome, EXISTING_ITEM};
+use super::codec::{self, key, n, s};
+use super::tx::{failed, old_item, Params, Tx, TxOutcome, EXISTING_ITEM, HAS_FREE_SEAT};
 use super::{keys, sdk_error, unexplained, DynamoStore};
 use crate::clock::Millis;
-use crate::domain::{Membership, Organization, User};
+use crate::domain::{Membership, Organization, OrganizationId, RoleKey, User, UserId};
 use crate::store::{MembershipStore, OrganizationStore, StoreError, UserStore};
 
-/// The seat condition on an organization item: unlimited, or members + pending below the maximum.
-pub(super) const HAS_FREE_SEAT: &str =
-    "attribute_exists(PK) AND (max_allowed_memberships = :zero OR seats_used < max_allowed_memberships)";
-
 impl DynamoStore {
-    /// One round trip: a strongly consistent `GetItem`.
-    pub(super) async fn get(&self, k: (String, String)) -> Result<Option<Item>, StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(key(k)))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(sdk_error)?;
-        Ok(out.item)
-    }
-
     fn member_items(&self, tx: &mut Tx<'_>, m: &Membership) -> Result<usize, StoreError> {
         let first = tx.put_new(codec::membership_item(m))?;
         for addr in &m.email_keys {
@@ -61,7 +43,7 @@ impl UserStore for DynamoStore {
     }
 
     /// One round trip.
-    async fn get_user(&self, user_id: &str) -> Result<Option<User>, StoreError> {
+    async fn get_user(&self, user_id: &UserId) -> Result<Option<User>, StoreError> {
         self.get(keys::user(user_id))
             .await?
             .as_ref()
@@ -97,7 +79,7 @@ impl OrganizationStore for DynamoStore {
     /// One round trip.
     async fn get_organization(
         &self,
-        organization_id: &str,
+        organization_id: &OrganizationId,
     ) -> Result<Option<Organization>, StoreError> {
         self.get(keys::organization(organization_id))
             .await?
@@ -158,8 +140,8 @@ impl MembershipStore for DynamoStore {
     /// One round trip.
     async fn get_membership(
         &self,
-        organization_id: &str,
-        user_id: &str,
+        organization_id: &OrganizationId,
+        user_id: &UserId,
     ) -> Result<Option<Membership>, StoreError> {
         self.get(keys::membership(organization_id, user_id))
             .await?
@@ -172,7 +154,7 @@ impl MembershipStore for DynamoStore {
     /// organization, whose `members_count` is the total.
     async fn list_memberships(
         &self,
-        organization_id: &str,
+        organization_id: &OrganizationId,
         limit: u32,
         offset: u32,
     ) -> Result<(Option<Organization>, Vec<Membership>), StoreError> {
@@ -205,9 +187,9 @@ impl MembershipStore for DynamoStore {
     /// One round trip: `UpdateItem` returning the new item.
     async fn update_membership_role(
         &self,
-        organization_id: &str,
-        user_id: &str,
-        role: &str,
+        organization_id: &OrganizationId,
+        user_id: &UserId,
+        role: &RoleKey,
         now: Millis,
     ) -> Result<Membership, StoreError> {
         let result = self
@@ -240,8 +222,8 @@ impl MembershipStore for DynamoStore {
     /// and the seat go in one transaction conditioned on the membership being unchanged.
     async fn delete_membership(
         &self,
-        organization_id: &str,
-        user_id: &str,
+        organization_id: &OrganizationId,
+        user_id: &UserId,
     ) -> Result<Membership, StoreError> {
         let m = self
             .get_membership(organization_id, user_id)

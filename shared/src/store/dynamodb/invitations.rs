@@ -1,203 +1,17 @@
 //! Invitations on DynamoDB.
 
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::{AttributeValue, Select};
 
-use super::codec::{self, key, n, s, Item};
-use super::directory::HAS_FREE_SEAT;
-use super::tx::{failed, old_item, Params, Tx, TxOutcome, EXISTING_ITEM, NEW_ITEM};
+use super::codec::{self, key, n, s};
+use super::tx::{failed, old_item, Params, Tx, TxOutcome, EXISTING_ITEM, HAS_FREE_SEAT, NEW_ITEM};
 use super::{keys, sdk_error, unexplained, DynamoStore};
 use crate::clock::Millis;
-use crate::domain::listing::{Cursor, PageStart};
-use crate::domain::{Invitation, InvitationId, InvitationQuery, InvitationStatus, Page};
+use crate::domain::{
+    Invitation, InvitationId, InvitationQuery, InvitationStatus, OrganizationId, Page, UserId,
+};
 use crate::store::{
     ActorRequirement, InvitationContext, InvitationStore, OrganizationStore, SlotHolder, StoreError,
 };
-
-impl DynamoStore {
-    /// Adds "the actor holds one of these roles" as a condition of the transaction.
-    fn actor_check(
-        &self,
-        tx: &mut Tx<'_>,
-        org_id: &str,
-        actor: &ActorRequirement,
-    ) -> Result<usize, StoreError> {
-        let mut params = Params::new().name("#role", "role");
-        let mut placeholders = Vec::new();
-        for (i, role) in actor.roles.iter().enumerate() {
-            let p = format!(":role{i}");
-            params = params.value(&p, s(role));
-            placeholders.push(p);
-        }
-        let condition = if placeholders.is_empty() {
-            // No role grants the permission: the condition can never hold.
-            "attribute_not_exists(PK) AND attribute_exists(PK)".to_string()
-        } else {
-            format!("#role IN ({})", placeholders.join(", "))
-        };
-        tx.check(keys::membership(org_id, &actor.user_id), &condition, params)
-    }
-}
-
-type Filter = (String, Vec<(String, AttributeValue)>);
-
-/// The filter that keeps invitations whose visible status is one of `statuses`.
-fn status_filter(query: &InvitationQuery, now: Millis) -> Option<Filter> {
-    if query.statuses.is_empty() {
-        return None;
-    }
-    let clauses: Vec<&str> = query
-        .statuses
-        .iter()
-        .map(|status| match status {
-            InvitationStatus::Pending => "(#st = :pending AND expires_at > :now)",
-            InvitationStatus::Expired => {
-                "((#st = :pending AND expires_at <= :now) OR #st = :expired)"
-            }
-            InvitationStatus::Accepted => "#st = :accepted",
-            InvitationStatus::Revoked => "#st = :revoked",
-        })
-        .collect();
-    let expression = clauses.join(" OR ");
-    // DynamoDB rejects a declared placeholder the expression does not use.
-    let mut values = Vec::new();
-    if expression.contains(":now") {
-        values.push((":now".to_string(), n(now)));
-    }
-    for st in [
-        InvitationStatus::Pending,
-        InvitationStatus::Expired,
-        InvitationStatus::Accepted,
-        InvitationStatus::Revoked,
-    ] {
-        let placeholder = format!(":{}", st.as_str());
-        if expression.contains(&placeholder) {
-            values.push((placeholder, s(st.as_str())));
-        }
-    }
-    Some((expression, values))
-}
-
-/// Which index serves a query, and its key condition.
-struct IndexPlan {
-    index: &'static str,
-    pk_attr: &'static str,
-    sk_attr: &'static str,
-    partition: String,
-    sk_prefix: Option<String>,
-}
-
-impl IndexPlan {
-    fn for_query(org_id: &str, query: &InvitationQuery) -> Self {
-        let partition = keys::invitations_partition(org_id);
-        // One address: GSI2's sort key starts with it, and within it sorts by creation, so it
-        // serves both orders exactly.
-        if let Some(email) = &query.email_key {
-            return Self {
-                index: keys::GSI2,
-                pk_attr: keys::GSI2PK,
-                sk_attr: keys::GSI2SK,
-                partition,
-                sk_prefix: Some(format!("{email}#")),
-            };
-        }
-        if query.order.by_email() {
-            Self {
-                index: keys::GSI2,
-                pk_attr: keys::GSI2PK,
-                sk_attr: keys::GSI2SK,
-                partition,
-                sk_prefix: None,
-            }
-        } else {
-            Self {
-                index: keys::GSI1,
-                pk_attr: keys::GSI1PK,
-                sk_attr: keys::GSI1SK,
-                partition,
-                sk_prefix: None,
-            }
-        }
-    }
-
-    fn key_condition(&self) -> String {
-        match self.sk_prefix {
-            Some(_) => format!(
-                "{} = :pk AND begins_with({}, :prefix)",
-                self.pk_attr, self.sk_attr
-            ),
-            None => format!("{} = :pk", self.pk_attr),
-        }
-    }
-
-    /// The index key at which a page after `cursor` starts.
-    fn start_key(&self, org_id: &str, query: &InvitationQuery, cursor: &Cursor) -> Option<Item> {
-        let id = InvitationId::parse(cursor.sort_key.rsplit('#').next()?)?;
-        let index_sk = match (&query.email_key, query.order.by_email()) {
-            (Some(email), false) => format!("{email}#{}", cursor.sort_key),
-            _ => cursor.sort_key.clone(),
-        };
-        let mut item = key(keys::invitation(org_id, &id));
-        item.insert(self.pk_attr.into(), s(&self.partition));
-        item.insert(self.sk_attr.into(), s(index_sk));
-        Some(item)
-    }
-}
-
-impl DynamoStore {
-    fn invitation_query(
-        &self,
-        plan: &IndexPlan,
-        query: &InvitationQuery,
-        filter: &Option<Filter>,
-    ) -> aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder {
-        let mut q = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .index_name(plan.index)
-            .key_condition_expression(plan.key_condition())
-            .expression_attribute_values(":pk", s(&plan.partition))
-            .scan_index_forward(query.order.ascending());
-        if let Some(prefix) = &plan.sk_prefix {
-            q = q.expression_attribute_values(":prefix", s(prefix));
-        }
-        if let Some((expression, values)) = filter {
-            q = q
-                .filter_expression(expression)
-                .expression_attribute_names("#st", "status");
-            for (k, v) in values {
-                q = q.expression_attribute_values(k, v.clone());
-            }
-        }
-        q
-    }
-
-    /// `Select=COUNT` over the same index and filter: one `Query` per 1 MB of index.
-    async fn count_invitations(
-        &self,
-        plan: &IndexPlan,
-        query: &InvitationQuery,
-        filter: &Option<Filter>,
-    ) -> Result<u64, StoreError> {
-        let mut total = 0u64;
-        let mut start: Option<Item> = None;
-        loop {
-            let out = self
-                .invitation_query(plan, query, filter)
-                .select(Select::Count)
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(sdk_error)?;
-            total += out.count.max(0) as u64;
-            start = out.last_evaluated_key;
-            if start.is_none() {
-                return Ok(total);
-            }
-        }
-    }
-}
 
 #[async_trait]
 impl InvitationStore for DynamoStore {
@@ -207,9 +21,9 @@ impl InvitationStore for DynamoStore {
     /// DynamoDB leaves unprocessed under load).
     async fn invitation_context(
         &self,
-        organization_id: &str,
+        organization_id: &OrganizationId,
         email_key: &str,
-        actor_user_id: Option<&str>,
+        actor_user_id: Option<&UserId>,
     ) -> Result<InvitationContext, StoreError> {
         let mut keys_wanted = vec![
             key(keys::organization(organization_id)),
@@ -247,10 +61,10 @@ impl InvitationStore for DynamoStore {
         replacing: Option<&SlotHolder>,
         actor: Option<&ActorRequirement>,
     ) -> Result<(), StoreError> {
-        let org_id = inv.organization.id.as_str();
+        let org_id = &inv.organization.id;
         let mut tx = Tx::new(&self.table);
         let actor_index = match actor {
-            Some(a) => Some(self.actor_check(&mut tx, org_id, a)?),
+            Some(a) => Some(tx.actor_check(org_id, a)?),
             None => None,
         };
         let slot_index = match replacing {
@@ -331,7 +145,7 @@ impl InvitationStore for DynamoStore {
     /// One round trip.
     async fn get_invitation(
         &self,
-        organization_id: &str,
+        organization_id: &OrganizationId,
         id: &InvitationId,
     ) -> Result<Option<Invitation>, StoreError> {
         self.get(keys::invitation(organization_id, id))
@@ -341,64 +155,20 @@ impl InvitationStore for DynamoStore {
             .transpose()
     }
 
-    /// One `Query` per page (GSI1 for creation order, GSI2 for address order or one address),
-    /// and concurrently a `Select=COUNT` query for `total_count`. A status filter is applied by
-    /// DynamoDB after reading, so a page whose items are mostly filtered out continues with
-    /// further `Query` calls until it is full or the index ends; `offset` reads past the
-    /// skipped items the same way.
+    /// See `listing.rs`.
     async fn list_invitations(
         &self,
-        organization_id: &str,
+        organization_id: &OrganizationId,
         query: &InvitationQuery,
         now: Millis,
     ) -> Result<Page<Invitation>, StoreError> {
-        let plan = IndexPlan::for_query(organization_id, query);
-        let filter = status_filter(query, now);
-        let (skip, start) = match &query.page.start {
-            PageStart::Offset(n) => (*n as usize, None),
-            PageStart::After(cursor) => (0, plan.start_key(organization_id, query, cursor)),
-        };
-        let limit = query.page.limit as usize;
-        // One more than the page, to know whether another page follows.
-        let wanted = skip + limit + 1;
-        let page = async {
-            self.query_up_to(
-                || self.invitation_query(&plan, query, &filter),
-                start,
-                wanted,
-            )
-            .await?
-            .iter()
-            .skip(skip)
-            .map(codec::invitation_from)
-            .collect::<Result<Vec<_>, _>>()
-        };
-        let (page, total_count) = tokio::join!(page, self.count_invitations(&plan, query, &filter));
-        let mut data = page?;
-        let has_more = data.len() > limit;
-        data.truncate(limit);
-        let next_cursor = if has_more {
-            data.last().map(|inv| {
-                Cursor {
-                    order: query.order,
-                    sort_key: crate::domain::listing::sort_key(query.order, inv),
-                }
-                .encode()
-            })
-        } else {
-            None
-        };
-        Ok(Page {
-            data,
-            total_count: total_count?,
-            next_cursor,
-        })
+        self.invitation_page(organization_id, query, now).await
     }
 
     /// One round trip: an `UpdateItem` of the `delivery` attribute alone.
     async fn record_delivery(
         &self,
-        organization_id: &str,
+        organization_id: &OrganizationId,
         id: &InvitationId,
         delivery: &crate::domain::Delivery,
     ) -> Result<(), StoreError> {
@@ -436,7 +206,7 @@ impl InvitationStore for DynamoStore {
         now: Millis,
         actor: Option<&ActorRequirement>,
     ) -> Result<(), StoreError> {
-        let org_id = inv.organization.id.as_str();
+        let org_id = &inv.organization.id;
         let mut tx = Tx::new(&self.table);
         let mut params = Params::new()
             .name("#st", "status")
@@ -466,7 +236,7 @@ impl InvitationStore for DynamoStore {
                 .value(":id", s(inv.id.as_str())),
         )?;
         let actor_index = match actor {
-            Some(a) => Some(self.actor_check(&mut tx, org_id, a)?),
+            Some(a) => Some(tx.actor_check(org_id, a)?),
             None => None,
         };
         match tx.send(&self.client).await? {
@@ -485,7 +255,7 @@ impl InvitationStore for DynamoStore {
     /// the actor's role.
     async fn revoke_invitation(
         &self,
-        organization_id: &str,
+        organization_id: &OrganizationId,
         id: &InvitationId,
         now: Millis,
         actor: Option<&ActorRequirement>,
@@ -520,7 +290,7 @@ impl InvitationStore for DynamoStore {
             Params::new().value(":minus", n(-1)),
         )?;
         let actor_index = match actor {
-            Some(a) => Some(self.actor_check(&mut tx, organization_id, a)?),
+            Some(a) => Some(tx.actor_check(organization_id, a)?),
             None => None,
         };
         match tx.send(&self.client).await? {
@@ -542,50 +312,3 @@ impl InvitationStore for DynamoStore {
 }
 
 use TxOutcome::Cancelled;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::listing::{InvitationOrder, PageRequest};
-
-    fn query(statuses: Vec<InvitationStatus>) -> InvitationQuery {
-        InvitationQuery {
-            statuses,
-            email_key: None,
-            order: InvitationOrder::CreatedDesc,
-            page: PageRequest {
-                limit: 10,
-                start: PageStart::Offset(0),
-            },
-        }
-    }
-
-    #[test]
-    fn a_status_filter_uses_every_placeholder_it_declares() {
-        for statuses in [
-            vec![InvitationStatus::Pending],
-            vec![InvitationStatus::Expired],
-            vec![InvitationStatus::Accepted],
-            vec![InvitationStatus::Revoked, InvitationStatus::Accepted],
-            InvitationStatus::ALL.to_vec(),
-        ] {
-            let (expression, values) = status_filter(&query(statuses.clone()), 5).unwrap();
-            for (placeholder, _) in &values {
-                assert!(
-                    expression.contains(placeholder.as_str()),
-                    "{statuses:?}: {placeholder} unused"
-                );
-            }
-            for token in expression.split(|c: char| !(c.is_alphanumeric() || c == ':' || c == '_'))
-            {
-                if token.starts_with(':') {
-                    assert!(
-                        values.iter().any(|(k, _)| k == token),
-                        "{statuses:?}: {token} undeclared"
-                    );
-                }
-            }
-        }
-        assert!(status_filter(&query(vec![]), 5).is_none());
-    }
-}

@@ -1,4 +1,4 @@
-//! The DynamoDB adapter: one table, two global secondary indexes (`docs/dynamodb.md`).
+//! The DynamoDB adapter: one table, three global secondary indexes (`docs/dynamodb.md`).
 //!
 //! Each method says how many round trips it makes. Writes that must hold an invariant are one
 //! `TransactWriteItems` whose conditions hold it, so concurrent requests cannot break it.
@@ -8,12 +8,14 @@ mod codec;
 mod directory;
 mod invitations;
 pub mod keys;
+mod listing;
 mod table;
 mod tx;
 
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::CancellationReason;
 use aws_sdk_dynamodb::Client;
+use codec::{key, Item};
 
 pub use table::ensure_table;
 
@@ -38,6 +40,20 @@ impl DynamoStore {
         &self.table
     }
 
+    /// One round trip: a strongly consistent `GetItem`.
+    pub(super) async fn get(&self, k: (String, String)) -> Result<Option<Item>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(k)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        Ok(out.item)
+    }
+
     /// One `BatchGetItem` of up to 100 keys, strongly consistent, asked again (at most
     /// `BATCH_GET_ATTEMPTS` times in all) only for keys DynamoDB leaves unprocessed under load.
     async fn batch_get(&self, keys: Vec<codec::Item>) -> Result<Vec<codec::Item>, StoreError> {
@@ -49,7 +65,7 @@ impl DynamoStore {
                 .set_keys(Some(batch))
                 .consistent_read(true)
                 .build()
-                .map_err(table::build_error)?;
+                .map_err(build_error)?;
             let out = self
                 .client
                 .batch_get_item()
@@ -166,4 +182,9 @@ pub(crate) fn unexplained(reasons: &[CancellationReason]) -> StoreError {
     } else {
         StoreError::Unavailable(format!("transaction cancelled: {outcomes:?}").into())
     }
+}
+
+/// A request the SDK refused to build: a bug of ours, reported as an outage, never a panic.
+pub(crate) fn build_error(err: aws_sdk_dynamodb::error::BuildError) -> StoreError {
+    StoreError::Unavailable(Box::new(err))
 }

@@ -5,7 +5,7 @@ use aws_sdk_dynamodb::types::{
 use aws_sdk_dynamodb::Client;
 
 use super::keys;
-use super::sdk_error;
+use super::{build_error, sdk_error};
 use crate::store::StoreError;
 
 /// Creates the table with both indexes unless it exists. For local runs and tests; deployments
@@ -77,8 +77,4 @@ pub async fn ensure_table(client: &Client, table: &str) -> Result<(), StoreError
         }
         Err(err) => Err(sdk_error(err)),
     }
-}
-
-pub(super) fn build_error(err: aws_sdk_dynamodb::error::BuildError) -> StoreError {
-    StoreError::Unavailable(Box::new(err))
 }

@@ -7,10 +7,11 @@ use aws_sdk_dynamodb::types::{
 };
 use aws_sdk_dynamodb::Client;
 
+use super::build_error;
 use super::cancellation_reasons;
-use super::codec::{key, Item};
-use super::table::build_error;
-use crate::store::StoreError;
+use super::codec::{key, s, Item};
+use super::keys;
+use crate::store::{ActorRequirement, StoreError};
 
 pub const NEW_ITEM: &str = "attribute_not_exists(PK)";
 pub const EXISTING_ITEM: &str = "attribute_exists(PK)";
@@ -173,4 +174,32 @@ pub fn failed(reasons: &[CancellationReason], index: usize) -> bool {
 /// The old item a failed condition reported (absent when the item did not exist).
 pub fn old_item(reasons: &[CancellationReason], index: usize) -> Option<&Item> {
     reasons.get(index).and_then(|r| r.item())
+}
+
+/// The seat condition on an organization item: unlimited, or members + pending below the maximum.
+pub(super) const HAS_FREE_SEAT: &str =
+    "attribute_exists(PK) AND (max_allowed_memberships = :zero OR seats_used < max_allowed_memberships)";
+
+impl Tx<'_> {
+    /// Adds "the actor holds one of these roles" as a condition of the transaction.
+    pub fn actor_check(
+        &mut self,
+        org_id: &str,
+        actor: &ActorRequirement,
+    ) -> Result<usize, StoreError> {
+        let mut params = Params::new().name("#role", "role");
+        let mut placeholders = Vec::new();
+        for (i, role) in actor.roles.iter().enumerate() {
+            let p = format!(":role{i}");
+            params = params.value(&p, s(role));
+            placeholders.push(p);
+        }
+        let condition = if placeholders.is_empty() {
+            // No role grants the permission: the condition can never hold.
+            "attribute_not_exists(PK) AND attribute_exists(PK)".to_string()
+        } else {
+            format!("#role IN ({})", placeholders.join(", "))
+        };
+        self.check(keys::membership(org_id, &actor.user_id), &condition, params)
+    }
 }

@@ -1,5 +1,7 @@
 //! Query strings of the list routes, parsed into typed requests with every error reported.
 
+use super::number;
+
 use crate::domain::listing::{Cursor, PageStart};
 use crate::domain::{
     EmailAddress, FieldError, InvitationOrder, InvitationQuery, InvitationStatus, PageRequest,
@@ -11,27 +13,9 @@ fn parse_u32(
     range: std::ops::RangeInclusive<u32>,
     errors: &mut Vec<FieldError>,
 ) -> Option<u32> {
-    match raw.trim().parse::<u64>() {
-        Ok(n) if n <= u64::from(*range.end()) && n >= u64::from(*range.start()) => Some(n as u32),
-        Ok(_) => {
-            errors.push(FieldError::value(
-                param,
-                format!(
-                    "{param} must be between {} and {}.",
-                    range.start(),
-                    range.end()
-                ),
-            ));
-            None
-        }
-        Err(_) => {
-            errors.push(FieldError::format(
-                param,
-                format!("{param} must be a whole number."),
-            ));
-            None
-        }
-    }
+    number::whole_in_range(param, number::from_text(raw), range)
+        .map_err(|e| errors.push(e))
+        .ok()
 }
 
 /// `limit` (1–500, default 10) and `offset` (default 0).
@@ -113,12 +97,48 @@ pub fn invitation_query(pairs: &[(String, String)]) -> Result<InvitationQuery, V
     })
 }
 
+/// `status` (repeatable), `limit` and `offset` of the per-person lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonQuery {
+    pub statuses: Vec<InvitationStatus>,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+pub fn person_query(pairs: &[(String, String)]) -> Result<PersonQuery, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let (limit, offset) = limit_offset(pairs, &mut errors);
+    let statuses = match invitation_query(pairs) {
+        Ok(q) => q.statuses,
+        Err(e) => {
+            errors.extend(e.into_iter().filter(|e| e.param == "status"));
+            Vec::new()
+        }
+    };
+    if errors.is_empty() {
+        Ok(PersonQuery {
+            statuses,
+            limit,
+            offset,
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+/// The query string as name/value pairs, repeated names kept.
+pub fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn pairs(q: &str) -> Vec<(String, String)> {
-        crate::http::extract::query_pairs(Some(q))
+        query_pairs(Some(q))
     }
 
     #[test]

@@ -1,0 +1,362 @@
+//! Request bodies into the service's commands: every field checked and typed here, at the edge.
+
+use serde_json::Value;
+
+use super::fields::Fields;
+use crate::domain::{EmailAddress, FieldError, RoleCatalog, RoleKey, UserId};
+use crate::service::commands::{
+    InvitationAction, NewInvitation, NewMembership, NewOrganization, NewUser,
+    DEFAULT_EXPIRES_IN_DAYS,
+};
+use crate::service::RedirectPolicy;
+
+/// `POST /organizations/{org}/invitations` (and each item of `/bulk`).
+pub fn invitation(
+    body: &Value,
+    roles: &RoleCatalog,
+    redirects: &RedirectPolicy,
+) -> Result<NewInvitation, Vec<FieldError>> {
+    let mut f = Fields::of(body).map_err(|e| vec![e])?;
+    let email = f
+        .required_str("email_address")
+        .and_then(|raw| f.email("email_address", raw));
+    let role = f
+        .required_str("role")
+        .and_then(|raw| f.role("role", raw, roles));
+    let inviter_user_id = f.optional_str("inviter_user_id").map(UserId::from);
+    let public_metadata = f.metadata("public_metadata");
+    let private_metadata = f.metadata("private_metadata");
+    let redirect_url = match f.optional_str("redirect_url") {
+        Some(raw) => match redirects.check("redirect_url", raw) {
+            Ok(url) => Some(url),
+            Err(e) => {
+                f.reject(e);
+                None
+            }
+        },
+        None => None,
+    };
+    let expires_in_days = f
+        .optional_u32_in("expires_in_days", 1..=365)
+        .unwrap_or(DEFAULT_EXPIRES_IN_DAYS);
+    let notify = f.optional_bool("notify").unwrap_or(true);
+    let locale = crate::mail::compose::locale_for(f.optional_str("locale"));
+    f.finish(|| {
+        Some(NewInvitation {
+            email_address: email?,
+            role: role?,
+            inviter_user_id,
+            public_metadata,
+            private_metadata,
+            redirect_url,
+            expires_in_days,
+            notify,
+            locale,
+        })
+    })
+}
+
+/// `POST /users`. Clerk takes `email_address` as an array; a single string is accepted too.
+pub fn user(body: &Value) -> Result<NewUser, Vec<FieldError>> {
+    let mut f = Fields::of(body).map_err(|e| vec![e])?;
+    let raw: Vec<Value> = match body.get("email_address") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items.clone(),
+        Some(v @ Value::String(_)) => vec![v.clone()],
+        Some(_) => {
+            f.reject(FieldError::format(
+                "email_address",
+                "email_address must be an array of strings.",
+            ));
+            Vec::new()
+        }
+    };
+    let mut addresses: Vec<EmailAddress> = Vec::new();
+    for (i, v) in raw.iter().enumerate() {
+        let param = format!("email_address[{i}]");
+        match v.as_str() {
+            Some(s) => {
+                if let Some(e) = f.email(&param, s) {
+                    if addresses.iter().any(|a| a.key() == e.key()) {
+                        f.reject(FieldError::value(
+                            param,
+                            "The same email address is given twice.",
+                        ));
+                    } else {
+                        addresses.push(e);
+                    }
+                }
+            }
+            None => f.reject(FieldError::format(
+                param,
+                "Each email address must be a string.",
+            )),
+        }
+    }
+    if raw.is_empty() && body.get("email_address").is_none_or(Value::is_null) {
+        f.reject(FieldError::missing("email_address"));
+    } else if raw.is_empty() || raw.len() > NewUser::MAX_ADDRESSES {
+        f.reject(FieldError::value(
+            "email_address",
+            format!(
+                "email_address must hold 1 to {} addresses.",
+                NewUser::MAX_ADDRESSES
+            ),
+        ));
+    }
+    let first_name = f.optional_text("first_name", 256);
+    let last_name = f.optional_text("last_name", 256);
+    let image_url = f.optional_text("image_url", 2048);
+    let public_metadata = f.metadata("public_metadata");
+    let private_metadata = f.metadata("private_metadata");
+    f.finish(|| {
+        Some(NewUser {
+            email_addresses: addresses,
+            first_name,
+            last_name,
+            image_url,
+            public_metadata,
+            private_metadata,
+        })
+    })
+}
+
+/// `POST /organizations`.
+pub fn organization(body: &Value) -> Result<NewOrganization, Vec<FieldError>> {
+    let mut f = Fields::of(body).map_err(|e| vec![e])?;
+    let name = f.required_str("name").map(str::trim).map(str::to_string);
+    if name
+        .as_ref()
+        .is_some_and(|n| n.chars().count() > 256 || n.chars().any(char::is_control))
+    {
+        f.reject(FieldError::value(
+            "name",
+            "name must be at most 256 characters on one line.",
+        ));
+    }
+    let slug = f.optional_str("slug").map(str::to_string);
+    if slug
+        .as_deref()
+        .is_some_and(|s| !crate::domain::organization::is_valid_slug(s))
+    {
+        f.reject(FieldError::format(
+            "slug",
+            "slug may contain only lowercase letters, digits, dashes and underscores (at most 64).",
+        ));
+    }
+    let created_by = f.optional_str("created_by").map(UserId::from);
+    let max_allowed_memberships = f.optional_u32_in("max_allowed_memberships", 0..=1_000_000);
+    let public_metadata = f.metadata("public_metadata");
+    let private_metadata = f.metadata("private_metadata");
+    f.finish(|| {
+        Some(NewOrganization {
+            name: name?,
+            slug,
+            created_by,
+            max_allowed_memberships,
+            public_metadata,
+            private_metadata,
+        })
+    })
+}
+
+/// `POST /organizations/{org}/memberships`.
+pub fn membership(body: &Value, roles: &RoleCatalog) -> Result<NewMembership, Vec<FieldError>> {
+    let mut f = Fields::of(body).map_err(|e| vec![e])?;
+    let user_id = f.required_str("user_id").map(UserId::from);
+    let role = f
+        .required_str("role")
+        .and_then(|raw| f.role("role", raw, roles));
+    let public_metadata = f.metadata("public_metadata");
+    let private_metadata = f.metadata("private_metadata");
+    f.finish(|| {
+        Some(NewMembership {
+            user_id: user_id?,
+            role: role?,
+            public_metadata,
+            private_metadata,
+        })
+    })
+}
+
+/// `PATCH /organizations/{org}/memberships/{user}`.
+pub fn role_update(body: &Value, roles: &RoleCatalog) -> Result<RoleKey, Vec<FieldError>> {
+    let mut f = Fields::of(body).map_err(|e| vec![e])?;
+    let role = f
+        .required_str("role")
+        .and_then(|raw| f.role("role", raw, roles));
+    f.finish(|| role)
+}
+
+/// The body of a revoke or resend: `requesting_user_id` and (resend) `notify`, both optional;
+/// an empty body names no one and sends the email.
+pub fn invitation_action(body: &Value) -> Result<InvitationAction, Vec<FieldError>> {
+    if body.is_null() {
+        return Ok(InvitationAction {
+            requesting_user_id: None,
+            notify: true,
+        });
+    }
+    let mut f = Fields::of(body).map_err(|e| vec![e])?;
+    let requesting_user_id = f.optional_str("requesting_user_id").map(UserId::from);
+    let notify = f.optional_bool("notify").unwrap_or(true);
+    f.finish(|| {
+        Some(InvitationAction {
+            requesting_user_id,
+            notify,
+        })
+    })
+}
+
+/// `{"ticket": "…"}` of `POST /tickets/accept`.
+pub fn ticket(body: &Value) -> Result<String, Vec<FieldError>> {
+    let mut f = Fields::of(body).map_err(|e| vec![e])?;
+    let ticket = f.required_str("ticket").map(str::to_string);
+    f.finish(|| ticket)
+}
+
+/// The most invitations one bulk request may carry.
+pub const BULK_MAX_ITEMS: usize = 10;
+
+/// A JSON array of 1 to [`BULK_MAX_ITEMS`] invitations. One malformed item refuses the whole
+/// request, each error named by its item (`[2].email_address`).
+pub fn bulk_invitations(
+    body: &Value,
+    roles: &RoleCatalog,
+    redirects: &RedirectPolicy,
+) -> Result<Vec<NewInvitation>, Vec<FieldError>> {
+    let Value::Array(items) = body else {
+        return Err(vec![FieldError::format(
+            "body",
+            "The request body must be a JSON array of invitations.",
+        )]);
+    };
+    if items.is_empty() || items.len() > BULK_MAX_ITEMS {
+        return Err(vec![FieldError::value(
+            "body",
+            format!("Send 1 to {BULK_MAX_ITEMS} invitations at once."),
+        )]);
+    }
+    let mut inputs = Vec::with_capacity(items.len());
+    let mut errors = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        match invitation(item, roles, redirects) {
+            Ok(input) => inputs.push(input),
+            Err(errs) => errors.extend(errs.into_iter().map(|e| e.within(&format!("[{i}]")))),
+        }
+    }
+    if errors.is_empty() {
+        Ok(inputs)
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::FieldErrorKind;
+    use serde_json::json;
+
+    fn parse(body: Value) -> Result<NewInvitation, Vec<FieldError>> {
+        invitation(&body, &RoleCatalog::default(), &RedirectPolicy::default())
+    }
+
+    fn first_error(body: Value) -> (String, FieldErrorKind) {
+        let errors = parse(body).unwrap_err();
+        (errors[0].param.clone(), errors[0].kind)
+    }
+
+    #[test]
+    fn a_minimal_invitation_gets_the_defaults() {
+        let inv =
+            parse(json!({"email_address": "ada@example.com", "role": "basic_member"})).unwrap();
+        assert_eq!(inv.role, "org:member");
+        assert_eq!(inv.expires_in_days, 30);
+        assert!(inv.notify);
+        assert_eq!(inv.inviter_user_id, None);
+    }
+
+    #[test]
+    fn each_bad_field_gets_its_own_code() {
+        use FieldErrorKind::*;
+        let cases = [
+            (json!({"role": "org:member"}), ("email_address", Missing)),
+            (
+                json!({"email_address": "ada@example.com"}),
+                ("role", Missing),
+            ),
+            (
+                json!({"email_address": 7, "role": "org:member"}),
+                ("email_address", FormatInvalid),
+            ),
+            (
+                json!({"email_address": "not-an-email", "role": "org:member"}),
+                ("email_address", FormatInvalid),
+            ),
+            (
+                json!({"email_address": "ada@example.com", "role": "org:owner"}),
+                ("role", ValueInvalid),
+            ),
+            (
+                json!({"email_address": "ada@example.com", "role": "org:member", "expires_in_days": 0}),
+                ("expires_in_days", ValueInvalid),
+            ),
+            (
+                json!({"email_address": "ada@example.com", "role": "org:member", "expires_in_days": 366}),
+                ("expires_in_days", ValueInvalid),
+            ),
+            (
+                json!({"email_address": "ada@example.com", "role": "org:member", "expires_in_days": "7"}),
+                ("expires_in_days", FormatInvalid),
+            ),
+            (
+                json!({"email_address": "ada@example.com", "role": "org:member", "notify": "yes"}),
+                ("notify", FormatInvalid),
+            ),
+            (
+                json!({"email_address": "ada@example.com", "role": "org:member", "public_metadata": [1]}),
+                ("public_metadata", FormatInvalid),
+            ),
+            (
+                json!({"email_address": "ada@example.com", "role": "org:member", "private_metadata": {"k": "x".repeat(9000)}}),
+                ("private_metadata", ValueInvalid),
+            ),
+            (
+                json!({"email_address": "ada@example.com", "role": "org:member", "redirect_url": "javascript:alert(1)"}),
+                ("redirect_url", ValueInvalid),
+            ),
+        ];
+        for (body, (param, kind)) in cases {
+            assert_eq!(
+                first_error(body.clone()),
+                (param.to_string(), kind),
+                "{body}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_at_once() {
+        let errors = parse(json!({"email_address": "x", "role": "nope", "notify": 1})).unwrap_err();
+        let params: Vec<&str> = errors.iter().map(|e| e.param.as_str()).collect();
+        assert_eq!(params, ["email_address", "role", "notify"]);
+    }
+
+    #[test]
+    fn a_body_that_is_not_an_object_is_refused() {
+        assert_eq!(first_error(json!([1, 2])).0, "body");
+    }
+
+    #[test]
+    fn a_user_needs_at_least_one_distinct_address() {
+        assert!(user(&json!({"email_address": ["a@example.com"]})).is_ok());
+        assert!(user(&json!({"email_address": "a@example.com"})).is_ok());
+        assert_eq!(
+            user(&json!({})).unwrap_err()[0].kind,
+            FieldErrorKind::Missing
+        );
+        assert!(user(&json!({"email_address": []})).is_err());
+        assert!(user(&json!({"email_address": ["a@example.com", "A@example.com"]})).is_err());
+    }
+}

@@ -1,0 +1,14 @@
+//! Parsing at the edge: request bodies, query strings and tickets become the service's typed
+//! commands here, every bad field reported with its own code; nothing half-parsed goes further.
+
+mod bodies;
+mod fields;
+pub mod number;
+mod query;
+
+pub use bodies::{
+    bulk_invitations, invitation, invitation_action, membership, organization, role_update, ticket,
+    user, BULK_MAX_ITEMS,
+};
+pub use fields::Fields;
+pub use query::{invitation_query, limit_offset, person_query, query_pairs, PersonQuery};

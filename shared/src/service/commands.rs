@@ -1,0 +1,65 @@
+//! What the operations are asked to do, already checked and typed by the HTTP edge
+//! (`http::parse`): nothing half-parsed reaches the service.
+
+use crate::domain::{EmailAddress, Metadata, RoleKey, UserId};
+
+pub const DEFAULT_EXPIRES_IN_DAYS: u32 = 30;
+
+/// `POST /organizations/{org}/invitations` (and each item of `/bulk`).
+#[derive(Debug, Clone)]
+pub struct NewInvitation {
+    pub email_address: EmailAddress,
+    pub role: RoleKey,
+    /// Whom a backend invites on behalf of; a signed-in actor may name only themselves.
+    pub inviter_user_id: Option<UserId>,
+    pub public_metadata: Metadata,
+    pub private_metadata: Metadata,
+    pub redirect_url: Option<String>,
+    pub expires_in_days: u32,
+    pub notify: bool,
+    /// The email's language: the closest of the shipped locales to what was asked (beyond Clerk).
+    pub locale: &'static str,
+}
+
+/// `POST /users`.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub email_addresses: Vec<EmailAddress>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub image_url: Option<String>,
+    pub public_metadata: Metadata,
+    pub private_metadata: Metadata,
+}
+
+impl NewUser {
+    pub const MAX_ADDRESSES: usize = 10;
+}
+
+/// `POST /organizations`.
+#[derive(Debug, Clone)]
+pub struct NewOrganization {
+    pub name: String,
+    pub slug: Option<String>,
+    pub created_by: Option<UserId>,
+    pub max_allowed_memberships: Option<u32>,
+    pub public_metadata: Metadata,
+    pub private_metadata: Metadata,
+}
+
+/// `POST /organizations/{org}/memberships`.
+#[derive(Debug, Clone)]
+pub struct NewMembership {
+    pub user_id: UserId,
+    pub role: RoleKey,
+    pub public_metadata: Metadata,
+    pub private_metadata: Metadata,
+}
+
+/// A revoke or resend: whom a backend acts on behalf of (`requesting_user_id`), and for a
+/// resend whether to send the email again.
+#[derive(Debug, Clone)]
+pub struct InvitationAction {
+    pub requesting_user_id: Option<UserId>,
+    pub notify: bool,
+}

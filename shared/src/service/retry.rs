@@ -1,0 +1,76 @@
+//! Lost races, tried again: the one loop every operation that writes after a read goes through.
+
+use std::future::Future;
+use std::time::Duration;
+
+use super::ServiceError;
+
+/// How many times an operation that lost a race is tried, in all, before answering `Busy`.
+pub const CONTENTION_ATTEMPTS: u32 = 6;
+
+/// Runs `attempt` again while it answers [`ServiceError::Busy`] (the store's `Contention`), with
+/// a short jittered pause so racers spread out. Each attempt reads afresh, so a retry sees the
+/// winner's write and usually answers from it (`duplicate_record`, say).
+pub async fn retry_on_contention<T, F, Fut>(mut attempt: F) -> Result<T, ServiceError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, ServiceError>>,
+{
+    for n in 0..CONTENTION_ATTEMPTS {
+        if n > 0 {
+            back_off(n).await;
+        }
+        match attempt().await {
+            Err(ServiceError::Busy) => continue,
+            other => return other,
+        }
+    }
+    Err(ServiceError::Busy)
+}
+
+async fn back_off(attempt: u32) {
+    let jitter: u64 = rand::random_range(0..10);
+    tokio::time::sleep(Duration::from_millis(5 * u64::from(attempt) + jitter)).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    #[tokio::test]
+    async fn a_lost_race_is_tried_again_and_gives_up_after_the_last_attempt() {
+        let tries = AtomicU32::new(0);
+        let won = retry_on_contention(|| async {
+            let n = tries.fetch_add(1, Ordering::SeqCst);
+            if n < 2 {
+                Err(ServiceError::Busy)
+            } else {
+                Ok(n)
+            }
+        })
+        .await;
+        assert_eq!(won.unwrap(), 2);
+
+        tries.store(0, Ordering::SeqCst);
+        let lost: Result<(), _> = retry_on_contention(|| async {
+            tries.fetch_add(1, Ordering::SeqCst);
+            Err(ServiceError::Busy)
+        })
+        .await;
+        assert!(matches!(lost, Err(ServiceError::Busy)));
+        assert_eq!(tries.load(Ordering::SeqCst), CONTENTION_ATTEMPTS);
+    }
+
+    #[tokio::test]
+    async fn other_errors_end_at_once() {
+        let tries = AtomicU32::new(0);
+        let r: Result<(), _> = retry_on_contention(|| async {
+            tries.fetch_add(1, Ordering::SeqCst);
+            Err(ServiceError::NotFound("invitation"))
+        })
+        .await;
+        assert!(matches!(r, Err(ServiceError::NotFound(_))));
+        assert_eq!(tries.load(Ordering::SeqCst), 1);
+    }
+}

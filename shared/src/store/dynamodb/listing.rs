@@ -1,0 +1,260 @@
+//! Listing an organization's invitations: which index serves a query, its filter and paging.
+
+use aws_sdk_dynamodb::types::{AttributeValue, Select};
+
+use super::codec::{self, key, n, s, Item};
+use super::{keys, sdk_error, DynamoStore};
+use crate::clock::Millis;
+use crate::domain::listing::{Cursor, PageStart};
+use crate::domain::{Invitation, InvitationId, InvitationQuery, InvitationStatus, Page};
+use crate::store::StoreError;
+
+type Filter = (String, Vec<(String, AttributeValue)>);
+
+/// The filter that keeps invitations whose visible status is one of `statuses`.
+fn status_filter(query: &InvitationQuery, now: Millis) -> Option<Filter> {
+    if query.statuses.is_empty() {
+        return None;
+    }
+    let clauses: Vec<&str> = query
+        .statuses
+        .iter()
+        .map(|status| match status {
+            InvitationStatus::Pending => "(#st = :pending AND expires_at > :now)",
+            InvitationStatus::Expired => {
+                "((#st = :pending AND expires_at <= :now) OR #st = :expired)"
+            }
+            InvitationStatus::Accepted => "#st = :accepted",
+            InvitationStatus::Revoked => "#st = :revoked",
+        })
+        .collect();
+    let expression = clauses.join(" OR ");
+    // DynamoDB rejects a declared placeholder the expression does not use.
+    let mut values = Vec::new();
+    if expression.contains(":now") {
+        values.push((":now".to_string(), n(now)));
+    }
+    for st in [
+        InvitationStatus::Pending,
+        InvitationStatus::Expired,
+        InvitationStatus::Accepted,
+        InvitationStatus::Revoked,
+    ] {
+        let placeholder = format!(":{}", st.as_str());
+        if expression.contains(&placeholder) {
+            values.push((placeholder, s(st.as_str())));
+        }
+    }
+    Some((expression, values))
+}
+
+/// Which index serves a query, and its key condition.
+struct IndexPlan {
+    index: &'static str,
+    pk_attr: &'static str,
+    sk_attr: &'static str,
+    partition: String,
+    sk_prefix: Option<String>,
+}
+
+impl IndexPlan {
+    fn for_query(org_id: &str, query: &InvitationQuery) -> Self {
+        let partition = keys::invitations_partition(org_id);
+        // One address: GSI2's sort key starts with it, and within it sorts by creation, so it
+        // serves both orders exactly.
+        if let Some(email) = &query.email_key {
+            return Self {
+                index: keys::GSI2,
+                pk_attr: keys::GSI2PK,
+                sk_attr: keys::GSI2SK,
+                partition,
+                sk_prefix: Some(format!("{email}#")),
+            };
+        }
+        if query.order.by_email() {
+            Self {
+                index: keys::GSI2,
+                pk_attr: keys::GSI2PK,
+                sk_attr: keys::GSI2SK,
+                partition,
+                sk_prefix: None,
+            }
+        } else {
+            Self {
+                index: keys::GSI1,
+                pk_attr: keys::GSI1PK,
+                sk_attr: keys::GSI1SK,
+                partition,
+                sk_prefix: None,
+            }
+        }
+    }
+
+    fn key_condition(&self) -> String {
+        match self.sk_prefix {
+            Some(_) => format!(
+                "{} = :pk AND begins_with({}, :prefix)",
+                self.pk_attr, self.sk_attr
+            ),
+            None => format!("{} = :pk", self.pk_attr),
+        }
+    }
+
+    /// The index key at which a page after `cursor` starts.
+    fn start_key(&self, org_id: &str, query: &InvitationQuery, cursor: &Cursor) -> Option<Item> {
+        let id = InvitationId::parse(cursor.sort_key.rsplit('#').next()?)?;
+        let index_sk = match (&query.email_key, query.order.by_email()) {
+            (Some(email), false) => format!("{email}#{}", cursor.sort_key),
+            _ => cursor.sort_key.clone(),
+        };
+        let mut item = key(keys::invitation(org_id, &id));
+        item.insert(self.pk_attr.into(), s(&self.partition));
+        item.insert(self.sk_attr.into(), s(index_sk));
+        Some(item)
+    }
+}
+
+impl DynamoStore {
+    fn invitation_query(
+        &self,
+        plan: &IndexPlan,
+        query: &InvitationQuery,
+        filter: &Option<Filter>,
+    ) -> aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder {
+        let mut q = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(plan.index)
+            .key_condition_expression(plan.key_condition())
+            .expression_attribute_values(":pk", s(&plan.partition))
+            .scan_index_forward(query.order.ascending());
+        if let Some(prefix) = &plan.sk_prefix {
+            q = q.expression_attribute_values(":prefix", s(prefix));
+        }
+        if let Some((expression, values)) = filter {
+            q = q
+                .filter_expression(expression)
+                .expression_attribute_names("#st", "status");
+            for (k, v) in values {
+                q = q.expression_attribute_values(k, v.clone());
+            }
+        }
+        q
+    }
+
+    /// `Select=COUNT` over the same index and filter: one `Query` per 1 MB of index.
+    async fn count_invitations(
+        &self,
+        plan: &IndexPlan,
+        query: &InvitationQuery,
+        filter: &Option<Filter>,
+    ) -> Result<u64, StoreError> {
+        let mut total = 0u64;
+        let mut start: Option<Item> = None;
+        loop {
+            let out = self
+                .invitation_query(plan, query, filter)
+                .select(Select::Count)
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(sdk_error)?;
+            total += out.count.max(0) as u64;
+            start = out.last_evaluated_key;
+            if start.is_none() {
+                return Ok(total);
+            }
+        }
+    }
+}
+
+impl DynamoStore {
+    /// One `Query` per page (GSI1 for creation order, GSI2 for address order or one address),
+    /// and concurrently a `Select=COUNT` query for `total_count`. A status filter is applied by
+    /// DynamoDB after reading, so a page whose items are mostly filtered out continues with
+    /// further `Query` calls until it is full or the index ends; `offset` reads past the
+    /// skipped items the same way.
+    pub(super) async fn invitation_page(
+        &self,
+        organization_id: &str,
+        query: &InvitationQuery,
+        now: Millis,
+    ) -> Result<Page<Invitation>, StoreError> {
+        let plan = IndexPlan::for_query(organization_id, query);
+        let filter = status_filter(query, now);
+        let (skip, start) = match &query.page.start {
+            PageStart::Offset(n) => (*n as usize, None),
+            PageStart::After(cursor) => (0, plan.start_key(organization_id, query, cursor)),
+        };
+        let limit = query.page.limit as usize;
+        // One more than the page, to know whether another page follows.
+        let wanted = skip + limit + 1;
+        let page = async {
+            self.query_up_to(
+                || self.invitation_query(&plan, query, &filter),
+                start,
+                wanted,
+            )
+            .await?
+            .iter()
+            .skip(skip)
+            .map(codec::invitation_from)
+            .collect::<Result<Vec<_>, _>>()
+        };
+        let (page, total_count) = tokio::join!(page, self.count_invitations(&plan, query, &filter));
+        Ok(Page::from_overfetch(
+            page?,
+            limit,
+            query.order,
+            total_count?,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::listing::{InvitationOrder, PageRequest};
+
+    fn query(statuses: Vec<InvitationStatus>) -> InvitationQuery {
+        InvitationQuery {
+            statuses,
+            email_key: None,
+            order: InvitationOrder::CreatedDesc,
+            page: PageRequest {
+                limit: 10,
+                start: PageStart::Offset(0),
+            },
+        }
+    }
+
+    #[test]
+    fn a_status_filter_uses_every_placeholder_it_declares() {
+        for statuses in [
+            vec![InvitationStatus::Pending],
+            vec![InvitationStatus::Expired],
+            vec![InvitationStatus::Accepted],
+            vec![InvitationStatus::Revoked, InvitationStatus::Accepted],
+            InvitationStatus::ALL.to_vec(),
+        ] {
+            let (expression, values) = status_filter(&query(statuses.clone()), 5).unwrap();
+            for (placeholder, _) in &values {
+                assert!(
+                    expression.contains(placeholder.as_str()),
+                    "{statuses:?}: {placeholder} unused"
+                );
+            }
+            for token in expression.split(|c: char| !(c.is_alphanumeric() || c == ':' || c == '_'))
+            {
+                if token.starts_with(':') {
+                    assert!(
+                        values.iter().any(|(k, _)| k == token),
+                        "{statuses:?}: {token} undeclared"
+                    );
+                }
+            }
+        }
+        assert!(status_filter(&query(vec![]), 5).is_none());
+    }
+}

@@ -1,0 +1,87 @@
+//! Following a link and accepting, in memory.
+
+use async_trait::async_trait;
+
+use super::{key, MemoryStore};
+use crate::clock::Millis;
+use crate::domain::{
+    Invitation, InvitationId, InvitationStatus, Membership, OrganizationId, UserId,
+};
+use crate::store::{AcceptanceStore, StoreError, TicketContext};
+
+#[async_trait]
+impl AcceptanceStore for MemoryStore {
+    async fn ticket_context(
+        &self,
+        organization_id: &OrganizationId,
+        id: &InvitationId,
+        email_key: &str,
+        session_user_id: Option<&UserId>,
+    ) -> Result<TicketContext, StoreError> {
+        let t = self.tables();
+        Ok(TicketContext {
+            invitation: t
+                .invitations
+                .get(&key(organization_id, id.as_str()))
+                .cloned(),
+            address_owner: t.email_owners.get(email_key).cloned(),
+            session_user: session_user_id.and_then(|u| t.users.get(u).cloned()),
+        })
+    }
+
+    async fn accept_invitation(
+        &self,
+        inv: &Invitation,
+        m: &Membership,
+        now: Millis,
+    ) -> Result<(), StoreError> {
+        let mut t = self.tables();
+        let org_id = inv.organization.id.as_str();
+        let current = t
+            .invitations
+            .get(&key(org_id, inv.id.as_str()))
+            .ok_or(StoreError::Contention)?;
+        if current.stored_status != InvitationStatus::Pending
+            || current.expires_at <= now
+            || current.ticket_hash != inv.ticket_hash
+        {
+            return Err(StoreError::Contention);
+        }
+        if t.memberships.contains_key(&key(org_id, &m.user_id))
+            || m.email_keys
+                .iter()
+                .any(|a| t.member_addresses.contains(&key(org_id, a)))
+        {
+            return Err(StoreError::AlreadyMember);
+        }
+        t.slots.remove(&key(org_id, inv.email_address.key()));
+        for addr in &m.email_keys {
+            t.member_addresses.insert(key(org_id, addr));
+        }
+        t.memberships.insert(key(org_id, &m.user_id), m.clone());
+        if let Some(org) = t.organizations.get_mut(org_id) {
+            org.members_count += 1;
+            org.pending_invitations_count = org.pending_invitations_count.saturating_sub(1);
+        }
+        if let Some(stored) = t.invitations.get_mut(&key(org_id, inv.id.as_str())) {
+            stored.stored_status = InvitationStatus::Accepted;
+            stored.updated_at = now;
+        }
+        Ok(())
+    }
+
+    async fn invitations_for_addresses(
+        &self,
+        email_keys: &[String],
+    ) -> Result<Vec<Invitation>, StoreError> {
+        let t = self.tables();
+        let mut found: Vec<Invitation> = t
+            .invitations
+            .values()
+            .filter(|inv| email_keys.iter().any(|k| k == inv.email_address.key()))
+            .cloned()
+            .collect();
+        found.sort_by(|a, b| (b.created_at, &b.id).cmp(&(a.created_at, &a.id)));
+        Ok(found)
+    }
+}

@@ -1,0 +1,180 @@
+//! Users, organizations and memberships in memory.
+
+use async_trait::async_trait;
+
+use super::{key, MemoryStore};
+use crate::clock::Millis;
+use crate::domain::{Membership, Organization, OrganizationId, RoleKey, User, UserId};
+use crate::store::{MembershipStore, OrganizationStore, StoreError, UserStore};
+
+#[async_trait]
+impl UserStore for MemoryStore {
+    async fn insert_user(&self, user: &User) -> Result<(), StoreError> {
+        let mut t = self.tables();
+        if user
+            .email_addresses
+            .iter()
+            .any(|e| t.email_owners.contains_key(e.address.key()))
+        {
+            return Err(StoreError::EmailTaken);
+        }
+        if t.users.contains_key(&user.id) {
+            return Err(StoreError::Contention);
+        }
+        for e in &user.email_addresses {
+            t.email_owners
+                .insert(e.address.key().to_string(), user.id.clone());
+        }
+        t.users.insert(user.id.clone(), user.clone());
+        Ok(())
+    }
+
+    async fn get_user(&self, user_id: &UserId) -> Result<Option<User>, StoreError> {
+        Ok(self.tables().users.get(user_id).cloned())
+    }
+}
+
+#[async_trait]
+impl OrganizationStore for MemoryStore {
+    async fn insert_organization(
+        &self,
+        org: &Organization,
+        creator: Option<&Membership>,
+    ) -> Result<(), StoreError> {
+        let mut t = self.tables();
+        if t.slugs.contains_key(&org.slug) {
+            return Err(StoreError::SlugTaken);
+        }
+        if t.organizations.contains_key(&org.id) {
+            return Err(StoreError::Contention);
+        }
+        t.slugs.insert(org.slug.clone(), org.id.clone());
+        t.organizations.insert(org.id.clone(), org.clone());
+        if let Some(m) = creator {
+            for addr in &m.email_keys {
+                t.member_addresses.insert(key(&org.id, addr));
+            }
+            t.memberships.insert(key(&org.id, &m.user_id), m.clone());
+        }
+        Ok(())
+    }
+
+    async fn get_organization(
+        &self,
+        organization_id: &OrganizationId,
+    ) -> Result<Option<Organization>, StoreError> {
+        Ok(self.tables().organizations.get(organization_id).cloned())
+    }
+
+    async fn find_organization_by_slug(
+        &self,
+        slug: &str,
+    ) -> Result<Option<Organization>, StoreError> {
+        let t = self.tables();
+        Ok(t.slugs
+            .get(slug)
+            .and_then(|id| t.organizations.get(id))
+            .cloned())
+    }
+}
+
+#[async_trait]
+impl MembershipStore for MemoryStore {
+    async fn insert_membership(&self, m: &Membership) -> Result<(), StoreError> {
+        let mut t = self.tables();
+        let org = t
+            .organizations
+            .get(&m.organization_id)
+            .ok_or(StoreError::NotFound)?;
+        if t.memberships
+            .contains_key(&key(&m.organization_id, &m.user_id))
+            || m.email_keys
+                .iter()
+                .any(|a| t.member_addresses.contains(&key(&m.organization_id, a)))
+        {
+            return Err(StoreError::AlreadyMember);
+        }
+        if !org.has_free_seat() {
+            return Err(StoreError::QuotaExceeded);
+        }
+        for addr in &m.email_keys {
+            t.member_addresses.insert(key(&m.organization_id, addr));
+        }
+        t.memberships
+            .insert(key(&m.organization_id, &m.user_id), m.clone());
+        if let Some(org) = t.organizations.get_mut(&m.organization_id) {
+            org.members_count += 1;
+        }
+        Ok(())
+    }
+
+    async fn get_membership(
+        &self,
+        organization_id: &OrganizationId,
+        user_id: &UserId,
+    ) -> Result<Option<Membership>, StoreError> {
+        Ok(self
+            .tables()
+            .memberships
+            .get(&key(organization_id, user_id))
+            .cloned())
+    }
+
+    async fn list_memberships(
+        &self,
+        organization_id: &OrganizationId,
+        limit: u32,
+        offset: u32,
+    ) -> Result<(Option<Organization>, Vec<Membership>), StoreError> {
+        let t = self.tables();
+        let mut all: Vec<&Membership> = t
+            .memberships
+            .values()
+            .filter(|m| m.organization_id == organization_id)
+            .collect();
+        all.sort_by(|a, b| (b.created_at, &b.user_id).cmp(&(a.created_at, &a.user_id)));
+        let page = all
+            .into_iter()
+            .skip(offset as usize)
+            .take(limit as usize)
+            .cloned()
+            .collect();
+        Ok((t.organizations.get(organization_id).cloned(), page))
+    }
+
+    async fn update_membership_role(
+        &self,
+        organization_id: &OrganizationId,
+        user_id: &UserId,
+        role: &RoleKey,
+        now: Millis,
+    ) -> Result<Membership, StoreError> {
+        let mut t = self.tables();
+        let m = t
+            .memberships
+            .get_mut(&key(organization_id, user_id))
+            .ok_or(StoreError::NotFound)?;
+        m.role = role.clone();
+        m.updated_at = now;
+        Ok(m.clone())
+    }
+
+    async fn delete_membership(
+        &self,
+        organization_id: &OrganizationId,
+        user_id: &UserId,
+    ) -> Result<Membership, StoreError> {
+        let mut t = self.tables();
+        let m = t
+            .memberships
+            .remove(&key(organization_id, user_id))
+            .ok_or(StoreError::NotFound)?;
+        for addr in &m.email_keys {
+            t.member_addresses.remove(&key(organization_id, addr));
+        }
+        if let Some(org) = t.organizations.get_mut(organization_id) {
+            org.members_count = org.members_count.saturating_sub(1);
+        }
+        Ok(m)
+    }
+}

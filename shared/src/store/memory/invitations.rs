@@ -1,0 +1,184 @@
+//! Invitations in memory: the same checks, in the same order, as the DynamoDB transactions.
+
+use async_trait::async_trait;
+
+use super::{key, MemoryStore};
+use crate::clock::Millis;
+use crate::domain::{
+    Delivery, Invitation, InvitationId, InvitationQuery, InvitationStatus, OrganizationId, Page,
+    UserId,
+};
+use crate::store::{ActorRequirement, InvitationContext, InvitationStore, SlotHolder, StoreError};
+
+#[async_trait]
+impl InvitationStore for MemoryStore {
+    async fn invitation_context(
+        &self,
+        organization_id: &OrganizationId,
+        email_key: &str,
+        actor_user_id: Option<&UserId>,
+    ) -> Result<InvitationContext, StoreError> {
+        let t = self.tables();
+        Ok(InvitationContext {
+            organization: t.organizations.get(organization_id).cloned(),
+            slot_holder: t.slots.get(&key(organization_id, email_key)).cloned(),
+            actor_membership: actor_user_id
+                .and_then(|u| t.memberships.get(&key(organization_id, u)).cloned()),
+            actor_user: actor_user_id.and_then(|u| t.users.get(u).cloned()),
+            address_is_member: t
+                .member_addresses
+                .contains(&key(organization_id, email_key)),
+        })
+    }
+
+    async fn insert_invitation(
+        &self,
+        inv: &Invitation,
+        replacing: Option<&SlotHolder>,
+        actor: Option<&ActorRequirement>,
+    ) -> Result<(), StoreError> {
+        let mut t = self.tables();
+        let org_id = inv.organization.id.as_str();
+        let org = t.organizations.get(org_id).ok_or(StoreError::NotFound)?;
+        if !t.actor_allowed(org_id, actor) {
+            return Err(StoreError::ActorNotAllowed);
+        }
+        let slot_key = key(org_id, inv.email_address.key());
+        if t.slots.get(&slot_key) != replacing {
+            return Err(StoreError::Contention);
+        }
+        if t.member_addresses
+            .contains(&key(org_id, inv.email_address.key()))
+        {
+            return Err(StoreError::AlreadyMember);
+        }
+        // A replaced invitation hands its seat over, so only a fresh slot needs a free one.
+        if replacing.is_none() && !org.has_free_seat() {
+            return Err(StoreError::QuotaExceeded);
+        }
+        if let Some(old) = replacing {
+            if let Some(prev) = t
+                .invitations
+                .get_mut(&key(org_id, old.invitation_id.as_str()))
+            {
+                prev.stored_status = InvitationStatus::Expired;
+                prev.updated_at = inv.created_at;
+            }
+        } else if let Some(org) = t.organizations.get_mut(org_id) {
+            org.pending_invitations_count += 1;
+        }
+        t.slots.insert(
+            slot_key,
+            SlotHolder {
+                invitation_id: inv.id.clone(),
+                expires_at: inv.expires_at,
+            },
+        );
+        t.invitations
+            .insert(key(org_id, inv.id.as_str()), inv.clone());
+        Ok(())
+    }
+
+    async fn get_invitation(
+        &self,
+        organization_id: &OrganizationId,
+        id: &InvitationId,
+    ) -> Result<Option<Invitation>, StoreError> {
+        Ok(self
+            .tables()
+            .invitations
+            .get(&key(organization_id, id.as_str()))
+            .cloned())
+    }
+
+    async fn list_invitations(
+        &self,
+        organization_id: &OrganizationId,
+        query: &InvitationQuery,
+        now: Millis,
+    ) -> Result<Page<Invitation>, StoreError> {
+        Ok(self.tables().invitation_page(organization_id, query, now))
+    }
+
+    async fn record_delivery(
+        &self,
+        organization_id: &OrganizationId,
+        id: &InvitationId,
+        delivery: &Delivery,
+    ) -> Result<(), StoreError> {
+        let mut t = self.tables();
+        let inv = t
+            .invitations
+            .get_mut(&key(organization_id, id.as_str()))
+            .ok_or(StoreError::NotFound)?;
+        inv.delivery = Some(delivery.clone());
+        Ok(())
+    }
+
+    async fn reissue_ticket(
+        &self,
+        inv: &Invitation,
+        new_ticket_hash: &str,
+        new_expires_at: Millis,
+        now: Millis,
+        actor: Option<&ActorRequirement>,
+    ) -> Result<(), StoreError> {
+        let mut t = self.tables();
+        let org_id = inv.organization.id.as_str();
+        if !t.actor_allowed(org_id, actor) {
+            return Err(StoreError::ActorNotAllowed);
+        }
+        let stored = t
+            .invitations
+            .get(&key(org_id, inv.id.as_str()))
+            .ok_or(StoreError::Contention)?;
+        let slot_key = key(org_id, inv.email_address.key());
+        if stored.stored_status != InvitationStatus::Pending
+            || stored.ticket_hash != inv.ticket_hash
+            || t.slots.get(&slot_key).map(|h| &h.invitation_id) != Some(&inv.id)
+        {
+            return Err(StoreError::Contention);
+        }
+        if let Some(slot) = t.slots.get_mut(&slot_key) {
+            slot.expires_at = new_expires_at;
+        }
+        if let Some(stored) = t.invitations.get_mut(&key(org_id, inv.id.as_str())) {
+            stored.ticket_hash = Some(new_ticket_hash.to_string());
+            stored.expires_at = new_expires_at;
+            stored.updated_at = now;
+        }
+        Ok(())
+    }
+
+    async fn revoke_invitation(
+        &self,
+        organization_id: &OrganizationId,
+        id: &InvitationId,
+        now: Millis,
+        actor: Option<&ActorRequirement>,
+    ) -> Result<Invitation, StoreError> {
+        let mut t = self.tables();
+        let inv = t
+            .invitations
+            .get(&key(organization_id, id.as_str()))
+            .ok_or(StoreError::NotFound)?;
+        if inv.stored_status != InvitationStatus::Pending {
+            return Err(StoreError::InvitationNotPending(Box::new(inv.clone())));
+        }
+        if !t.actor_allowed(organization_id, actor) {
+            return Err(StoreError::ActorNotAllowed);
+        }
+        let slot_key = key(organization_id, inv.email_address.key());
+        t.slots.remove(&slot_key);
+        if let Some(org) = t.organizations.get_mut(organization_id) {
+            org.pending_invitations_count = org.pending_invitations_count.saturating_sub(1);
+        }
+        let inv = t
+            .invitations
+            .get_mut(&key(organization_id, id.as_str()))
+            .ok_or(StoreError::NotFound)?;
+        inv.stored_status = InvitationStatus::Revoked;
+        inv.updated_at = now;
+        Ok(inv.clone())
+    }
+}

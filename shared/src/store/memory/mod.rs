@@ -1,0 +1,61 @@
+//! The embedded default: every record in process memory behind one mutex, so each operation is
+//! as atomic as its DynamoDB transaction. Nothing survives a restart. Split by the same
+//! capabilities as the DynamoDB adapter: `directory`, `invitations`, `listing`, `acceptance`.
+
+mod acceptance;
+mod directory;
+mod invitations;
+mod listing;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Mutex, MutexGuard};
+
+use super::{ActorRequirement, SlotHolder};
+use crate::domain::{Invitation, Membership, Organization, OrganizationId, User, UserId};
+
+type OrgKey = (String, String);
+
+#[derive(Default)]
+pub(super) struct Tables {
+    pub(super) users: HashMap<UserId, User>,
+    pub(super) email_owners: HashMap<String, UserId>,
+    pub(super) organizations: HashMap<OrganizationId, Organization>,
+    pub(super) slugs: HashMap<String, OrganizationId>,
+    pub(super) memberships: HashMap<OrgKey, Membership>,
+    pub(super) member_addresses: HashSet<OrgKey>,
+    pub(super) invitations: HashMap<OrgKey, Invitation>,
+    pub(super) slots: HashMap<OrgKey, SlotHolder>,
+}
+
+impl Tables {
+    pub(super) fn actor_allowed(&self, org: &str, actor: Option<&ActorRequirement>) -> bool {
+        actor.is_none_or(|a| {
+            self.memberships
+                .get(&key(org, &a.user_id))
+                .is_some_and(|m| a.roles.contains(&m.role))
+        })
+    }
+}
+
+#[derive(Default)]
+pub struct MemoryStore {
+    tables: Mutex<Tables>,
+}
+
+impl MemoryStore {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub(super) fn tables(&self) -> MutexGuard<'_, Tables> {
+        // No operation panics while holding the lock, and every operation checks before it
+        // writes, so a poisoned lock still guards consistent data.
+        self.tables
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+pub(super) fn key(a: &str, b: &str) -> OrgKey {
+    (a.to_string(), b.to_string())
+}
