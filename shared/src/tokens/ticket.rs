@@ -213,10 +213,10 @@ impl TicketSigner {
 mod tests {
     use super::*;
 
-    const EC_PRIVATE: &str = include_str!("../../tests/keys/ec-private.pem");
-    const EC_PUBLIC: &str = include_str!("../../tests/keys/ec-public.pem");
-    const ED_PRIVATE: &str = include_str!("../../tests/keys/ed-private.pem");
-    const ED_PUBLIC: &str = include_str!("../../tests/keys/ed-public.pem");
+    const EC_PRIVATE: &str = include_str!("../../tests/api/keys/ec-private.pem");
+    const EC_PUBLIC: &str = include_str!("../../tests/api/keys/ec-public.pem");
+    const ED_PRIVATE: &str = include_str!("../../tests/api/keys/ed-private.pem");
+    const ED_PUBLIC: &str = include_str!("../../tests/api/keys/ed-public.pem");
 
     fn round_trip(signer: &TicketSigner) -> (String, VerifiedTicket, IssuedTicket) {
         let id = InvitationId::generate();

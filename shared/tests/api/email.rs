@@ -1,17 +1,13 @@
-//! The invitation email through SES v2 on moto (read back from the emulator, not a mock), its
-//! failures kept visible and recoverable, throttling retried a bounded number of times, every
-//! user-supplied string escaped, and the local outbox a person can open.
-
-mod common;
-
+//! The invitation email: sent through SES v2 (moto) and read back, escaping, failures recorded, the outbox.
+use invitations::service::Actor;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::helpers::app::TestApp;
+use crate::helpers::*;
 use aws_sdk_sesv2::config::{Credentials, Region};
 use axum::http::{Method, StatusCode};
-use common::app::{state_mailing, TestApp};
-use common::*;
 use invitations::clock::ManualClock;
 use invitations::domain::{DeliveryStatus, EmailAddress, Metadata, RoleCatalog, User, UserEmail};
 use invitations::mail::outbox::OutboxMailer;
@@ -19,7 +15,6 @@ use invitations::mail::ses::SesMailer;
 use invitations::mail::Mailer;
 use invitations::service::{Policy, Service};
 use invitations::store::Store;
-use invitations::tokens::session::SessionVerifier;
 use serde_json::{json, Value};
 
 const FROM: &str = "Acme Invitations <invitations@mail.example.com>";
@@ -72,25 +67,17 @@ async fn sent_to(to: &str) -> Vec<Value> {
         .collect()
 }
 
-/// Every route over a DynamoDB table, mailing through `mailer`.
+/// Every route over `store`, mailing through `mailer`.
 async fn app_with(
     mailer: Arc<dyn Mailer>,
     store: Arc<dyn Store>,
     clock: Arc<ManualClock>,
 ) -> TestApp {
-    let state = state_mailing(
-        store.clone(),
-        clock.clone(),
-        Policy::default(),
-        links(),
-        SessionVerifier::hs256(common::app::SESSION_SECRET).unwrap(),
-        mailer,
-    );
-    TestApp {
-        router: invitations::http::app(invitations::http::all_routes(), state),
-        store,
-        clock,
-    }
+    TestApp::builder()
+        .mailer(mailer)
+        .store(store)
+        .clock(clock)
+        .build()
 }
 
 fn unique(name: &str) -> String {
@@ -101,9 +88,7 @@ fn unique(name: &str) -> String {
 }
 
 async fn org(app: &TestApp, name: &str) -> String {
-    app.post("/v1/organizations", json!({ "name": name }))
-        .await
-        .id()
+    app.org_with_admin(name, 0).await.0
 }
 
 /// The first link of an HTML body, with the entities the template escaped decoded, as a mail
@@ -124,6 +109,7 @@ fn decode_entities(s: &str) -> String {
 }
 
 #[tokio::test]
+#[ignore = "needs moto: scripts/test runs it"]
 async fn an_invitation_sends_one_email_whose_link_verifies() {
     let store = dynamodb().await.store;
     let app = app_with(moto_ses().await, store, Arc::new(ManualClock::new(T0))).await;
@@ -176,6 +162,7 @@ async fn an_invitation_sends_one_email_whose_link_verifies() {
 }
 
 #[tokio::test]
+#[ignore = "needs moto: scripts/test runs it"]
 async fn notify_false_sends_nothing_and_bulk_sends_one_each() {
     let store = dynamodb().await.store;
     let app = app_with(moto_ses().await, store, Arc::new(ManualClock::new(T0))).await;
@@ -214,6 +201,7 @@ async fn notify_false_sends_nothing_and_bulk_sends_one_each() {
 }
 
 #[tokio::test]
+#[ignore = "needs moto: scripts/test runs it"]
 async fn a_failed_send_keeps_the_invitation_and_a_resend_later_delivers_it() {
     let store = dynamodb().await.store;
     let clock = Arc::new(ManualClock::new(T0));
@@ -298,6 +286,7 @@ async fn a_failed_send_keeps_the_invitation_and_a_resend_later_delivers_it() {
 }
 
 #[tokio::test]
+#[ignore = "needs moto: scripts/test runs it"]
 async fn throttling_is_retried_a_bounded_number_of_times_then_recorded() {
     // An SES stand-in on loopback that always answers as SES does when it throttles.
     let hits = Arc::new(AtomicUsize::new(0));
@@ -355,7 +344,7 @@ async fn throttling_is_retried_a_bounded_number_of_times_then_recorded() {
 /// An inviter whose name carries a header injection, stored as a careless import might.
 async fn hostile_inviter(store: &Arc<dyn Store>) -> User {
     let user = User {
-        id: format!("user_{}", invitations::ids::random_base62(27)),
+        id: format!("user_{}", invitations::ids::random_base62(27)).into(),
         email_addresses: vec![UserEmail {
             id: "idn_x".into(),
             address: EmailAddress::parse("e", &unique("mallory")).unwrap(),
@@ -373,6 +362,7 @@ async fn hostile_inviter(store: &Arc<dyn Store>) -> User {
 }
 
 #[tokio::test]
+#[ignore = "needs moto: scripts/test runs it"]
 async fn user_supplied_strings_are_escaped_and_never_become_headers() {
     let store = dynamodb().await.store;
     let app = app_with(
@@ -437,7 +427,7 @@ async fn user_supplied_strings_are_escaped_and_never_become_headers() {
         .invitation(
             &app.store
                 .get_invitation(
-                    &org,
+                    &org.clone().into(),
                     &invitations::domain::InvitationId::parse(&created.id()).unwrap(),
                 )
                 .await
@@ -497,6 +487,7 @@ async fn the_outbox_writes_an_eml_and_an_html_file_a_person_can_open() {
     let issued = h
         .service
         .create_invitation(
+            &Actor::Backend,
             &org.id,
             &invite_input(json!({"email_address": "grace@example.com", "role": "org:admin"})),
         )

@@ -1,14 +1,10 @@
-//! `template.yaml` and the routers agree with `http::ROUTES`, route by route, in both
-//! directions; cfn-lint cannot see a route wired to the wrong function.
-
-mod common;
-
+//! `template.yaml` against the route table, the routers and least privilege.
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use crate::helpers::app::{TestApp, KEY};
 use axum::body::Body;
 use axum::http::Request;
-use common::app::{state, KEY};
 use invitations::clock::ManualClock;
 use invitations::http::{self, ROUTES};
 use invitations::store::memory::MemoryStore;
@@ -171,13 +167,16 @@ async fn serves(router: axum::Router, method: &str, path: &str) -> bool {
 #[tokio::test]
 async fn each_route_is_served_by_its_function_and_by_no_other() {
     let store = Arc::new(MemoryStore::new());
-    let clock = Arc::new(ManualClock::new(common::T0));
+    let clock = Arc::new(ManualClock::new(crate::helpers::T0));
     let functions: BTreeSet<&str> = ROUTES.iter().map(|r| r.function).collect();
     for route in ROUTES {
         for function in &functions {
             let router = http::app(
                 http::function_routes(function).unwrap(),
-                state(store.clone(), clock.clone(), Default::default()),
+                TestApp::builder()
+                    .store(store.clone())
+                    .clock(clock.clone())
+                    .state(),
             );
             let served = serves(router, route.method, route.path).await;
             assert_eq!(

@@ -1,6 +1,4 @@
-//! Session tokens from an identity provider: a JWKS served on loopback, keys rotated by `kid`,
-//! algorithms pinned to each key, issuer and audience when configured.
-
+//! Session tokens: JWKS with rotation, pinned algorithms, issuer, audience and expiry.
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 

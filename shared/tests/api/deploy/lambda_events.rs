@@ -1,15 +1,9 @@
-//! The real API Gateway (HTTP API v2) payloads in `events/`, decoded by `lambda_http` exactly as
-//! the Lambda runtime decodes them, through the handler of the function each belongs to. The
-//! README's `cargo lambda invoke --data-file` examples use the same files.
-
-mod common;
-
+//! Real API Gateway events through each function's router.
 use std::sync::Arc;
 
+use crate::helpers::app::TestApp;
 use axum::http::StatusCode;
-use common::app::state;
 use http_body_util::BodyExt;
-use invitations::clock::ManualClock;
 use invitations::domain::{
     EmailAddress, Invitation, InvitationId, InvitationStatus, Membership, Metadata, Organization,
     User, UserEmail,
@@ -31,7 +25,7 @@ const GRACE: &str = "user_2vFixtureGraceHopper000000";
 /// The records the fixtures name: an admin, their organization, a pending invitation.
 async fn seeded_store() -> Arc<MemoryStore> {
     let store = Arc::new(MemoryStore::new());
-    let t = common::T0;
+    let t = crate::helpers::T0;
     let admin = User {
         id: ADMIN.into(),
         email_addresses: vec![UserEmail {
@@ -91,7 +85,7 @@ async fn seeded_store() -> Arc<MemoryStore> {
         validity_days: 30,
         locale: "en".into(),
         delivery: None,
-        expires_at: t + 30 * common::DAY,
+        expires_at: t + 30 * crate::helpers::DAY,
         created_at: t,
         updated_at: t,
     };
@@ -113,11 +107,7 @@ async fn invoke_with_headers(
     store: Arc<MemoryStore>,
 ) -> (StatusCode, axum::http::HeaderMap, Value) {
     let request = lambda_http::request::from_str(event).expect("a valid API Gateway event");
-    let mut app_state = state(
-        store,
-        Arc::new(ManualClock::new(common::T0)),
-        Default::default(),
-    );
+    let mut app_state = TestApp::builder().store(store).state();
     app_state.secret_keys = Arc::new(SecretKeys::new(vec![FIXTURE_KEY.into()]).unwrap());
     let router = http::app(http::function_routes(function).unwrap(), app_state);
     let response = router.oneshot(request).await.unwrap();
@@ -197,7 +187,10 @@ async fn the_email_link_event_redirects_a_newcomer_to_sign_up() {
     assert_eq!(status, StatusCode::FOUND);
     assert_eq!(headers["cache-control"], "no-store");
     let to = location(&headers);
-    assert!(to.as_str().starts_with(common::DEFAULT_REDIRECT), "{to}");
+    assert!(
+        to.as_str().starts_with(crate::helpers::DEFAULT_REDIRECT),
+        "{to}"
+    );
     assert_eq!(param(&to, "__clerk_status").as_deref(), Some("sign_up"));
     assert!(param(&to, "__clerk_ticket").is_some_and(|t| t.starts_with("ey")));
 }
@@ -218,7 +211,7 @@ async fn the_email_link_event_with_the_invitees_session_cookie_completes() {
     );
     use invitations::store::MembershipStore;
     let membership = store
-        .get_membership(ORG, GRACE)
+        .get_membership(&ORG.into(), &GRACE.into())
         .await
         .unwrap()
         .expect("a membership");

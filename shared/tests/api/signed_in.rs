@@ -1,11 +1,6 @@
-//! Signed-in people on the organization's invitation routes, as the seed's React components call
-//! them (`organization.inviteMember`, `invitationList`, `invitation.revoke()`): permissions come
-//! from their stored membership, never from the request.
-
-mod common;
-
+//! Signed-in people on the invitation routes: they act as themselves, their stored membership decides, non-members see nothing.
+use crate::helpers::app::{session_token, Reply, TestApp};
 use axum::http::{Method, StatusCode};
-use common::app::{session_token, Reply, TestApp};
 use serde_json::{json, Value};
 
 struct Org {

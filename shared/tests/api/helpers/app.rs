@@ -10,11 +10,12 @@ use invitations::clock::ManualClock;
 use invitations::domain::RoleCatalog;
 use invitations::http::{self, AppState, SecretKeys};
 use invitations::mail::memory::CapturingMailer;
+use invitations::mail::Mailer;
 use invitations::service::{Links, Policy, Service};
 use invitations::store::memory::MemoryStore;
 use invitations::store::Store;
 use invitations::tokens::session::SessionVerifier;
-use serde_json::Value;
+use serde_json::{json, Value};
 use tower::ServiceExt;
 
 pub const KEY: &str = "sk_test_0123456789abcdefghij";
@@ -74,106 +75,128 @@ pub fn chrono_now() -> i64 {
         .as_secs() as i64
 }
 
-pub fn state(store: Arc<dyn Store>, clock: Arc<ManualClock>, policy: Policy) -> AppState {
-    state_with(
-        store,
-        clock,
-        policy,
-        super::links(),
-        SessionVerifier::hs256(SESSION_SECRET).unwrap(),
-    )
-}
-
-pub fn state_with(
+/// The one way tests build an app: every part defaults to what a deployment of the tests
+/// uses (memory store, clock at `T0`, default policy, HS256 tickets, the test identity
+/// provider's sessions, a capturing mailer), and any part can be swapped.
+pub struct AppBuilder {
     store: Arc<dyn Store>,
     clock: Arc<ManualClock>,
     policy: Policy,
     links: Links,
     sessions: SessionVerifier,
-) -> AppState {
-    state_mailing(
-        store,
-        clock,
-        policy,
-        links,
-        sessions,
-        Arc::new(CapturingMailer::new()),
-    )
+    mailer: Arc<dyn Mailer>,
 }
 
-pub fn state_mailing(
-    store: Arc<dyn Store>,
-    clock: Arc<ManualClock>,
-    policy: Policy,
-    links: Links,
-    sessions: SessionVerifier,
-    mailer: Arc<dyn invitations::mail::Mailer>,
-) -> AppState {
-    AppState {
-        service: Service::new(
+impl AppBuilder {
+    pub fn store(mut self, store: Arc<dyn Store>) -> Self {
+        self.store = store;
+        self
+    }
+
+    pub fn clock(mut self, clock: Arc<ManualClock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    pub fn policy(mut self, policy: Policy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    pub fn links(mut self, links: Links) -> Self {
+        self.links = links;
+        self
+    }
+
+    pub fn sessions(mut self, sessions: SessionVerifier) -> Self {
+        self.sessions = sessions;
+        self
+    }
+
+    pub fn mailer(mut self, mailer: Arc<dyn Mailer>) -> Self {
+        self.mailer = mailer;
+        self
+    }
+
+    /// The state a function builds at cold start, from these parts.
+    pub fn state(self) -> AppState {
+        AppState {
+            service: Service::new(
+                self.store,
+                self.clock,
+                RoleCatalog::default(),
+                self.policy,
+                self.links,
+                super::mail(self.mailer),
+            ),
+            secret_keys: Arc::new(
+                SecretKeys::new(vec![
+                    KEY.to_string(),
+                    "sk_test_rotated_key_00000".to_string(),
+                ])
+                .unwrap(),
+            ),
+            sessions: Some(Arc::new(self.sessions)),
+        }
+    }
+
+    /// Every route over these parts, as the local server serves them.
+    pub fn build(self) -> TestApp {
+        let store = self.store.clone();
+        let clock = self.clock.clone();
+        TestApp {
+            router: http::app(http::all_routes(), self.state()),
             store,
             clock,
-            RoleCatalog::default(),
-            policy,
-            links,
-            super::mail(mailer),
-        ),
-        secret_keys: Arc::new(
-            SecretKeys::new(vec![
-                KEY.to_string(),
-                "sk_test_rotated_key_00000".to_string(),
-            ])
-            .unwrap(),
-        ),
-        sessions: Some(Arc::new(sessions)),
+        }
     }
 }
 
 impl TestApp {
+    pub fn builder() -> AppBuilder {
+        AppBuilder {
+            store: Arc::new(MemoryStore::new()),
+            clock: Arc::new(ManualClock::new(super::T0)),
+            policy: Policy::default(),
+            links: super::links(),
+            sessions: SessionVerifier::hs256(SESSION_SECRET).unwrap(),
+            mailer: Arc::new(CapturingMailer::new()),
+        }
+    }
+
     pub fn new() -> Self {
-        Self::with_policy(Policy::default())
+        Self::builder().build()
     }
 
-    pub fn with_policy(policy: Policy) -> Self {
-        Self::over(
-            Arc::new(MemoryStore::new()),
-            Arc::new(ManualClock::new(super::T0)),
-            policy,
-        )
+    /// The one "organization with an admin" of the HTTP tests: Ada Lovelace
+    /// (`admin@acme.test`) creates `name` and is its first `org:admin`. Returns the
+    /// organization's and Ada's ids.
+    pub async fn org_with_admin(&self, name: &str, max: u32) -> (String, String) {
+        let user = self
+            .post(
+                "/v1/users",
+                json!({"email_address": ["admin@acme.test"], "first_name": "Ada", "last_name": "Lovelace"}),
+            )
+            .await;
+        assert_eq!(user.status, StatusCode::OK, "{}", user.body);
+        let admin = user.id();
+        let org = self
+            .post(
+                "/v1/organizations",
+                json!({"name": name, "created_by": admin, "max_allowed_memberships": max}),
+            )
+            .await;
+        assert_eq!(org.status, StatusCode::OK, "{}", org.body);
+        (org.id(), admin)
     }
 
-    /// Every route over `store`, as the local server serves them.
-    pub fn over(store: Arc<dyn Store>, clock: Arc<ManualClock>, policy: Policy) -> Self {
-        let router = http::app(
-            http::all_routes(),
-            state(store.clone(), clock.clone(), policy),
-        );
-        Self {
-            router,
-            store,
-            clock,
-        }
-    }
-
-    /// Every route over `store`, with the given ticket keys and session verifier.
-    pub fn with_keys(
-        store: Arc<dyn Store>,
-        clock: Arc<ManualClock>,
-        links: Links,
-        sessions: SessionVerifier,
-    ) -> Self {
-        let app_state = state_with(
-            store.clone(),
-            clock.clone(),
-            Policy::default(),
-            links,
-            sessions,
-        );
-        Self {
-            router: http::app(http::all_routes(), app_state),
-            store,
-            clock,
-        }
+    /// `total_count` of the organization's invitation list, every status.
+    pub async fn invitation_count(&self, org: &str) -> u64 {
+        self.get(&format!("/v1/organizations/{org}/invitations"))
+            .await
+            .body["total_count"]
+            .as_u64()
+            .unwrap()
     }
 
     pub async fn send(&self, request: Request<Body>) -> Reply {

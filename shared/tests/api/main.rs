@@ -1,0 +1,41 @@
+//! Every integration test, in one binary, sorted by behaviour. Tests that need moto (DynamoDB
+//! and SES v2 on loopback) are `#[ignore]`d with a reason: plain `cargo test` passes without it,
+//! and `scripts/test` starts moto and runs them with `--include-ignored`.
+
+/// Runs each named case (an `async fn(Harness)` of the enclosing module) on the in-memory store
+/// and on DynamoDB; the DynamoDB runs need moto.
+macro_rules! both_stores {
+    ($($case:ident),* $(,)?) => {
+        mod memory_store {
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    super::$case($crate::helpers::memory().await).await;
+                }
+            )*
+        }
+        mod dynamodb_store {
+            $(
+                #[tokio::test]
+                #[ignore = "needs moto: scripts/test runs it"]
+                async fn $case() {
+                    super::$case($crate::helpers::dynamodb().await).await;
+                }
+            )*
+        }
+    };
+}
+
+mod accept;
+mod deploy;
+mod directory;
+mod email;
+mod helpers;
+mod invite;
+mod list;
+mod resend;
+mod revoke;
+mod routing;
+mod sessions;
+mod signed_in;
+mod stores;

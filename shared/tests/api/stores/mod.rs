@@ -1,0 +1,4 @@
+//! The stores themselves: the conformance suite both must pass, and DynamoDB on moto.
+
+mod conformance;
+mod dynamodb;
