@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The CPU cost of what an invite adds before and after its DynamoDB and SES round trips:
 //! issuing a ticket, composing the email (three templates), verifying a ticket when followed,
 //! and writing a message to the local outbox. `cargo bench -p invitations --bench send_path`.

@@ -89,7 +89,7 @@ async fn create(
 #[derive(Serialize)]
 #[serde(untagged)]
 enum BulkItem<'a> {
-    Created(InvitationBody<'a>),
+    Created(Box<InvitationBody<'a>>),
     Refused {
         object: &'static str,
         status: u16,
@@ -124,7 +124,7 @@ async fn create_bulk(
         .iter()
         .zip(&inputs)
         .map(|(outcome, input)| match outcome {
-            Ok(created) => BulkItem::Created(issued(&state, &actor, created)),
+            Ok(created) => BulkItem::Created(Box::new(issued(&state, &actor, created))),
             Err((status, errors)) => BulkItem::Refused {
                 object: "error",
                 status: status.as_u16(),

@@ -2,6 +2,9 @@
 //! and SES v2 on loopback) are `#[ignore]`d with a reason: plain `cargo test` passes without it,
 //! and `scripts/test` starts moto and runs them with `--include-ignored`.
 
+// A failed unwrap is a failed test, with its message: what tests want.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 /// Runs each named case (an `async fn(Harness)` of the enclosing module) on the in-memory store
 /// and on DynamoDB; the DynamoDB runs need moto.
 macro_rules! both_stores {
