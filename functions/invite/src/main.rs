@@ -1,4 +1,5 @@
-//! The `invite` function: create and bulk-create invitations.
+//! The `invite` function: create, bulk-create and resend invitations (the only function that
+//! sends email).
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {

@@ -1,70 +1,13 @@
-//! The one place where errors become HTTP statuses and Clerk's error envelope.
+//! Each error's status and Clerk-shaped entries: one match, every code in one place.
 
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::Json;
-use serde_json::{json, Value};
+use axum::http::StatusCode;
+use serde_json::json;
 
+use super::{ApiError, ErrorEntry};
 use crate::domain::{FieldError, FieldErrorKind};
 use crate::service::ServiceError;
 use crate::store::StoreError;
 use crate::tokens::ticket::TicketError;
-
-#[derive(Debug, thiserror::Error)]
-pub enum ApiError {
-    #[error(transparent)]
-    Service(#[from] ServiceError),
-    #[error("authentication failed: {0}")]
-    Unauthenticated(&'static str),
-    #[error("the request body is not valid JSON: {0}")]
-    MalformedBody(String),
-    #[error("the request body is larger than {0} bytes")]
-    BodyTooLarge(usize),
-    #[error("no such route")]
-    RouteNotFound,
-    #[error("method not allowed on this route")]
-    MethodNotAllowed,
-}
-
-impl From<Vec<FieldError>> for ApiError {
-    fn from(errors: Vec<FieldError>) -> Self {
-        Self::Service(ServiceError::Invalid(errors))
-    }
-}
-
-/// One entry of the `errors` array.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct ErrorEntry {
-    pub code: &'static str,
-    pub message: String,
-    pub long_message: String,
-    pub meta: Value,
-}
-
-impl ErrorEntry {
-    fn new(code: &'static str, message: &str, long_message: impl Into<String>) -> Self {
-        Self {
-            code,
-            message: message.into(),
-            long_message: long_message.into(),
-            meta: json!({}),
-        }
-    }
-
-    fn with_meta(mut self, meta: Value) -> Self {
-        self.meta = meta;
-        self
-    }
-
-    pub fn to_json(&self) -> Value {
-        json!({
-            "code": self.code,
-            "message": self.message,
-            "long_message": self.long_message,
-            "meta": self.meta,
-        })
-    }
-}
 
 fn field_entry(e: &FieldError) -> ErrorEntry {
     let (code, message) = match e.kind {
@@ -81,12 +24,17 @@ impl ApiError {
         use ServiceError as S;
         let one = |status, entry| (status, vec![entry]);
         match self {
-            ApiError::Service(S::Invalid(fields)) => {
-                (StatusCode::UNPROCESSABLE_ENTITY, fields.iter().map(field_entry).collect())
-            }
+            ApiError::Service(S::Invalid(fields)) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                fields.iter().map(field_entry).collect(),
+            ),
             ApiError::Service(S::NotFound(what)) => one(
                 StatusCode::NOT_FOUND,
-                ErrorEntry::new("resource_not_found", "not found", format!("The {what} was not found.")),
+                ErrorEntry::new(
+                    "resource_not_found",
+                    "not found",
+                    format!("The {what} was not found."),
+                ),
             ),
             ApiError::Service(S::DuplicateInvitation) => one(
                 StatusCode::BAD_REQUEST,
@@ -111,19 +59,29 @@ impl ApiError {
                 ErrorEntry::new(
                     "organization_membership_quota_exceeded",
                     "membership quota exceeded",
-                    "The organization's members and pending invitations have reached max_allowed_memberships.",
+                    concat!(
+                        "The organization's members and pending invitations have reached ",
+                        "max_allowed_memberships."
+                    ),
                 ),
             ),
             ApiError::Service(S::NotAllowed(why)) => one(
                 StatusCode::FORBIDDEN,
-                ErrorEntry::new("not_allowed_access", "not allowed", format!("Not allowed: {why}.")),
+                ErrorEntry::new(
+                    "not_allowed_access",
+                    "not allowed",
+                    format!("Not allowed: {why}."),
+                ),
             ),
             ApiError::Service(S::InvitationNotPending(status)) => one(
                 StatusCode::BAD_REQUEST,
                 ErrorEntry::new(
                     "organization_invitation_not_pending",
                     "invitation is not pending",
-                    format!("The invitation is {} and can no longer be changed.", status.as_str()),
+                    format!(
+                        "The invitation is {} and can no longer be changed.",
+                        status.as_str()
+                    ),
                 )
                 .with_meta(json!({ "status": status.as_str() })),
             ),
@@ -138,28 +96,52 @@ impl ApiError {
             ),
             ApiError::Service(S::SlugTaken) => one(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                ErrorEntry::new("form_identifier_exists", "already taken", "That slug is taken. Please try another.")
-                    .with_meta(json!({ "param_name": "slug" })),
+                ErrorEntry::new(
+                    "form_identifier_exists",
+                    "already taken",
+                    "That slug is taken. Please try another.",
+                )
+                .with_meta(json!({ "param_name": "slug" })),
             ),
             ApiError::Service(S::Ticket(e)) => {
                 let (code, long) = match e {
-                    TicketError::Malformed => ("ticket_malformed", "The invitation link is damaged or incomplete."),
+                    TicketError::Malformed => (
+                        "ticket_malformed",
+                        "The invitation link is damaged or incomplete.",
+                    ),
                     TicketError::AlgorithmNotAllowed => (
                         "ticket_algorithm_not_allowed",
                         "The invitation link is signed in a way this service does not accept.",
                     ),
-                    TicketError::SignatureInvalid => ("ticket_signature_invalid", "The invitation link was not issued by this service."),
-                    TicketError::Expired => ("ticket_expired", "This invitation has expired. Ask for a new one."),
+                    TicketError::SignatureInvalid => (
+                        "ticket_signature_invalid",
+                        "The invitation link was not issued by this service.",
+                    ),
+                    TicketError::Expired => (
+                        "ticket_expired",
+                        "This invitation has expired. Ask for a new one.",
+                    ),
                 };
-                one(StatusCode::BAD_REQUEST, ErrorEntry::new(code, "invalid invitation link", long))
+                one(
+                    StatusCode::BAD_REQUEST,
+                    ErrorEntry::new(code, "invalid invitation link", long),
+                )
             }
             ApiError::Service(S::TicketRevoked) => one(
                 StatusCode::BAD_REQUEST,
-                ErrorEntry::new("ticket_revoked", "invitation revoked", "This invitation was revoked."),
+                ErrorEntry::new(
+                    "ticket_revoked",
+                    "invitation revoked",
+                    "This invitation was revoked.",
+                ),
             ),
             ApiError::Service(S::TicketAlreadyAccepted) => one(
                 StatusCode::BAD_REQUEST,
-                ErrorEntry::new("ticket_already_accepted", "invitation already accepted", "This invitation has already been accepted."),
+                ErrorEntry::new(
+                    "ticket_already_accepted",
+                    "invitation already accepted",
+                    "This invitation has already been accepted.",
+                ),
             ),
             ApiError::Service(S::TicketSuperseded) => one(
                 StatusCode::BAD_REQUEST,
@@ -179,7 +161,11 @@ impl ApiError {
             ),
             ApiError::Service(S::NoRedirectTarget) => one(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                ErrorEntry::new("redirect_url_missing", "no redirect target", "The service has nowhere to send you next."),
+                ErrorEntry::new(
+                    "redirect_url_missing",
+                    "no redirect target",
+                    "The service has nowhere to send you next.",
+                ),
             ),
             ApiError::Service(S::EmailMismatch) => one(
                 StatusCode::FORBIDDEN,
@@ -191,7 +177,11 @@ impl ApiError {
             ),
             ApiError::Service(S::SessionMissing) => one(
                 StatusCode::UNAUTHORIZED,
-                ErrorEntry::new("authentication_invalid", "unauthenticated", "Sign in first: no session was presented."),
+                ErrorEntry::new(
+                    "authentication_invalid",
+                    "unauthenticated",
+                    "Sign in first: no session was presented.",
+                ),
             ),
             ApiError::Service(S::Session(e)) => one(
                 if matches!(e, crate::tokens::session::SessionError::KeysUnavailable(_)) {
@@ -199,40 +189,62 @@ impl ApiError {
                 } else {
                     StatusCode::UNAUTHORIZED
                 },
-                ErrorEntry::new("session_invalid", "invalid session", format!("The session token was refused: {e}.")),
+                ErrorEntry::new(
+                    "session_invalid",
+                    "invalid session",
+                    format!("The session token was refused: {e}."),
+                ),
             ),
             ApiError::Service(S::SessionUserUnknown) => one(
                 StatusCode::FORBIDDEN,
                 ErrorEntry::new(
                     "session_user_unknown",
                     "unknown user",
-                    "The session names a user this service does not know, and carries no verified email.",
+                    concat!(
+                        "The session names a user this service does not know, ",
+                        "and carries no verified email."
+                    ),
                 ),
             ),
-            ApiError::Service(S::ResendCooldown { retry_after_seconds }) => one(
+            ApiError::Service(S::ResendCooldown {
+                retry_after_seconds,
+            }) => one(
                 StatusCode::TOO_MANY_REQUESTS,
                 ErrorEntry::new(
                     "resend_cooldown",
                     "sent too recently",
-                    format!("This invitation was sent less than a minute ago. Retry in {retry_after_seconds} s."),
+                    format!(
+                        "This invitation was sent less than a minute ago. \
+                         Retry in {retry_after_seconds} s."
+                    ),
                 )
                 .with_meta(json!({ "retry_after_seconds": retry_after_seconds })),
             ),
             ApiError::Service(S::TicketIssue(_)) => one(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                ErrorEntry::new("internal_clerk_error", "internal error", "Something went wrong on our side."),
-            ),
-            ApiError::Service(S::Busy) | ApiError::Service(S::Store(StoreError::Contention)) => one(
-                StatusCode::CONFLICT,
                 ErrorEntry::new(
-                    "concurrent_modification",
-                    "try again",
-                    "The records changed while the request was handled. Please try again.",
+                    "internal_clerk_error",
+                    "internal error",
+                    "Something went wrong on our side.",
                 ),
             ),
+            ApiError::Service(S::Busy) | ApiError::Service(S::Store(StoreError::Contention)) => {
+                one(
+                    StatusCode::CONFLICT,
+                    ErrorEntry::new(
+                        "concurrent_modification",
+                        "try again",
+                        "The records changed while the request was handled. Please try again.",
+                    ),
+                )
+            }
             ApiError::Service(S::Store(StoreError::Throttled)) => one(
                 StatusCode::TOO_MANY_REQUESTS,
-                ErrorEntry::new("too_many_requests", "too many requests", "The store is throttling. Please retry shortly."),
+                ErrorEntry::new(
+                    "too_many_requests",
+                    "too many requests",
+                    "The store is throttling. Please retry shortly.",
+                ),
             ),
             ApiError::Service(S::Store(StoreError::Unavailable(_))) => one(
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -244,15 +256,27 @@ impl ApiError {
             ),
             ApiError::Service(S::Store(_)) => one(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                ErrorEntry::new("internal_clerk_error", "internal error", "Something went wrong on our side."),
+                ErrorEntry::new(
+                    "internal_clerk_error",
+                    "internal error",
+                    "Something went wrong on our side.",
+                ),
             ),
             ApiError::Unauthenticated(why) => one(
                 StatusCode::UNAUTHORIZED,
-                ErrorEntry::new("authentication_invalid", "unauthenticated", format!("Authentication failed: {why}.")),
+                ErrorEntry::new(
+                    "authentication_invalid",
+                    "unauthenticated",
+                    format!("Authentication failed: {why}."),
+                ),
             ),
             ApiError::MalformedBody(why) => one(
                 StatusCode::BAD_REQUEST,
-                ErrorEntry::new("malformed_request", "malformed request", format!("The request body is not valid JSON: {why}.")),
+                ErrorEntry::new(
+                    "malformed_request",
+                    "malformed request",
+                    format!("The request body is not valid JSON: {why}."),
+                ),
             ),
             ApiError::BodyTooLarge(limit) => one(
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -268,51 +292,12 @@ impl ApiError {
             ),
             ApiError::MethodNotAllowed => one(
                 StatusCode::METHOD_NOT_ALLOWED,
-                ErrorEntry::new("method_not_allowed", "method not allowed", "This route does not accept that method."),
+                ErrorEntry::new(
+                    "method_not_allowed",
+                    "method not allowed",
+                    "This route does not accept that method.",
+                ),
             ),
         }
-    }
-}
-
-pub fn trace_id() -> String {
-    crate::ids::random_base62(24)
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let (status, entries) = self.describe();
-        let trace = trace_id();
-        if status.is_server_error() {
-            // The whole chain goes to the log under the trace id; the body stays opaque.
-            let mut chain = vec![self.to_string()];
-            let mut source = std::error::Error::source(&self);
-            while let Some(s) = source {
-                chain.push(s.to_string());
-                source = s.source();
-            }
-            tracing::error!(trace_id = %trace, status = status.as_u16(), error = %chain.join(": "), "request failed");
-        } else {
-            tracing::info!(trace_id = %trace, status = status.as_u16(), code = entries[0].code, "request refused");
-        }
-        let body = json!({
-            "errors": entries.iter().map(ErrorEntry::to_json).collect::<Vec<_>>(),
-            "clerk_trace_id": trace,
-        });
-        let mut response = (status, Json(body)).into_response();
-        let retry_after = match &self {
-            ApiError::Service(ServiceError::ResendCooldown {
-                retry_after_seconds,
-            }) => *retry_after_seconds,
-            _ => 1,
-        };
-        if matches!(
-            status,
-            StatusCode::CONFLICT | StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
-        ) {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
-        }
-        response
     }
 }

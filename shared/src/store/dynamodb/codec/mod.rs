@@ -14,6 +14,10 @@ use crate::domain::{
 };
 use crate::store::{SlotHolder, StoreError};
 
+mod invitation;
+
+pub use invitation::{delivery_value, invitation_from, invitation_item, slot_from, slot_item};
+
 pub type Item = HashMap<String, AttributeValue>;
 
 pub fn s(v: impl Into<String>) -> AttributeValue {
@@ -28,29 +32,29 @@ pub fn key((pk, sk): (String, String)) -> Item {
     HashMap::from([(keys::PK.to_string(), s(pk)), (keys::SK.to_string(), s(sk))])
 }
 
-fn json(v: &impl serde::Serialize) -> AttributeValue {
+pub(super) fn json(v: &impl serde::Serialize) -> AttributeValue {
     s(serde_json::to_string(v).unwrap_or_else(|_| "null".into()))
 }
 
-fn metadata(m: &Metadata) -> AttributeValue {
+pub(super) fn metadata(m: &Metadata) -> AttributeValue {
     json(m.as_map())
 }
 
-struct ItemBuilder(Item);
+pub(super) struct ItemBuilder(Item);
 
 impl ItemBuilder {
-    fn new(k: (String, String), entity: &str) -> Self {
+    pub(super) fn new(k: (String, String), entity: &str) -> Self {
         let mut item = key(k);
         item.insert("entity".into(), s(entity));
         Self(item)
     }
 
-    fn set(mut self, name: &str, value: AttributeValue) -> Self {
+    pub(super) fn set(mut self, name: &str, value: AttributeValue) -> Self {
         self.0.insert(name.to_string(), value);
         self
     }
 
-    fn set_opt(self, name: &str, value: Option<&str>) -> Self {
+    pub(super) fn set_opt(self, name: &str, value: Option<&str>) -> Self {
         match value {
             Some(v) => self.set(name, s(v)),
             None => self,
@@ -69,7 +73,7 @@ impl<'a> Reader<'a> {
         Self { item, what }
     }
 
-    fn corrupt(&self, name: &str) -> StoreError {
+    pub(super) fn corrupt(&self, name: &str) -> StoreError {
         StoreError::Corrupt(format!("{} item lacks a valid {name}", self.what))
     }
 
@@ -94,7 +98,7 @@ impl<'a> Reader<'a> {
             .ok_or_else(|| self.corrupt(name))
     }
 
-    fn bool(&self, name: &str) -> Result<bool, StoreError> {
+    pub(super) fn bool(&self, name: &str) -> Result<bool, StoreError> {
         self.item
             .get(name)
             .and_then(|v| v.as_bool().ok())
@@ -106,7 +110,7 @@ impl<'a> Reader<'a> {
         serde_json::from_str(&self.s::<String>(name)?).map_err(|_| self.corrupt(name))
     }
 
-    fn metadata(&self, name: &str) -> Result<Metadata, StoreError> {
+    pub(super) fn metadata(&self, name: &str) -> Result<Metadata, StoreError> {
         Ok(Metadata::from_stored(
             self.json::<Map<String, Value>>(name)?,
         ))
@@ -256,102 +260,6 @@ pub fn member_address_item(org_id: &str, email_key: &str, user_id: &str) -> Item
     ItemBuilder::new(keys::member_address(org_id, email_key), "member_address")
         .set("user_id", s(user_id))
         .0
-}
-
-pub fn invitation_item(inv: &Invitation) -> Item {
-    let mut b = ItemBuilder::new(
-        keys::invitation(&inv.organization.id, &inv.id),
-        "invitation",
-    );
-    for (name, value) in keys::invitation_index_keys(inv) {
-        b = b.set(name, s(value));
-    }
-    let b = match &inv.inviter {
-        Some(inviter) => b.set("inviter", json(inviter)),
-        None => b,
-    };
-    let b = match &inv.delivery {
-        Some(delivery) => b.set("delivery", json(delivery)),
-        None => b,
-    };
-    b.set("id", s(inv.id.as_str()))
-        .set("organization_id", s(&inv.organization.id))
-        .set("organization_name", s(&inv.organization.name))
-        .set("organization_slug", s(&inv.organization.slug))
-        .set("email_address", s(inv.email_address.as_str()))
-        .set("role", s(&inv.role))
-        .set("status", s(inv.stored_status.as_str()))
-        .set("public_metadata", metadata(&inv.public_metadata))
-        .set("private_metadata", metadata(&inv.private_metadata))
-        .set_opt("redirect_url", inv.redirect_url.as_deref())
-        .set_opt("ticket_hash", inv.ticket_hash.as_deref())
-        .set("validity_days", n(inv.validity_days))
-        .set("locale", s(&inv.locale))
-        .set("notify", AttributeValue::Bool(inv.notify))
-        .set("expires_at", n(inv.expires_at))
-        .set("created_at", n(inv.created_at))
-        .set("updated_at", n(inv.updated_at))
-        .0
-}
-
-pub fn invitation_from(item: &Item) -> Result<Invitation, StoreError> {
-    let r = Reader::new(item, "invitation");
-    let id = InvitationId::parse(&r.s::<String>("id")?).ok_or_else(|| r.corrupt("id"))?;
-    let status =
-        InvitationStatus::parse(&r.s::<String>("status")?).ok_or_else(|| r.corrupt("status"))?;
-    let inviter: Option<PublicUserData> = match r.opt_s::<String>("inviter") {
-        Some(_) => Some(r.json("inviter")?),
-        None => None,
-    };
-    Ok(Invitation {
-        id,
-        organization: PublicOrganizationData {
-            id: r.s("organization_id")?,
-            name: r.s("organization_name")?,
-            slug: r.s("organization_slug")?,
-        },
-        email_address: EmailAddress::from_stored(r.s("email_address")?),
-        role: r.s("role")?,
-        inviter,
-        stored_status: status,
-        public_metadata: r.metadata("public_metadata")?,
-        private_metadata: r.metadata("private_metadata")?,
-        redirect_url: r.opt_s("redirect_url"),
-        ticket_hash: r.opt_s("ticket_hash"),
-        validity_days: r.n("validity_days")?,
-        locale: r.opt_s("locale").unwrap_or_else(|| "en".into()),
-        delivery: match r.opt_s::<String>("delivery") {
-            Some(_) => Some(r.json("delivery")?),
-            None => None,
-        },
-        notify: r.bool("notify")?,
-        expires_at: r.n("expires_at")?,
-        created_at: r.n("created_at")?,
-        updated_at: r.n("updated_at")?,
-    })
-}
-
-pub fn delivery_value(delivery: &crate::domain::Delivery) -> AttributeValue {
-    json(delivery)
-}
-
-pub fn slot_item(inv: &Invitation) -> Item {
-    ItemBuilder::new(
-        keys::pending_slot(&inv.organization.id, inv.email_address.key()),
-        "pending_slot",
-    )
-    .set("invitation_id", s(inv.id.as_str()))
-    .set("expires_at", n(inv.expires_at))
-    .0
-}
-
-pub fn slot_from(item: &Item) -> Result<SlotHolder, StoreError> {
-    let r = Reader::new(item, "pending slot");
-    Ok(SlotHolder {
-        invitation_id: InvitationId::parse(&r.s::<String>("invitation_id")?)
-            .ok_or_else(|| r.corrupt("invitation_id"))?,
-        expires_at: r.n("expires_at")?,
-    })
 }
 
 pub fn entity(item: &Item) -> Option<&str> {

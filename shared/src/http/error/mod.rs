@@ -1,0 +1,116 @@
+//! The one place where errors become HTTP statuses and Clerk's error envelope: the statuses
+//! and codes in `codes.rs`, the envelope and the log line here.
+
+mod codes;
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+
+use crate::domain::FieldError;
+use crate::service::ServiceError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+    #[error("authentication failed: {0}")]
+    Unauthenticated(&'static str),
+    #[error("the request body is not valid JSON: {0}")]
+    MalformedBody(String),
+    #[error("the request body is larger than {0} bytes")]
+    BodyTooLarge(usize),
+    #[error("no such route")]
+    RouteNotFound,
+    #[error("method not allowed on this route")]
+    MethodNotAllowed,
+}
+
+impl From<Vec<FieldError>> for ApiError {
+    fn from(errors: Vec<FieldError>) -> Self {
+        Self::Service(ServiceError::Invalid(errors))
+    }
+}
+
+/// One entry of the `errors` array.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ErrorEntry {
+    pub code: &'static str,
+    pub message: String,
+    pub long_message: String,
+    pub meta: Value,
+}
+
+impl ErrorEntry {
+    fn new(code: &'static str, message: &str, long_message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            long_message: long_message.into(),
+            meta: json!({}),
+        }
+    }
+
+    fn with_meta(mut self, meta: Value) -> Self {
+        self.meta = meta;
+        self
+    }
+
+    pub fn to_json(&self) -> Value {
+        json!({
+            "code": self.code,
+            "message": self.message,
+            "long_message": self.long_message,
+            "meta": self.meta,
+        })
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, entries) = self.describe();
+        let trace = trace_id();
+        if status.is_server_error() {
+            // The whole chain goes to the log under the trace id; the body stays opaque.
+            let mut chain = vec![self.to_string()];
+            let mut source = std::error::Error::source(&self);
+            while let Some(s) = source {
+                chain.push(s.to_string());
+                source = s.source();
+            }
+            let error = chain.join(": ");
+            let status = status.as_u16();
+            tracing::error!(trace_id = %trace, status, %error, "request failed");
+        } else {
+            let code = entries[0].code;
+            let status = status.as_u16();
+            tracing::info!(trace_id = %trace, status, code, "request refused");
+        }
+        let body = json!({
+            "errors": entries.iter().map(ErrorEntry::to_json).collect::<Vec<_>>(),
+            "clerk_trace_id": trace,
+        });
+        let mut response = (status, Json(body)).into_response();
+        let retry_after = match &self {
+            ApiError::Service(ServiceError::ResendCooldown {
+                retry_after_seconds,
+            }) => *retry_after_seconds,
+            _ => 1,
+        };
+        if matches!(
+            status,
+            StatusCode::CONFLICT | StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
+        ) {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+        }
+        response
+    }
+}
+
+/// The id a refusal carries in `clerk_trace_id` and the log, to find one from the other.
+pub fn trace_id() -> String {
+    crate::ids::random_base62(24)
+}

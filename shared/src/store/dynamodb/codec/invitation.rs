@@ -1,0 +1,99 @@
+//! Invitations and their pending slots as items.
+
+use super::*;
+
+pub fn invitation_item(inv: &Invitation) -> Item {
+    let mut b = ItemBuilder::new(
+        keys::invitation(&inv.organization.id, &inv.id),
+        "invitation",
+    );
+    for (name, value) in keys::invitation_index_keys(inv) {
+        b = b.set(name, s(value));
+    }
+    let b = match &inv.inviter {
+        Some(inviter) => b.set("inviter", json(inviter)),
+        None => b,
+    };
+    let b = match &inv.delivery {
+        Some(delivery) => b.set("delivery", json(delivery)),
+        None => b,
+    };
+    b.set("id", s(inv.id.as_str()))
+        .set("organization_id", s(&inv.organization.id))
+        .set("organization_name", s(&inv.organization.name))
+        .set("organization_slug", s(&inv.organization.slug))
+        .set("email_address", s(inv.email_address.as_str()))
+        .set("role", s(&inv.role))
+        .set("status", s(inv.stored_status.as_str()))
+        .set("public_metadata", metadata(&inv.public_metadata))
+        .set("private_metadata", metadata(&inv.private_metadata))
+        .set_opt("redirect_url", inv.redirect_url.as_deref())
+        .set_opt("ticket_hash", inv.ticket_hash.as_deref())
+        .set("validity_days", n(inv.validity_days))
+        .set("locale", s(&inv.locale))
+        .set("notify", AttributeValue::Bool(inv.notify))
+        .set("expires_at", n(inv.expires_at))
+        .set("created_at", n(inv.created_at))
+        .set("updated_at", n(inv.updated_at))
+        .0
+}
+
+pub fn invitation_from(item: &Item) -> Result<Invitation, StoreError> {
+    let r = Reader::new(item, "invitation");
+    let id = InvitationId::parse(&r.s::<String>("id")?).ok_or_else(|| r.corrupt("id"))?;
+    let status =
+        InvitationStatus::parse(&r.s::<String>("status")?).ok_or_else(|| r.corrupt("status"))?;
+    let inviter: Option<PublicUserData> = match r.opt_s::<String>("inviter") {
+        Some(_) => Some(r.json("inviter")?),
+        None => None,
+    };
+    Ok(Invitation {
+        id,
+        organization: PublicOrganizationData {
+            id: r.s("organization_id")?,
+            name: r.s("organization_name")?,
+            slug: r.s("organization_slug")?,
+        },
+        email_address: EmailAddress::from_stored(r.s("email_address")?),
+        role: r.s("role")?,
+        inviter,
+        stored_status: status,
+        public_metadata: r.metadata("public_metadata")?,
+        private_metadata: r.metadata("private_metadata")?,
+        redirect_url: r.opt_s("redirect_url"),
+        ticket_hash: r.opt_s("ticket_hash"),
+        validity_days: r.n("validity_days")?,
+        locale: r.opt_s("locale").unwrap_or_else(|| "en".into()),
+        delivery: match r.opt_s::<String>("delivery") {
+            Some(_) => Some(r.json("delivery")?),
+            None => None,
+        },
+        notify: r.bool("notify")?,
+        expires_at: r.n("expires_at")?,
+        created_at: r.n("created_at")?,
+        updated_at: r.n("updated_at")?,
+    })
+}
+
+pub fn delivery_value(delivery: &crate::domain::Delivery) -> AttributeValue {
+    json(delivery)
+}
+
+pub fn slot_item(inv: &Invitation) -> Item {
+    ItemBuilder::new(
+        keys::pending_slot(&inv.organization.id, inv.email_address.key()),
+        "pending_slot",
+    )
+    .set("invitation_id", s(inv.id.as_str()))
+    .set("expires_at", n(inv.expires_at))
+    .0
+}
+
+pub fn slot_from(item: &Item) -> Result<SlotHolder, StoreError> {
+    let r = Reader::new(item, "pending slot");
+    Ok(SlotHolder {
+        invitation_id: InvitationId::parse(&r.s::<String>("invitation_id")?)
+            .ok_or_else(|| r.corrupt("invitation_id"))?,
+        expires_at: r.n("expires_at")?,
+    })
+}
