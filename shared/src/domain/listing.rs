@@ -6,7 +6,7 @@ use base64::Engine;
 
 use crate::clock::Millis;
 
-use super::{Invitation, InvitationStatus};
+use super::{Invitation, InvitationStatus, Organization};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InvitationOrder {
@@ -64,6 +64,12 @@ pub fn email_sort_key(inv: &Invitation) -> String {
         time_key(inv.created_at),
         inv.id
     )
+}
+
+/// The key pending invitations sort by in expiry order (also the DynamoDB GSI5 sort key): the
+/// ones whose expiry has passed are exactly those below `time_key(now + 1)`.
+pub fn expiry_sort_key(expires_at: Millis, id: &super::InvitationId) -> String {
+    format!("{}#{id}", time_key(expires_at))
 }
 
 pub fn sort_key(order: InvitationOrder, inv: &Invitation) -> String {
@@ -163,6 +169,43 @@ impl InvitationQuery {
             }
         }
         out
+    }
+}
+
+impl InvitationQuery {
+    /// Whether `total_count` needs the number of pending invitations past their expiry (which
+    /// read as expired): only when exactly one of `pending` and `expired` is asked for.
+    pub fn needs_lapsed_count(&self) -> bool {
+        !self.statuses.is_empty()
+            && self.statuses.contains(&InvitationStatus::Pending)
+                != self.statuses.contains(&InvitationStatus::Expired)
+    }
+
+    /// `total_count` without an address filter, from the organization's counters and `lapsed`
+    /// (stored pending, expiry passed): one item read, however long the history.
+    pub fn total_from_counters(&self, org: Option<&Organization>, lapsed: u64) -> u64 {
+        let Some(org) = org else { return 0 };
+        let settled = org.settled_invitations;
+        let stored_pending = u64::from(org.pending_invitations_count);
+        let visible = |status: InvitationStatus| match status {
+            InvitationStatus::Pending => stored_pending.saturating_sub(lapsed),
+            InvitationStatus::Expired => settled.expired + lapsed,
+            InvitationStatus::Accepted => settled.accepted,
+            InvitationStatus::Revoked => settled.revoked,
+        };
+        let statuses: &[InvitationStatus] = if self.statuses.is_empty() {
+            &InvitationStatus::ALL
+        } else {
+            &self.statuses
+        };
+        statuses.iter().map(|st| visible(*st)).sum()
+    }
+
+    /// The only question the pending index answers: pending, by creation, any address.
+    pub fn is_pending_by_creation(&self) -> bool {
+        self.statuses == [InvitationStatus::Pending]
+            && self.email_key.is_none()
+            && !self.order.by_email()
     }
 }
 

@@ -20,6 +20,6 @@ pub use invitation::{Invitation, InvitationId, InvitationStatus};
 pub use listing::{InvitationOrder, InvitationQuery, Page, PageRequest};
 pub use membership::Membership;
 pub use metadata::Metadata;
-pub use organization::{Organization, PublicOrganizationData};
+pub use organization::{Organization, PublicOrganizationData, SettledInvitations};
 pub use role::{Role, RoleCatalog};
 pub use user::{PublicUserData, User, UserEmail};

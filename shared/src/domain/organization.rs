@@ -13,6 +13,8 @@ pub struct Organization {
     /// Invitations created and not yet accepted or revoked. An invitation that passes its
     /// expiry keeps its seat until it is revoked or its address is invited again.
     pub pending_invitations_count: u32,
+    /// Invitations that reached each end state, kept in the same writes that move them there.
+    pub settled_invitations: SettledInvitations,
     pub created_by: Option<UserId>,
     pub public_metadata: Metadata,
     pub private_metadata: Metadata,
@@ -34,6 +36,16 @@ impl Organization {
             slug: self.slug.clone(),
         }
     }
+}
+
+/// How many of an organization's invitations are stored as accepted, revoked or expired (an
+/// expired one was replaced by a newer invitation to its address). With
+/// `pending_invitations_count` they answer every list's `total_count` without counting items.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SettledInvitations {
+    pub accepted: u64,
+    pub revoked: u64,
+    pub expired: u64,
 }
 
 /// What an invitee may see of the organization that invited them.

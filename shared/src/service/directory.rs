@@ -79,6 +79,7 @@ impl Service {
                 .unwrap_or(self.policy.default_max_allowed_memberships),
             members_count: u32::from(creator.is_some()),
             pending_invitations_count: 0,
+            settled_invitations: Default::default(),
             created_by: input.created_by,
             public_metadata: input.public_metadata,
             private_metadata: input.private_metadata,

@@ -2,7 +2,8 @@
 
 use async_trait::async_trait;
 
-use super::codec::{self, key, n, s};
+use super::codec::{self, key, n, s, ACCEPTED_COUNT};
+use super::keys::PENDING_INDEX_ATTRIBUTES;
 use super::tx::{failed, Params, Tx, TxOutcome, EXISTING_ITEM};
 use super::{keys, unexplained, DynamoStore};
 use crate::clock::Millis;
@@ -72,7 +73,7 @@ impl AcceptanceStore for DynamoStore {
         };
         let inv_index = tx.update(
             keys::invitation(org_id, &inv.id),
-            "SET #st = :accepted, updated_at = :now",
+            &format!("SET #st = :accepted, updated_at = :now REMOVE {PENDING_INDEX_ATTRIBUTES}"),
             &format!("#st = :pending AND expires_at > :now AND {same_ticket}"),
             params,
         )?;
@@ -87,7 +88,10 @@ impl AcceptanceStore for DynamoStore {
         }
         let org_index = tx.update(
             keys::organization(org_id),
-            "ADD members_count :one, pending_invitations_count :minus SET updated_at = :now",
+            &format!(
+                "ADD members_count :one, pending_invitations_count :minus, {ACCEPTED_COUNT} :one \
+                 SET updated_at = :now"
+            ),
             EXISTING_ITEM,
             Params::new()
                 .value(":one", n(1))

@@ -2,7 +2,8 @@
 
 use async_trait::async_trait;
 
-use super::codec::{self, key, n, s};
+use super::codec::{self, key, n, s, EXPIRED_COUNT, REVOKED_COUNT};
+use super::keys::PENDING_INDEX_ATTRIBUTES;
 use super::tx::{failed, old_item, Params, Tx, TxOutcome, EXISTING_ITEM, HAS_FREE_SEAT, NEW_ITEM};
 use super::{keys, sdk_error, unexplained, DynamoStore};
 use crate::clock::Millis;
@@ -84,9 +85,11 @@ impl InvitationStore for DynamoStore {
             // The expired invitation's seat passes to this one.
             Some(_) => tx.update(
                 keys::organization(org_id),
-                "SET updated_at = :now",
+                &format!("ADD {EXPIRED_COUNT} :one SET updated_at = :now"),
                 EXISTING_ITEM,
-                Params::new().value(":now", n(inv.created_at)),
+                Params::new()
+                    .value(":one", n(1))
+                    .value(":now", n(inv.created_at)),
             )?,
             None => tx.update(
                 keys::organization(org_id),
@@ -103,7 +106,7 @@ impl InvitationStore for DynamoStore {
             Some(old) => Some(
                 tx.update(
                     keys::invitation(org_id, &old.invitation_id),
-                    "SET #st = :expired, updated_at = :now",
+                    &format!("SET #st = :expired, updated_at = :now REMOVE {PENDING_INDEX_ATTRIBUTES}"),
                     "#st = :pending",
                     Params::new()
                         .name("#st", "status")
@@ -223,9 +226,9 @@ impl InvitationStore for DynamoStore {
         };
         tx.update(
             keys::invitation(org_id, &inv.id),
-            "SET ticket_hash = :hash, expires_at = :exp, updated_at = :now",
+            "SET ticket_hash = :hash, expires_at = :exp, updated_at = :now, GSI5SK = :expkey",
             &format!("#st = :pending AND {same_ticket}"),
-            params,
+            params.value(":expkey", s(keys::expiry_sort_key(new_expires_at, &inv.id))),
         )?;
         tx.update(
             keys::pending_slot(org_id, inv.email_address.key()),
@@ -270,7 +273,7 @@ impl InvitationStore for DynamoStore {
         let mut tx = Tx::new(&self.table);
         let inv_index = tx.update(
             keys::invitation(organization_id, id),
-            "SET #st = :revoked, updated_at = :now",
+            &format!("SET #st = :revoked, updated_at = :now REMOVE {PENDING_INDEX_ATTRIBUTES}"),
             "#st = :pending",
             Params::new()
                 .name("#st", "status")
@@ -285,9 +288,9 @@ impl InvitationStore for DynamoStore {
         )?;
         tx.update(
             keys::organization(organization_id),
-            "ADD pending_invitations_count :minus, seats_used :minus",
+            &format!("ADD pending_invitations_count :minus, seats_used :minus, {REVOKED_COUNT} :one"),
             EXISTING_ITEM,
-            Params::new().value(":minus", n(-1)),
+            Params::new().value(":minus", n(-1)).value(":one", n(1)),
         )?;
         let actor_index = match actor {
             Some(a) => Some(tx.actor_check(organization_id, a)?),

@@ -1,7 +1,8 @@
 //! The single-table layout. See `docs/dynamodb.md` for the access patterns each key serves.
 
+pub use crate::domain::listing::expiry_sort_key;
 use crate::domain::listing::{created_sort_key, email_sort_key, time_key};
-use crate::domain::{Invitation, InvitationId, Membership};
+use crate::domain::{Invitation, InvitationId, InvitationStatus, Membership};
 
 pub const PK: &str = "PK";
 pub const SK: &str = "SK";
@@ -14,6 +15,17 @@ pub const GSI2SK: &str = "GSI2SK";
 pub const GSI3: &str = "GSI3";
 pub const GSI3PK: &str = "GSI3PK";
 pub const GSI3SK: &str = "GSI3SK";
+/// Sparse: only pending invitations, by creation. The pending list reads exactly its page.
+pub const GSI4: &str = "GSI4";
+pub const GSI4PK: &str = "GSI4PK";
+pub const GSI4SK: &str = "GSI4SK";
+/// Sparse: only pending invitations, by expiry. Those past it are counted without reading the
+/// rest (and a sweeper can find them).
+pub const GSI5: &str = "GSI5";
+pub const GSI5PK: &str = "GSI5PK";
+pub const GSI5SK: &str = "GSI5SK";
+/// The attributes an invitation leaves the pending indexes by, in the write that ends it.
+pub const PENDING_INDEX_ATTRIBUTES: &str = "GSI4PK, GSI4SK, GSI5PK, GSI5SK";
 
 pub fn user(user_id: &str) -> (String, String) {
     (format!("USER#{user_id}"), "PROFILE".into())
@@ -69,14 +81,30 @@ pub fn invitations_to_address(email_key: &str) -> String {
     format!("ADDR#{email_key}")
 }
 
-pub fn invitation_index_keys(inv: &Invitation) -> [(&'static str, String); 6] {
+/// The pending indexes' shared partition (GSI4 and GSI5).
+pub fn pending_partition(org_id: &str) -> String {
+    format!("ORG#{org_id}#PENDING")
+}
+
+/// Every index key of an invitation; the pending ones only while it is stored pending.
+pub fn invitation_index_keys(inv: &Invitation) -> Vec<(&'static str, String)> {
     let partition = invitations_partition(&inv.organization.id);
-    [
+    let mut keys = vec![
         (GSI1PK, partition.clone()),
         (GSI1SK, created_sort_key(inv)),
         (GSI2PK, partition),
         (GSI2SK, email_sort_key(inv)),
         (GSI3PK, invitations_to_address(inv.email_address.key())),
         (GSI3SK, created_sort_key(inv)),
-    ]
+    ];
+    if inv.stored_status == InvitationStatus::Pending {
+        let pending = pending_partition(&inv.organization.id);
+        keys.extend([
+            (GSI4PK, pending.clone()),
+            (GSI4SK, created_sort_key(inv)),
+            (GSI5PK, pending),
+            (GSI5SK, expiry_sort_key(inv.expires_at, &inv.id)),
+        ]);
+    }
+    keys
 }

@@ -5,9 +5,11 @@ use aws_sdk_dynamodb::types::{AttributeValue, Select};
 use super::codec::{self, key, n, s, Item};
 use super::{keys, sdk_error, DynamoStore};
 use crate::clock::Millis;
-use crate::domain::listing::{Cursor, PageStart};
-use crate::domain::{Invitation, InvitationId, InvitationQuery, InvitationStatus, Page};
-use crate::store::StoreError;
+use crate::domain::listing::{time_key, Cursor, PageStart};
+use crate::domain::{
+    Invitation, InvitationId, InvitationQuery, InvitationStatus, OrganizationId, Page,
+};
+use crate::store::{OrganizationStore, StoreError};
 
 type Filter = (String, Vec<(String, AttributeValue)>);
 
@@ -59,6 +61,17 @@ struct IndexPlan {
 
 impl IndexPlan {
     fn for_query(org_id: &str, query: &InvitationQuery) -> Self {
+        // Pending by creation, the default admin view: the sparse index holds only pending
+        // invitations, so a page reads its own items (and any past expiry not yet swept).
+        if query.is_pending_by_creation() {
+            return Self {
+                index: keys::GSI4,
+                pk_attr: keys::GSI4PK,
+                sk_attr: keys::GSI4SK,
+                partition: keys::pending_partition(org_id),
+                sk_prefix: None,
+            };
+        }
         let partition = keys::invitations_partition(org_id);
         // One address: GSI2's sort key starts with it, and within it sorts by creation, so it
         // serves both orders exactly.
@@ -143,18 +156,41 @@ impl DynamoStore {
         q
     }
 
-    /// `Select=COUNT` over the same index and filter: one `Query` per 1 MB of index.
+    /// `Select=COUNT` over the same index and filter: one `Query` per 1 MB of index. Used only
+    /// with an address filter, where it reads that address's invitations in the organization.
     async fn count_invitations(
         &self,
         plan: &IndexPlan,
         query: &InvitationQuery,
         filter: &Option<Filter>,
     ) -> Result<u64, StoreError> {
+        self.count_all(|| self.invitation_query(plan, query, filter))
+            .await
+    }
+
+    /// Pending invitations whose expiry has passed (they read as expired): a `Select=COUNT`
+    /// on GSI5 up to `now`, which reads only those, never the organization's history.
+    async fn count_lapsed(&self, org_id: &str, now: Millis) -> Result<u64, StoreError> {
+        self.count_all(|| {
+            self.client
+                .query()
+                .table_name(&self.table)
+                .index_name(keys::GSI5)
+                .key_condition_expression("GSI5PK = :pk AND GSI5SK < :bound")
+                .expression_attribute_values(":pk", s(keys::pending_partition(org_id)))
+                .expression_attribute_values(":bound", s(time_key(now + 1)))
+        })
+        .await
+    }
+
+    async fn count_all(
+        &self,
+        query: impl Fn() -> aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder,
+    ) -> Result<u64, StoreError> {
         let mut total = 0u64;
         let mut start: Option<Item> = None;
         loop {
-            let out = self
-                .invitation_query(plan, query, filter)
+            let out = query()
                 .select(Select::Count)
                 .set_exclusive_start_key(start)
                 .send()
@@ -167,17 +203,41 @@ impl DynamoStore {
             }
         }
     }
+
+    /// `total_count`: the organization's counters (one `GetItem`), plus the lapsed count when
+    /// the filter needs it; with an address filter, a count of that address's invitations.
+    async fn invitation_total(
+        &self,
+        organization_id: &OrganizationId,
+        plan: &IndexPlan,
+        query: &InvitationQuery,
+        filter: &Option<Filter>,
+        now: Millis,
+    ) -> Result<u64, StoreError> {
+        if query.email_key.is_some() {
+            return self.count_invitations(plan, query, filter).await;
+        }
+        let lapsed = async {
+            match query.needs_lapsed_count() {
+                true => self.count_lapsed(organization_id, now).await,
+                false => Ok(0),
+            }
+        };
+        let (org, lapsed) = tokio::join!(self.get_organization(organization_id), lapsed);
+        Ok(query.total_from_counters(org?.as_ref(), lapsed?))
+    }
 }
 
 impl DynamoStore {
-    /// One `Query` per page (GSI1 for creation order, GSI2 for address order or one address),
-    /// and concurrently a `Select=COUNT` query for `total_count`. A status filter is applied by
-    /// DynamoDB after reading, so a page whose items are mostly filtered out continues with
-    /// further `Query` calls until it is full or the index ends; `offset` reads past the
-    /// skipped items the same way.
+    /// One `Query` per page: GSI4 for pending by creation (only pending items), GSI1 for
+    /// creation order, GSI2 for address order or one address. Concurrently, `total_count` from
+    /// the organization's counters (`GetItem`), plus a GSI5 count of lapsed pending invitations
+    /// when the filter is `pending` or `expired` alone. Other status filters are applied after
+    /// reading, so such a page continues with further `Query` calls until it is full or the
+    /// index ends; `offset` reads past the skipped items the same way.
     pub(super) async fn invitation_page(
         &self,
-        organization_id: &str,
+        organization_id: &OrganizationId,
         query: &InvitationQuery,
         now: Millis,
     ) -> Result<Page<Invitation>, StoreError> {
@@ -202,7 +262,8 @@ impl DynamoStore {
             .map(codec::invitation_from)
             .collect::<Result<Vec<_>, _>>()
         };
-        let (page, total_count) = tokio::join!(page, self.count_invitations(&plan, query, &filter));
+        let total = self.invitation_total(organization_id, &plan, query, &filter, now);
+        let (page, total_count) = tokio::join!(page, total);
         Ok(Page::from_overfetch(
             page?,
             limit,

@@ -8,7 +8,7 @@ use super::keys;
 use super::{build_error, sdk_error};
 use crate::store::StoreError;
 
-/// Creates the table with both indexes unless it exists. For local runs and tests; deployments
+/// Creates the table with its five indexes unless it exists. For local runs and tests; deployments
 /// get the same definition from `template.yaml`.
 pub async fn ensure_table(client: &Client, table: &str) -> Result<(), StoreError> {
     match client.describe_table().table_name(table).send().await {
@@ -31,19 +31,16 @@ pub async fn ensure_table(client: &Client, table: &str) -> Result<(), StoreError
             .key_type(kind)
             .build()
     };
-    let index = |name: &str, pk: &str, sk: &str| -> Result<GlobalSecondaryIndex, StoreError> {
+    let projected = |name: &str, pk: &str, sk: &str, projection: ProjectionType| {
         GlobalSecondaryIndex::builder()
             .index_name(name)
             .key_schema(key(pk, KeyType::Hash).map_err(build_error)?)
             .key_schema(key(sk, KeyType::Range).map_err(build_error)?)
-            .projection(
-                Projection::builder()
-                    .projection_type(ProjectionType::All)
-                    .build(),
-            )
+            .projection(Projection::builder().projection_type(projection).build())
             .build()
             .map_err(build_error)
     };
+    let index = |name: &str, pk: &str, sk: &str| projected(name, pk, sk, ProjectionType::All);
     let mut request = client
         .create_table()
         .table_name(table)
@@ -52,7 +49,15 @@ pub async fn ensure_table(client: &Client, table: &str) -> Result<(), StoreError
         .key_schema(key(keys::SK, KeyType::Range).map_err(build_error)?)
         .global_secondary_indexes(index(keys::GSI1, keys::GSI1PK, keys::GSI1SK)?)
         .global_secondary_indexes(index(keys::GSI2, keys::GSI2PK, keys::GSI2SK)?)
-        .global_secondary_indexes(index(keys::GSI3, keys::GSI3PK, keys::GSI3SK)?);
+        .global_secondary_indexes(index(keys::GSI3, keys::GSI3PK, keys::GSI3SK)?)
+        .global_secondary_indexes(index(keys::GSI4, keys::GSI4PK, keys::GSI4SK)?)
+        // Only counted, never read whole.
+        .global_secondary_indexes(projected(
+            keys::GSI5,
+            keys::GSI5PK,
+            keys::GSI5SK,
+            ProjectionType::KeysOnly,
+        )?);
     for name in [
         keys::PK,
         keys::SK,
@@ -62,6 +67,10 @@ pub async fn ensure_table(client: &Client, table: &str) -> Result<(), StoreError
         keys::GSI2SK,
         keys::GSI3PK,
         keys::GSI3SK,
+        keys::GSI4PK,
+        keys::GSI4SK,
+        keys::GSI5PK,
+        keys::GSI5SK,
     ] {
         request = request.attribute_definitions(attr(name).map_err(build_error)?);
     }

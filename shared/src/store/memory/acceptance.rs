@@ -63,10 +63,7 @@ impl AcceptanceStore for MemoryStore {
             org.members_count += 1;
             org.pending_invitations_count = org.pending_invitations_count.saturating_sub(1);
         }
-        if let Some(stored) = t.invitations.get_mut(&key(org_id, inv.id.as_str())) {
-            stored.stored_status = InvitationStatus::Accepted;
-            stored.updated_at = now;
-        }
+        t.settle_invitation(org_id, &inv.id, InvitationStatus::Accepted, now);
         Ok(())
     }
 

@@ -57,13 +57,12 @@ impl InvitationStore for MemoryStore {
             return Err(StoreError::QuotaExceeded);
         }
         if let Some(old) = replacing {
-            if let Some(prev) = t
-                .invitations
-                .get_mut(&key(org_id, old.invitation_id.as_str()))
-            {
-                prev.stored_status = InvitationStatus::Expired;
-                prev.updated_at = inv.created_at;
-            }
+            t.settle_invitation(
+                org_id,
+                &old.invitation_id,
+                InvitationStatus::Expired,
+                inv.created_at,
+            );
         } else if let Some(org) = t.organizations.get_mut(org_id) {
             org.pending_invitations_count += 1;
         }
@@ -74,6 +73,10 @@ impl InvitationStore for MemoryStore {
                 expires_at: inv.expires_at,
             },
         );
+        t.invitation_index
+            .entry(inv.organization.id.clone())
+            .or_default()
+            .add(inv);
         t.invitations
             .insert(key(org_id, inv.id.as_str()), inv.clone());
         Ok(())
@@ -139,8 +142,12 @@ impl InvitationStore for MemoryStore {
         {
             return Err(StoreError::Contention);
         }
+        let old_expires_at = stored.expires_at;
         if let Some(slot) = t.slots.get_mut(&slot_key) {
             slot.expires_at = new_expires_at;
+        }
+        if let Some(index) = t.invitation_index.get_mut(org_id) {
+            index.reexpire(&inv.id, old_expires_at, new_expires_at);
         }
         if let Some(stored) = t.invitations.get_mut(&key(org_id, inv.id.as_str())) {
             stored.ticket_hash = Some(new_ticket_hash.to_string());
@@ -173,12 +180,7 @@ impl InvitationStore for MemoryStore {
         if let Some(org) = t.organizations.get_mut(organization_id) {
             org.pending_invitations_count = org.pending_invitations_count.saturating_sub(1);
         }
-        let inv = t
-            .invitations
-            .get_mut(&key(organization_id, id.as_str()))
-            .ok_or(StoreError::NotFound)?;
-        inv.stored_status = InvitationStatus::Revoked;
-        inv.updated_at = now;
-        Ok(inv.clone())
+        t.settle_invitation(organization_id, id, InvitationStatus::Revoked, now)
+            .ok_or(StoreError::NotFound)
     }
 }

@@ -1,9 +1,15 @@
-//! Listing an organization's invitations in memory, paged as the DynamoDB adapter pages them.
+//! Listing an organization's invitations in memory, from the same indexes and with the same
+//! paging as the DynamoDB adapter: a pending list reads its page, `total_count` comes from the
+//! organization's counters.
 
-use super::Tables;
+use std::collections::BTreeMap;
+use std::ops::Bound;
+
+use super::index::OrgInvitations;
+use super::{key, Tables};
 use crate::clock::Millis;
-use crate::domain::listing::{sort_key, PageStart};
-use crate::domain::{Invitation, InvitationQuery, Page};
+use crate::domain::listing::PageStart;
+use crate::domain::{Invitation, InvitationId, InvitationQuery, Page};
 
 impl Tables {
     pub(super) fn invitation_page(
@@ -12,34 +18,88 @@ impl Tables {
         query: &InvitationQuery,
         now: Millis,
     ) -> Page<Invitation> {
-        let mut matching: Vec<(String, &Invitation)> = self
-            .invitations
-            .values()
-            .filter(|inv| inv.organization.id == organization_id && query.matches(inv, now))
-            .map(|inv| (sort_key(query.order, inv), inv))
-            .collect();
-        matching.sort_by(|a, b| a.0.cmp(&b.0));
-        if !query.order.ascending() {
-            matching.reverse();
-        }
-        let total_count = matching.len() as u64;
-        let limit = query.page.limit as usize;
-        let after = matching
-            .into_iter()
-            .filter(|(k, _)| match &query.page.start {
-                PageStart::Offset(_) => true,
-                PageStart::After(cursor) if query.order.ascending() => *k > cursor.sort_key,
-                PageStart::After(cursor) => *k < cursor.sort_key,
-            });
+        let Some(index) = self.invitation_index.get(organization_id) else {
+            return Page::from_overfetch(Vec::new(), 0, query.order, 0);
+        };
+        let (entries, prefix) = plan(index, query);
+        let start = match &query.page.start {
+            PageStart::Offset(_) => None,
+            // With one address in creation order, the address index's key is the address, then
+            // the creation key the cursor holds (as GSI2's is).
+            PageStart::After(cursor) => Some(match (&prefix, query.order.by_email()) {
+                (Some(prefix), false) => format!("{prefix}{}", cursor.sort_key),
+                _ => cursor.sort_key.clone(),
+            }),
+        };
         let skip = match &query.page.start {
             PageStart::Offset(n) => *n as usize,
             PageStart::After(_) => 0,
         };
-        let read: Vec<Invitation> = after
+        let limit = query.page.limit as usize;
+        let read: Vec<Invitation> = self
+            .walk(organization_id, entries, &prefix, start, query.order.ascending())
+            .filter(|inv| query.matches(inv, now))
             .skip(skip)
             .take(limit + 1)
-            .map(|(_, inv)| inv.clone())
+            .cloned()
             .collect();
+        let total_count = match &prefix {
+            // One address: its invitations in the organization, counted (as on DynamoDB).
+            Some(_) if query.email_key.is_some() => self
+                .walk(organization_id, entries, &prefix, None, true)
+                .filter(|inv| query.matches(inv, now))
+                .count() as u64,
+            _ => query.total_from_counters(
+                self.organizations.get(organization_id),
+                index.lapsed(now),
+            ),
+        };
         Page::from_overfetch(read, limit, query.order, total_count)
+    }
+
+    /// The invitations of `entries` in order, within `prefix`, after `start` when given.
+    fn walk<'a>(
+        &'a self,
+        organization_id: &'a str,
+        entries: &'a BTreeMap<String, InvitationId>,
+        prefix: &'a Option<String>,
+        start: Option<String>,
+        ascending: bool,
+    ) -> impl Iterator<Item = &'a Invitation> + 'a {
+        let lower = match (&start, prefix) {
+            (Some(after), _) if ascending => Bound::Excluded(after.clone()),
+            (_, Some(prefix)) => Bound::Included(prefix.clone()),
+            _ => Bound::Unbounded,
+        };
+        let upper = match (&start, prefix) {
+            (Some(before), _) if !ascending => Bound::Excluded(before.clone()),
+            // '$' follows '#', the separator after the address.
+            (_, Some(prefix)) => Bound::Excluded(format!("{}$", prefix.trim_end_matches('#'))),
+            _ => Bound::Unbounded,
+        };
+        let range = entries.range((lower, upper));
+        let ordered: Box<dyn Iterator<Item = _>> = if ascending {
+            Box::new(range)
+        } else {
+            Box::new(range.rev())
+        };
+        ordered.filter_map(move |(_, id)| self.invitations.get(&key(organization_id, id.as_str())))
+    }
+}
+
+/// Which index serves a query, as `dynamodb/listing.rs` chooses, and the key prefix within it.
+fn plan<'a>(
+    index: &'a OrgInvitations,
+    query: &InvitationQuery,
+) -> (&'a BTreeMap<String, InvitationId>, Option<String>) {
+    if let Some(email) = &query.email_key {
+        return (&index.by_email, Some(format!("{email}#")));
+    }
+    if query.is_pending_by_creation() {
+        (&index.pending_by_created, None)
+    } else if query.order.by_email() {
+        (&index.by_email, None)
+    } else {
+        (&index.by_created, None)
     }
 }

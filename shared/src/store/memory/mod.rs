@@ -4,6 +4,7 @@
 
 mod acceptance;
 mod directory;
+mod index;
 mod invitations;
 mod listing;
 
@@ -17,14 +18,15 @@ type OrgKey = (String, String);
 
 #[derive(Default)]
 pub(super) struct Tables {
-    pub(super) users: HashMap<UserId, User>,
-    pub(super) email_owners: HashMap<String, UserId>,
-    pub(super) organizations: HashMap<OrganizationId, Organization>,
-    pub(super) slugs: HashMap<String, OrganizationId>,
-    pub(super) memberships: HashMap<OrgKey, Membership>,
-    pub(super) member_addresses: HashSet<OrgKey>,
-    pub(super) invitations: HashMap<OrgKey, Invitation>,
-    pub(super) slots: HashMap<OrgKey, SlotHolder>,
+    users: HashMap<UserId, User>,
+    email_owners: HashMap<String, UserId>,
+    organizations: HashMap<OrganizationId, Organization>,
+    slugs: HashMap<String, OrganizationId>,
+    memberships: HashMap<OrgKey, Membership>,
+    member_addresses: HashSet<OrgKey>,
+    invitations: HashMap<OrgKey, Invitation>,
+    slots: HashMap<OrgKey, SlotHolder>,
+    invitation_index: HashMap<OrganizationId, index::OrgInvitations>,
 }
 
 impl Tables {

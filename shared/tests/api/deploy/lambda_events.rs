@@ -48,6 +48,7 @@ async fn seeded_store() -> Arc<MemoryStore> {
         max_allowed_memberships: 0,
         members_count: 1,
         pending_invitations_count: 0,
+        settled_invitations: Default::default(),
         created_by: Some(ADMIN.into()),
         public_metadata: Metadata::default(),
         private_metadata: Metadata::default(),

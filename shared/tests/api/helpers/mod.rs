@@ -89,12 +89,18 @@ pub fn dynamodb_endpoint() -> String {
     )
 }
 
-/// Every request the client sends, by operation name, retries included.
+/// Every request the client sends (operation name and JSON body), retries included.
 #[derive(Debug, Clone, Default)]
-pub struct CallLog(Arc<Mutex<Vec<String>>>);
+pub struct CallLog(Arc<Mutex<Vec<(String, Value)>>>);
 
 impl CallLog {
+    /// The operation names since the last take.
     pub fn take(&self) -> Vec<String> {
+        self.take_requests().into_iter().map(|(op, _)| op).collect()
+    }
+
+    /// The operations and their request bodies since the last take.
+    pub fn take_requests(&self) -> Vec<(String, Value)> {
         std::mem::take(&mut *self.0.lock().unwrap())
     }
 }
@@ -119,7 +125,13 @@ impl Intercept for CallLog {
             .next()
             .unwrap_or("?")
             .to_string();
-        self.0.lock().unwrap().push(target);
+        let body = context
+            .request()
+            .body()
+            .bytes()
+            .and_then(|b| serde_json::from_slice(b).ok())
+            .unwrap_or(Value::Null);
+        self.0.lock().unwrap().push((target, body));
         Ok(())
     }
 }

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use super::keys;
 use crate::domain::{
     EmailAddress, Invitation, InvitationId, InvitationStatus, Membership, Metadata, Organization,
-    PublicOrganizationData, PublicUserData, User, UserEmail,
+    PublicOrganizationData, PublicUserData, SettledInvitations, User, UserEmail,
 };
 use crate::store::{SlotHolder, StoreError};
 
@@ -19,6 +19,11 @@ mod invitation;
 pub use invitation::{delivery_value, invitation_from, invitation_item, slot_from, slot_item};
 
 pub type Item = HashMap<String, AttributeValue>;
+
+/// The organization's counters of settled invitations (see `SettledInvitations`).
+pub const ACCEPTED_COUNT: &str = "accepted_invitations_count";
+pub const REVOKED_COUNT: &str = "revoked_invitations_count";
+pub const EXPIRED_COUNT: &str = "expired_invitations_count";
 
 pub fn s(v: impl Into<String>) -> AttributeValue {
     AttributeValue::S(v.into())
@@ -96,6 +101,15 @@ impl<'a> Reader<'a> {
             .and_then(|v| v.as_n().ok())
             .and_then(|v| v.parse().ok())
             .ok_or_else(|| self.corrupt(name))
+    }
+
+    /// A counter added after the record was first written reads 0 until it is first moved
+    /// (DynamoDB's `ADD` starts a missing number at 0 too).
+    pub fn counter(&self, name: &str) -> Result<u64, StoreError> {
+        match self.item.get(name) {
+            None => Ok(0),
+            Some(_) => self.n(name),
+        }
     }
 
     pub(super) fn bool(&self, name: &str) -> Result<bool, StoreError> {
@@ -186,6 +200,9 @@ pub fn organization_item(o: &Organization) -> Item {
             "seats_used",
             n(o.members_count + o.pending_invitations_count),
         )
+        .set(ACCEPTED_COUNT, n(o.settled_invitations.accepted))
+        .set(REVOKED_COUNT, n(o.settled_invitations.revoked))
+        .set(EXPIRED_COUNT, n(o.settled_invitations.expired))
         .set_opt("created_by", o.created_by.as_deref())
         .set("public_metadata", metadata(&o.public_metadata))
         .set("private_metadata", metadata(&o.private_metadata))
@@ -203,6 +220,11 @@ pub fn organization_from(item: &Item) -> Result<Organization, StoreError> {
         max_allowed_memberships: r.n("max_allowed_memberships")?,
         members_count: r.n("members_count")?,
         pending_invitations_count: r.n("pending_invitations_count")?,
+        settled_invitations: SettledInvitations {
+            accepted: r.counter(ACCEPTED_COUNT)?,
+            revoked: r.counter(REVOKED_COUNT)?,
+            expired: r.counter(EXPIRED_COUNT)?,
+        },
         created_by: r.opt_s("created_by"),
         public_metadata: r.metadata("public_metadata")?,
         private_metadata: r.metadata("private_metadata")?,

@@ -1,0 +1,79 @@
+//! An organization's invitations in the orders its lists read them: the in-memory twins of the
+//! DynamoDB indexes (GSI1 by creation, GSI2 by address, the sparse GSI4 and GSI5 of pending
+//! invitations by creation and by expiry), so a list costs what it costs in production.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::clock::Millis;
+use crate::domain::listing::{created_sort_key, email_sort_key, expiry_sort_key, time_key};
+use crate::domain::{Invitation, InvitationId, InvitationStatus};
+
+#[derive(Default)]
+pub(super) struct OrgInvitations {
+    pub(super) by_created: BTreeMap<String, InvitationId>,
+    pub(super) by_email: BTreeMap<String, InvitationId>,
+    pub(super) pending_by_created: BTreeMap<String, InvitationId>,
+    pending_by_expiry: BTreeSet<String>,
+}
+
+impl OrgInvitations {
+    /// A new (pending) invitation enters every index.
+    pub(super) fn add(&mut self, inv: &Invitation) {
+        self.by_created.insert(created_sort_key(inv), inv.id.clone());
+        self.by_email.insert(email_sort_key(inv), inv.id.clone());
+        self.pending_by_created
+            .insert(created_sort_key(inv), inv.id.clone());
+        self.pending_by_expiry
+            .insert(expiry_sort_key(inv.expires_at, &inv.id));
+    }
+
+    /// `inv` (as stored while pending) was accepted, revoked or replaced: it leaves the pending
+    /// indexes.
+    pub(super) fn settle(&mut self, inv: &Invitation) {
+        self.pending_by_created.remove(&created_sort_key(inv));
+        self.pending_by_expiry
+            .remove(&expiry_sort_key(inv.expires_at, &inv.id));
+    }
+
+    /// A resend moved the expiry.
+    pub(super) fn reexpire(&mut self, id: &InvitationId, old: Millis, new: Millis) {
+        self.pending_by_expiry.remove(&expiry_sort_key(old, id));
+        self.pending_by_expiry.insert(expiry_sort_key(new, id));
+    }
+
+    /// Pending invitations whose expiry has passed at `now`; reads only those.
+    pub(super) fn lapsed(&self, now: Millis) -> u64 {
+        self.pending_by_expiry.range(..time_key(now + 1)).count() as u64
+    }
+}
+
+impl super::Tables {
+    /// A stored pending invitation reaches `status` (accepted, revoked, or expired when
+    /// replaced): it leaves the pending indexes and the organization counts it, as the DynamoDB
+    /// transaction does in the same write. `None` if there is no such invitation.
+    pub(super) fn settle_invitation(
+        &mut self,
+        org_id: &str,
+        id: &InvitationId,
+        status: InvitationStatus,
+        now: Millis,
+    ) -> Option<Invitation> {
+        let inv = self.invitations.get_mut(&super::key(org_id, id.as_str()))?;
+        if let Some(index) = self.invitation_index.get_mut(org_id) {
+            index.settle(inv);
+        }
+        inv.stored_status = status;
+        inv.updated_at = now;
+        let settled = inv.clone();
+        if let Some(org) = self.organizations.get_mut(org_id) {
+            let counts = &mut org.settled_invitations;
+            match status {
+                InvitationStatus::Accepted => counts.accepted += 1,
+                InvitationStatus::Revoked => counts.revoked += 1,
+                InvitationStatus::Expired => counts.expired += 1,
+                InvitationStatus::Pending => {}
+            }
+        }
+        Some(settled)
+    }
+}
