@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 
 use super::codec::{self, key, n, s, ACCEPTED_COUNT};
-use super::keys::PENDING_INDEX_ATTRIBUTES;
+use super::keys::{PENDING_INDEX_ATTRIBUTES, SETTLE};
 use super::tx::{failed, Params, Tx, TxOutcome, EXISTING_ITEM};
 use super::{keys, unexplained, DynamoStore};
 use crate::clock::Millis;
@@ -62,6 +62,10 @@ impl AcceptanceStore for DynamoStore {
         let mut params = Params::new()
             .name("#st", "status")
             .value(":accepted", s(InvitationStatus::Accepted.as_str()))
+            .value(
+                ":counted",
+                aws_sdk_dynamodb::types::AttributeValue::Bool(true),
+            )
             .value(":pending", s(InvitationStatus::Pending.as_str()))
             .value(":now", n(now));
         let same_ticket = match &inv.ticket_hash {
@@ -73,7 +77,9 @@ impl AcceptanceStore for DynamoStore {
         };
         let inv_index = tx.update(
             keys::invitation(org_id, &inv.id),
-            &format!("SET #st = :accepted, updated_at = :now REMOVE {PENDING_INDEX_ATTRIBUTES}"),
+            &format!(
+                "{SETTLE} #st = :accepted, updated_at = :now REMOVE {PENDING_INDEX_ATTRIBUTES}"
+            ),
             &format!("#st = :pending AND expires_at > :now AND {same_ticket}"),
             params,
         )?;

@@ -1,9 +1,10 @@
 //! Invitations on DynamoDB.
 
 use async_trait::async_trait;
+use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::codec::{self, key, n, s, EXPIRED_COUNT, REVOKED_COUNT};
-use super::keys::PENDING_INDEX_ATTRIBUTES;
+use super::keys::{PENDING_INDEX_ATTRIBUTES, SETTLE};
 use super::tx::{failed, old_item, Params, Tx, TxOutcome, EXISTING_ITEM, HAS_FREE_SEAT, NEW_ITEM};
 use super::{keys, sdk_error, unexplained, DynamoStore};
 use crate::clock::Millis;
@@ -106,9 +107,10 @@ impl InvitationStore for DynamoStore {
             Some(old) => Some(
                 tx.update(
                     keys::invitation(org_id, &old.invitation_id),
-                    &format!("SET #st = :expired, updated_at = :now REMOVE {PENDING_INDEX_ATTRIBUTES}"),
+                    &format!("{SETTLE} #st = :expired, updated_at = :now REMOVE {PENDING_INDEX_ATTRIBUTES}"),
                     "#st = :pending",
                     Params::new()
+                        .value(":counted", AttributeValue::Bool(true))
                         .name("#st", "status")
                         .value(":expired", s(InvitationStatus::Expired.as_str()))
                         .value(":pending", s(InvitationStatus::Pending.as_str()))
@@ -273,9 +275,12 @@ impl InvitationStore for DynamoStore {
         let mut tx = Tx::new(&self.table);
         let inv_index = tx.update(
             keys::invitation(organization_id, id),
-            &format!("SET #st = :revoked, updated_at = :now REMOVE {PENDING_INDEX_ATTRIBUTES}"),
+            &format!(
+                "{SETTLE} #st = :revoked, updated_at = :now REMOVE {PENDING_INDEX_ATTRIBUTES}"
+            ),
             "#st = :pending",
             Params::new()
+                .value(":counted", AttributeValue::Bool(true))
                 .name("#st", "status")
                 .value(":revoked", s(InvitationStatus::Revoked.as_str()))
                 .value(":pending", s(InvitationStatus::Pending.as_str()))
@@ -288,7 +293,9 @@ impl InvitationStore for DynamoStore {
         )?;
         tx.update(
             keys::organization(organization_id),
-            &format!("ADD pending_invitations_count :minus, seats_used :minus, {REVOKED_COUNT} :one"),
+            &format!(
+                "ADD pending_invitations_count :minus, seats_used :minus, {REVOKED_COUNT} :one"
+            ),
             EXISTING_ITEM,
             Params::new().value(":minus", n(-1)).value(":one", n(1)),
         )?;

@@ -24,6 +24,12 @@ pub const GSI4SK: &str = "GSI4SK";
 pub const GSI5: &str = "GSI5";
 pub const GSI5PK: &str = "GSI5PK";
 pub const GSI5SK: &str = "GSI5SK";
+/// Marks an invitation as counted in its organization's settled counters, in the write that
+/// settles it, so the one-off backfill (`backfill.rs`) never counts it twice. Opens the `SET`
+/// clause of that write.
+pub const SETTLE: &str = "SET settled_counted = :counted,";
+pub const SETTLED_COUNTED: &str = "settled_counted";
+
 /// The attributes an invitation leaves the pending indexes by, in the write that ends it.
 pub const PENDING_INDEX_ATTRIBUTES: &str = "GSI4PK, GSI4SK, GSI5PK, GSI5SK";
 

@@ -4,6 +4,7 @@
 //! `TransactWriteItems` whose conditions hold it, so concurrent requests cannot break it.
 
 mod acceptance;
+mod backfill;
 mod codec;
 mod directory;
 mod invitations;
@@ -15,8 +16,10 @@ mod tx;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::CancellationReason;
 use aws_sdk_dynamodb::Client;
-use codec::{key, Item};
+use codec::key;
 
+pub use backfill::BackfillProgress;
+pub use codec::Item;
 pub use table::ensure_table;
 
 use crate::store::StoreError;

@@ -19,7 +19,8 @@ pub(super) struct OrgInvitations {
 impl OrgInvitations {
     /// A new (pending) invitation enters every index.
     pub(super) fn add(&mut self, inv: &Invitation) {
-        self.by_created.insert(created_sort_key(inv), inv.id.clone());
+        self.by_created
+            .insert(created_sort_key(inv), inv.id.clone());
         self.by_email.insert(email_sort_key(inv), inv.id.clone());
         self.pending_by_created
             .insert(created_sort_key(inv), inv.id.clone());

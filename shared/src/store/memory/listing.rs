@@ -37,7 +37,13 @@ impl Tables {
         };
         let limit = query.page.limit as usize;
         let read: Vec<Invitation> = self
-            .walk(organization_id, entries, &prefix, start, query.order.ascending())
+            .walk(
+                organization_id,
+                entries,
+                &prefix,
+                start,
+                query.order.ascending(),
+            )
             .filter(|inv| query.matches(inv, now))
             .skip(skip)
             .take(limit + 1)
@@ -49,10 +55,8 @@ impl Tables {
                 .walk(organization_id, entries, &prefix, None, true)
                 .filter(|inv| query.matches(inv, now))
                 .count() as u64,
-            _ => query.total_from_counters(
-                self.organizations.get(organization_id),
-                index.lapsed(now),
-            ),
+            _ => query
+                .total_from_counters(self.organizations.get(organization_id), index.lapsed(now)),
         };
         Page::from_overfetch(read, limit, query.order, total_count)
     }

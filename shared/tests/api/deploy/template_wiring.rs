@@ -134,8 +134,20 @@ fn the_table_has_the_indexes_the_store_queries() {
         .iter()
         .map(|i| i["IndexName"].as_str().unwrap())
         .collect();
-    use invitations::store::dynamodb::keys::{GSI1, GSI2, GSI3};
-    assert_eq!(indexes, [GSI1, GSI2, GSI3]);
+    use invitations::store::dynamodb::keys::{GSI1, GSI2, GSI3, GSI4, GSI5};
+    assert_eq!(indexes, [GSI1, GSI2, GSI3, GSI4, GSI5]);
+    let projection = |i: usize| {
+        table["GlobalSecondaryIndexes"][i]["Projection"]["ProjectionType"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(projection(3), "ALL", "the pending list reads whole items");
+    assert_eq!(
+        projection(4),
+        "KEYS_ONLY",
+        "lapsed invitations are only counted"
+    );
     assert!(!table["PointInTimeRecoverySpecification"].is_badvalue());
     assert!(!table["DeletionProtectionEnabled"].is_badvalue());
 }

@@ -1,0 +1,138 @@
+//! One-off migration of a table written before the pending indexes (GSI4, GSI5) and the
+//! organization's settled counters existed: pending invitations get their pending index keys,
+//! settled ones are counted once on their organization. Run by the `backfill` command; a scan is
+//! right here (it reads the whole table once, off the request path), and every write is
+//! conditional, so the migration is safe while the service runs, resumable from any page, and
+//! a second run changes nothing.
+
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use super::codec::{self, n, s, Item, ACCEPTED_COUNT, EXPIRED_COUNT, REVOKED_COUNT};
+use super::keys::{self, SETTLED_COUNTED};
+use super::tx::{Params, Tx, TxOutcome, EXISTING_ITEM};
+use super::{sdk_error, DynamoStore};
+use crate::domain::InvitationStatus;
+use crate::store::StoreError;
+
+/// What one page of the migration did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BackfillProgress {
+    /// Invitations the page found still to migrate.
+    pub found: u64,
+    /// Pending invitations given their pending index keys.
+    pub indexed: u64,
+    /// Settled invitations counted on their organization.
+    pub counted: u64,
+}
+
+impl BackfillProgress {
+    pub fn add(&mut self, other: BackfillProgress) {
+        self.found += other.found;
+        self.indexed += other.indexed;
+        self.counted += other.counted;
+    }
+}
+
+impl DynamoStore {
+    /// One `Scan` page (from `start`, the previous page's last key) of invitations still to
+    /// migrate, then one conditional write per invitation found. Returns the next page's start,
+    /// `None` when the table is done.
+    pub async fn backfill_page(
+        &self,
+        start: Option<Item>,
+    ) -> Result<(BackfillProgress, Option<Item>), StoreError> {
+        let out = self
+            .client
+            .scan()
+            .table_name(&self.table)
+            .filter_expression(
+                "entity = :invitation AND ((#st = :pending AND attribute_not_exists(GSI4PK)) \
+                 OR (#st <> :pending AND attribute_not_exists(#counted)))",
+            )
+            .expression_attribute_names("#st", "status")
+            .expression_attribute_names("#counted", SETTLED_COUNTED)
+            .expression_attribute_values(":invitation", s("invitation"))
+            .expression_attribute_values(":pending", s(InvitationStatus::Pending.as_str()))
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        let mut progress = BackfillProgress::default();
+        for item in out.items.unwrap_or_default() {
+            progress.found += 1;
+            let inv = codec::invitation_from(&item)?;
+            if inv.stored_status == InvitationStatus::Pending {
+                progress.indexed += u64::from(self.index_pending(&inv).await?);
+            } else {
+                progress.counted += u64::from(self.count_settled(&inv).await?);
+            }
+        }
+        Ok((progress, out.last_evaluated_key))
+    }
+
+    /// Sets the pending index keys, only if the invitation is still pending without them.
+    async fn index_pending(&self, inv: &crate::domain::Invitation) -> Result<bool, StoreError> {
+        let mut update = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(codec::key(keys::invitation(
+                &inv.organization.id,
+                &inv.id,
+            ))))
+            .condition_expression("#st = :pending AND attribute_not_exists(GSI4PK)")
+            .expression_attribute_names("#st", "status")
+            .expression_attribute_values(":pending", s(InvitationStatus::Pending.as_str()));
+        let mut sets = Vec::new();
+        for (name, value) in keys::invitation_index_keys(inv) {
+            if name.starts_with("GSI4") || name.starts_with("GSI5") {
+                sets.push(format!("{name} = :{name}"));
+                update = update.expression_attribute_values(format!(":{name}"), s(value));
+            }
+        }
+        match update
+            .update_expression(format!("SET {}", sets.join(", ")))
+            .send()
+            .await
+        {
+            Ok(_) => Ok(true),
+            Err(err)
+                if err
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(err) => Err(sdk_error(err)),
+        }
+    }
+
+    /// Marks the invitation counted and adds it to its organization's counter, in one
+    /// transaction, only if no one counted it yet.
+    async fn count_settled(&self, inv: &crate::domain::Invitation) -> Result<bool, StoreError> {
+        let counter = match inv.stored_status {
+            InvitationStatus::Accepted => ACCEPTED_COUNT,
+            InvitationStatus::Revoked => REVOKED_COUNT,
+            InvitationStatus::Expired => EXPIRED_COUNT,
+            InvitationStatus::Pending => return Ok(false),
+        };
+        let org_id = &inv.organization.id;
+        let mut tx = Tx::new(&self.table);
+        tx.update(
+            keys::invitation(org_id, &inv.id),
+            &format!("SET {SETTLED_COUNTED} = :counted"),
+            &format!("attribute_not_exists({SETTLED_COUNTED}) AND #st = :st"),
+            Params::new()
+                .name("#st", "status")
+                .value(":st", s(inv.stored_status.as_str()))
+                .value(":counted", AttributeValue::Bool(true)),
+        )?;
+        tx.update(
+            keys::organization(org_id),
+            &format!("ADD {counter} :one"),
+            EXISTING_ITEM,
+            Params::new().value(":one", n(1)),
+        )?;
+        Ok(matches!(tx.send(&self.client).await?, TxOutcome::Committed))
+    }
+}
