@@ -60,6 +60,7 @@ fn print_banner(addr: &SocketAddr, config: &Config, _state: &AppState) {
     println!("  store:      {store}");
     println!("  secret key: {}", config.secret_keys[0]);
     match &config.mailer {
+        MailerConfig::Disabled => println!("  email:      not sent"),
         MailerConfig::Outbox { dir, .. } => {
             println!("  email:      written to {dir}/ (open the newest .html in a browser, or the .eml in a mail client)")
         }

@@ -19,12 +19,17 @@ use crate::tokens::session::SessionVerifier;
 use crate::tokens::ticket::TicketSigner;
 
 /// The shared AWS configuration: region and credentials from the environment as Lambda sets
-/// them, loaded once per process and only if a client needs it.
+/// them, loaded once per process and only if a client needs it; its HTTPS client is built on the
+/// first request ([`crate::aws_https`]).
 pub async fn shared_aws() -> &'static aws_config::SdkConfig {
     static SHARED: tokio::sync::OnceCell<aws_config::SdkConfig> =
         tokio::sync::OnceCell::const_new();
     SHARED
-        .get_or_init(|| aws_config::load_defaults(aws_config::BehaviorVersion::latest()))
+        .get_or_init(|| {
+            aws_config::defaults(aws_config::BehaviorVersion::latest())
+                .http_client(crate::aws_https::LazyHttpsClient::shared())
+                .load()
+        })
         .await
 }
 
@@ -46,7 +51,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, ConfigError> {
         StoreConfig::Memory => Arc::new(MemoryStore::new()),
         StoreConfig::DynamoDb { table, endpoint } => {
             let client = dynamodb_client(shared_aws().await, endpoint.as_deref());
-            if config.mode != Mode::Lambda {
+            if matches!(config.mode, Mode::Local { .. }) {
                 ensure_table(&client, table)
                     .await
                     .map_err(ConfigError::Table)?;
@@ -55,6 +60,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, ConfigError> {
         }
     };
     let mailer: Arc<dyn Mailer> = match &config.mailer {
+        MailerConfig::Disabled => Arc::new(crate::mail::NoMailer),
         MailerConfig::Outbox { dir, from } => Arc::new(OutboxMailer::new(dir, from).map_err(
             |reason| ConfigError::Invalid {
                 var: "SES_FROM_ADDRESS",
@@ -144,11 +150,23 @@ pub async fn build_state(config: &Config) -> Result<AppState, ConfigError> {
     })
 }
 
+/// Whether a function sends invitation email: only the one that does reads the mail settings
+/// and builds an SES client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Email {
+    Sends,
+    Never,
+}
+
 /// The whole of a function's `main`: configuration and clients once, then requests. A
 /// configuration error is printed as a sentence and ends the process.
-pub async fn run_function(routes: fn() -> Router<AppState>) -> Result<(), lambda_http::Error> {
+pub async fn run_function(
+    routes: fn() -> Router<AppState>,
+    email: Email,
+) -> Result<(), lambda_http::Error> {
     lambda_http::tracing::init_default_subscriber();
-    let state = match Config::from_env(Mode::Lambda) {
+    let sends_mail = email == Email::Sends;
+    let state = match Config::from_env(Mode::Lambda { sends_mail }) {
         Ok(config) => build_state(&config).await,
         Err(e) => Err(e),
     };

@@ -3,5 +3,9 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    invitations::runtime::run_function(invitations::http::invite_routes).await
+    invitations::runtime::run_function(
+        invitations::http::invite_routes,
+        invitations::runtime::Email::Sends,
+    )
+    .await
 }

@@ -2,5 +2,9 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    invitations::runtime::run_function(invitations::http::list_routes).await
+    invitations::runtime::run_function(
+        invitations::http::list_routes,
+        invitations::runtime::Email::Never,
+    )
+    .await
 }

@@ -17,7 +17,7 @@
 //! | `DEFAULT_REDIRECT_URL` | where a link goes when the invitation names no target | none (links refuse) | the server's `/` |
 //! | `SESSION_JWT_SECRET` / `SESSION_JWT_PUBLIC_KEY` / `SESSION_JWKS_URL` | verifies signed-in callers (one of them) | no sessions | same |
 //! | `SESSION_JWT_ISSUER`, `SESSION_JWT_AUDIENCE` | pinned `iss` / `aud` of sessions | not checked | same |
-//! | `MAILER` | `ses` or `outbox` | `ses` | `outbox` |
+//! | `MAILER` | `ses` or `outbox` (read only by the invite function) | `ses` | `outbox` |
 //! | `SES_FROM_ADDRESS` | the sender | required with `ses` | a localhost sender |
 //! | `SES_CONFIGURATION_SET` | SES configuration set | none | same |
 //! | `SES_ENDPOINT` | an emulator's URL (moto) | AWS | AWS |
@@ -33,7 +33,9 @@ use crate::store::StoreError;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     /// A deployed function: secrets and addresses are required, the table exists already.
-    Lambda,
+    /// A function that sends no email (`sends_mail: false`) reads no mail settings and builds no
+    /// SES client.
+    Lambda { sends_mail: bool },
     /// The local server on `port`: unset secrets are made up, mail goes to the outbox, and a
     /// DynamoDB table is created if missing.
     Local { port: u16 },
@@ -104,6 +106,8 @@ pub struct SessionConfig {
 
 #[derive(Debug, Clone)]
 pub enum MailerConfig {
+    /// A function that sends no email.
+    Disabled,
     /// `.eml` and `.html` files in a folder.
     Outbox { dir: String, from: String },
     Ses {
@@ -277,7 +281,7 @@ fn links(mode: Mode, vars: &Vars<'_>) -> Result<LinkConfig, ConfigError> {
         (None, Mode::Local { port }) => {
             url_var("PUBLIC_BASE_URL", &format!("http://127.0.0.1:{port}/"))?
         }
-        (None, Mode::Lambda) => {
+        (None, Mode::Lambda { .. }) => {
             return Err(ConfigError::Missing {
                 var: "PUBLIC_BASE_URL",
                 purpose: "invitation links start with it (the API's public URL)",
@@ -321,6 +325,9 @@ fn sessions(vars: &Vars<'_>) -> Result<Option<SessionConfig>, ConfigError> {
 }
 
 fn mailer(mode: Mode, vars: &Vars<'_>) -> Result<MailerConfig, ConfigError> {
+    if mode == (Mode::Lambda { sends_mail: false }) {
+        return Ok(MailerConfig::Disabled);
+    }
     let default = if mode.is_local() { "outbox" } else { "ses" };
     match vars.get("MAILER").as_deref().unwrap_or(default) {
         "ses" => Ok(MailerConfig::Ses {

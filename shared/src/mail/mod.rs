@@ -39,3 +39,14 @@ pub trait Mailer: Send + Sync {
     /// Sends one message; the message id on success.
     async fn send(&self, email: &OutgoingEmail) -> Result<String, MailError>;
 }
+
+/// The mailer of a function that sends no email: every send is refused (and none is attempted,
+/// since only the invite function's routes send).
+pub struct NoMailer;
+
+#[async_trait]
+impl Mailer for NoMailer {
+    async fn send(&self, _email: &OutgoingEmail) -> Result<String, MailError> {
+        Err(MailError::Rejected("this function sends no email".into()))
+    }
+}
