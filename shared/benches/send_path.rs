@@ -49,7 +49,7 @@ fn invitation() -> Invitation {
 
 fn send_path(c: &mut Criterion) {
     let signer = TicketSigner::hs256(b"bench-ticket-secret-0123456789abcdef").unwrap();
-    let templates = EmailTemplates::new().unwrap();
+    let templates = EmailTemplates::new();
     let inv = invitation();
     let issued = signer
         .issue(

@@ -9,7 +9,7 @@
 //! - [`mail`]: composing the invitation email and sending it (SES, outbox).
 //! - [`tokens`]: tickets (signed by this service) and sessions (from the identity provider).
 
-pub mod aws_https;
+pub mod aws;
 pub mod clock;
 pub mod config;
 pub mod domain;

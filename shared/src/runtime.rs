@@ -18,30 +18,36 @@ use crate::store::Store;
 use crate::tokens::session::SessionVerifier;
 use crate::tokens::ticket::TicketSigner;
 
-/// The shared AWS configuration: region and credentials from the environment as Lambda sets
-/// them, loaded once per process and only if a client needs it; its HTTPS client is built on the
-/// first request ([`crate::aws_https`]).
-pub async fn shared_aws() -> &'static aws_config::SdkConfig {
-    static SHARED: tokio::sync::OnceCell<aws_config::SdkConfig> =
-        tokio::sync::OnceCell::const_new();
-    SHARED
-        .get_or_init(|| {
-            aws_config::defaults(aws_config::BehaviorVersion::latest())
-                .http_client(crate::aws_https::LazyHttpsClient::shared())
-                .load()
-        })
-        .await
+/// The shared AWS configuration ([`crate::aws::sdk_config`]), built once per process and only
+/// if a client needs it.
+pub fn shared_aws() -> Result<&'static aws_types::SdkConfig, ConfigError> {
+    static SHARED: std::sync::OnceLock<aws_types::SdkConfig> = std::sync::OnceLock::new();
+    if let Some(config) = SHARED.get() {
+        return Ok(config);
+    }
+    let config = crate::aws::sdk_config().map_err(|e| ConfigError::Missing {
+        var: e.0,
+        purpose: "AWS clients take their region and credentials from the environment, as Lambda sets them",
+    })?;
+    Ok(SHARED.get_or_init(|| config))
 }
 
-pub fn dynamodb_client(
-    shared: &aws_config::SdkConfig,
+pub fn dynamodb_config(
+    shared: &aws_types::SdkConfig,
     endpoint: Option<&str>,
-) -> aws_sdk_dynamodb::Client {
+) -> aws_sdk_dynamodb::Config {
     let mut builder = aws_sdk_dynamodb::config::Builder::from(shared);
     if let Some(url) = endpoint {
         builder = builder.endpoint_url(url);
     }
-    aws_sdk_dynamodb::Client::from_conf(builder.build())
+    builder.build()
+}
+
+pub fn dynamodb_client(
+    shared: &aws_types::SdkConfig,
+    endpoint: Option<&str>,
+) -> aws_sdk_dynamodb::Client {
+    aws_sdk_dynamodb::Client::from_conf(dynamodb_config(shared, endpoint))
 }
 
 /// Builds the store and the service. Locally a missing DynamoDB table is created; deployed
@@ -50,13 +56,15 @@ pub async fn build_state(config: &Config) -> Result<AppState, ConfigError> {
     let store: Arc<dyn Store> = match &config.store {
         StoreConfig::Memory => Arc::new(MemoryStore::new()),
         StoreConfig::DynamoDb { table, endpoint } => {
-            let client = dynamodb_client(shared_aws().await, endpoint.as_deref());
+            let dynamodb = dynamodb_config(shared_aws()?, endpoint.as_deref());
             if matches!(config.mode, Mode::Local { .. }) {
+                let client = aws_sdk_dynamodb::Client::from_conf(dynamodb.clone());
                 ensure_table(&client, table)
                     .await
                     .map_err(ConfigError::Table)?;
             }
-            Arc::new(DynamoStore::new(client, table.clone()))
+            // Deployed, the client is made on the first request: a shorter cold start.
+            Arc::new(DynamoStore::lazy(dynamodb, table.clone()))
         }
     };
     let mailer: Arc<dyn Mailer> = match &config.mailer {
@@ -72,13 +80,13 @@ pub async fn build_state(config: &Config) -> Result<AppState, ConfigError> {
             configuration_set,
             endpoint,
         } => {
-            let client = crate::mail::ses::client(
-                shared_aws().await,
+            let ses = crate::mail::ses::config(
+                shared_aws()?,
                 endpoint.as_deref(),
                 crate::mail::ses::INITIAL_BACKOFF,
             );
-            Arc::new(SesMailer::new(
-                client,
+            Arc::new(SesMailer::lazy(
+                ses,
                 from.clone(),
                 configuration_set.clone(),
             ))
@@ -86,10 +94,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, ConfigError> {
     };
     let mail = Mail {
         mailer,
-        templates: EmailTemplates::new().map_err(|reason| ConfigError::Invalid {
-            var: "templates",
-            reason,
-        })?,
+        templates: EmailTemplates::new(),
     };
     let signer = match &config.ticket_key {
         TicketKey::Secret(secret) => TicketSigner::hs256(secret.as_bytes()),

@@ -39,7 +39,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let checkpoint = std::env::var("BACKFILL_CHECKPOINT")
         .unwrap_or_else(|_| format!("backfill-{table}.checkpoint"));
     let store = DynamoStore::new(
-        dynamodb_client(shared_aws().await, endpoint.as_deref()),
+        dynamodb_client(shared_aws()?, endpoint.as_deref()),
         table.clone(),
     );
     let mut start = read_checkpoint(&checkpoint)?;

@@ -11,8 +11,12 @@ use crate::domain::Invitation;
 
 pub const LOCALES: [&str; 2] = ["en", "fr"];
 
+/// Compiled on the first message, not at cold start: a function's init stays short, and a
+/// broken template (which the tests compile) would fail that first send, recorded on the
+/// invitation, never a panic.
+#[derive(Default)]
 pub struct EmailTemplates {
-    env: Environment<'static>,
+    env: std::sync::OnceLock<Result<Environment<'static>, String>>,
 }
 
 impl std::fmt::Debug for EmailTemplates {
@@ -56,8 +60,18 @@ fn date(at: Millis, locale: &str) -> String {
 }
 
 impl EmailTemplates {
-    /// Compiles every template; a broken one stops the process at start, not at first send.
-    pub fn new() -> Result<Self, String> {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn env(&self) -> Result<&Environment<'static>, String> {
+        self.env.get_or_init(compile).as_ref().map_err(Clone::clone)
+    }
+}
+
+/// Every template, compiled.
+fn compile() -> Result<Environment<'static>, String> {
+    {
         let mut env = Environment::new();
         let templates: [(&str, &str); 7] = [
             (
@@ -93,9 +107,11 @@ impl EmailTemplates {
             env.add_template(name, source)
                 .map_err(|e| format!("email template {name}: {e}"))?;
         }
-        Ok(Self { env })
+        Ok(env)
     }
+}
 
+impl EmailTemplates {
     /// The invitation email with its accept link.
     pub fn invitation(
         &self,
@@ -124,9 +140,9 @@ impl EmailTemplates {
             expires => date(invitation.expires_at, locale),
             url => url,
         };
+        let env = self.env()?;
         let render = |kind: &str, ctx: &minijinja::Value| {
-            self.env
-                .get_template(&format!("invitation.{locale}.{kind}"))
+            env.get_template(&format!("invitation.{locale}.{kind}"))
                 .and_then(|t| t.render(ctx))
                 .map_err(|e| format!("rendering invitation.{locale}.{kind}: {e}"))
         };
@@ -146,6 +162,11 @@ impl EmailTemplates {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_template_compiles() {
+        compile().unwrap();
+    }
 
     #[test]
     fn locales_fall_back_to_english() {

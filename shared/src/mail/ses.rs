@@ -17,17 +17,17 @@ pub const MAX_ATTEMPTS: u32 = 4;
 pub const INITIAL_BACKOFF: Duration = Duration::from_millis(200);
 
 pub struct SesMailer {
-    client: Client,
+    client: crate::aws::LazyClient<Client>,
     from: String,
     configuration_set: Option<String>,
 }
 
-/// The SES client: built once per cold start, with bounded retries.
-pub fn client(
-    shared: &aws_config::SdkConfig,
+/// The SES client's configuration: bounded retries.
+pub fn config(
+    shared: &aws_types::SdkConfig,
     endpoint: Option<&str>,
     initial_backoff: Duration,
-) -> Client {
+) -> aws_sdk_sesv2::Config {
     let retry = aws_sdk_sesv2::config::retry::RetryConfig::standard()
         .with_max_attempts(MAX_ATTEMPTS)
         .with_initial_backoff(initial_backoff);
@@ -35,11 +35,42 @@ pub fn client(
     if let Some(url) = endpoint {
         builder = builder.endpoint_url(url);
     }
-    Client::from_conf(builder.build())
+    builder.build()
+}
+
+/// The SES client, built once per cold start, with bounded retries.
+pub fn client(
+    shared: &aws_types::SdkConfig,
+    endpoint: Option<&str>,
+    initial_backoff: Duration,
+) -> Client {
+    Client::from_conf(config(shared, endpoint, initial_backoff))
 }
 
 impl SesMailer {
     pub fn new(client: Client, from: impl Into<String>, configuration_set: Option<String>) -> Self {
+        Self::with(
+            crate::aws::LazyClient::ready(client),
+            from,
+            configuration_set,
+        )
+    }
+
+    /// The client is made from `config` on the first message, not at cold start.
+    pub fn lazy(
+        config: aws_sdk_sesv2::Config,
+        from: impl Into<String>,
+        configuration_set: Option<String>,
+    ) -> Self {
+        let client = crate::aws::LazyClient::new(move || Client::from_conf(config.clone()));
+        Self::with(client, from, configuration_set)
+    }
+
+    fn with(
+        client: crate::aws::LazyClient<Client>,
+        from: impl Into<String>,
+        configuration_set: Option<String>,
+    ) -> Self {
         Self {
             client,
             from: from.into(),
@@ -80,6 +111,7 @@ impl Mailer for SesMailer {
             .build();
         let out = self
             .client
+            .get()
             .send_email()
             .from_email_address(&self.from)
             .destination(Destination::builder().to_addresses(&email.to).build())

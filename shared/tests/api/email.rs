@@ -423,7 +423,6 @@ async fn user_supplied_strings_are_escaped_and_never_become_headers() {
     let dir = std::env::temp_dir().join(format!("outbox-{}", invitations::ids::random_base62(8)));
     let outbox = OutboxMailer::new(&dir, FROM).unwrap();
     let email = invitations::mail::compose::EmailTemplates::new()
-        .unwrap()
         .invitation(
             &app.store
                 .get_invitation(

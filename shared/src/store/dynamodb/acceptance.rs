@@ -104,7 +104,7 @@ impl AcceptanceStore for DynamoStore {
                 .value(":minus", n(-1))
                 .value(":now", n(now)),
         )?;
-        match tx.send(&self.client).await? {
+        match tx.send(&self.client()).await? {
             TxOutcome::Committed => Ok(()),
             TxOutcome::Cancelled(r) if failed(&r, inv_index) || failed(&r, slot_index) => {
                 Err(StoreError::Contention)
@@ -123,7 +123,7 @@ impl AcceptanceStore for DynamoStore {
     ) -> Result<Vec<Invitation>, StoreError> {
         let queries = email_keys.iter().map(|email_key| {
             let query = move || {
-                self.client
+                self.client()
                     .query()
                     .table_name(&self.table)
                     .index_name(keys::GSI3)

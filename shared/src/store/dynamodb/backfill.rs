@@ -42,7 +42,7 @@ impl DynamoStore {
         start: Option<Item>,
     ) -> Result<(BackfillProgress, Option<Item>), StoreError> {
         let out = self
-            .client
+            .client()
             .scan()
             .table_name(&self.table)
             .filter_expression(
@@ -73,7 +73,7 @@ impl DynamoStore {
     /// Sets the pending index keys, only if the invitation is still pending without them.
     async fn index_pending(&self, inv: &crate::domain::Invitation) -> Result<bool, StoreError> {
         let mut update = self
-            .client
+            .client()
             .update_item()
             .table_name(&self.table)
             .set_key(Some(codec::key(keys::invitation(
@@ -133,6 +133,9 @@ impl DynamoStore {
             EXISTING_ITEM,
             Params::new().value(":one", n(1)),
         )?;
-        Ok(matches!(tx.send(&self.client).await?, TxOutcome::Committed))
+        Ok(matches!(
+            tx.send(&self.client()).await?,
+            TxOutcome::Committed
+        ))
     }
 }

@@ -135,7 +135,7 @@ impl DynamoStore {
         filter: &Option<Filter>,
     ) -> aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder {
         let mut q = self
-            .client
+            .client()
             .query()
             .table_name(&self.table)
             .index_name(plan.index)
@@ -172,7 +172,7 @@ impl DynamoStore {
     /// on GSI5 up to `now`, which reads only those, never the organization's history.
     async fn count_lapsed(&self, org_id: &str, now: Millis) -> Result<u64, StoreError> {
         self.count_all(|| {
-            self.client
+            self.client()
                 .query()
                 .table_name(&self.table)
                 .index_name(keys::GSI5)

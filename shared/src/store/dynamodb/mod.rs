@@ -22,11 +22,12 @@ pub use backfill::BackfillProgress;
 pub use codec::Item;
 pub use table::ensure_table;
 
+use crate::aws::LazyClient;
 use crate::store::StoreError;
 
 #[derive(Clone)]
 pub struct DynamoStore {
-    client: Client,
+    client: LazyClient<Client>,
     table: String,
 }
 
@@ -34,9 +35,21 @@ impl DynamoStore {
     /// `client` is built once per cold start and shared; cloning it is cheap.
     pub fn new(client: Client, table: impl Into<String>) -> Self {
         Self {
-            client,
+            client: LazyClient::ready(client),
             table: table.into(),
         }
+    }
+
+    /// The client is made from `config` on the first request, not at cold start.
+    pub fn lazy(config: aws_sdk_dynamodb::Config, table: impl Into<String>) -> Self {
+        Self {
+            client: LazyClient::new(move || Client::from_conf(config.clone())),
+            table: table.into(),
+        }
+    }
+
+    fn client(&self) -> &Client {
+        self.client.get()
     }
 
     pub fn table(&self) -> &str {
@@ -46,7 +59,7 @@ impl DynamoStore {
     /// One round trip: a strongly consistent `GetItem`.
     pub(super) async fn get(&self, k: (String, String)) -> Result<Option<Item>, StoreError> {
         let out = self
-            .client
+            .client()
             .get_item()
             .table_name(&self.table)
             .set_key(Some(key(k)))
@@ -70,7 +83,7 @@ impl DynamoStore {
                 .build()
                 .map_err(build_error)?;
             let out = self
-                .client
+                .client()
                 .batch_get_item()
                 .request_items(&self.table, request)
                 .send()

@@ -28,7 +28,7 @@ pub const DEFAULT_REDIRECT: &str = "https://app.example.com/after-invite";
 pub fn mail(mailer: Arc<dyn invitations::mail::Mailer>) -> Mail {
     Mail {
         mailer,
-        templates: invitations::mail::compose::EmailTemplates::new().unwrap(),
+        templates: invitations::mail::compose::EmailTemplates::new(),
     }
 }
 
