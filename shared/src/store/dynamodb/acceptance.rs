@@ -104,7 +104,7 @@ impl AcceptanceStore for DynamoStore {
                 .value(":minus", n(-1))
                 .value(":now", n(now)),
         )?;
-        match tx.send(&self.client()).await? {
+        match tx.send(self.client()).await? {
             TxOutcome::Committed => Ok(()),
             TxOutcome::Cancelled(r) if failed(&r, inv_index) || failed(&r, slot_index) => {
                 Err(StoreError::Contention)

@@ -134,7 +134,7 @@ impl DynamoStore {
             Params::new().value(":one", n(1)),
         )?;
         Ok(matches!(
-            tx.send(&self.client()).await?,
+            tx.send(self.client()).await?,
             TxOutcome::Committed
         ))
     }

@@ -32,7 +32,7 @@ impl UserStore for DynamoStore {
         for e in &user.email_addresses {
             tx.put_new(codec::email_owner_item(e.address.key(), &user.id))?;
         }
-        match tx.send(&self.client()).await? {
+        match tx.send(self.client()).await? {
             TxOutcome::Committed => Ok(()),
             Cancelled(r) if failed(&r, profile) => Err(StoreError::AlreadyExists),
             Cancelled(r) if (profile + 1..r.len()).any(|i| failed(&r, i)) => {
@@ -68,7 +68,7 @@ impl OrganizationStore for DynamoStore {
         if let Some(m) = creator {
             self.member_items(&mut tx, m)?;
         }
-        match tx.send(&self.client()).await? {
+        match tx.send(self.client()).await? {
             TxOutcome::Committed => Ok(()),
             Cancelled(r) if failed(&r, slug_index) => Err(StoreError::SlugTaken),
             Cancelled(r) if failed(&r, org_index) => Err(StoreError::Contention),
@@ -117,7 +117,7 @@ impl MembershipStore for DynamoStore {
                 .value(":now", n(m.created_at)),
         )?;
         let member_index = self.member_items(&mut tx, m)?;
-        match tx.send(&self.client()).await? {
+        match tx.send(self.client()).await? {
             TxOutcome::Committed => Ok(()),
             Cancelled(r) if failed(&r, org_index) && old_item(&r, org_index).is_none() => {
                 // Without the old item we cannot tell "no organization" from "no seat".
@@ -248,7 +248,7 @@ impl MembershipStore for DynamoStore {
             EXISTING_ITEM,
             Params::new().value(":minus", n(-1)),
         )?;
-        match tx.send(&self.client()).await? {
+        match tx.send(self.client()).await? {
             TxOutcome::Committed => Ok(m),
             Cancelled(r) if failed(&r, 0) => Err(StoreError::NotFound),
             Cancelled(r) => Err(unexplained(&r)),

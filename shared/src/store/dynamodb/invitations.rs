@@ -119,7 +119,7 @@ impl InvitationStore for DynamoStore {
             ),
             None => None,
         };
-        let r = match tx.send(&self.client()).await? {
+        let r = match tx.send(self.client()).await? {
             TxOutcome::Committed => return Ok(()),
             Cancelled(r) => r,
         };
@@ -244,7 +244,7 @@ impl InvitationStore for DynamoStore {
             Some(a) => Some(tx.actor_check(org_id, a)?),
             None => None,
         };
-        match tx.send(&self.client()).await? {
+        match tx.send(self.client()).await? {
             TxOutcome::Committed => Ok(()),
             Cancelled(r) if actor_index.is_some_and(|i| failed(&r, i)) => {
                 Err(StoreError::ActorNotAllowed)
@@ -303,7 +303,7 @@ impl InvitationStore for DynamoStore {
             Some(a) => Some(tx.actor_check(organization_id, a)?),
             None => None,
         };
-        match tx.send(&self.client()).await? {
+        match tx.send(self.client()).await? {
             TxOutcome::Committed => {
                 inv.stored_status = InvitationStatus::Revoked;
                 inv.updated_at = now;
