@@ -22,12 +22,16 @@
 //! | `SES_CONFIGURATION_SET` | SES configuration set | none | same |
 //! | `SES_ENDPOINT` | an emulator's URL (moto) | AWS | AWS |
 //! | `OUTBOX_DIR` | where the outbox writes | `outbox` | same |
+//! | `AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN` | AWS clients' region and credentials (`crate::aws`) | set by Lambda | required with `dynamodb` or `ses` |
 
 use url::Url;
 
 use crate::domain::RoleCatalog;
 use crate::service::{Policy, RedirectPolicy};
 use crate::store::StoreError;
+
+mod settings;
+pub use settings::{LinkConfig, MailerConfig, SessionConfig, SessionKeys, StoreConfig, TicketKey};
 
 /// Where the process runs, which decides what an unset variable means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,62 +71,6 @@ impl ConfigError {
             reason: reason.into(),
         }
     }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StoreConfig {
-    Memory,
-    DynamoDb {
-        table: String,
-        /// An emulator's address (moto on loopback); AWS's own endpoint when absent.
-        endpoint: Option<String>,
-    },
-}
-
-#[derive(Debug, Clone)]
-pub enum TicketKey {
-    /// HS256 with this secret.
-    Secret(String),
-    /// EdDSA or ES256: a PKCS#8 private key and its public key, in PEM.
-    Pair {
-        private_pem: String,
-        public_pem: String,
-    },
-}
-
-#[derive(Debug, Clone)]
-pub enum SessionKeys {
-    Secret(String),
-    PublicKeyPem(String),
-    JwksUrl(String),
-}
-
-#[derive(Debug, Clone)]
-pub struct SessionConfig {
-    pub keys: SessionKeys,
-    pub issuer: Option<String>,
-    pub audience: Option<String>,
-}
-
-#[derive(Debug, Clone)]
-pub enum MailerConfig {
-    /// A function that sends no email.
-    Disabled,
-    /// `.eml` and `.html` files in a folder.
-    Outbox { dir: String, from: String },
-    Ses {
-        from: String,
-        configuration_set: Option<String>,
-        /// An emulator's address (moto); AWS's own endpoint when absent.
-        endpoint: Option<String>,
-    },
-}
-
-/// Where links point and where they send the invitee.
-#[derive(Debug, Clone)]
-pub struct LinkConfig {
-    pub public_base_url: Url,
-    pub default_redirect: Option<Url>,
 }
 
 #[derive(Debug, Clone)]
