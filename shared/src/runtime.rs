@@ -5,7 +5,9 @@ use std::sync::Arc;
 use axum::Router;
 
 use crate::clock::SystemClock;
-use crate::config::{Config, ConfigError, MailerConfig, Mode, SessionKeys, StoreConfig, TicketKey};
+use crate::config::{
+    Config, ConfigError, MailerConfig, Mode, SessionKeys, StoreConfig, TicketKey, Uses,
+};
 use crate::http::{self, AppState, SecretKeys};
 use crate::mail::compose::EmailTemplates;
 use crate::mail::outbox::OutboxMailer;
@@ -97,12 +99,14 @@ pub async fn build_state(config: &Config) -> Result<AppState, ConfigError> {
         templates: EmailTemplates::new(),
     };
     let signer = match &config.ticket_key {
-        TicketKey::Secret(secret) => TicketSigner::hs256(secret.as_bytes()),
+        TicketKey::Absent => None,
+        TicketKey::Secret(secret) => Some(TicketSigner::hs256(secret.as_bytes())),
         TicketKey::Pair {
             private_pem,
             public_pem,
-        } => TicketSigner::key_pair(private_pem, public_pem),
+        } => Some(TicketSigner::key_pair(private_pem, public_pem)),
     }
+    .transpose()
     .map_err(|reason| ConfigError::Invalid {
         var: "TICKET_SIGNING_KEY",
         reason,
@@ -132,7 +136,8 @@ pub async fn build_state(config: &Config) -> Result<AppState, ConfigError> {
             Some(Arc::new(
                 verifier
                     .issuer(c.issuer.clone())
-                    .audience(c.audience.clone()),
+                    .audience(c.audience.clone())
+                    .max_age_seconds(c.max_age_seconds),
             ))
         }
     };
@@ -155,23 +160,14 @@ pub async fn build_state(config: &Config) -> Result<AppState, ConfigError> {
     })
 }
 
-/// Whether a function sends invitation email: only the one that does reads the mail settings
-/// and builds an SES client.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Email {
-    Sends,
-    Never,
-}
-
 /// The whole of a function's `main`: configuration and clients once, then requests. A
 /// configuration error is printed as a sentence and ends the process.
 pub async fn run_function(
     routes: fn() -> Router<AppState>,
-    email: Email,
+    uses: Uses,
 ) -> Result<(), lambda_http::Error> {
     lambda_http::tracing::init_default_subscriber();
-    let sends_mail = email == Email::Sends;
-    let state = match Config::from_env(Mode::Lambda { sends_mail }) {
+    let state = match Config::from_env(Mode::Lambda(uses)) {
         Ok(config) => build_state(&config).await,
         Err(e) => Err(e),
     };

@@ -5,7 +5,10 @@
 async fn main() -> Result<(), lambda_http::Error> {
     invitations::runtime::run_function(
         invitations::http::invite_routes,
-        invitations::runtime::Email::Sends,
+        invitations::config::Uses {
+            mail: true,
+            tickets: true,
+        },
     )
     .await
 }

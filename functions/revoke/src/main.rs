@@ -4,7 +4,10 @@
 async fn main() -> Result<(), lambda_http::Error> {
     invitations::runtime::run_function(
         invitations::http::revoke_routes,
-        invitations::runtime::Email::Never,
+        invitations::config::Uses {
+            mail: false,
+            tickets: false,
+        },
     )
     .await
 }

@@ -10,13 +10,15 @@
 //! | `DYNAMODB_ENDPOINT` | an emulator's URL (moto) | AWS | AWS |
 //! | `CUSTOM_ROLES` | extra roles as JSON | the two system roles | same |
 //! | `DEFAULT_MAX_ALLOWED_MEMBERSHIPS` | seats of organizations created without a limit | 0 (unlimited) | same |
-//! | `ALLOWED_REDIRECT_ORIGINS` | origins a `redirect_url` may name, comma-separated | any http(s) URL | same |
+//! | `ALLOWED_REDIRECT_ORIGINS` | origins a `redirect_url` may name, comma-separated | only `PUBLIC_BASE_URL`'s and `DEFAULT_REDIRECT_URL`'s origins | same |
 //! | `TICKET_SIGNING_KEY` | HS256 secret, or a PKCS#8 Ed25519/P-256 key in PEM | refused | a random secret |
 //! | `TICKET_VERIFYING_KEY` | the public PEM of a key-pair signing key | required with a PEM | same |
 //! | `PUBLIC_BASE_URL` | where links point (`{it}/v1/tickets/accept`) | refused | the server's address |
 //! | `DEFAULT_REDIRECT_URL` | where a link goes when the invitation names no target | none (links refuse) | the server's `/` |
 //! | `SESSION_JWT_SECRET` / `SESSION_JWT_PUBLIC_KEY` / `SESSION_JWKS_URL` | verifies signed-in callers (one of them) | no sessions | same |
 //! | `SESSION_JWT_ISSUER`, `SESSION_JWT_AUDIENCE` | pinned `iss` / `aud` of sessions | not checked | same |
+//! | `SESSION_MAX_AGE_SECONDS` | the longest `exp - iat` a session token may have | 86400 | same |
+//! | `LIMIT_*`, `EMAIL_COOLDOWN_SECONDS` | abuse limits (`limits.rs`) | on, at their defaults | same |
 //! | `MAILER` | `ses` or `outbox` (read only by the invite function) | `ses` | `outbox` |
 //! | `SES_FROM_ADDRESS` | the sender | required with `ses` | a localhost sender |
 //! | `SES_CONFIGURATION_SET` | SES configuration set | none | same |
@@ -30,16 +32,25 @@ use crate::domain::RoleCatalog;
 use crate::service::{Policy, RedirectPolicy};
 use crate::store::StoreError;
 
+mod limits;
 mod settings;
 pub use settings::{LinkConfig, MailerConfig, SessionConfig, SessionKeys, StoreConfig, TicketKey};
+
+/// What a deployed function does beyond reading and writing the table: each reads only the
+/// settings (and holds only the secrets) of what it uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Uses {
+    /// Sends invitation email: reads the mail settings and builds an SES client.
+    pub mail: bool,
+    /// Signs or verifies tickets: holds the ticket key.
+    pub tickets: bool,
+}
 
 /// Where the process runs, which decides what an unset variable means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     /// A deployed function: secrets and addresses are required, the table exists already.
-    /// A function that sends no email (`sends_mail: false`) reads no mail settings and builds no
-    /// SES client.
-    Lambda { sends_mail: bool },
+    Lambda(Uses),
     /// The local server on `port`: unset secrets are made up, mail goes to the outbox, and a
     /// DynamoDB table is created if missing.
     Local { port: u16 },
@@ -48,6 +59,16 @@ pub enum Mode {
 impl Mode {
     fn is_local(self) -> bool {
         matches!(self, Mode::Local { .. })
+    }
+
+    fn uses(self) -> Uses {
+        match self {
+            Mode::Lambda(uses) => uses,
+            Mode::Local { .. } => Uses {
+                mail: true,
+                tickets: true,
+            },
+        }
     }
 }
 
@@ -111,20 +132,60 @@ impl Config {
     }
 
     fn from_vars(mode: Mode, vars: &Vars<'_>) -> Result<Self, ConfigError> {
-        Ok(Self {
+        // In this order, so that a bare environment is told of the secret key first.
+        let secret_keys = secret_keys(mode, vars)?;
+        let store = store(mode, vars)?;
+        let roles = roles(vars)?;
+        let default_max_allowed_memberships = default_max_allowed_memberships(vars)?;
+        let ticket_key = ticket_key(mode, vars)?;
+        let links = links(mode, vars)?;
+        let config = Self {
             mode,
-            secret_keys: secret_keys(mode, vars)?,
-            store: store(mode, vars)?,
-            roles: roles(vars)?,
+            secret_keys,
+            store,
+            roles,
             policy: Policy {
-                default_max_allowed_memberships: default_max_allowed_memberships(vars)?,
-                redirects: redirects(vars)?,
+                default_max_allowed_memberships,
+                redirects: redirects(vars, &links)?,
+                limits: limits::limits(vars)?,
             },
-            ticket_key: ticket_key(mode, vars)?,
-            links: links(mode, vars)?,
+            ticket_key,
+            links,
             sessions: sessions(vars)?,
             mailer: mailer(mode, vars)?,
-        })
+        };
+        config.check_keys_are_distinct()?;
+        Ok(config)
+    }
+
+    /// A ticket key that is also a session or backend key would let one kind of token pass as
+    /// the other (a ticket verifying as a session), so such a configuration never starts.
+    fn check_keys_are_distinct(&self) -> Result<(), ConfigError> {
+        let same = |a: &str, b: &str| a.trim() == b.trim();
+        let session = self.sessions.as_ref().map(|s| &s.keys);
+        let clash = match &self.ticket_key {
+            TicketKey::Absent => None,
+            TicketKey::Secret(ticket) => {
+                if self.secret_keys.iter().any(|k| same(k, ticket)) {
+                    Some("INVITATIONS_SECRET_KEY")
+                } else if matches!(session, Some(SessionKeys::Secret(s)) if same(s, ticket)) {
+                    Some("SESSION_JWT_SECRET")
+                } else {
+                    None
+                }
+            }
+            TicketKey::Pair { public_pem, .. } => {
+                matches!(session, Some(SessionKeys::PublicKeyPem(p)) if same(p, public_pem))
+                    .then_some("SESSION_JWT_PUBLIC_KEY")
+            }
+        };
+        match clash {
+            Some(other) => Err(ConfigError::invalid(
+                "TICKET_SIGNING_KEY",
+                format!("it must differ from {other}: a ticket must never verify as another kind of token"),
+            )),
+            None => Ok(()),
+        }
     }
 }
 
@@ -183,15 +244,23 @@ fn default_max_allowed_memberships(vars: &Vars<'_>) -> Result<u32, ConfigError> 
     }
 }
 
-fn redirects(vars: &Vars<'_>) -> Result<RedirectPolicy, ConfigError> {
+/// Fails closed: with no list, only the service's own origin and the default target's.
+fn redirects(vars: &Vars<'_>, links: &LinkConfig) -> Result<RedirectPolicy, ConfigError> {
     match vars.get("ALLOWED_REDIRECT_ORIGINS") {
         Some(list) => RedirectPolicy::from_list(&list)
             .map_err(|reason| ConfigError::invalid("ALLOWED_REDIRECT_ORIGINS", reason)),
-        None => Ok(RedirectPolicy::default()),
+        None => Ok(RedirectPolicy::from_origins(
+            std::iter::once(&links.public_base_url)
+                .chain(links.default_redirect.as_ref())
+                .map(Url::origin),
+        )),
     }
 }
 
 fn ticket_key(mode: Mode, vars: &Vars<'_>) -> Result<TicketKey, ConfigError> {
+    if !mode.uses().tickets {
+        return Ok(TicketKey::Absent);
+    }
     match (
         vars.get("TICKET_SIGNING_KEY"),
         vars.get("TICKET_VERIFYING_KEY"),
@@ -229,7 +298,7 @@ fn links(mode: Mode, vars: &Vars<'_>) -> Result<LinkConfig, ConfigError> {
         (None, Mode::Local { port }) => {
             url_var("PUBLIC_BASE_URL", &format!("http://127.0.0.1:{port}/"))?
         }
-        (None, Mode::Lambda { .. }) => {
+        (None, Mode::Lambda(_)) => {
             return Err(ConfigError::Missing {
                 var: "PUBLIC_BASE_URL",
                 purpose: "invitation links start with it (the API's public URL)",
@@ -265,15 +334,28 @@ fn sessions(vars: &Vars<'_>) -> Result<Option<SessionConfig>, ConfigError> {
                 "set only one of SESSION_JWT_SECRET, SESSION_JWT_PUBLIC_KEY and SESSION_JWKS_URL",
             )),
         };
+    let max_age_seconds = match vars.get("SESSION_MAX_AGE_SECONDS") {
+        None => crate::tokens::session::DEFAULT_MAX_AGE_SECONDS,
+        Some(raw) => match raw.parse::<u64>() {
+            Ok(seconds) if seconds > 0 => seconds,
+            _ => {
+                return Err(ConfigError::invalid(
+                    "SESSION_MAX_AGE_SECONDS",
+                    format!("{raw:?} is not a positive whole number of seconds"),
+                ))
+            }
+        },
+    };
     Ok(Some(SessionConfig {
         keys,
         issuer: vars.get("SESSION_JWT_ISSUER"),
         audience: vars.get("SESSION_JWT_AUDIENCE"),
+        max_age_seconds,
     }))
 }
 
 fn mailer(mode: Mode, vars: &Vars<'_>) -> Result<MailerConfig, ConfigError> {
-    if mode == (Mode::Lambda { sends_mail: false }) {
+    if !mode.uses().mail {
         return Ok(MailerConfig::Disabled);
     }
     let default = if mode.is_local() { "outbox" } else { "ses" };

@@ -14,6 +14,8 @@ pub enum StoreConfig {
 
 #[derive(Debug, Clone)]
 pub enum TicketKey {
+    /// A function that neither signs nor verifies tickets holds no ticket key.
+    Absent,
     /// HS256 with this secret.
     Secret(String),
     /// EdDSA or ES256: a PKCS#8 private key and its public key, in PEM.
@@ -35,6 +37,7 @@ pub struct SessionConfig {
     pub keys: SessionKeys,
     pub issuer: Option<String>,
     pub audience: Option<String>,
+    pub max_age_seconds: u64,
 }
 
 #[derive(Debug, Clone)]

@@ -5,6 +5,7 @@ pub mod email;
 pub mod error;
 pub mod id;
 pub mod invitation;
+pub mod limits;
 pub mod listing;
 pub mod membership;
 pub mod metadata;

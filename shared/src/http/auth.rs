@@ -8,8 +8,16 @@ use subtle::ConstantTimeEq;
 use super::{error::ApiError, AppState};
 
 /// The accepted secret keys; several at once so a key can be rotated without downtime.
+/// Only their SHA-256 digests are kept: a presented key is hashed and the fixed-length digests
+/// compared in constant time, so neither the timing nor the comparison's length tells anything
+/// about a key's length or content.
 #[derive(Clone)]
-pub struct SecretKeys(Vec<String>);
+pub struct SecretKeys(Vec<[u8; 32]>);
+
+fn digest(key: &str) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(key.as_bytes()).into()
+}
 
 impl SecretKeys {
     pub fn new(keys: Vec<String>) -> Result<Self, String> {
@@ -27,14 +35,14 @@ impl SecretKeys {
                 short.len()
             ));
         }
-        Ok(Self(keys))
+        Ok(Self(keys.iter().map(|k| digest(k)).collect()))
     }
 
     /// Every configured key is compared, so timing does not tell which (if any) matched.
     pub fn accepts(&self, presented: &str) -> bool {
-        let presented = presented.as_bytes();
+        let presented = digest(presented);
         self.0.iter().fold(0u8, |matched, key| {
-            matched | key.as_bytes().ct_eq(presented).unwrap_u8()
+            matched | key.ct_eq(&presented).unwrap_u8()
         }) == 1
     }
 }

@@ -8,6 +8,7 @@ use super::{retry_on_contention, Service, ServiceError};
 use crate::clock::Millis;
 use crate::domain::{Invitation, InvitationStatus, Membership, Organization, User};
 use crate::ids::new_id;
+use crate::domain::limits::LimitKey;
 use crate::store::{StoreError, TicketContext};
 use crate::tokens::session::Session;
 use crate::tokens::ticket::{TicketError, VerifiedTicket};
@@ -22,17 +23,19 @@ pub struct TicketRedirect {
 impl Service {
     /// `GET /v1/tickets/accept`: verify the ticket, read everything in one round trip, and
     /// decide `sign_in` / `sign_up` / `complete`; `complete` (the invitee's own session)
-    /// accepts the invitation before answering.
+    /// accepts the invitation before answering (one write), and `sign_in` / `sign_up` count
+    /// against the organization's link-lookup limit (one write).
     #[tracing::instrument(skip_all)]
     pub async fn follow_ticket(
         &self,
         token: &str,
         session: Option<&Session>,
     ) -> Result<TicketRedirect, ServiceError> {
-        let ticket = self.links.signer.verify(token, self.clock.now())?;
+        let ticket = self.links.signer()?.verify(token, self.clock.now())?;
         retry_on_contention(|| async {
             let now = self.clock.now();
-            let ctx = self.ticket_context(&ticket, session).await?;
+            let lookups = [LimitKey::link_lookups(&ticket.organization_id)];
+            let ctx = self.ticket_context(&ticket, session, &lookups).await?;
             let invitation = self.current_invitation(&ticket, ctx.invitation.clone(), now)?;
             let target = self.redirect_target(&invitation)?;
             let owner = match session {
@@ -47,14 +50,17 @@ impl Service {
                     self.accept(&invitation, user, session, now).await?;
                     TicketStatus::Complete
                 }
-                (
-                    None,
-                    TicketContext {
-                        address_owner: Some(_),
-                        ..
-                    },
-                ) => TicketStatus::SignIn,
-                (None, _) => TicketStatus::SignUp,
+                // Whether the address has an account is worth knowing to anyone holding a link
+                // (an admin can make one for any address), so these answers are counted.
+                (None, ctx) => {
+                    let writes = self.admit(&ctx.limits, now)?;
+                    self.store.write_limits(&writes).await?;
+                    if ctx.address_owner.is_some() {
+                        TicketStatus::SignIn
+                    } else {
+                        TicketStatus::SignUp
+                    }
+                }
             };
             Ok(TicketRedirect {
                 location: redirect_with_ticket(&target, token, status),
@@ -71,10 +77,10 @@ impl Service {
         token: &str,
         session: &Session,
     ) -> Result<(Membership, Organization), ServiceError> {
-        let ticket = self.links.signer.verify(token, self.clock.now())?;
+        let ticket = self.links.signer()?.verify(token, self.clock.now())?;
         let membership = retry_on_contention(|| async {
             let now = self.clock.now();
-            let ctx = self.ticket_context(&ticket, Some(session)).await?;
+            let ctx = self.ticket_context(&ticket, Some(session), &[]).await?;
             let invitation = self.current_invitation(&ticket, ctx.invitation, now)?;
             let user = match ctx.session_user {
                 Some(user) => user,
@@ -127,6 +133,7 @@ impl Service {
         &self,
         ticket: &VerifiedTicket,
         session: Option<&Session>,
+        limit_keys: &[LimitKey],
     ) -> Result<TicketContext, ServiceError> {
         Ok(self
             .store
@@ -135,6 +142,7 @@ impl Service {
                 &ticket.invitation_id,
                 &ticket.email_key,
                 session.map(|s| &s.user_id),
+                limit_keys,
             )
             .await?)
     }

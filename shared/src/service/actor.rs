@@ -45,20 +45,52 @@ impl Service {
         })
     }
 
+    /// Before anything about an invitation is read for an acting user: their stored role must
+    /// manage memberships, so that a refusal tells nothing about the invitation (whether it
+    /// exists, its status). One read when a user acts, none otherwise; the write checks the role
+    /// again.
+    pub(super) async fn authorize_manager(
+        &self,
+        org_id: &OrganizationId,
+        requirement: Option<&ActorRequirement>,
+    ) -> Result<(), ServiceError> {
+        let Some(requirement) = requirement else {
+            return Ok(());
+        };
+        match self
+            .store
+            .get_membership(org_id, &requirement.user_id)
+            .await?
+        {
+            Some(m) if requirement.roles.contains(&m.role) => Ok(()),
+            _ => Err(ServiceError::NotAllowed(
+                "the acting user cannot manage memberships",
+            )),
+        }
+    }
+
     /// An invitation as `actor` may create it: a signed-in person invites as themselves and may
-    /// not set private metadata (which only backends see).
+    /// set no metadata, public or private (as in Clerk, metadata is backend-writable only: the
+    /// public metadata is copied onto the membership, and apps authorize on it).
     pub(super) fn invitation_by(
         &self,
         actor: &Actor,
         input: &NewInvitation,
     ) -> Result<NewInvitation, ServiceError> {
         let mut input = input.clone();
-        if !actor.is_backend() && !input.private_metadata.as_map().is_empty() {
-            return Err(FieldError::value(
-                "private_metadata",
-                "Only a backend may set private_metadata.",
-            )
-            .into());
+        if !actor.is_backend() {
+            for (param, metadata) in [
+                ("public_metadata", &input.public_metadata),
+                ("private_metadata", &input.private_metadata),
+            ] {
+                if !metadata.as_map().is_empty() {
+                    return Err(FieldError::value(
+                        param,
+                        format!("Only a backend may set {param}."),
+                    )
+                    .into());
+                }
+            }
         }
         input.inviter_user_id = actor
             .acting_user(input.inviter_user_id.as_ref())

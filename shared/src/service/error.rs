@@ -45,8 +45,8 @@ pub enum ServiceError {
     Session(#[from] SessionError),
     #[error("the session's user is unknown and the token carries no verified email")]
     SessionUserUnknown,
-    #[error("the invitation was sent less than a minute ago; retry in {retry_after_seconds} s")]
-    ResendCooldown { retry_after_seconds: u64 },
+    #[error("an abuse limit ({:?}) refused the request; retry in {} s", .0.kind, .0.retry_after_seconds)]
+    LimitReached(crate::domain::limits::LimitReached),
     #[error("issuing a ticket failed: {0}")]
     TicketIssue(String),
     /// Concurrent writers kept winning; the caller may retry.

@@ -1,5 +1,6 @@
 //! Creating, reading, listing and revoking an organization's invitations.
 
+use super::limits::email_limit_keys;
 use super::{not_allowed_or, retry_on_contention, Actor, NewInvitation, Service, ServiceError};
 use crate::domain::listing::PageStart;
 use crate::domain::role::MANAGE_MEMBERSHIPS;
@@ -36,7 +37,8 @@ impl Service {
         })
     }
 
-    /// One read round trip and one write round trip when uncontended. A lost race is tried
+    /// One read round trip and one write round trip when uncontended (the abuse-limit logs are
+    /// read in the same batch and written in the same transaction). A lost race is tried
     /// again from the read, which then sees the winner (and answers `duplicate_record`, say).
     async fn write_invitation(
         &self,
@@ -53,9 +55,19 @@ impl Service {
     ) -> Result<IssuedInvitation, ServiceError> {
         let now = self.clock.now();
         let email = &input.email_address;
+        let limit_keys = if input.notify {
+            email_limit_keys(org_id, input.inviter_user_id.as_ref(), email.key())
+        } else {
+            Vec::new()
+        };
         let ctx = self
             .store
-            .invitation_context(org_id, email.key(), input.inviter_user_id.as_ref())
+            .invitation_context(
+                org_id,
+                email.key(),
+                input.inviter_user_id.as_ref(),
+                &limit_keys,
+            )
             .await?;
         let org = ctx
             .organization
@@ -90,11 +102,13 @@ impl Service {
         if replacing.is_none() && !org.has_free_seat() {
             return Err(ServiceError::QuotaExceeded);
         }
+        // Last: a request refused for another reason counts against no limit.
+        let limit_writes = self.admit(&ctx.limits, now)?;
         let id = InvitationId::generate();
         let expires_at = now + i64::from(input.expires_in_days) * DAY_MS;
         let ticket = self
             .links
-            .signer
+            .signer()?
             .issue(&id, org_id, email.key(), now, expires_at)
             .map_err(ServiceError::TicketIssue)?;
         let invitation = Invitation {
@@ -119,7 +133,12 @@ impl Service {
         let actor = self.manager(input.inviter_user_id.clone());
         match self
             .store
-            .insert_invitation(&invitation, replacing.as_ref(), actor.as_ref())
+            .insert_invitation(
+                &invitation,
+                replacing.as_ref(),
+                actor.as_ref(),
+                &limit_writes,
+            )
             .await
         {
             Ok(()) => Ok(IssuedInvitation {
@@ -220,7 +239,9 @@ impl Service {
     }
 
     /// Pending invitations only (including ones past their expiry, which frees their seat).
-    /// One write and the read the answer needs (`revoke_invitation` in the store).
+    /// One read and one write (`revoke_invitation` in the store); an acting user's role is
+    /// read with the invitation and checked first, so nothing about the invitation is told to
+    /// someone who may not revoke it.
     #[tracing::instrument(skip_all, fields(organization = %org_id, invitation = raw_id))]
     pub async fn revoke_invitation(
         &self,

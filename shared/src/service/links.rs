@@ -2,10 +2,12 @@
 
 use url::Url;
 
+use super::ServiceError;
 use crate::tokens::ticket::TicketSigner;
 
 pub struct Links {
-    pub signer: TicketSigner,
+    /// `None` in a function that neither signs nor verifies tickets (it holds no ticket key).
+    signer: Option<TicketSigner>,
     /// `{PUBLIC_BASE_URL}/v1/tickets/accept`
     accept_url: Url,
     /// Where a verified ticket sends the invitee when the invitation names no `redirect_url`.
@@ -14,7 +16,7 @@ pub struct Links {
 
 impl Links {
     pub fn new(
-        signer: TicketSigner,
+        signer: Option<TicketSigner>,
         public_base_url: &Url,
         default_redirect: Option<Url>,
     ) -> Result<Self, String> {
@@ -26,6 +28,12 @@ impl Links {
             accept_url,
             default_redirect,
         })
+    }
+
+    pub fn signer(&self) -> Result<&TicketSigner, ServiceError> {
+        self.signer.as_ref().ok_or(ServiceError::TicketIssue(
+            "this function holds no ticket key".into(),
+        ))
     }
 
     /// The link an invitation email carries.

@@ -8,6 +8,7 @@ mod delivery;
 mod directory;
 mod error;
 mod invitations;
+mod limits;
 pub mod links;
 mod people;
 pub mod redirect;
@@ -35,6 +36,7 @@ pub struct Policy {
     /// For organizations created without `max_allowed_memberships`; 0 is unlimited.
     pub default_max_allowed_memberships: u32,
     pub redirects: RedirectPolicy,
+    pub limits: crate::domain::limits::Limits,
 }
 
 #[derive(Clone)]

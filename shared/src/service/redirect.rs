@@ -4,15 +4,35 @@ use crate::domain::FieldError;
 
 /// Where an invitation may send the invitee after the ticket is checked.
 ///
-/// Only absolute `http`/`https` URLs without credentials. With an allow-list configured
-/// (`ALLOWED_REDIRECT_ORIGINS`), the URL's origin (scheme, host and port) must be one of them
-/// exactly; with none, any such URL passes.
+/// Only absolute `http`/`https` URLs without credentials, whose origin (scheme, host and port)
+/// is exactly one of the allowed origins. An empty list allows nothing: the configuration
+/// always names at least the service's own origin (`ALLOWED_REDIRECT_ORIGINS`, or else
+/// `PUBLIC_BASE_URL`'s and `DEFAULT_REDIRECT_URL`'s origins).
 #[derive(Debug, Clone, Default)]
 pub struct RedirectPolicy {
     allowed_origins: Vec<url::Origin>,
 }
 
 impl RedirectPolicy {
+    pub fn from_origins(origins: impl IntoIterator<Item = url::Origin>) -> Self {
+        let mut allowed_origins: Vec<url::Origin> = Vec::new();
+        for origin in origins {
+            if !allowed_origins.contains(&origin) {
+                allowed_origins.push(origin);
+            }
+        }
+        Self { allowed_origins }
+    }
+
+    /// The allowed origins as text, for the start-up log.
+    pub fn describe(&self) -> String {
+        self.allowed_origins
+            .iter()
+            .map(|o| o.ascii_serialization())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// From a comma-separated list of origins such as `https://app.example.com`.
     pub fn from_list(list: &str) -> Result<Self, String> {
         let mut allowed_origins = Vec::new();
@@ -35,7 +55,7 @@ impl RedirectPolicy {
         if !url.username().is_empty() || url.password().is_some() {
             return Err(refuse("must not carry credentials"));
         }
-        if !self.allowed_origins.is_empty() && !self.allowed_origins.contains(&url.origin()) {
+        if !self.allowed_origins.contains(&url.origin()) {
             return Err(refuse("is not on the list of allowed redirect origins"));
         }
         Ok(url.to_string())
@@ -71,13 +91,10 @@ mod tests {
     }
 
     #[test]
-    fn without_a_list_any_http_url_passes() {
+    fn an_empty_list_allows_nothing() {
         let policy = RedirectPolicy::default();
         assert!(policy
             .check("redirect_url", "https://anywhere.example/x")
-            .is_ok());
-        assert!(policy
-            .check("redirect_url", "ftp://files.example/")
             .is_err());
     }
 }

@@ -7,6 +7,7 @@ pub mod memory;
 use async_trait::async_trait;
 
 use crate::clock::Millis;
+use crate::domain::limits::{LimitKey, LimitState, LimitWrite};
 use crate::domain::{
     Invitation, InvitationId, InvitationQuery, Membership, Organization, OrganizationId, Page,
     RoleKey, User, UserId,
@@ -67,6 +68,8 @@ pub struct InvitationContext {
     pub actor_user: Option<User>,
     /// Whether the address already belongs to a member (the write checks it again).
     pub address_is_member: bool,
+    /// The abuse-limit logs asked for, in the order asked.
+    pub limits: Vec<LimitState>,
 }
 
 #[async_trait]
@@ -133,11 +136,13 @@ pub trait InvitationStore: Send + Sync {
         organization_id: &OrganizationId,
         email_key: &str,
         actor_user_id: Option<&UserId>,
+        limit_keys: &[LimitKey],
     ) -> Result<InvitationContext, StoreError>;
 
     /// Writes a pending invitation, atomically taking its address's slot and a seat.
     /// `replacing` names the expired invitation that holds the slot now (read just before);
     /// it is marked expired and its seat passes to the new one.
+    /// The limit logs are written in the same transaction, each only at its read version.
     /// Fails with `PendingInvitationExists`, `AlreadyMember`, `QuotaExceeded`, `NotFound`
     /// (organization), `ActorNotAllowed` or `Contention`.
     async fn insert_invitation(
@@ -145,6 +150,7 @@ pub trait InvitationStore: Send + Sync {
         invitation: &Invitation,
         replacing: Option<&SlotHolder>,
         actor: Option<&ActorRequirement>,
+        limits: &[LimitWrite],
     ) -> Result<(), StoreError>;
 
     async fn get_invitation(
@@ -178,6 +184,7 @@ pub trait InvitationStore: Send + Sync {
         new_expires_at: Millis,
         now: Millis,
         actor: Option<&ActorRequirement>,
+        limits: &[LimitWrite],
     ) -> Result<(), StoreError>;
 
     /// Marks a pending (or expired-but-unreplaced) invitation revoked, frees its slot and seat.
@@ -199,6 +206,8 @@ pub struct TicketContext {
     pub address_owner: Option<UserId>,
     /// The user a session names, if one was presented and is known.
     pub session_user: Option<User>,
+    /// The abuse-limit logs asked for, in the order asked.
+    pub limits: Vec<LimitState>,
 }
 
 #[async_trait]
@@ -209,6 +218,7 @@ pub trait AcceptanceStore: Send + Sync {
         id: &InvitationId,
         email_key: &str,
         session_user_id: Option<&UserId>,
+        limit_keys: &[LimitKey],
     ) -> Result<TicketContext, StoreError>;
 
     /// Turns `invitation` (pending, as read just before) into `membership`, atomically: the
@@ -230,13 +240,45 @@ pub trait AcceptanceStore: Send + Sync {
     ) -> Result<Vec<Invitation>, StoreError>;
 }
 
+/// Abuse-limit logs on their own, for operations whose context read cannot name them.
+#[async_trait]
+pub trait LimitStore: Send + Sync {
+    /// The logs of `keys`, in order; an absent log reads as empty at version 0.
+    async fn read_limits(&self, keys: &[LimitKey]) -> Result<Vec<LimitState>, StoreError>;
+    /// Stores every log, all or none, each only if still at its read version; else `Contention`.
+    async fn write_limits(&self, writes: &[LimitWrite]) -> Result<(), StoreError>;
+}
+
 /// Everything the service needs from persistence.
 pub trait Store:
-    UserStore + OrganizationStore + MembershipStore + InvitationStore + AcceptanceStore
+    UserStore + OrganizationStore + MembershipStore + InvitationStore + AcceptanceStore + LimitStore
 {
 }
 
-impl<T: UserStore + OrganizationStore + MembershipStore + InvitationStore + AcceptanceStore> Store
-    for T
+impl<
+        T: UserStore
+            + OrganizationStore
+            + MembershipStore
+            + InvitationStore
+            + AcceptanceStore
+            + LimitStore,
+    > Store for T
 {
+}
+
+/// `states` for `keys` from the logs found (by key); absent ones read as empty at version 0.
+pub(crate) fn states_in_order(
+    keys: &[LimitKey],
+    mut found: std::collections::HashMap<String, (crate::domain::limits::RateLog, u64)>,
+) -> Vec<LimitState> {
+    keys.iter()
+        .map(|key| {
+            let (log, version) = found.remove(&key.key).unwrap_or_default();
+            LimitState {
+                key: key.clone(),
+                log,
+                version,
+            }
+        })
+        .collect()
 }

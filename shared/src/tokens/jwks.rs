@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, JwkSet, KeyAlgorithm};
 use jsonwebtoken::{Algorithm, DecodingKey};
-use tokio::sync::RwLock;
+use tokio::sync::{Mutex, RwLock};
 
 const TTL: Duration = Duration::from_secs(600);
 /// The least time between two fetches: a stream of tokens with made-up `kid`s must not turn
@@ -31,20 +31,29 @@ pub struct JwksCache {
     url: String,
     min_refetch: Duration,
     client: reqwest::Client,
+    /// Held only to read or swap the set, never across a fetch: requests whose key is cached
+    /// are not held up by a slow provider.
     cached: RwLock<Option<Cached>>,
+    /// One fetch at a time; those who wait for it then find the fresh set.
+    fetching: Mutex<()>,
 }
 
 impl JwksCache {
+    /// The URL must be `https`; plain `http` only to a loopback address (a local provider).
     pub fn new(url: impl Into<String>, min_refetch: Duration) -> Result<Self, String> {
+        let url = url.into();
+        check_url(&url)?;
         let client = reqwest::Client::builder()
             .timeout(FETCH_TIMEOUT)
+            .https_only(!is_loopback_http(&url))
             .build()
             .map_err(|e| e.to_string())?;
         Ok(Self {
-            url: url.into(),
+            url,
             min_refetch,
             client,
             cached: RwLock::new(None),
+            fetching: Mutex::new(()),
         })
     }
 
@@ -75,22 +84,51 @@ impl JwksCache {
                 }
             }
         }
-        let mut cached = self.cached.write().await;
-        // Another request may have refreshed the set while this one waited for the lock.
-        let fresh_enough = cached
-            .as_ref()
-            .is_some_and(|c| c.fetched_at.elapsed() < self.min_refetch);
-        if !fresh_enough {
-            let set = self.fetch().await?;
-            *cached = Some(Cached {
-                set,
-                fetched_at: Instant::now(),
-            });
-        }
-        cached
-            .as_ref()
-            .and_then(|c| find(&c.set, kid))
-            .ok_or_else(|| JwksError::UnknownKey(kid.map(str::to_string)))
+        let _fetching = self.fetching.lock().await;
+        // Another request may have refreshed the set while this one waited its turn.
+        let fresh = {
+            let cached = self.cached.read().await;
+            cached
+                .as_ref()
+                .filter(|c| c.fetched_at.elapsed() < self.min_refetch)
+                .map(|c| find(&c.set, kid))
+        };
+        let found = match fresh {
+            Some(found) => found,
+            None => {
+                let set = self.fetch().await?;
+                let found = find(&set, kid);
+                *self.cached.write().await = Some(Cached {
+                    set,
+                    fetched_at: Instant::now(),
+                });
+                found
+            }
+        };
+        found.ok_or_else(|| JwksError::UnknownKey(kid.map(str::to_string)))
+    }
+}
+
+fn is_loopback_http(raw: &str) -> bool {
+    url::Url::parse(raw).is_ok_and(|u| {
+        u.scheme() == "http"
+            && match u.host() {
+                Some(url::Host::Domain(d)) => d == "localhost",
+                Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+                Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+                None => false,
+            }
+    })
+}
+
+fn check_url(raw: &str) -> Result<(), String> {
+    let url = url::Url::parse(raw).map_err(|e| format!("{raw:?} is not a URL ({e})"))?;
+    if url.scheme() == "https" || is_loopback_http(raw) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{raw:?} must be an https URL (plain http only to a loopback address)"
+        ))
     }
 }
 
@@ -124,4 +162,29 @@ fn find(set: &JwkSet, kid: Option<&str>) -> Option<(DecodingKey, Algorithm)> {
         }
     }
     DecodingKey::from_jwk(jwk).ok().map(|key| (key, algorithm))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_https_or_loopback_http_key_sets_are_fetched() {
+        for ok in [
+            "https://clerk.example.com/.well-known/jwks.json",
+            "http://127.0.0.1:9999/jwks",
+            "http://localhost:9999/jwks",
+            "http://[::1]:9999/jwks",
+        ] {
+            assert!(JwksCache::new(ok, MIN_REFETCH).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://clerk.example.com/jwks",
+            "http://127.0.0.1.evil.example/jwks",
+            "ftp://127.0.0.1/jwks",
+            "not a url",
+        ] {
+            assert!(JwksCache::new(bad, MIN_REFETCH).is_err(), "{bad}");
+        }
+    }
 }

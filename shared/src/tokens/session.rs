@@ -9,8 +9,11 @@ use serde::Deserialize;
 use super::jwks::{JwksCache, JwksError};
 use super::{algorithm_name, header_algorithm};
 
-/// Clock skew tolerated on `exp` and `nbf`, in seconds.
+/// Clock skew tolerated on `exp`, `nbf` and `iat`, in seconds.
 const LEEWAY_SECONDS: u64 = 5;
+/// The longest `exp - iat` accepted unless configured (`SESSION_MAX_AGE_SECONDS`): a token
+/// minted to last for years is refused, however valid its signature.
+pub const DEFAULT_MAX_AGE_SECONDS: u64 = 24 * 60 * 60;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
@@ -29,6 +32,8 @@ pub enum SessionError {
     SignatureInvalid,
     #[error("the session token has expired or is not valid yet")]
     Expired,
+    #[error("the session token lives longer than the configured maximum, or carries no iat")]
+    LifetimeTooLong,
     #[error("the session token's issuer or audience is not the configured one")]
     WrongIssuerOrAudience,
     #[error("the session token names no signing key the provider publishes")]
@@ -47,11 +52,15 @@ pub struct SessionVerifier {
     keys: Keys,
     issuer: Option<String>,
     audience: Option<String>,
+    max_age_seconds: u64,
 }
 
 #[derive(Deserialize)]
 struct Claims {
     sub: String,
+    #[serde(default)]
+    iat: Option<i64>,
+    exp: i64,
     #[serde(default)]
     email: Option<String>,
     #[serde(default)]
@@ -106,7 +115,13 @@ impl SessionVerifier {
             keys,
             issuer: None,
             audience: None,
+            max_age_seconds: DEFAULT_MAX_AGE_SECONDS,
         }
+    }
+
+    pub fn max_age_seconds(mut self, seconds: u64) -> Self {
+        self.max_age_seconds = seconds;
+        self
     }
 
     pub fn issuer(mut self, issuer: Option<String>) -> Self {
@@ -117,6 +132,20 @@ impl SessionVerifier {
     pub fn audience(mut self, audience: Option<String>) -> Self {
         self.audience = audience;
         self
+    }
+
+    /// `iat` present, not in the future, and no more than the maximum age before `exp`.
+    fn check_lifetime(&self, iat: Option<i64>, exp: i64) -> Result<(), SessionError> {
+        let iat = iat.ok_or(SessionError::LifetimeTooLong)?;
+        let now = jsonwebtoken::get_current_timestamp() as i64;
+        if iat > now + LEEWAY_SECONDS as i64 {
+            return Err(SessionError::Expired);
+        }
+        let lifetime = exp.saturating_sub(iat);
+        if lifetime < 0 || lifetime as u64 > self.max_age_seconds {
+            return Err(SessionError::LifetimeTooLong);
+        }
+        Ok(())
     }
 
     pub async fn verify(&self, token: &str) -> Result<Session, SessionError> {
@@ -142,7 +171,7 @@ impl SessionVerifier {
         let mut validation = Validation::new(algorithm);
         validation.leeway = LEEWAY_SECONDS;
         validation.validate_nbf = true;
-        validation.set_required_spec_claims(&["exp", "sub"]);
+        validation.set_required_spec_claims(&["exp", "iat", "sub"]);
         match &self.issuer {
             Some(iss) => validation.set_issuer(&[iss]),
             None => validation.iss = None,
@@ -168,6 +197,7 @@ impl SessionVerifier {
         if claims.sub.is_empty() {
             return Err(SessionError::Malformed);
         }
+        self.check_lifetime(claims.iat, claims.exp)?;
         Ok(Session {
             user_id: claims.sub.into(),
             verified_email: claims

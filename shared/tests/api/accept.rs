@@ -155,7 +155,7 @@ async fn someone_elses_session_neither_completes_nor_accepts(h: Harness) {
         (StatusCode::FORBIDDEN, "email_mismatch")
     );
     // An unverified email claim proves nothing either.
-    let claims = json!({"sub": "user_x", "email": "grace@example.com", "email_verified": false, "exp": crate::helpers::app::chrono_now() + 60});
+    let claims = json!({"sub": "user_x", "email": "grace@example.com", "email_verified": false, "iat": crate::helpers::app::chrono_now(), "exp": crate::helpers::app::chrono_now() + 60});
     let unverified = jsonwebtoken::encode(
         &jsonwebtoken::Header::default(),
         &claims,
@@ -333,7 +333,7 @@ async fn with_an_asymmetric_key_an_hmac_forgery_with_the_public_key_is_refused()
     let public_pem = include_str!("keys/ed-public.pem");
     let signer = TicketSigner::key_pair(include_str!("keys/ed-private.pem"), public_pem).unwrap();
     let links = Links::new(
-        signer,
+        Some(signer),
         &url::Url::parse(PUBLIC_BASE_URL).unwrap(),
         Some(url::Url::parse(DEFAULT_REDIRECT).unwrap()),
     )
@@ -387,7 +387,7 @@ async fn with_an_asymmetric_key_an_hmac_forgery_with_the_public_key_is_refused()
     );
 
     // The same confusion against sessions: RS256 is expected; HS256 keyed with the public key.
-    let session_claims = json!({"sub": "user_x", "email": "grace@example.com", "email_verified": true, "exp": crate::helpers::app::chrono_now() + 60});
+    let session_claims = json!({"sub": "user_x", "email": "grace@example.com", "email_verified": true, "iat": crate::helpers::app::chrono_now(), "exp": crate::helpers::app::chrono_now() + 60});
     let forged_session = forge(
         json!({"alg": "HS256", "typ": "JWT"}),
         &session_claims,
@@ -471,6 +471,10 @@ async fn redirects_off_the_allow_list_are_refused_at_create_and_again_at_the_lin
     let lax_app = TestApp::builder()
         .store(store.clone())
         .clock(clock.clone())
+        .policy(Policy {
+            redirects: RedirectPolicy::from_list("https://old-app.example.org").unwrap(),
+            ..Policy::default()
+        })
         .build();
     let inv = lax_app
         .post(&format!("/v1/organizations/{org}/invitations"), json!({"email_address": "grace@example.com", "role": "org:member", "redirect_url": "https://old-app.example.org/join"}))
@@ -518,7 +522,7 @@ async fn a_link_without_a_ticket_and_routes_without_a_session_are_refused() {
     );
     let expired = forge(
         json!({"alg": "HS256", "typ": "JWT"}),
-        &json!({"sub": "user_x", "exp": 1_000_000_000}),
+        &json!({"sub": "user_x", "iat": 999_999_000, "exp": 1_000_000_000}),
         Some(crate::helpers::app::SESSION_SECRET),
     );
     let reply = f
@@ -646,7 +650,7 @@ async fn accept_racing_revoke_has_exactly_one_winner_and_a_clear_loser() {
 
 #[tokio::test]
 #[ignore = "needs moto: scripts/test runs it"]
-async fn following_a_link_is_one_read_and_completing_adds_one_write() {
+async fn following_a_link_is_one_read_and_one_count_and_completing_is_one_write() {
     let h = dynamodb().await;
     let (org, _) = org_with_admin(&h, "admin@acme.test", 0).await;
     let issued = h
@@ -661,7 +665,11 @@ async fn following_a_link_is_one_read_and_completing_adds_one_write() {
     let ticket = ticket_of(&issued.url);
     h.calls.take();
     h.service.follow_ticket(&ticket, None).await.unwrap();
-    assert_eq!(h.calls.take(), ["BatchGetItem"], "sign_up / sign_in");
+    assert_eq!(
+        h.calls.take(),
+        ["BatchGetItem", "PutItem"],
+        "sign_up / sign_in: the read, then the organization's link-lookup count"
+    );
     let grace = user(&h, "grace@example.com").await;
     h.calls.take();
     let session = Session {

@@ -471,7 +471,7 @@ async fn the_outbox_writes_an_eml_and_an_html_file_a_person_can_open() {
         store.clone(),
         clock,
         RoleCatalog::default(),
-        Policy::default(),
+        crate::helpers::policy(),
         links(),
         mail(mailer),
     );

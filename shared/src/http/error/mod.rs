@@ -93,9 +93,7 @@ impl IntoResponse for ApiError {
         });
         let mut response = (status, Json(body)).into_response();
         let retry_after = match &self {
-            ApiError::Service(ServiceError::ResendCooldown {
-                retry_after_seconds,
-            }) => *retry_after_seconds,
+            ApiError::Service(ServiceError::LimitReached(limit)) => limit.retry_after_seconds,
             _ => 1,
         };
         if matches!(

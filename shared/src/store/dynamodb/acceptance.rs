@@ -5,7 +5,8 @@ use async_trait::async_trait;
 use super::codec::{self, key, n, s, ACCEPTED_COUNT};
 use super::keys::{PENDING_INDEX_ATTRIBUTES, SETTLE};
 use super::tx::{failed, Params, Tx, TxOutcome, EXISTING_ITEM};
-use super::{keys, unexplained, DynamoStore};
+use super::{keys, limits, unexplained, DynamoStore};
+use crate::domain::limits::LimitKey;
 use crate::clock::Millis;
 use crate::domain::{
     Invitation, InvitationId, InvitationStatus, Membership, OrganizationId, UserId,
@@ -22,6 +23,7 @@ impl AcceptanceStore for DynamoStore {
         id: &InvitationId,
         email_key: &str,
         session_user_id: Option<&UserId>,
+        limit_keys: &[LimitKey],
     ) -> Result<TicketContext, StoreError> {
         let mut wanted = vec![
             key(keys::invitation(organization_id, id)),
@@ -30,9 +32,12 @@ impl AcceptanceStore for DynamoStore {
         if let Some(user_id) = session_user_id {
             wanted.push(key(keys::user(user_id)));
         }
+        wanted.extend(limits::limit_keys(limit_keys));
         let mut ctx = TicketContext::default();
+        let mut logs = limits::FoundLogs::default();
         for item in self.batch_get(wanted).await? {
             match codec::entity(&item) {
+                Some("limit_log") => logs.add(&item)?,
                 Some("invitation") => ctx.invitation = Some(codec::invitation_from(&item)?),
                 Some("email_owner") => {
                     ctx.address_owner = Some(codec::Reader::new(&item, "email owner").s("user_id")?)
@@ -45,6 +50,7 @@ impl AcceptanceStore for DynamoStore {
                 }
             }
         }
+        ctx.limits = logs.states(limit_keys);
         Ok(ctx)
     }
 

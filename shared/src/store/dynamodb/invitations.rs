@@ -6,7 +6,8 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use super::codec::{self, key, n, s, EXPIRED_COUNT, REVOKED_COUNT};
 use super::keys::{PENDING_INDEX_ATTRIBUTES, SETTLE};
 use super::tx::{failed, old_item, Params, Tx, TxOutcome, EXISTING_ITEM, HAS_FREE_SEAT, NEW_ITEM};
-use super::{keys, sdk_error, unexplained, DynamoStore};
+use super::{keys, limits, sdk_error, unexplained, DynamoStore};
+use crate::domain::limits::{LimitKey, LimitWrite};
 use crate::clock::Millis;
 use crate::domain::{
     Invitation, InvitationId, InvitationQuery, InvitationStatus, OrganizationId, Page, UserId,
@@ -26,6 +27,7 @@ impl InvitationStore for DynamoStore {
         organization_id: &OrganizationId,
         email_key: &str,
         actor_user_id: Option<&UserId>,
+        limit_keys: &[LimitKey],
     ) -> Result<InvitationContext, StoreError> {
         let mut keys_wanted = vec![
             key(keys::organization(organization_id)),
@@ -36,9 +38,12 @@ impl InvitationStore for DynamoStore {
             keys_wanted.push(key(keys::membership(organization_id, user_id)));
             keys_wanted.push(key(keys::user(user_id)));
         }
+        keys_wanted.extend(limits::limit_keys(limit_keys));
         let mut ctx = InvitationContext::default();
+        let mut logs = limits::FoundLogs::default();
         for item in self.batch_get(keys_wanted).await? {
             match codec::entity(&item) {
+                Some("limit_log") => logs.add(&item)?,
                 Some("organization") => ctx.organization = Some(codec::organization_from(&item)?),
                 Some("pending_slot") => ctx.slot_holder = Some(codec::slot_from(&item)?),
                 Some("membership") => ctx.actor_membership = Some(codec::membership_from(&item)?),
@@ -51,17 +56,20 @@ impl InvitationStore for DynamoStore {
                 }
             }
         }
+        ctx.limits = logs.states(limit_keys);
         Ok(ctx)
     }
 
     /// One round trip: a transaction that puts the invitation, takes the address's slot (only
     /// if free, or still held by the expired invitation read just before), checks the address
-    /// is no member's, takes a seat under the maximum and, when named, checks the actor's role.
+    /// is no member's, takes a seat under the maximum, when named checks the actor's role, and
+    /// puts the abuse-limit logs on the versions read.
     async fn insert_invitation(
         &self,
         inv: &Invitation,
         replacing: Option<&SlotHolder>,
         actor: Option<&ActorRequirement>,
+        limit_writes: &[LimitWrite],
     ) -> Result<(), StoreError> {
         let org_id = &inv.organization.id;
         let mut tx = Tx::new(&self.table);
@@ -119,6 +127,7 @@ impl InvitationStore for DynamoStore {
             ),
             None => None,
         };
+        let limit_indexes = tx.put_limits(limit_writes)?;
         let r = match tx.send(self.client()).await? {
             TxOutcome::Committed => return Ok(()),
             Cancelled(r) => r,
@@ -135,6 +144,7 @@ impl InvitationStore for DynamoStore {
         if failed(&r, slot_index)
             || old_index.is_some_and(|i| failed(&r, i))
             || failed(&r, inv_index)
+            || limit_indexes.iter().any(|&i| failed(&r, i))
         {
             return Err(StoreError::Contention);
         }
@@ -202,7 +212,8 @@ impl InvitationStore for DynamoStore {
 
     /// One round trip: a transaction that swaps the ticket hash and expiry on the invitation
     /// (only if it is still pending on the ticket read) and the expiry on its slot (only if it
-    /// still holds it), and, when named, checks the actor's role.
+    /// still holds it), when named checks the actor's role, and puts the abuse-limit logs on
+    /// the versions read.
     async fn reissue_ticket(
         &self,
         inv: &Invitation,
@@ -210,6 +221,7 @@ impl InvitationStore for DynamoStore {
         new_expires_at: Millis,
         now: Millis,
         actor: Option<&ActorRequirement>,
+        limit_writes: &[LimitWrite],
     ) -> Result<(), StoreError> {
         let org_id = &inv.organization.id;
         let mut tx = Tx::new(&self.table);
@@ -244,20 +256,28 @@ impl InvitationStore for DynamoStore {
             Some(a) => Some(tx.actor_check(org_id, a)?),
             None => None,
         };
+        let limit_indexes = tx.put_limits(limit_writes)?;
         match tx.send(self.client()).await? {
             TxOutcome::Committed => Ok(()),
             Cancelled(r) if actor_index.is_some_and(|i| failed(&r, i)) => {
                 Err(StoreError::ActorNotAllowed)
             }
-            Cancelled(r) if failed(&r, 0) || failed(&r, 1) => Err(StoreError::Contention),
+            Cancelled(r)
+                if failed(&r, 0)
+                    || failed(&r, 1)
+                    || limit_indexes.iter().any(|&i| failed(&r, i)) =>
+            {
+                Err(StoreError::Contention)
+            }
             Cancelled(r) => Err(unexplained(&r)),
         }
     }
 
-    /// Two round trips: a `GetItem` (the answer is the revoked invitation, and a transaction
-    /// returns no item), then one transaction that marks it revoked only if still pending,
-    /// frees its slot only if it still holds it, gives back its seat and, when named, checks
-    /// the actor's role.
+    /// Two round trips: a read (the answer is the revoked invitation, and a transaction
+    /// returns no item) — a `GetItem`, or with an actor a `BatchGetItem` that also reads their
+    /// membership, whose role is checked before anything about the invitation is told — then
+    /// one transaction that marks it revoked only if still pending, frees its slot only if it
+    /// still holds it, gives back its seat and, when named, checks the actor's role again.
     async fn revoke_invitation(
         &self,
         organization_id: &OrganizationId,
@@ -265,10 +285,31 @@ impl InvitationStore for DynamoStore {
         now: Millis,
         actor: Option<&ActorRequirement>,
     ) -> Result<Invitation, StoreError> {
-        let mut inv = self
-            .get_invitation(organization_id, id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let found = match actor {
+            None => self.get_invitation(organization_id, id).await?,
+            Some(a) => {
+                let mut found = None;
+                let mut role_ok = false;
+                let wanted = vec![
+                    key(keys::invitation(organization_id, id)),
+                    key(keys::membership(organization_id, &a.user_id)),
+                ];
+                for item in self.batch_get(wanted).await? {
+                    match codec::entity(&item) {
+                        Some("invitation") => found = Some(codec::invitation_from(&item)?),
+                        Some("membership") => {
+                            role_ok = a.roles.contains(&codec::membership_from(&item)?.role)
+                        }
+                        _ => return Err(StoreError::Corrupt("unexpected item in revoke".into())),
+                    }
+                }
+                if !role_ok {
+                    return Err(StoreError::ActorNotAllowed);
+                }
+                found
+            }
+        };
+        let mut inv = found.ok_or(StoreError::NotFound)?;
         if inv.stored_status != InvitationStatus::Pending {
             return Err(StoreError::InvitationNotPending(Box::new(inv)));
         }

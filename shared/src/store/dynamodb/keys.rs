@@ -33,6 +33,15 @@ pub const SETTLED_COUNTED: &str = "settled_counted";
 /// The attributes an invitation leaves the pending indexes by, in the write that ends it.
 pub const PENDING_INDEX_ATTRIBUTES: &str = "GSI4PK, GSI4SK, GSI5PK, GSI5SK";
 
+/// The table's TTL attribute (seconds since the epoch): items that only count recent events
+/// (abuse-limit logs) leave the table by it.
+pub const TTL: &str = "ttl";
+
+/// One abuse-limit log (`domain::limits::LimitKey`).
+pub fn limit_log(limit_key: &str) -> (String, String) {
+    (format!("LIMIT#{limit_key}"), "LOG".into())
+}
+
 pub fn user(user_id: &str) -> (String, String) {
     (format!("USER#{user_id}"), "PROFILE".into())
 }

@@ -9,6 +9,7 @@ mod codec;
 mod directory;
 mod invitations;
 pub mod keys;
+mod limits;
 mod listing;
 mod table;
 mod tx;

@@ -4,6 +4,7 @@ use async_trait::async_trait;
 
 use super::{key, MemoryStore};
 use crate::clock::Millis;
+use crate::domain::limits::LimitKey;
 use crate::domain::{
     Invitation, InvitationId, InvitationStatus, Membership, OrganizationId, UserId,
 };
@@ -17,6 +18,7 @@ impl AcceptanceStore for MemoryStore {
         id: &InvitationId,
         email_key: &str,
         session_user_id: Option<&UserId>,
+        limit_keys: &[LimitKey],
     ) -> Result<TicketContext, StoreError> {
         let t = self.tables();
         Ok(TicketContext {
@@ -26,6 +28,7 @@ impl AcceptanceStore for MemoryStore {
                 .cloned(),
             address_owner: t.email_owners.get(email_key).cloned(),
             session_user: session_user_id.and_then(|u| t.users.get(u).cloned()),
+            limits: t.limit_states(limit_keys),
         })
     }
 

@@ -4,6 +4,7 @@ use async_trait::async_trait;
 
 use super::{key, MemoryStore};
 use crate::clock::Millis;
+use crate::domain::limits::{LimitKey, LimitWrite};
 use crate::domain::{
     Delivery, Invitation, InvitationId, InvitationQuery, InvitationStatus, OrganizationId, Page,
     UserId,
@@ -17,6 +18,7 @@ impl InvitationStore for MemoryStore {
         organization_id: &OrganizationId,
         email_key: &str,
         actor_user_id: Option<&UserId>,
+        limit_keys: &[LimitKey],
     ) -> Result<InvitationContext, StoreError> {
         let t = self.tables();
         Ok(InvitationContext {
@@ -28,6 +30,7 @@ impl InvitationStore for MemoryStore {
             address_is_member: t
                 .member_addresses
                 .contains(&key(organization_id, email_key)),
+            limits: t.limit_states(limit_keys),
         })
     }
 
@@ -36,6 +39,7 @@ impl InvitationStore for MemoryStore {
         inv: &Invitation,
         replacing: Option<&SlotHolder>,
         actor: Option<&ActorRequirement>,
+        limits: &[LimitWrite],
     ) -> Result<(), StoreError> {
         let mut t = self.tables();
         let org_id = inv.organization.id.as_str();
@@ -44,7 +48,7 @@ impl InvitationStore for MemoryStore {
             return Err(StoreError::ActorNotAllowed);
         }
         let slot_key = key(org_id, inv.email_address.key());
-        if t.slots.get(&slot_key) != replacing {
+        if t.slots.get(&slot_key) != replacing || !t.limits_unchanged(limits) {
             return Err(StoreError::Contention);
         }
         if t.member_addresses
@@ -79,6 +83,7 @@ impl InvitationStore for MemoryStore {
             .add(inv);
         t.invitations
             .insert(key(org_id, inv.id.as_str()), inv.clone());
+        t.store_limits(limits);
         Ok(())
     }
 
@@ -125,6 +130,7 @@ impl InvitationStore for MemoryStore {
         new_expires_at: Millis,
         now: Millis,
         actor: Option<&ActorRequirement>,
+        limits: &[LimitWrite],
     ) -> Result<(), StoreError> {
         let mut t = self.tables();
         let org_id = inv.organization.id.as_str();
@@ -139,6 +145,7 @@ impl InvitationStore for MemoryStore {
         if stored.stored_status != InvitationStatus::Pending
             || stored.ticket_hash != inv.ticket_hash
             || t.slots.get(&slot_key).map(|h| &h.invitation_id) != Some(&inv.id)
+            || !t.limits_unchanged(limits)
         {
             return Err(StoreError::Contention);
         }
@@ -154,6 +161,7 @@ impl InvitationStore for MemoryStore {
             stored.expires_at = new_expires_at;
             stored.updated_at = now;
         }
+        t.store_limits(limits);
         Ok(())
     }
 
@@ -169,11 +177,11 @@ impl InvitationStore for MemoryStore {
             .invitations
             .get(&key(organization_id, id.as_str()))
             .ok_or(StoreError::NotFound)?;
-        if inv.stored_status != InvitationStatus::Pending {
-            return Err(StoreError::InvitationNotPending(Box::new(inv.clone())));
-        }
         if !t.actor_allowed(organization_id, actor) {
             return Err(StoreError::ActorNotAllowed);
+        }
+        if inv.stored_status != InvitationStatus::Pending {
+            return Err(StoreError::InvitationNotPending(Box::new(inv.clone())));
         }
         let slot_key = key(organization_id, inv.email_address.key());
         t.slots.remove(&slot_key);

@@ -6,6 +6,7 @@ mod acceptance;
 mod directory;
 mod index;
 mod invitations;
+mod limits;
 mod listing;
 
 use std::collections::{HashMap, HashSet};
@@ -27,6 +28,7 @@ pub(super) struct Tables {
     invitations: HashMap<OrgKey, Invitation>,
     slots: HashMap<OrgKey, SlotHolder>,
     invitation_index: HashMap<OrganizationId, index::OrgInvitations>,
+    limits: limits::LimitLogs,
 }
 
 impl Tables {

@@ -91,7 +91,7 @@ async fn seeded_store() -> Arc<MemoryStore> {
         updated_at: t,
     };
     store
-        .insert_invitation(&invitation, None, None)
+        .insert_invitation(&invitation, None, None, &[])
         .await
         .unwrap();
     store
@@ -108,7 +108,18 @@ async fn invoke_with_headers(
     store: Arc<MemoryStore>,
 ) -> (StatusCode, axum::http::HeaderMap, Value) {
     let request = lambda_http::request::from_str(event).expect("a valid API Gateway event");
-    let mut app_state = TestApp::builder().store(store).state();
+    // The fixtures' session is minted once and lasts until 2100, so that they stay valid; the
+    // deployment under test allows such a lifetime (SESSION_MAX_AGE_SECONDS).
+    const FIXTURE_SESSION_LIFETIME: u64 = 80 * 365 * 24 * 60 * 60;
+    let sessions = invitations::tokens::session::SessionVerifier::hs256(
+        crate::helpers::app::SESSION_SECRET,
+    )
+    .unwrap()
+    .max_age_seconds(FIXTURE_SESSION_LIFETIME);
+    let mut app_state = TestApp::builder()
+        .store(store)
+        .sessions(sessions)
+        .state();
     app_state.secret_keys = Arc::new(SecretKeys::new(vec![FIXTURE_KEY.into()]).unwrap());
     let router = http::app(http::function_routes(function).unwrap(), app_state);
     let response = router.oneshot(request).await.unwrap();

@@ -157,7 +157,7 @@ impl TestApp {
         AppBuilder {
             store: Arc::new(MemoryStore::new()),
             clock: Arc::new(ManualClock::new(super::T0)),
-            policy: Policy::default(),
+            policy: super::policy(),
             links: super::links(),
             sessions: SessionVerifier::hs256(SESSION_SECRET).unwrap(),
             mailer: Arc::new(CapturingMailer::new()),

@@ -35,13 +35,26 @@ pub fn mail(mailer: Arc<dyn invitations::mail::Mailer>) -> Mail {
 /// Links as a deployment configures them: HS256 tickets, the public base and a default redirect.
 pub fn links() -> Links {
     Links::new(
-        TicketSigner::hs256(TICKET_SECRET).unwrap(),
+        Some(TicketSigner::hs256(TICKET_SECRET).unwrap()),
         &url::Url::parse(PUBLIC_BASE_URL).unwrap(),
         Some(url::Url::parse(DEFAULT_REDIRECT).unwrap()),
     )
     .unwrap()
 }
 pub const DAY: Millis = 24 * 60 * 60 * 1000;
+
+/// The policy of a deployment that sets no allow-list: redirects only to the service's own
+/// origin and the default target's; the default abuse limits.
+pub fn policy() -> Policy {
+    Policy {
+        redirects: invitations::service::RedirectPolicy::from_origins(
+            [PUBLIC_BASE_URL, DEFAULT_REDIRECT]
+                .iter()
+                .map(|u| url::Url::parse(u).unwrap().origin()),
+        ),
+        ..Policy::default()
+    }
+}
 
 pub struct Harness {
     pub service: Service,
@@ -53,7 +66,7 @@ pub struct Harness {
 
 impl Harness {
     pub fn new(store: Arc<dyn Store>, calls: CallLog) -> Self {
-        Self::with_policy(store, calls, Policy::default())
+        Self::with_policy(store, calls, policy())
     }
 
     pub fn with_policy(store: Arc<dyn Store>, calls: CallLog, policy: Policy) -> Self {
@@ -187,7 +200,7 @@ pub async fn org_with_admin(h: &Harness, admin_email: &str, max: u32) -> (Organi
 }
 
 pub fn invite_input(body: Value) -> NewInvitation {
-    invitations::http::parse::invitation(&body, &RoleCatalog::default(), &Default::default())
+    invitations::http::parse::invitation(&body, &RoleCatalog::default(), &policy().redirects)
         .unwrap()
 }
 

@@ -194,7 +194,11 @@ async fn each_operation_makes_its_documented_round_trips_and_never_scans() {
         .revoke_invitation(&Actor::Backend, &org.id, inv.id.as_str(), Some(&admin.id))
         .await
         .unwrap();
-    assert_eq!(h.calls.take(), ["GetItem", "TransactWriteItems"], "revoke");
+    assert_eq!(
+        h.calls.take(),
+        ["BatchGetItem", "TransactWriteItems"],
+        "revoke by a named user: the invitation with their membership, then the write"
+    );
 
     h.service.list_memberships(&org.id, 10, 0).await.unwrap();
     let mut calls = h.calls.take();
@@ -213,7 +217,7 @@ async fn an_unreachable_table_is_reported_and_nothing_is_half_written() {
         store,
         Arc::new(ManualClock::new(T0)),
         RoleCatalog::default(),
-        Policy::default(),
+        crate::helpers::policy(),
         links(),
         mail(Arc::new(invitations::mail::memory::CapturingMailer::new())),
     );

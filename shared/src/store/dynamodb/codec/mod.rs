@@ -45,7 +45,7 @@ pub(super) fn metadata(m: &Metadata) -> AttributeValue {
     json(m.as_map())
 }
 
-pub(super) struct ItemBuilder(Item);
+pub(super) struct ItemBuilder(pub(super) Item);
 
 impl ItemBuilder {
     pub(super) fn new(k: (String, String), entity: &str) -> Self {

@@ -1,0 +1,324 @@
+//! Abuse limits: how many invitation emails may go out per organization, per inviter and per
+//! address in a sliding window, how soon one organization may email one address again, and how
+//! many link lookups (`sign_in` / `sign_up` answers) one organization's links may give.
+//!
+//! Each limited key keeps a [`RateLog`] in the store: counts in time buckets of 1/60 of the
+//! window (at least a second). A bucket counts as long as any part of it lies in the window,
+//! so the log never admits more than `max` events in any window-long span; it may refuse a
+//! little early, never late. The log is read with the rest of an operation's context and written
+//! in the same transaction as the operation, on the version read (optimistic): a refused or
+//! failed operation changes no count, and concurrent Lambda instances see one count.
+
+use crate::clock::Millis;
+
+const HOUR_MS: i64 = 60 * 60 * 1000;
+const DAY_MS: i64 = 24 * HOUR_MS;
+
+/// What is limited; each kind has its own error code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LimitKind {
+    OrganizationEmails,
+    InviterEmails,
+    AddressEmails,
+    /// One email per (organization, address) per window, however the invitation came to be
+    /// (created, re-created after a revoke, resent).
+    AddressCooldown,
+    LinkLookups,
+}
+
+/// At most `max` events in any `window_ms`-long span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    pub max: u32,
+    pub window_ms: i64,
+}
+
+impl Limit {
+    pub const fn per_hour(max: u32) -> Self {
+        Self {
+            max,
+            window_ms: HOUR_MS,
+        }
+    }
+
+    pub const fn per_day(max: u32) -> Self {
+        Self {
+            max,
+            window_ms: DAY_MS,
+        }
+    }
+
+    pub const fn once_per_seconds(seconds: i64) -> Self {
+        Self {
+            max: 1,
+            window_ms: seconds * 1000,
+        }
+    }
+
+    fn bucket_ms(&self) -> i64 {
+        (self.window_ms / 60).max(1000)
+    }
+
+    fn bucket_of(&self, at: Millis) -> i64 {
+        at.div_euclid(self.bucket_ms())
+    }
+
+    /// When a bucket whose latest event was at `last` stops counting: every event in it is
+    /// counted for at least the window after it happened.
+    fn leaves_at(&self, last: Millis) -> Millis {
+        last + self.window_ms
+    }
+
+    /// The log with one more event at `now`, or how many milliseconds until one would be
+    /// admitted. Buckets that no longer count are dropped.
+    pub fn admit(&self, log: &RateLog, now: Millis) -> Result<RateLog, i64> {
+        let mut live: Vec<(Millis, u32)> = log
+            .buckets
+            .iter()
+            .copied()
+            .filter(|&(last, count)| count > 0 && self.leaves_at(last) > now)
+            .collect();
+        let counted: u64 = live.iter().map(|&(_, c)| u64::from(c)).sum();
+        if counted >= u64::from(self.max) {
+            // Oldest first: wait until enough of the oldest buckets leave.
+            let mut remaining = counted;
+            for &(last, count) in &live {
+                remaining -= u64::from(count);
+                if remaining < u64::from(self.max) {
+                    return Err((self.leaves_at(last) - now).max(1));
+                }
+            }
+            return Err(self.window_ms);
+        }
+        match live.last_mut() {
+            Some((last, count)) if self.bucket_of(*last) == self.bucket_of(now) => {
+                *last = now.max(*last);
+                *count += 1;
+            }
+            _ => live.push((now, 1)),
+        }
+        Ok(RateLog { buckets: live })
+    }
+
+    /// When a log last written at `now` can be deleted (the store's TTL): a window later.
+    pub fn forgettable_at(&self, now: Millis) -> Millis {
+        self.leaves_at(now)
+    }
+}
+
+/// The recent events of one key, as `(latest event in the bucket, count)`, oldest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RateLog {
+    pub buckets: Vec<(Millis, u32)>,
+}
+
+/// The deployment's limits (`LIMIT_*` variables). Always on: each has a default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub organization_emails: Limit,
+    pub inviter_emails: Limit,
+    pub address_emails: Limit,
+    pub address_cooldown: Limit,
+    pub link_lookups: Limit,
+}
+
+impl Default for Limits {
+    /// At most 5 invitation emails reach one address in any 24 hours, from all organizations
+    /// together, and one organization emails one address at most once a minute; an organization
+    /// sends at most 100 an hour, and one inviter 20 of those; an organization's links answer
+    /// at most 300 `sign_in`/`sign_up` lookups an hour.
+    fn default() -> Self {
+        Self {
+            organization_emails: Limit::per_hour(100),
+            inviter_emails: Limit::per_hour(20),
+            address_emails: Limit::per_day(5),
+            address_cooldown: Limit::once_per_seconds(60),
+            link_lookups: Limit::per_hour(300),
+        }
+    }
+}
+
+impl Limits {
+    pub fn of(&self, kind: LimitKind) -> Limit {
+        match kind {
+            LimitKind::OrganizationEmails => self.organization_emails,
+            LimitKind::InviterEmails => self.inviter_emails,
+            LimitKind::AddressEmails => self.address_emails,
+            LimitKind::AddressCooldown => self.address_cooldown,
+            LimitKind::LinkLookups => self.link_lookups,
+        }
+    }
+}
+
+/// A limited key. The variable part comes last, so no two keys of different kinds can be equal.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct LimitKey {
+    pub kind: LimitKind,
+    pub key: String,
+}
+
+impl LimitKey {
+    pub fn organization_emails(org_id: &str) -> Self {
+        Self::new(LimitKind::OrganizationEmails, format!("EMAILS#ORG#{org_id}"))
+    }
+
+    pub fn inviter_emails(user_id: &str) -> Self {
+        Self::new(LimitKind::InviterEmails, format!("EMAILS#USER#{user_id}"))
+    }
+
+    pub fn address_emails(email_key: &str) -> Self {
+        Self::new(LimitKind::AddressEmails, format!("EMAILS#ADDR#{email_key}"))
+    }
+
+    pub fn address_cooldown(org_id: &str, email_key: &str) -> Self {
+        Self::new(
+            LimitKind::AddressCooldown,
+            format!("COOLDOWN#ORG#{org_id}#ADDR#{email_key}"),
+        )
+    }
+
+    pub fn link_lookups(org_id: &str) -> Self {
+        Self::new(LimitKind::LinkLookups, format!("LOOKUPS#ORG#{org_id}"))
+    }
+
+    fn new(kind: LimitKind, key: String) -> Self {
+        Self { kind, key }
+    }
+}
+
+/// A log as read: absent reads as empty at version 0.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LimitState {
+    pub key: LimitKey,
+    pub log: RateLog,
+    pub version: u64,
+}
+
+/// A log to store, only if it is still at `read_version` (0: only if absent).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LimitWrite {
+    pub key: LimitKey,
+    pub read_version: u64,
+    pub log: RateLog,
+    /// When the store may delete it (no bucket counts any more).
+    pub expires_at: Millis,
+}
+
+/// A refusal: which limit, and when to try again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LimitReached {
+    pub kind: LimitKind,
+    pub retry_after_seconds: u64,
+}
+
+/// One more event on every log read, or the first limit that refuses it (the longest wait
+/// among the refusing ones, so a retry after it is not refused by another of them).
+pub fn admit_all(
+    limits: &Limits,
+    states: &[LimitState],
+    now: Millis,
+) -> Result<Vec<LimitWrite>, LimitReached> {
+    let mut writes = Vec::with_capacity(states.len());
+    let mut refused: Option<LimitReached> = None;
+    for state in states {
+        let limit = limits.of(state.key.kind);
+        match limit.admit(&state.log, now) {
+            Ok(log) => writes.push(LimitWrite {
+                key: state.key.clone(),
+                read_version: state.version,
+                log,
+                expires_at: limit.forgettable_at(now),
+            }),
+            Err(wait_ms) => {
+                let retry_after_seconds = (wait_ms.max(0) as u64).div_ceil(1000).max(1);
+                if refused.is_none_or(|r| r.retry_after_seconds < retry_after_seconds) {
+                    refused = Some(LimitReached {
+                        kind: state.key.kind,
+                        retry_after_seconds,
+                    });
+                }
+            }
+        }
+    }
+    match refused {
+        Some(r) => Err(r),
+        None => Ok(writes),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(limit: Limit, times: &[Millis]) -> Vec<Result<(), i64>> {
+        let mut log = RateLog::default();
+        times
+            .iter()
+            .map(|&t| limit.admit(&log, t).map(|next| log = next))
+            .collect()
+    }
+
+    #[test]
+    fn at_most_max_in_any_window() {
+        let limit = Limit::per_day(5);
+        let hour = HOUR_MS;
+        let results = run(limit, &[0, hour, 2 * hour, 3 * hour, 4 * hour, 5 * hour]);
+        assert!(results[..5].iter().all(Result::is_ok));
+        // The sixth waits for the first to leave: 24 h after it.
+        assert_eq!(results[5], Err(19 * hour));
+    }
+
+    #[test]
+    fn a_day_later_the_window_has_room_again() {
+        let limit = Limit::per_day(5);
+        let mut times: Vec<Millis> = (0..5).map(|i| i * 1000).collect();
+        times.push(DAY_MS + 4_000);
+        assert!(run(limit, &times).iter().all(Result::is_ok));
+    }
+
+    #[test]
+    fn the_cooldown_admits_one_per_window() {
+        let limit = Limit::once_per_seconds(60);
+        let results = run(limit, &[500, 30_000, 61_500]);
+        assert!(results[0].is_ok());
+        assert_eq!(results[1], Err(30_500));
+        assert!(results[2].is_ok());
+    }
+
+    #[test]
+    fn the_longest_wait_is_reported() {
+        let limits = Limits::default();
+        let org = LimitKey::organization_emails("org_1");
+        let cooldown = LimitKey::address_cooldown("org_1", "a@b.co");
+        let mut states = vec![
+            LimitState {
+                key: org,
+                log: RateLog::default(),
+                version: 0,
+            },
+            LimitState {
+                key: cooldown,
+                log: RateLog::default(),
+                version: 0,
+            },
+        ];
+        let writes = admit_all(&limits, &states, 10_000).unwrap();
+        for (state, write) in states.iter_mut().zip(writes) {
+            state.log = write.log;
+            state.version = 1;
+        }
+        let refused = admit_all(&limits, &states, 20_000).unwrap_err();
+        assert_eq!(refused.kind, LimitKind::AddressCooldown);
+        assert_eq!(refused.retry_after_seconds, 50);
+    }
+
+    #[test]
+    fn logs_stay_small() {
+        let limit = Limit::per_hour(10_000);
+        let mut log = RateLog::default();
+        for t in (0..3 * HOUR_MS).step_by(7_000) {
+            log = limit.admit(&log, t).unwrap();
+        }
+        assert!(log.buckets.len() <= 61, "{}", log.buckets.len());
+    }
+}

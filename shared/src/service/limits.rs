@@ -1,0 +1,36 @@
+//! Which abuse limits an operation counts against (`domain::limits` has the rule).
+
+use super::{Service, ServiceError};
+use crate::clock::Millis;
+use crate::domain::limits::{admit_all, LimitKey, LimitState, LimitWrite};
+use crate::domain::{OrganizationId, UserId};
+
+/// The logs one invitation email counts against: its organization's, its inviter's (a person;
+/// a backend acting as no one is counted by the organization alone), its address's across the
+/// service, and the (organization, address) cooldown.
+pub(super) fn email_limit_keys(
+    org_id: &OrganizationId,
+    inviter: Option<&UserId>,
+    email_key: &str,
+) -> Vec<LimitKey> {
+    let mut keys = vec![
+        LimitKey::organization_emails(org_id),
+        LimitKey::address_emails(email_key),
+        LimitKey::address_cooldown(org_id, email_key),
+    ];
+    if let Some(user) = inviter {
+        keys.push(LimitKey::inviter_emails(user));
+    }
+    keys
+}
+
+impl Service {
+    /// One more event on each log read, or the refusal (`429`, with when to retry).
+    pub(super) fn admit(
+        &self,
+        states: &[LimitState],
+        now: Millis,
+    ) -> Result<Vec<LimitWrite>, ServiceError> {
+        admit_all(&self.policy.limits, states, now).map_err(ServiceError::LimitReached)
+    }
+}
