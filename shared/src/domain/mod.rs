@@ -10,6 +10,7 @@ pub mod listing;
 pub mod membership;
 pub mod metadata;
 pub mod organization;
+pub mod person_list;
 pub mod role;
 pub mod user;
 

@@ -165,14 +165,14 @@ async fn list_for_user(
     let q = parse::person_query(&query_pairs(raw.as_deref()))?;
     let page = state
         .service
-        .user_invitations(&user, &q.statuses, q.limit, q.offset)
+        .user_invitations(&user, &q.statuses, &q.page)
         .await?;
     let data = page
         .data
         .iter()
         .map(|inv| shown(&state, &Actor::Backend, inv))
         .collect();
-    Ok(Json(List::new(data, page.total_count, None)).into_response())
+    Ok(Json(List::new(data, page.total_count, page.next_cursor)).into_response())
 }
 
 /// `GET /v1/me/organization_invitations`: the signed-in person's own invitations.
@@ -184,7 +184,7 @@ async fn list_mine(
     let q = parse::person_query(&query_pairs(raw.as_deref()))?;
     let page = state
         .service
-        .my_invitations(&session, &q.statuses, q.limit, q.offset)
+        .my_invitations(&session, &q.statuses, &q.page)
         .await?;
     let me = Actor::Member(session.user_id.clone());
     let data = page
@@ -192,7 +192,7 @@ async fn list_mine(
         .iter()
         .map(|inv| shown(&state, &me, inv))
         .collect();
-    Ok(Json(List::new(data, page.total_count, None)).into_response())
+    Ok(Json(List::new(data, page.total_count, page.next_cursor)).into_response())
 }
 
 async fn get_one(

@@ -6,7 +6,7 @@ use super::links::{redirect_with_ticket, TicketStatus};
 use super::people::owned_addresses;
 use super::{retry_on_contention, Service, ServiceError};
 use crate::clock::Millis;
-use crate::domain::{Invitation, InvitationStatus, Membership, Organization, User};
+use crate::domain::{Invitation, InvitationId, InvitationStatus, Membership, Organization, User};
 use crate::ids::new_id;
 use crate::domain::limits::LimitKey;
 use crate::store::{StoreError, TicketContext};
@@ -99,7 +99,8 @@ impl Service {
     }
 
     /// `POST /v1/me/organization_invitations/{inv}/accept`: the invitee accepts one of the
-    /// invitations to their addresses, by id.
+    /// invitations to their addresses, by id: the user and the invitation (by its id pointer)
+    /// are read at once, then one write.
     #[tracing::instrument(skip_all)]
     pub async fn accept_my_invitation(
         &self,
@@ -108,14 +109,15 @@ impl Service {
     ) -> Result<(Membership, Organization), ServiceError> {
         let membership = retry_on_contention(|| async {
             let now = self.clock.now();
-            let user = self.session_user(session).await?;
-            let mine = self
-                .store
-                .invitations_for_addresses(&owned_addresses(&user, session))
-                .await?;
-            let invitation = mine
-                .into_iter()
-                .find(|inv| inv.id.as_str() == raw_id)
+            let id = InvitationId::parse(raw_id).ok_or(ServiceError::NotFound("invitation"))?;
+            let (user, found) =
+                tokio::join!(self.session_user(session), self.store.find_invitation(&id));
+            let user = user?;
+            // Someone else's invitation does not exist, as far as this caller can tell.
+            let invitation = found?
+                .filter(|inv| {
+                    owned_addresses(&user, session).contains(&inv.email_address.key().to_string())
+                })
                 .ok_or(ServiceError::NotFound("invitation"))?;
             match invitation.status(now) {
                 InvitationStatus::Pending => {}

@@ -1,26 +1,30 @@
 //! A person's own invitations across organizations, and users registered from a session.
 
 use super::{Service, ServiceError};
+use crate::domain::listing::{Cursor, PageStart};
 use crate::domain::{
-    EmailAddress, Invitation, InvitationStatus, Metadata, Page, User, UserEmail, UserId,
+    person_list, EmailAddress, Invitation, InvitationOrder, InvitationStatus, Metadata, Page,
+    PageRequest, User, UserEmail, UserId,
 };
 use crate::ids::new_id;
 use crate::store::StoreError;
 use crate::tokens::session::Session;
 
+/// The most addresses of one person read for a list: each costs one query.
+const MAX_ADDRESSES: usize = 10;
+
 impl Service {
-    /// A person's invitations across organizations: a backend naming the user.
+    /// A person's invitations across organizations: a backend naming the user. One read of the
+    /// user, then one query per address (concurrently).
     #[tracing::instrument(skip_all, fields(user = %user_id))]
     pub async fn user_invitations(
         &self,
         user_id: &UserId,
         statuses: &[InvitationStatus],
-        limit: u32,
-        offset: u32,
+        page: &PageRequest,
     ) -> Result<Page<Invitation>, ServiceError> {
         let addresses = self.get_user(user_id).await?.address_keys();
-        self.invitations_page(&addresses, statuses, limit, offset)
-            .await
+        self.invitations_page(&addresses, statuses, page).await
     }
 
     /// The signed-in person's invitations. Read-only: an unknown user is not registered here,
@@ -30,8 +34,7 @@ impl Service {
         &self,
         session: &Session,
         statuses: &[InvitationStatus],
-        limit: u32,
-        offset: u32,
+        page: &PageRequest,
     ) -> Result<Page<Invitation>, ServiceError> {
         let mut addresses: Vec<String> = match self.store.get_user(&session.user_id).await? {
             Some(user) => user.address_keys(),
@@ -43,33 +46,45 @@ impl Service {
                 addresses.push(email.clone());
             }
         }
-        self.invitations_page(&addresses, statuses, limit, offset)
-            .await
+        self.invitations_page(&addresses, statuses, page).await
     }
 
+    /// Reads each address `offset + limit` items deep at most, below the cursor, and merges.
+    /// Persons keep no counters, so `total_count` is what is known: the items up to the end of
+    /// this page, plus one when more may follow (`next_cursor`).
     async fn invitations_page(
         &self,
         addresses: &[String],
         statuses: &[InvitationStatus],
-        limit: u32,
-        offset: u32,
+        page: &PageRequest,
     ) -> Result<Page<Invitation>, ServiceError> {
+        let (offset, before) = match &page.start {
+            PageStart::Offset(n) => (*n, None),
+            PageStart::After(cursor) => (0, Some(cursor.sort_key.as_str())),
+        };
+        let depth = offset.saturating_add(page.limit);
+        let reads = futures::future::try_join_all(
+            addresses
+                .iter()
+                .take(MAX_ADDRESSES)
+                .map(|a| self.store.invitations_to_address(a, before, depth)),
+        )
+        .await?;
         let now = self.clock.now();
-        let matching: Vec<Invitation> = self
-            .store
-            .invitations_for_addresses(addresses)
-            .await?
-            .into_iter()
-            .filter(|inv| statuses.is_empty() || statuses.contains(&inv.status(now)))
-            .collect();
+        let merged = person_list::merge(reads, offset as usize, page.limit as usize, |inv| {
+            statuses.is_empty() || statuses.contains(&inv.status(now))
+        });
+        let more = merged.next_before.is_some();
         Ok(Page {
-            total_count: matching.len() as u64,
-            data: matching
-                .into_iter()
-                .skip(offset as usize)
-                .take(limit as usize)
-                .collect(),
-            next_cursor: None,
+            total_count: u64::from(offset) + merged.data.len() as u64 + u64::from(more),
+            data: merged.data,
+            next_cursor: merged.next_before.map(|sort_key| {
+                Cursor {
+                    order: InvitationOrder::CreatedDesc,
+                    sort_key,
+                }
+                .encode()
+            }),
         })
     }
 

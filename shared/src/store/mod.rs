@@ -233,11 +233,17 @@ pub trait AcceptanceStore: Send + Sync {
         now: Millis,
     ) -> Result<(), StoreError>;
 
-    /// Every invitation to any of these addresses, in any organization, newest first.
-    async fn invitations_for_addresses(
+    /// Invitations to one address in any organization, newest first, created before `before`
+    /// (a created sort key, `domain::listing::created_sort_key`), at most `limit` of them.
+    async fn invitations_to_address(
         &self,
-        email_keys: &[String],
-    ) -> Result<Vec<Invitation>, StoreError>;
+        email_key: &str,
+        before: Option<&str>,
+        limit: u32,
+    ) -> Result<crate::domain::person_list::AddressRead, StoreError>;
+
+    /// An invitation by its id alone, in whatever organization it belongs to.
+    async fn find_invitation(&self, id: &InvitationId) -> Result<Option<Invitation>, StoreError>;
 }
 
 /// Abuse-limit logs on their own, for operations whose context read cannot name them.

@@ -203,7 +203,10 @@ impl SessionVerifier {
             verified_email: claims
                 .email
                 .filter(|_| claims.email_verified == Some(true))
-                .map(|e| e.trim().to_lowercase()),
+                // The same rule and folding as every other address; one that fails it is no
+                // verified address of ours.
+                .and_then(|e| crate::domain::EmailAddress::parse("email", &e).ok())
+                .map(|e| e.key().to_string()),
         })
     }
 }

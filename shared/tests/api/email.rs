@@ -13,7 +13,7 @@ use invitations::domain::{DeliveryStatus, EmailAddress, Metadata, RoleCatalog, U
 use invitations::mail::outbox::OutboxMailer;
 use invitations::mail::ses::SesMailer;
 use invitations::mail::Mailer;
-use invitations::service::{Policy, Service};
+use invitations::service::Service;
 use invitations::store::Store;
 use serde_json::{json, Value};
 

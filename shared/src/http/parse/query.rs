@@ -101,25 +101,42 @@ pub fn invitation_query(pairs: &[(String, String)]) -> Result<InvitationQuery, V
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonQuery {
     pub statuses: Vec<InvitationStatus>,
-    pub limit: u32,
-    pub offset: u32,
+    pub page: PageRequest,
 }
 
+/// A person's invitation list: `status`, `limit`, and `offset` or `cursor`, newest first. Each
+/// address is read at most `offset + limit` items deep per request (at most
+/// `PageRequest::MAX_LIMIT`); deeper pages are reached by `cursor`.
 pub fn person_query(pairs: &[(String, String)]) -> Result<PersonQuery, Vec<FieldError>> {
+    let q = invitation_query(pairs)?;
     let mut errors = Vec::new();
-    let (limit, offset) = limit_offset(pairs, &mut errors);
-    let statuses = match invitation_query(pairs) {
-        Ok(q) => q.statuses,
-        Err(e) => {
-            errors.extend(e.into_iter().filter(|e| e.param == "status"));
-            Vec::new()
+    if pairs.iter().any(|(k, _)| k == "order_by" || k == "email_address") {
+        errors.push(FieldError::value(
+            "order_by",
+            "A person's invitations are listed newest first, by no other order or filter.",
+        ));
+    }
+    match &q.page.start {
+        PageStart::After(c) if c.order != InvitationOrder::CreatedDesc => errors.push(
+            FieldError::format("cursor", "cursor is not one this service issued."),
+        ),
+        PageStart::Offset(offset)
+            if u64::from(*offset) + u64::from(q.page.limit) > u64::from(PageRequest::MAX_LIMIT) =>
+        {
+            errors.push(FieldError::value(
+                "offset",
+                format!(
+                    "offset + limit may be at most {}; go further with next_cursor.",
+                    PageRequest::MAX_LIMIT
+                ),
+            ))
         }
-    };
+        _ => {}
+    }
     if errors.is_empty() {
         Ok(PersonQuery {
-            statuses,
-            limit,
-            offset,
+            statuses: q.statuses,
+            page: q.page,
         })
     } else {
         Err(errors)

@@ -11,7 +11,8 @@ use crate::clock::Millis;
 use crate::domain::{
     Invitation, InvitationId, InvitationStatus, Membership, OrganizationId, UserId,
 };
-use crate::store::{AcceptanceStore, StoreError, TicketContext};
+use crate::domain::person_list::AddressRead;
+use crate::store::{AcceptanceStore, InvitationStore, StoreError, TicketContext};
 
 #[async_trait]
 impl AcceptanceStore for DynamoStore {
@@ -122,30 +123,47 @@ impl AcceptanceStore for DynamoStore {
         }
     }
 
-    /// One `Query` on GSI3 per address (per 1 MB page), run concurrently.
-    async fn invitations_for_addresses(
+    /// One `Query` on GSI3 of at most `limit` items.
+    async fn invitations_to_address(
         &self,
-        email_keys: &[String],
-    ) -> Result<Vec<Invitation>, StoreError> {
-        let queries = email_keys.iter().map(|email_key| {
-            let query = move || {
-                self.client()
-                    .query()
-                    .table_name(&self.table)
-                    .index_name(keys::GSI3)
-                    .key_condition_expression("GSI3PK = :pk")
-                    .expression_attribute_values(":pk", s(keys::invitations_to_address(email_key)))
-                    .scan_index_forward(false)
-            };
-            self.query_up_to(query, None, usize::MAX / 2)
-        });
-        let mut found = Vec::new();
-        for items in futures::future::try_join_all(queries).await? {
-            for item in &items {
-                found.push(codec::invitation_from(item)?);
-            }
-        }
-        found.sort_by(|a, b| (b.created_at, &b.id).cmp(&(a.created_at, &a.id)));
-        Ok(found)
+        email_key: &str,
+        before: Option<&str>,
+        limit: u32,
+    ) -> Result<AddressRead, StoreError> {
+        let mut query = self
+            .client()
+            .query()
+            .table_name(&self.table)
+            .index_name(keys::GSI3)
+            .expression_attribute_values(":pk", s(keys::invitations_to_address(email_key)))
+            .scan_index_forward(false)
+            .limit(limit.clamp(1, 1000) as i32);
+        query = match before {
+            Some(before) => query
+                .key_condition_expression("GSI3PK = :pk AND GSI3SK < :before")
+                .expression_attribute_values(":before", s(before)),
+            None => query.key_condition_expression("GSI3PK = :pk"),
+        };
+        let out = query.send().await.map_err(super::sdk_error)?;
+        let items = out
+            .items
+            .unwrap_or_default()
+            .iter()
+            .map(codec::invitation_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(AddressRead {
+            items,
+            exhausted: out.last_evaluated_key.is_none(),
+        })
+    }
+
+    /// Two `GetItem`s: the pointer to the organization, then the invitation.
+    async fn find_invitation(&self, id: &InvitationId) -> Result<Option<Invitation>, StoreError> {
+        let Some(pointer) = self.get(keys::invitation_pointer(id)).await? else {
+            return Ok(None);
+        };
+        let org: OrganizationId =
+            codec::Reader::new(&pointer, "invitation pointer").s("organization_id")?;
+        self.get_invitation(&org, id).await
     }
 }

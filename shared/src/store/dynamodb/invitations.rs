@@ -63,7 +63,8 @@ impl InvitationStore for DynamoStore {
     /// One round trip: a transaction that puts the invitation, takes the address's slot (only
     /// if free, or still held by the expired invitation read just before), checks the address
     /// is no member's, takes a seat under the maximum, when named checks the actor's role, and
-    /// puts the abuse-limit logs on the versions read.
+    /// puts the abuse-limit logs on the versions read, and the pointer from the invitation's id
+    /// to its organization.
     async fn insert_invitation(
         &self,
         inv: &Invitation,
@@ -111,6 +112,7 @@ impl InvitationStore for DynamoStore {
             )?,
         };
         let inv_index = tx.put_new(codec::invitation_item(inv))?;
+        let pointer_index = tx.put_new(codec::invitation_pointer_item(inv))?;
         let old_index = match replacing {
             Some(old) => Some(
                 tx.update(
@@ -144,6 +146,7 @@ impl InvitationStore for DynamoStore {
         if failed(&r, slot_index)
             || old_index.is_some_and(|i| failed(&r, i))
             || failed(&r, inv_index)
+            || failed(&r, pointer_index)
             || limit_indexes.iter().any(|&i| failed(&r, i))
         {
             return Err(StoreError::Contention);

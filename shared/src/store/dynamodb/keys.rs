@@ -73,6 +73,11 @@ pub fn invitation(org_id: &str, id: &InvitationId) -> (String, String) {
     (format!("ORG#{org_id}"), format!("INV#{id}"))
 }
 
+/// Names an invitation's organization, so that an invitation can be found by its id alone.
+pub fn invitation_pointer(id: &InvitationId) -> (String, String) {
+    (format!("INVITATION#{id}"), "ORG".into())
+}
+
 /// One per organization and address with a pending invitation.
 pub fn pending_slot(org_id: &str, email_key: &str) -> (String, String) {
     (format!("ORG#{org_id}"), format!("SLOT#{email_key}"))

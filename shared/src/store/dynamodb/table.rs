@@ -75,7 +75,7 @@ pub async fn ensure_table(client: &Client, table: &str) -> Result<(), StoreError
         request = request.attribute_definitions(attr(name).map_err(build_error)?);
     }
     match request.send().await {
-        Ok(_) => Ok(()),
+        Ok(_) => enable_ttl(client, table).await,
         // Another process created it between our describe and create.
         Err(err)
             if err
@@ -86,4 +86,21 @@ pub async fn ensure_table(client: &Client, table: &str) -> Result<(), StoreError
         }
         Err(err) => Err(sdk_error(err)),
     }
+}
+
+/// Abuse-limit logs leave by TTL (`keys::TTL`), as `template.yaml` sets it.
+async fn enable_ttl(client: &Client, table: &str) -> Result<(), StoreError> {
+    let spec = aws_sdk_dynamodb::types::TimeToLiveSpecification::builder()
+        .attribute_name(keys::TTL)
+        .enabled(true)
+        .build()
+        .map_err(build_error)?;
+    client
+        .update_time_to_live()
+        .table_name(table)
+        .time_to_live_specification(spec)
+        .send()
+        .await
+        .map_err(sdk_error)?;
+    Ok(())
 }

@@ -5,6 +5,7 @@ use async_trait::async_trait;
 use super::{key, MemoryStore};
 use crate::clock::Millis;
 use crate::domain::limits::LimitKey;
+use crate::domain::person_list::AddressRead;
 use crate::domain::{
     Invitation, InvitationId, InvitationStatus, Membership, OrganizationId, UserId,
 };
@@ -70,18 +71,40 @@ impl AcceptanceStore for MemoryStore {
         Ok(())
     }
 
-    async fn invitations_for_addresses(
+    async fn invitations_to_address(
         &self,
-        email_keys: &[String],
-    ) -> Result<Vec<Invitation>, StoreError> {
+        email_key: &str,
+        before: Option<&str>,
+        limit: u32,
+    ) -> Result<AddressRead, StoreError> {
         let t = self.tables();
-        let mut found: Vec<Invitation> = t
-            .invitations
-            .values()
-            .filter(|inv| email_keys.iter().any(|k| k == inv.email_address.key()))
-            .cloned()
+        let Some(index) = t.by_address.get(email_key) else {
+            return Ok(AddressRead {
+                items: Vec::new(),
+                exhausted: true,
+            });
+        };
+        let newer_than_cursor = match before {
+            Some(b) => index.range(..b.to_string()),
+            None => index.range::<String, _>(..),
+        };
+        let mut found = newer_than_cursor.rev().map(|(_, k)| k);
+        let items: Vec<Invitation> = found
+            .by_ref()
+            .take(limit as usize)
+            .filter_map(|k| t.invitations.get(k).cloned())
             .collect();
-        found.sort_by(|a, b| (b.created_at, &b.id).cmp(&(a.created_at, &a.id)));
-        Ok(found)
+        Ok(AddressRead {
+            items,
+            exhausted: found.next().is_none(),
+        })
+    }
+
+    async fn find_invitation(&self, id: &InvitationId) -> Result<Option<Invitation>, StoreError> {
+        let t = self.tables();
+        Ok(t.invitation_orgs
+            .get(id)
+            .and_then(|org| t.invitations.get(&key(org, id.as_str())))
+            .cloned())
     }
 }

@@ -83,6 +83,15 @@ impl InvitationStore for MemoryStore {
             .add(inv);
         t.invitations
             .insert(key(org_id, inv.id.as_str()), inv.clone());
+        t.by_address
+            .entry(inv.email_address.key().to_string())
+            .or_default()
+            .insert(
+                crate::domain::listing::created_sort_key(inv),
+                key(org_id, inv.id.as_str()),
+            );
+        t.invitation_orgs
+            .insert(inv.id.clone(), inv.organization.id.clone());
         t.store_limits(limits);
         Ok(())
     }

@@ -29,6 +29,10 @@ pub(super) struct Tables {
     slots: HashMap<OrgKey, SlotHolder>,
     invitation_index: HashMap<OrganizationId, index::OrgInvitations>,
     limits: limits::LimitLogs,
+    /// Invitations to each address, by created sort key (DynamoDB's GSI3).
+    by_address: HashMap<String, std::collections::BTreeMap<String, OrgKey>>,
+    /// Each invitation's organization (DynamoDB's pointer item).
+    invitation_orgs: HashMap<crate::domain::InvitationId, OrganizationId>,
 }
 
 impl Tables {

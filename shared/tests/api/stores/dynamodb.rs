@@ -8,7 +8,7 @@ use invitations::clock::ManualClock;
 use invitations::domain::{InvitationStatus, RoleCatalog};
 use invitations::http::parse::invitation_query;
 use invitations::http::parse::query_pairs;
-use invitations::service::{Policy, Service, ServiceError};
+use invitations::service::{Service, ServiceError};
 use invitations::store::dynamodb::DynamoStore;
 use invitations::store::StoreError;
 use serde_json::json;

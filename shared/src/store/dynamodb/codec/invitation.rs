@@ -97,3 +97,10 @@ pub fn slot_from(item: &Item) -> Result<SlotHolder, StoreError> {
         expires_at: r.n("expires_at")?,
     })
 }
+
+/// The pointer from an invitation's id to its organization.
+pub fn invitation_pointer_item(inv: &Invitation) -> Item {
+    ItemBuilder::new(keys::invitation_pointer(&inv.id), "invitation_pointer")
+        .set("organization_id", s(inv.organization.id.as_str()))
+        .0
+}

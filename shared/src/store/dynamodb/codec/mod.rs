@@ -16,7 +16,9 @@ use crate::store::{SlotHolder, StoreError};
 
 mod invitation;
 
-pub use invitation::{delivery_value, invitation_from, invitation_item, slot_from, slot_item};
+pub use invitation::{
+    delivery_value, invitation_from, invitation_item, invitation_pointer_item, slot_from, slot_item,
+};
 
 pub type Item = HashMap<String, AttributeValue>;
 
