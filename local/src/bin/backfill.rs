@@ -59,8 +59,8 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         println!(
-            "page {pages}: {} to migrate, {} indexed, {} counted",
-            progress.found, progress.indexed, progress.counted
+            "page {pages}: {} to migrate, {} indexed, {} counted, {} pointed",
+            progress.found, progress.indexed, progress.counted, progress.pointed
         );
         start = next;
         if start.is_none() {
@@ -68,15 +68,9 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     println!(
-        "done: {} invitations found, {} pending indexed, {} settled counted{}",
-        total.found,
-        total.indexed,
-        total.counted,
-        if total.found > total.indexed + total.counted {
-            " (the rest changed meanwhile or were refused: run again to see)"
-        } else {
-            ""
-        }
+        "done: {} invitations found, {} pending indexed, {} settled counted, {} pointed \
+         (a second run finds 0 when nothing changed meanwhile)",
+        total.found, total.indexed, total.counted, total.pointed,
     );
     Ok(())
 }

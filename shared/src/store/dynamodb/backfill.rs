@@ -1,6 +1,7 @@
-//! One-off migration of a table written before the pending indexes (GSI4, GSI5) and the
-//! organization's settled counters existed: pending invitations get their pending index keys,
-//! settled ones are counted once on their organization. Run by the `backfill` command; a scan is
+//! One-off migration of a table written before the pending indexes (GSI4, GSI5), the
+//! organization's settled counters and the id pointers existed: pending invitations get their
+//! pending index keys, settled ones are counted once on their organization, and every one gets
+//! the pointer from its id to its organization. Run by the `backfill` command; a scan is
 //! right here (it reads the whole table once, off the request path), and every write is
 //! conditional, so the migration is safe while the service runs, resumable from any page, and
 //! a second run changes nothing.
@@ -8,7 +9,7 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::codec::{self, n, s, Item, ACCEPTED_COUNT, EXPIRED_COUNT, REVOKED_COUNT};
-use super::keys::{self, SETTLED_COUNTED};
+use super::keys::{self, HAS_POINTER, SETTLED_COUNTED};
 use super::tx::{Params, Tx, TxOutcome, EXISTING_ITEM};
 use super::{sdk_error, DynamoStore};
 use crate::domain::InvitationStatus;
@@ -23,6 +24,8 @@ pub struct BackfillProgress {
     pub indexed: u64,
     /// Settled invitations counted on their organization.
     pub counted: u64,
+    /// Invitations given the pointer from their id to their organization.
+    pub pointed: u64,
 }
 
 impl BackfillProgress {
@@ -30,6 +33,7 @@ impl BackfillProgress {
         self.found += other.found;
         self.indexed += other.indexed;
         self.counted += other.counted;
+        self.pointed += other.pointed;
     }
 }
 
@@ -47,10 +51,12 @@ impl DynamoStore {
             .table_name(&self.table)
             .filter_expression(
                 "entity = :invitation AND ((#st = :pending AND attribute_not_exists(GSI4PK)) \
-                 OR (#st <> :pending AND attribute_not_exists(#counted)))",
+                 OR (#st <> :pending AND attribute_not_exists(#counted)) \
+                 OR attribute_not_exists(#pointed))",
             )
             .expression_attribute_names("#st", "status")
             .expression_attribute_names("#counted", SETTLED_COUNTED)
+            .expression_attribute_names("#pointed", HAS_POINTER)
             .expression_attribute_values(":invitation", s("invitation"))
             .expression_attribute_values(":pending", s(InvitationStatus::Pending.as_str()))
             .set_exclusive_start_key(start)
@@ -61,13 +67,36 @@ impl DynamoStore {
         for item in out.items.unwrap_or_default() {
             progress.found += 1;
             let inv = codec::invitation_from(&item)?;
+            if !item.contains_key(HAS_POINTER) {
+                self.point_to(&inv).await?;
+                progress.pointed += 1;
+            }
             if inv.stored_status == InvitationStatus::Pending {
-                progress.indexed += u64::from(self.index_pending(&inv).await?);
-            } else {
+                if !item.contains_key(keys::GSI4PK) {
+                    progress.indexed += u64::from(self.index_pending(&inv).await?);
+                }
+            } else if !item.contains_key(SETTLED_COUNTED) {
                 progress.counted += u64::from(self.count_settled(&inv).await?);
             }
         }
         Ok((progress, out.last_evaluated_key))
+    }
+
+    /// Writes the invitation's id pointer and marks the invitation as having one (both
+    /// idempotent: the pointer's content follows from the invitation).
+    async fn point_to(&self, inv: &crate::domain::Invitation) -> Result<(), StoreError> {
+        let mut tx = Tx::new(&self.table);
+        tx.put(codec::invitation_pointer_item(inv), "attribute_not_exists(PK) OR attribute_exists(PK)", Params::new())?;
+        tx.update(
+            keys::invitation(&inv.organization.id, &inv.id),
+            &format!("SET {HAS_POINTER} = :yes"),
+            EXISTING_ITEM,
+            Params::new().value(":yes", AttributeValue::Bool(true)),
+        )?;
+        match tx.send(self.client()).await? {
+            TxOutcome::Committed => Ok(()),
+            TxOutcome::Cancelled(r) => Err(super::unexplained(&r)),
+        }
     }
 
     /// Sets the pending index keys, only if the invitation is still pending without them.

@@ -29,6 +29,9 @@ pub const GSI5SK: &str = "GSI5SK";
 /// clause of that write.
 pub const SETTLE: &str = "SET settled_counted = :counted,";
 pub const SETTLED_COUNTED: &str = "settled_counted";
+/// Marks an invitation whose id pointer (`invitation_pointer`) exists: set at creation, or by
+/// the backfill for invitations older than pointers.
+pub const HAS_POINTER: &str = "has_pointer";
 
 /// The attributes an invitation leaves the pending indexes by, in the write that ends it.
 pub const PENDING_INDEX_ATTRIBUTES: &str = "GSI4PK, GSI4SK, GSI5PK, GSI5SK";

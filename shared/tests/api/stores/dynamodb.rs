@@ -437,7 +437,10 @@ async fn the_backfill_migrates_an_older_table_once() {
             format!("INV#{}", pending.id),
             "REMOVE GSI4PK, GSI4SK, GSI5PK, GSI5SK",
         ),
-        (format!("INV#{}", revoked.id), "REMOVE settled_counted"),
+        (
+            format!("INV#{}", revoked.id),
+            "REMOVE settled_counted, has_pointer",
+        ),
         ("META".to_string(), "REMOVE revoked_invitations_count"),
     ] {
         raw.update_item()
@@ -448,6 +451,17 @@ async fn the_backfill_migrates_an_older_table_once() {
             .await
             .unwrap();
     }
+    raw.delete_item()
+        .table_name(&table)
+        .key("PK", s(format!("INVITATION#{}", revoked.id)))
+        .key("SK", s("ORG"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        h.store.find_invitation(&revoked.id).await.unwrap().is_none(),
+        "before: no id pointer"
+    );
     let count = |q: &'static str| {
         let h = &h;
         let org = &org;
@@ -484,13 +498,23 @@ async fn the_backfill_migrates_an_older_table_once() {
         }
     };
     let first = run().await;
-    assert_eq!((first.found, first.indexed, first.counted), (2, 1, 1));
+    assert_eq!(
+        (first.found, first.indexed, first.counted, first.pointed),
+        (2, 1, 1, 1)
+    );
+    assert_eq!(
+        h.store.find_invitation(&revoked.id).await.unwrap().map(|i| i.id),
+        Some(revoked.id.clone())
+    );
     assert_eq!(count("status=pending").await, (1, 1));
     assert_eq!(count("status=revoked").await, (1, 1));
     assert_eq!(count("").await, (2, 2));
 
     let again = run().await;
-    assert_eq!((again.found, again.indexed, again.counted), (0, 0, 0));
+    assert_eq!(
+        (again.found, again.indexed, again.counted, again.pointed),
+        (0, 0, 0, 0)
+    );
     assert_eq!(
         count("status=revoked").await,
         (1, 1),

@@ -1,5 +1,7 @@
 //! Invitations and their pending slots as items.
 
+use aws_sdk_dynamodb::types::AttributeValue;
+
 use super::*;
 
 pub fn invitation_item(inv: &Invitation) -> Item {
@@ -10,6 +12,8 @@ pub fn invitation_item(inv: &Invitation) -> Item {
     for (name, value) in keys::invitation_index_keys(inv) {
         b = b.set(name, s(value));
     }
+    // Written in the same transaction as the invitation (`insert_invitation`).
+    b = b.set(keys::HAS_POINTER, AttributeValue::Bool(true));
     let b = match &inv.inviter {
         Some(inviter) => b.set("inviter", json(inviter)),
         None => b,
