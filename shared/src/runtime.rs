@@ -55,6 +55,10 @@ pub fn dynamodb_client(
 /// Builds the store and the service. Locally a missing DynamoDB table is created; deployed
 /// functions use the table `template.yaml` made.
 pub async fn build_state(config: &Config) -> Result<AppState, ConfigError> {
+    tracing::info!(
+        allowed_redirect_origins = %config.policy.redirects.describe(),
+        "invitation links may redirect to these origins only"
+    );
     let store: Arc<dyn Store> = match &config.store {
         StoreConfig::Memory => Arc::new(MemoryStore::new()),
         StoreConfig::DynamoDb { table, endpoint } => {

@@ -1,6 +1,6 @@
 //! The embedded default: each message written as a standard `.eml` file (open it in any mail
-//! client) and its HTML part as an `.html` file (open it in a browser), with the accept link in
-//! the log.
+//! client) and its HTML part as an `.html` file (open it in a browser). The log names the file,
+//! never the accept link: a link is a credential, and logs travel further than the outbox.
 
 use std::path::PathBuf;
 
@@ -63,7 +63,7 @@ impl Mailer for OutboxMailer {
         tokio::fs::write(&html, &email.html)
             .await
             .map_err(|e| MailError::Unavailable(format!("{}: {e}", html.display())))?;
-        tracing::info!(to = %email.to, file = %html.display(), accept_url = %email.accept_url, "invitation email written to the outbox");
+        tracing::info!(invitation = %email.invitation_id, file = %html.display(), "invitation email written to the outbox");
         Ok(format!("outbox-{stem}"))
     }
 }
