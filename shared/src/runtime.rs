@@ -164,6 +164,16 @@ pub async fn build_state(config: &Config) -> Result<AppState, ConfigError> {
     })
 }
 
+/// The configuration from the environment, with the secrets it names by ARN read first.
+pub async fn config_with_secrets(mode: Mode) -> Result<Config, ConfigError> {
+    let env = |name: &str| std::env::var(name).ok();
+    let endpoint = env("SECRETS_MANAGER_ENDPOINT");
+    let secrets = crate::config::secrets::resolve(&env, endpoint.as_deref()).await?;
+    Config::from_lookup(mode, &|name| {
+        secrets.get(name).cloned().or_else(|| env(name))
+    })
+}
+
 /// The whole of a function's `main`: configuration and clients once, then requests. A
 /// configuration error is printed as a sentence and ends the process.
 pub async fn run_function(
@@ -171,7 +181,7 @@ pub async fn run_function(
     uses: Uses,
 ) -> Result<(), lambda_http::Error> {
     lambda_http::tracing::init_default_subscriber();
-    let state = match Config::from_env(Mode::Lambda(uses)) {
+    let state = match config_with_secrets(Mode::Lambda(uses)).await {
         Ok(config) => build_state(&config).await,
         Err(e) => Err(e),
     };

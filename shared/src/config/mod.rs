@@ -5,6 +5,8 @@
 //! | variable | what | unset in Lambda | unset locally |
 //! |---|---|---|---|
 //! | `INVITATIONS_SECRET_KEY` | backend secret keys, comma-separated (rotation), each ≥ 16 chars | refused | a random key, printed |
+//! | `INVITATIONS_SECRET_KEY_ARN`, `TICKET_SIGNING_KEY_ARN`, `SESSION_JWT_SECRET_ARN` | a Secrets Manager secret holding that variable's value (`secrets.rs`) | — | same |
+//! | `SECRETS_MANAGER_ENDPOINT` | an emulator's URL (moto) | AWS | AWS |
 //! | `STORE` | `memory` or `dynamodb` | `dynamodb` | `memory` |
 //! | `TABLE_NAME` | the DynamoDB table | required with `dynamodb` | required with `dynamodb` |
 //! | `DYNAMODB_ENDPOINT` | an emulator's URL (moto) | AWS | AWS |
@@ -33,6 +35,7 @@ use crate::service::{Policy, RedirectPolicy};
 use crate::store::StoreError;
 
 mod limits;
+pub mod secrets;
 mod settings;
 pub use settings::{LinkConfig, MailerConfig, SessionConfig, SessionKeys, StoreConfig, TicketKey};
 

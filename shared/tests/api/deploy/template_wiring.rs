@@ -39,7 +39,10 @@ fn functions(t: &Yaml) -> Vec<(String, Yaml)> {
 fn actions(resource: &Yaml) -> Vec<String> {
     let mut out = Vec::new();
     for policy in resource["Properties"]["Policies"].as_vec().unwrap() {
-        for statement in policy["Statement"].as_vec().unwrap() {
+        let Some(statements) = policy["Statement"].as_vec() else {
+            continue; // a SAM policy template (the secrets), checked below
+        };
+        for statement in statements {
             for action in statement["Action"].as_vec().unwrap() {
                 out.push(action.as_str().unwrap().to_string());
             }
@@ -199,5 +202,67 @@ async fn each_route_is_served_by_its_function_and_by_no_other() {
                 route.path
             );
         }
+    }
+}
+
+/// The secrets a function may read: its `AWSSecretsManagerGetSecretValuePolicy` templates,
+/// plain or under an `!If`.
+fn readable_secrets(resource: &Yaml) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for policy in resource["Properties"]["Policies"].as_vec().unwrap() {
+        let candidates: Vec<&Yaml> = match policy.as_vec() {
+            Some(branches) => branches.iter().collect(),
+            None => match policy["Fn::If"].as_vec() {
+                Some(branches) => branches.iter().collect(),
+                None => vec![policy],
+            },
+        };
+        for candidate in candidates {
+            if let Some(arn) = candidate["AWSSecretsManagerGetSecretValuePolicy"]["SecretArn"].as_str() {
+                out.insert(arn.to_string());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn each_function_may_read_only_the_secrets_it_uses() {
+    let t = template();
+    for var in ["INVITATIONS_SECRET_KEY", "TICKET_SIGNING_KEY", "SESSION_JWT_SECRET"] {
+        assert!(
+            t["Globals"]["Function"]["Environment"]["Variables"][var].is_badvalue(),
+            "{var} must not be a plaintext variable of every function"
+        );
+    }
+    for (name, resource) in functions(&t) {
+        let main = std::fs::read_to_string(format!(
+            "{}/../functions/{name}/src/main.rs",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        let uses_tickets = main.contains("tickets: true");
+        let mut expected: BTreeSet<String> = ["SecretKeysSecret", "SessionJwtSecretSecret"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        if uses_tickets {
+            expected.insert("TicketSigningKeySecret".into());
+        }
+        assert_eq!(readable_secrets(&resource), expected, "{name}");
+        let env = &resource["Properties"]["Environment"]["Variables"];
+        assert_eq!(
+            !env["TICKET_SIGNING_KEY_ARN"].is_badvalue(),
+            uses_tickets,
+            "{name}: the ticket key's ARN goes to the functions that use tickets"
+        );
+    }
+    for (name, tickets) in [("list", false), ("revoke", false), ("directory", false), ("invite", true), ("ticket-verify", true)] {
+        let main = std::fs::read_to_string(format!(
+            "{}/../functions/{name}/src/main.rs",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        assert!(main.contains(&format!("tickets: {tickets}")), "{name}");
     }
 }
