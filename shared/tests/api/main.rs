@@ -30,6 +30,7 @@ macro_rules! both_stores {
 }
 
 mod accept;
+mod attacks;
 mod deploy;
 mod directory;
 mod email;

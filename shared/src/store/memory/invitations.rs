@@ -182,13 +182,14 @@ impl InvitationStore for MemoryStore {
         actor: Option<&ActorRequirement>,
     ) -> Result<Invitation, StoreError> {
         let mut t = self.tables();
+        // The actor first: someone who may not revoke learns nothing about the invitation.
+        if !t.actor_allowed(organization_id, actor) {
+            return Err(StoreError::ActorNotAllowed);
+        }
         let inv = t
             .invitations
             .get(&key(organization_id, id.as_str()))
             .ok_or(StoreError::NotFound)?;
-        if !t.actor_allowed(organization_id, actor) {
-            return Err(StoreError::ActorNotAllowed);
-        }
         if inv.stored_status != InvitationStatus::Pending {
             return Err(StoreError::InvitationNotPending(Box::new(inv.clone())));
         }
