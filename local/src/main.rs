@@ -149,10 +149,7 @@ mod tests {
             stream.read_to_end(&mut rest),
         )
         .await;
-        assert!(
-            matches!(read, Ok(Ok(_))),
-            "the connection was not closed"
-        );
+        assert!(matches!(read, Ok(Ok(_))), "the connection was not closed");
         assert!(
             !String::from_utf8_lossy(&rest).contains("200 OK"),
             "no request was served"

@@ -19,7 +19,9 @@ fn positive(vars: &Vars<'_>, var: &'static str, default: u32) -> Result<u32, Con
             Ok(n) if n > 0 => Ok(n),
             _ => Err(ConfigError::invalid(
                 var,
-                format!("{raw:?} is not a whole number of at least 1 (limits cannot be turned off)"),
+                format!(
+                    "{raw:?} is not a whole number of at least 1 (limits cannot be turned off)"
+                ),
             )),
         },
     }

@@ -58,7 +58,10 @@ pub async fn resolve(
                     )
                 })?;
             let value = out.secret_string().ok_or_else(|| {
-                ConfigError::invalid(secret_arn_var(var), format!("the secret {arn} holds no text"))
+                ConfigError::invalid(
+                    secret_arn_var(var),
+                    format!("the secret {arn} holds no text"),
+                )
             })?;
             Ok::<_, ConfigError>((var.to_string(), value.to_string()))
         }

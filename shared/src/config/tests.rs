@@ -23,7 +23,14 @@ fn the_local_server_needs_nothing_set() {
 
 #[test]
 fn a_function_names_the_first_missing_variable_in_a_sentence() {
-    let e = config(Mode::Lambda(Uses { mail: true, tickets: true }), &[]).unwrap_err();
+    let e = config(
+        Mode::Lambda(Uses {
+            mail: true,
+            tickets: true,
+        }),
+        &[],
+    )
+    .unwrap_err();
     assert_eq!(
         e.to_string(),
         "INVITATIONS_SECRET_KEY is not set: it holds the backend secret keys (comma-separated, \
@@ -31,7 +38,10 @@ fn a_function_names_the_first_missing_variable_in_a_sentence() {
          \"Configuration\")."
     );
     let e = config(
-        Mode::Lambda(Uses { mail: true, tickets: true }),
+        Mode::Lambda(Uses {
+            mail: true,
+            tickets: true,
+        }),
         &[
             ("INVITATIONS_SECRET_KEY", "sk_test_0123456789abcdef"),
             ("TABLE_NAME", "t"),
@@ -47,7 +57,10 @@ fn a_function_names_the_first_missing_variable_in_a_sentence() {
 #[test]
 fn a_complete_function_environment_reads_whole() {
     let c = config(
-        Mode::Lambda(Uses { mail: true, tickets: true }),
+        Mode::Lambda(Uses {
+            mail: true,
+            tickets: true,
+        }),
         &[
             (
                 "INVITATIONS_SECRET_KEY",
@@ -90,10 +103,23 @@ fn a_function_that_sends_no_email_needs_no_mail_settings() {
         ("TICKET_SIGNING_KEY", "0123456789abcdef0123456789abcdef"),
         ("PUBLIC_BASE_URL", "https://api.example.com/"),
     ];
-    assert!(config(Mode::Lambda(Uses { mail: true, tickets: true }), &vars)
-        .unwrap_err()
-        .to_string()
-        .starts_with("SES_FROM_ADDRESS is not set"));
-    let c = config(Mode::Lambda(Uses { mail: false, tickets: true }), &vars).unwrap();
+    assert!(config(
+        Mode::Lambda(Uses {
+            mail: true,
+            tickets: true
+        }),
+        &vars
+    )
+    .unwrap_err()
+    .to_string()
+    .starts_with("SES_FROM_ADDRESS is not set"));
+    let c = config(
+        Mode::Lambda(Uses {
+            mail: false,
+            tickets: true,
+        }),
+        &vars,
+    )
+    .unwrap();
     assert!(matches!(c.mailer, MailerConfig::Disabled));
 }

@@ -159,7 +159,10 @@ pub struct LimitKey {
 
 impl LimitKey {
     pub fn organization_emails(org_id: &str) -> Self {
-        Self::new(LimitKind::OrganizationEmails, format!("EMAILS#ORG#{org_id}"))
+        Self::new(
+            LimitKind::OrganizationEmails,
+            format!("EMAILS#ORG#{org_id}"),
+        )
     }
 
     pub fn inviter_emails(user_id: &str) -> Self {

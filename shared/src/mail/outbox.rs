@@ -67,3 +67,61 @@ impl Mailer for OutboxMailer {
         Ok(format!("outbox-{stem}"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn the_log_names_the_file_and_never_the_link() {
+        let dir =
+            std::env::temp_dir().join(format!("outbox-test-{}", crate::ids::random_base62(8)));
+        let mailer = OutboxMailer::new(&dir, "Invitations <i@localhost.localdomain>").unwrap();
+        let secret_link = "https://api.example.com/v1/tickets/accept?ticket=eyJ.secret.ticket";
+        let email = OutgoingEmail {
+            invitation_id: "orginv_test".into(),
+            to: "grace@example.com".into(),
+            subject: "Join Acme".into(),
+            html: format!("<a href=\"{secret_link}\">Join</a>"),
+            text: secret_link.into(),
+            accept_url: secret_link.into(),
+        };
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        let sent = tracing::subscriber::with_default(subscriber, || {
+            tokio::runtime::Builder::new_current_thread()
+                .build()
+                .unwrap()
+                .block_on(mailer.send(&email))
+        });
+        assert!(sent.is_ok());
+        let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+        assert!(log.contains("written to the outbox"), "{log}");
+        assert!(log.contains(".html"), "{log}");
+        assert!(!log.contains("ticket="), "{log}");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

@@ -36,7 +36,9 @@ fn limits(change: impl FnOnce(&mut Limits)) -> Policy {
 
 /// An organization of its own, created by a backend with no one in it.
 async fn another_org(app: &TestApp, name: &str) -> String {
-    app.post("/v1/organizations", json!({ "name": name })).await.id()
+    app.post("/v1/organizations", json!({ "name": name }))
+        .await
+        .id()
 }
 
 async fn as_user(app: &TestApp, user: &str, method: Method, path: &str, body: Value) -> Reply {
@@ -56,7 +58,11 @@ async fn as_user(app: &TestApp, user: &str, method: Method, path: &str, body: Va
 }
 
 fn retry_after(reply: &Reply) -> u64 {
-    let header: u64 = reply.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    let header: u64 = reply.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert_eq!(
         reply.body["errors"][0]["meta"]["retry_after_seconds"].as_u64(),
         Some(header),
@@ -170,7 +176,10 @@ async fn finding_2_invite_and_revoke_cycles_stop_at_the_recipient_limit(h: Harne
         } else {
             assert_eq!(
                 (reply.status, reply.code()),
-                (StatusCode::TOO_MANY_REQUESTS, "recipient_email_limit_reached")
+                (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "recipient_email_limit_reached"
+                )
             );
             refused.push(retry_after(&reply));
         }
@@ -178,7 +187,11 @@ async fn finding_2_invite_and_revoke_cycles_stop_at_the_recipient_limit(h: Harne
     assert_eq!(sent, 5);
     assert_eq!(refused.len(), 21);
     assert_eq!(mailer.sent().len(), 5, "nothing sent past the limit");
-    assert_eq!(app.invitation_count(&org).await, 5, "nothing stored past it");
+    assert_eq!(
+        app.invitation_count(&org).await,
+        5,
+        "nothing stored past it"
+    );
 
     // The limit is the address's, whichever organization asks.
     let other = another_org(&app, "Other").await;
@@ -375,7 +388,8 @@ fn finding_5_a_ticket_key_shared_with_another_kind_of_key_never_starts() {
     ]);
     let e = Config::from_lookup(Mode::Local { port: 1 }, &same_as_session).unwrap_err();
     assert!(
-        e.to_string().contains("it must differ from SESSION_JWT_SECRET"),
+        e.to_string()
+            .contains("it must differ from SESSION_JWT_SECRET"),
         "{e}"
     );
 }
@@ -432,7 +446,10 @@ async fn finding_6_addresses_that_smuggle_delimiters_or_lookalikes_are_refused(h
         "\"x\"@corp.test",
     ] {
         let reply = app
-            .post(&path, json!({"email_address": bad, "role": "org:member", "notify": false}))
+            .post(
+                &path,
+                json!({"email_address": bad, "role": "org:member", "notify": false}),
+            )
             .await;
         assert_eq!(
             (reply.status, reply.param()),
@@ -442,13 +459,14 @@ async fn finding_6_addresses_that_smuggle_delimiters_or_lookalikes_are_refused(h
     }
     for good in ["x@corp.test", "x@corp.test.evil.io", "kate@corp.test"] {
         let reply = app
-            .post(&path, json!({"email_address": good, "role": "org:member", "notify": false}))
+            .post(
+                &path,
+                json!({"email_address": good, "role": "org:member", "notify": false}),
+            )
             .await;
         assert_eq!(reply.status, StatusCode::OK, "{good}: {}", reply.body);
     }
-    let filtered = app
-        .get(&format!("{path}?email_address=x@corp.test"))
-        .await;
+    let filtered = app.get(&format!("{path}?email_address=x@corp.test")).await;
     let found: Vec<&str> = filtered.body["data"]
         .as_array()
         .unwrap()
@@ -522,10 +540,10 @@ async fn finding_7_a_persons_list_is_paged_and_each_page_reads_a_bounded_number(
 }
 
 both_stores!(
-        finding_2_invite_and_revoke_cycles_stop_at_the_recipient_limit,
-        finding_2_organization_and_inviter_limits_refuse_with_their_own_codes,
-        finding_4_revoke_and_resend_tell_a_non_manager_nothing_about_the_invitation,
-        finding_4_link_lookups_are_counted_per_organization,
-        finding_6_addresses_that_smuggle_delimiters_or_lookalikes_are_refused,
+    finding_2_invite_and_revoke_cycles_stop_at_the_recipient_limit,
+    finding_2_organization_and_inviter_limits_refuse_with_their_own_codes,
+    finding_4_revoke_and_resend_tell_a_non_manager_nothing_about_the_invitation,
+    finding_4_link_lookups_are_counted_per_organization,
+    finding_6_addresses_that_smuggle_delimiters_or_lookalikes_are_refused,
     finding_7_a_persons_list_is_paged_and_each_page_reads_a_bounded_number,
 );

@@ -37,6 +37,7 @@ mod email;
 mod helpers;
 mod invite;
 mod list;
+mod properties;
 mod resend;
 mod revoke;
 mod routing;

@@ -13,19 +13,23 @@ struct Provider {
     url: String,
     keys: Arc<Mutex<Vec<Jwk>>>,
     fetches: Arc<AtomicUsize>,
+    /// While a test holds it for writing, the provider answers no fetch (a slow provider).
+    hold: Arc<tokio::sync::RwLock<()>>,
 }
 
 /// An identity provider's JWKS endpoint on a loopback port of its own.
 async fn provider() -> Provider {
     let keys: Arc<Mutex<Vec<Jwk>>> = Arc::default();
     let fetches: Arc<AtomicUsize> = Arc::default();
-    let (k, f) = (keys.clone(), fetches.clone());
+    let hold: Arc<tokio::sync::RwLock<()>> = Arc::default();
+    let (k, f, h) = (keys.clone(), fetches.clone(), hold.clone());
     let app = Router::new().route(
         "/.well-known/jwks.json",
         get(move || {
-            let (k, f) = (k.clone(), f.clone());
+            let (k, f, h) = (k.clone(), f.clone(), h.clone());
             async move {
                 f.fetch_add(1, Ordering::SeqCst);
+                let _answering = h.read().await;
                 Json(JwkSet {
                     keys: k.lock().unwrap().clone(),
                 })
@@ -38,7 +42,12 @@ async fn provider() -> Provider {
         listener.local_addr().unwrap()
     );
     tokio::spawn(async move { axum::serve(listener, app).await });
-    Provider { url, keys, fetches }
+    Provider {
+        url,
+        keys,
+        fetches,
+        hold,
+    }
 }
 
 fn rsa(pem: &str) -> EncodingKey {
@@ -330,4 +339,40 @@ async fn pem_keys_pin_their_algorithm() {
     }
     assert!(SessionVerifier::public_key_pem("not a key").is_err());
     assert!(SessionVerifier::hs256(b"short").is_err());
+}
+
+#[tokio::test]
+async fn a_slow_key_fetch_does_not_hold_up_tokens_whose_key_is_cached() {
+    let p = provider().await;
+    let key = rsa(include_str!("keys/rsa-private.pem"));
+    p.keys
+        .lock()
+        .unwrap()
+        .push(jwk(&key, Algorithm::RS256, "k1"));
+    let verifier = Arc::new(
+        SessionVerifier::jwks_refetching_after(&p.url, std::time::Duration::ZERO).unwrap(),
+    );
+    let cached = token(&key, Algorithm::RS256, Some("k1"), claims(json!({})));
+    verifier.verify(&cached).await.unwrap();
+
+    let stalled = p.hold.write().await;
+    let unknown = token(&key, Algorithm::RS256, Some("k-new"), claims(json!({})));
+    let refetch = {
+        let verifier = verifier.clone();
+        tokio::spawn(async move { verifier.verify(&unknown).await })
+    };
+    while p.fetches.load(Ordering::SeqCst) < 2 {
+        tokio::task::yield_now().await;
+    }
+    // The refetch is in flight and the provider answers nothing; a cached key still verifies.
+    // (The bound only keeps a regression from hanging the suite.)
+    let during = tokio::time::timeout(std::time::Duration::from_secs(10), verifier.verify(&cached))
+        .await
+        .expect("verifying with a cached key waited for the provider");
+    assert!(during.is_ok());
+    drop(stalled);
+    assert!(matches!(
+        refetch.await.unwrap(),
+        Err(SessionError::UnknownKey)
+    ));
 }

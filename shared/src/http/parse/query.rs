@@ -110,7 +110,10 @@ pub struct PersonQuery {
 pub fn person_query(pairs: &[(String, String)]) -> Result<PersonQuery, Vec<FieldError>> {
     let q = invitation_query(pairs)?;
     let mut errors = Vec::new();
-    if pairs.iter().any(|(k, _)| k == "order_by" || k == "email_address") {
+    if pairs
+        .iter()
+        .any(|(k, _)| k == "order_by" || k == "email_address")
+    {
         errors.push(FieldError::value(
             "order_by",
             "A person's invitations are listed newest first, by no other order or filter.",

@@ -6,12 +6,12 @@ use super::codec::{self, key, n, s, ACCEPTED_COUNT};
 use super::keys::{PENDING_INDEX_ATTRIBUTES, SETTLE};
 use super::tx::{failed, Params, Tx, TxOutcome, EXISTING_ITEM};
 use super::{keys, limits, unexplained, DynamoStore};
-use crate::domain::limits::LimitKey;
 use crate::clock::Millis;
+use crate::domain::limits::LimitKey;
+use crate::domain::person_list::AddressRead;
 use crate::domain::{
     Invitation, InvitationId, InvitationStatus, Membership, OrganizationId, UserId,
 };
-use crate::domain::person_list::AddressRead;
 use crate::store::{AcceptanceStore, InvitationStore, StoreError, TicketContext};
 
 #[async_trait]

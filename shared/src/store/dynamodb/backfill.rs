@@ -86,7 +86,11 @@ impl DynamoStore {
     /// idempotent: the pointer's content follows from the invitation).
     async fn point_to(&self, inv: &crate::domain::Invitation) -> Result<(), StoreError> {
         let mut tx = Tx::new(&self.table);
-        tx.put(codec::invitation_pointer_item(inv), "attribute_not_exists(PK) OR attribute_exists(PK)", Params::new())?;
+        tx.put(
+            codec::invitation_pointer_item(inv),
+            "attribute_not_exists(PK) OR attribute_exists(PK)",
+            Params::new(),
+        )?;
         tx.update(
             keys::invitation(&inv.organization.id, &inv.id),
             &format!("SET {HAS_POINTER} = :yes"),

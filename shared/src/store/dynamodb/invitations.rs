@@ -7,8 +7,8 @@ use super::codec::{self, key, n, s, EXPIRED_COUNT, REVOKED_COUNT};
 use super::keys::{PENDING_INDEX_ATTRIBUTES, SETTLE};
 use super::tx::{failed, old_item, Params, Tx, TxOutcome, EXISTING_ITEM, HAS_FREE_SEAT, NEW_ITEM};
 use super::{keys, limits, sdk_error, unexplained, DynamoStore};
-use crate::domain::limits::{LimitKey, LimitWrite};
 use crate::clock::Millis;
+use crate::domain::limits::{LimitKey, LimitWrite};
 use crate::domain::{
     Invitation, InvitationId, InvitationQuery, InvitationStatus, OrganizationId, Page, UserId,
 };

@@ -23,7 +23,10 @@ impl Tables {
     /// Whether every log is still at the version its write was computed from.
     pub(super) fn limits_unchanged(&self, writes: &[LimitWrite]) -> bool {
         writes.iter().all(|w| {
-            self.limits.get(&w.key.key).map_or(0, |(_, version)| *version) == w.read_version
+            self.limits
+                .get(&w.key.key)
+                .map_or(0, |(_, version)| *version)
+                == w.read_version
         })
     }
 

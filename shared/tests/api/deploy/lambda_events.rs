@@ -111,15 +111,11 @@ async fn invoke_with_headers(
     // The fixtures' session is minted once and lasts until 2100, so that they stay valid; the
     // deployment under test allows such a lifetime (SESSION_MAX_AGE_SECONDS).
     const FIXTURE_SESSION_LIFETIME: u64 = 80 * 365 * 24 * 60 * 60;
-    let sessions = invitations::tokens::session::SessionVerifier::hs256(
-        crate::helpers::app::SESSION_SECRET,
-    )
-    .unwrap()
-    .max_age_seconds(FIXTURE_SESSION_LIFETIME);
-    let mut app_state = TestApp::builder()
-        .store(store)
-        .sessions(sessions)
-        .state();
+    let sessions =
+        invitations::tokens::session::SessionVerifier::hs256(crate::helpers::app::SESSION_SECRET)
+            .unwrap()
+            .max_age_seconds(FIXTURE_SESSION_LIFETIME);
+    let mut app_state = TestApp::builder().store(store).sessions(sessions).state();
     app_state.secret_keys = Arc::new(SecretKeys::new(vec![FIXTURE_KEY.into()]).unwrap());
     let router = http::app(http::function_routes(function).unwrap(), app_state);
     let response = router.oneshot(request).await.unwrap();

@@ -33,7 +33,12 @@ async fn secrets_named_by_arn_are_read_once_at_start() {
     let endpoint = dynamodb_endpoint();
     let sm = client(&endpoint);
     let backend = secret(&sm, "secret-key", "sk_live_0123456789abcdef0123").await;
-    let ticket = secret(&sm, "ticket-key", "ticket-secret-0123456789abcdef-0123456789").await;
+    let ticket = secret(
+        &sm,
+        "ticket-key",
+        "ticket-secret-0123456789abcdef-0123456789",
+    )
+    .await;
     let env = |name: &str| -> Option<String> {
         match name {
             "INVITATIONS_SECRET_KEY_ARN" => Some(backend.clone()),
@@ -45,7 +50,10 @@ async fn secrets_named_by_arn_are_read_once_at_start() {
         }
     };
     let found = secrets::resolve(&env, Some(&endpoint)).await.unwrap();
-    assert_eq!(found["INVITATIONS_SECRET_KEY"], "sk_live_0123456789abcdef0123");
+    assert_eq!(
+        found["INVITATIONS_SECRET_KEY"],
+        "sk_live_0123456789abcdef0123"
+    );
     assert_eq!(
         found["TICKET_SIGNING_KEY"],
         "ticket-secret-0123456789abcdef-0123456789"
@@ -81,7 +89,8 @@ async fn an_unreadable_secret_stops_the_start_naming_its_variable() {
     };
     let e = secrets::resolve(&env, Some(&endpoint)).await.unwrap_err();
     assert!(
-        e.to_string().starts_with("TICKET_SIGNING_KEY_ARN is invalid"),
+        e.to_string()
+            .starts_with("TICKET_SIGNING_KEY_ARN is invalid"),
         "{e}"
     );
 }

@@ -218,7 +218,9 @@ fn readable_secrets(resource: &Yaml) -> BTreeSet<String> {
             },
         };
         for candidate in candidates {
-            if let Some(arn) = candidate["AWSSecretsManagerGetSecretValuePolicy"]["SecretArn"].as_str() {
+            if let Some(arn) =
+                candidate["AWSSecretsManagerGetSecretValuePolicy"]["SecretArn"].as_str()
+            {
                 out.insert(arn.to_string());
             }
         }
@@ -229,7 +231,11 @@ fn readable_secrets(resource: &Yaml) -> BTreeSet<String> {
 #[test]
 fn each_function_may_read_only_the_secrets_it_uses() {
     let t = template();
-    for var in ["INVITATIONS_SECRET_KEY", "TICKET_SIGNING_KEY", "SESSION_JWT_SECRET"] {
+    for var in [
+        "INVITATIONS_SECRET_KEY",
+        "TICKET_SIGNING_KEY",
+        "SESSION_JWT_SECRET",
+    ] {
         assert!(
             t["Globals"]["Function"]["Environment"]["Variables"][var].is_badvalue(),
             "{var} must not be a plaintext variable of every function"
@@ -257,7 +263,13 @@ fn each_function_may_read_only_the_secrets_it_uses() {
             "{name}: the ticket key's ARN goes to the functions that use tickets"
         );
     }
-    for (name, tickets) in [("list", false), ("revoke", false), ("directory", false), ("invite", true), ("ticket-verify", true)] {
+    for (name, tickets) in [
+        ("list", false),
+        ("revoke", false),
+        ("directory", false),
+        ("invite", true),
+        ("ticket-verify", true),
+    ] {
         let main = std::fs::read_to_string(format!(
             "{}/../functions/{name}/src/main.rs",
             env!("CARGO_MANIFEST_DIR")

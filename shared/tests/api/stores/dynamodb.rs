@@ -459,7 +459,11 @@ async fn the_backfill_migrates_an_older_table_once() {
         .await
         .unwrap();
     assert!(
-        h.store.find_invitation(&revoked.id).await.unwrap().is_none(),
+        h.store
+            .find_invitation(&revoked.id)
+            .await
+            .unwrap()
+            .is_none(),
         "before: no id pointer"
     );
     let count = |q: &'static str| {
@@ -503,7 +507,11 @@ async fn the_backfill_migrates_an_older_table_once() {
         (2, 1, 1, 1)
     );
     assert_eq!(
-        h.store.find_invitation(&revoked.id).await.unwrap().map(|i| i.id),
+        h.store
+            .find_invitation(&revoked.id)
+            .await
+            .unwrap()
+            .map(|i| i.id),
         Some(revoked.id.clone())
     );
     assert_eq!(count("status=pending").await, (1, 1));
