@@ -203,6 +203,8 @@ pub struct LimitWrite {
     pub key: LimitKey,
     pub read_version: u64,
     pub log: RateLog,
+    /// When the event was counted.
+    pub at: Millis,
     /// When the store may delete it (no bucket counts any more).
     pub expires_at: Millis,
 }
@@ -230,6 +232,7 @@ pub fn admit_all(
                 key: state.key.clone(),
                 read_version: state.version,
                 log,
+                at: now,
                 expires_at: limit.forgettable_at(now),
             }),
             Err(wait_ms) => {

@@ -157,6 +157,7 @@ mod tests {
             log: RateLog {
                 buckets: vec![(1_000, 2), (2_000, 1)],
             },
+            at: 2_000,
             expires_at: 99_500,
         };
         let item = limit_item(&w);
