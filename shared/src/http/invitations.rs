@@ -162,7 +162,7 @@ async fn list_for_user(
     Path(user): Path<UserId>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let q = parse::person_query(&query_pairs(raw.as_deref()))?;
+    let q = parse::person_query(&query_pairs(raw.as_deref())).map_err(ApiError::InvalidQuery)?;
     let page = state
         .service
         .user_invitations(&user, &q.statuses, &q.page)
@@ -181,7 +181,7 @@ async fn list_mine(
     SignedIn(session): SignedIn,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let q = parse::person_query(&query_pairs(raw.as_deref()))?;
+    let q = parse::person_query(&query_pairs(raw.as_deref())).map_err(ApiError::InvalidQuery)?;
     let page = state
         .service
         .my_invitations(&session, &q.statuses, &q.page)

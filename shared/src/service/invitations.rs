@@ -173,11 +173,17 @@ impl Service {
             let repeated = inputs[..i]
                 .iter()
                 .any(|earlier| earlier.email_address.key() == input.email_address.key());
-            results.push(if repeated {
+            let result = if repeated {
                 Err(ServiceError::DuplicateInvitation)
             } else {
                 self.write_invitation(org_id, input).await
-            });
+            };
+            // No organization: the whole request is refused (404), as Clerk does, rather
+            // than every item alike.
+            if matches!(result, Err(ServiceError::NotFound("organization"))) && results.is_empty() {
+                return Err(ServiceError::NotFound("organization"));
+            }
+            results.push(result);
         }
         Ok(self.deliver_each(results).await)
     }
@@ -232,10 +238,15 @@ impl Service {
                 .into());
             }
         }
-        Ok(self
+        match self
             .store
             .list_invitations(org_id, query, self.clock.now())
-            .await?)
+            .await
+        {
+            Ok(page) => Ok(page),
+            Err(StoreError::NotFound) => Err(ServiceError::NotFound("organization")),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Pending invitations only (including ones past their expiry, which frees their seat).

@@ -43,4 +43,5 @@ mod revoke;
 mod routing;
 mod sessions;
 mod signed_in;
+mod spec;
 mod stores;

@@ -64,6 +64,10 @@ impl ApiError {
                 StatusCode::UNPROCESSABLE_ENTITY,
                 fields.iter().map(field_entry).collect(),
             ),
+            ApiError::InvalidQuery(fields) => (
+                StatusCode::BAD_REQUEST,
+                fields.iter().map(field_entry).collect(),
+            ),
             ApiError::Service(S::NotFound(what)) => one(
                 StatusCode::NOT_FOUND,
                 ErrorEntry::new(

@@ -25,6 +25,10 @@ pub enum ApiError {
     RouteNotFound,
     #[error("method not allowed on this route")]
     MethodNotAllowed,
+    /// A query string refused where Clerk's spec answers `400` rather than `422` (a person's
+    /// invitation list); the entries are the same.
+    #[error("invalid query string")]
+    InvalidQuery(Vec<FieldError>),
 }
 
 impl From<Vec<FieldError>> for ApiError {

@@ -206,6 +206,7 @@ impl DynamoStore {
 
     /// `total_count`: the organization's counters (one `GetItem`), plus the lapsed count when
     /// the filter needs it; with an address filter, a count of that address's invitations.
+    /// `NotFound` when the organization's counters show it does not exist.
     async fn invitation_total(
         &self,
         organization_id: &OrganizationId,
@@ -215,7 +216,12 @@ impl DynamoStore {
         now: Millis,
     ) -> Result<u64, StoreError> {
         if query.email_key.is_some() {
-            return self.count_invitations(plan, query, filter).await;
+            let total = self.count_invitations(plan, query, filter).await?;
+            // Nothing found: an empty list, or no organization at all (one `GetItem` to tell).
+            if total == 0 && self.get_organization(organization_id).await?.is_none() {
+                return Err(StoreError::NotFound);
+            }
+            return Ok(total);
         }
         let lapsed = async {
             match query.needs_lapsed_count() {
@@ -224,7 +230,8 @@ impl DynamoStore {
             }
         };
         let (org, lapsed) = tokio::join!(self.get_organization(organization_id), lapsed);
-        Ok(query.total_from_counters(org?.as_ref(), lapsed?))
+        let org = org?.ok_or(StoreError::NotFound)?;
+        Ok(query.total_from_counters(Some(&org), lapsed?))
     }
 }
 

@@ -114,7 +114,7 @@ impl InvitationStore for MemoryStore {
         query: &InvitationQuery,
         now: Millis,
     ) -> Result<Page<Invitation>, StoreError> {
-        Ok(self.tables().invitation_page(organization_id, query, now))
+        self.tables().invitation_page(organization_id, query, now)
     }
 
     async fn record_delivery(

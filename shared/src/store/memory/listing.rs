@@ -10,6 +10,7 @@ use super::{key, Tables};
 use crate::clock::Millis;
 use crate::domain::listing::PageStart;
 use crate::domain::{Invitation, InvitationId, InvitationQuery, Page};
+use crate::store::StoreError;
 
 impl Tables {
     pub(super) fn invitation_page(
@@ -17,9 +18,12 @@ impl Tables {
         organization_id: &str,
         query: &InvitationQuery,
         now: Millis,
-    ) -> Page<Invitation> {
+    ) -> Result<Page<Invitation>, StoreError> {
+        if !self.organizations.contains_key(organization_id) {
+            return Err(StoreError::NotFound);
+        }
         let Some(index) = self.invitation_index.get(organization_id) else {
-            return Page::from_overfetch(Vec::new(), 0, query.order, 0);
+            return Ok(Page::from_overfetch(Vec::new(), 0, query.order, 0));
         };
         let (entries, prefix) = plan(index, query);
         let start = match &query.page.start {
@@ -58,7 +62,7 @@ impl Tables {
             _ => query
                 .total_from_counters(self.organizations.get(organization_id), index.lapsed(now)),
         };
-        Page::from_overfetch(read, limit, query.order, total_count)
+        Ok(Page::from_overfetch(read, limit, query.order, total_count))
     }
 
     /// The invitations of `entries` in order, within `prefix`, after `start` when given.
