@@ -41,6 +41,7 @@ pub fn list_routes() -> Router<AppState> {
         .route("/v1/me/organization_invitations", get(list_mine))
         .route("/v1/organizations/{org}/invitations", get(list))
         .route("/v1/organizations/{org}/invitations/{inv}", get(get_one))
+        .route("/v1/openapi.json", get(super::openapi::serve))
 }
 
 pub fn revoke_routes() -> Router<AppState> {

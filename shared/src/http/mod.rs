@@ -7,6 +7,7 @@ mod directory;
 pub mod error;
 pub mod extract;
 mod invitations;
+pub mod openapi;
 mod pages;
 pub mod parse;
 mod session;
@@ -87,6 +88,7 @@ pub const ROUTES: &[Route] = &[
     route("list", "GET", "/v1/organizations/{org}/invitations/{inv}"),
     route("list", "GET", "/v1/users/{user}/organization_invitations"),
     route("list", "GET", "/v1/me/organization_invitations"),
+    route("list", "GET", "/v1/openapi.json"),
     route(
         "revoke",
         "POST",

@@ -9,42 +9,61 @@ use serde_json::{json, Value};
 use super::ClerkSpec;
 use crate::helpers::app::{Reply, TestApp};
 
-/// What was checked: (method, spec path, status).
-struct Checked(Mutex<Vec<(String, String, u16)>>);
+/// What was checked: (method, spec path, status), and the request last made.
+struct Checked {
+    done: Mutex<Vec<(String, String, u16)>>,
+    last: Mutex<(Method, String)>,
+}
 
 impl Checked {
     fn new() -> Self {
-        Self(Mutex::new(Vec::new()))
+        Self {
+            done: Mutex::new(Vec::new()),
+            last: Mutex::new((Method::GET, String::new())),
+        }
     }
 
-    /// Asserts `reply` is `expected` and matches Clerk's schema for it.
+    async fn call(&self, app: &TestApp, method: Method, path: &str, body: Option<Value>) -> Reply {
+        self.call_with(app, method, path, body, Some(crate::helpers::app::KEY))
+            .await
+    }
+
+    async fn call_with(
+        &self,
+        app: &TestApp,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        key: Option<&str>,
+    ) -> Reply {
+        *self.last.lock().unwrap() = (method.clone(), path.to_string());
+        app.call(method, path, body.map(|b| b.to_string()), key)
+            .await
+    }
+
+    /// Asserts `reply` is `expected` and matches Clerk's schema for it, and this service's
+    /// own document.
     fn check(&self, reply: &Reply, method: &str, spec_path: &str, expected: StatusCode) {
         assert_eq!(
             reply.status, expected,
             "{method} {spec_path}: {}",
             reply.body
         );
-        if let Err(why) =
-            ClerkSpec::get().check(method, spec_path, reply.status.as_u16(), &reply.body)
-        {
+        let status = reply.status.as_u16();
+        if let Err(why) = ClerkSpec::get().check(method, spec_path, status, &reply.body) {
             panic!("{why}\nbody: {:#}", reply.body);
         }
-        self.0.lock().unwrap().push((
-            method.to_string(),
-            spec_path.to_string(),
-            reply.status.as_u16(),
-        ));
+        let (sent, path) = self.last.lock().unwrap().clone();
+        let ours = super::template_of(sent.as_str(), &path)
+            .unwrap_or_else(|| panic!("{sent} {path} is no route of ours"));
+        if let Err(why) = ClerkSpec::ours().check(sent.as_str(), ours, status, &reply.body) {
+            panic!("ours: {why}\nbody: {:#}", reply.body);
+        }
+        self.done
+            .lock()
+            .unwrap()
+            .push((method.to_string(), spec_path.to_string(), status));
     }
-}
-
-async fn call(app: &TestApp, method: Method, path: &str, body: Option<Value>) -> Reply {
-    app.call(
-        method,
-        path,
-        body.map(|b| b.to_string()),
-        Some(crate::helpers::app::KEY),
-    )
-    .await
 }
 
 #[tokio::test]
@@ -55,7 +74,7 @@ async fn every_shared_operation_answers_in_clerks_published_shape() {
     use StatusCode as S;
 
     // Users.
-    let ada = call(
+    let ada = c.call(
         &app,
         M::POST,
         "/v1/users",
@@ -64,57 +83,69 @@ async fn every_shared_operation_answers_in_clerks_published_shape() {
     .await;
     c.check(&ada, "post", "/users", S::OK);
     let ada_id = ada.id();
-    let grace = call(
-        &app,
-        M::POST,
-        "/v1/users",
-        Some(json!({"email_address": ["grace@example.com"]})),
-    )
-    .await;
+    let grace = c
+        .call(
+            &app,
+            M::POST,
+            "/v1/users",
+            Some(json!({"email_address": ["grace@example.com"]})),
+        )
+        .await;
     c.check(&grace, "post", "/users", S::OK);
     let grace_id = grace.id();
-    let taken = call(
-        &app,
-        M::POST,
-        "/v1/users",
-        Some(json!({"email_address": ["ADA@acme.test"]})),
-    )
-    .await;
+    let taken = c
+        .call(
+            &app,
+            M::POST,
+            "/v1/users",
+            Some(json!({"email_address": ["ADA@acme.test"]})),
+        )
+        .await;
     c.check(&taken, "post", "/users", S::UNPROCESSABLE_ENTITY);
-    let bad = call(
-        &app,
-        M::POST,
-        "/v1/users",
-        Some(json!({"email_address": ["nope"]})),
-    )
-    .await;
+    let bad = c
+        .call(
+            &app,
+            M::POST,
+            "/v1/users",
+            Some(json!({"email_address": ["nope"]})),
+        )
+        .await;
     c.check(&bad, "post", "/users", S::UNPROCESSABLE_ENTITY);
-    let got = call(&app, M::GET, &format!("/v1/users/{ada_id}"), None).await;
+    let got = c
+        .call(&app, M::GET, &format!("/v1/users/{ada_id}"), None)
+        .await;
     c.check(&got, "get", "/users/{user_id}", S::OK);
-    let missing = call(&app, M::GET, "/v1/users/user_missing", None).await;
+    let missing = c.call(&app, M::GET, "/v1/users/user_missing", None).await;
     c.check(&missing, "get", "/users/{user_id}", S::NOT_FOUND);
-    let unauthenticated = app
-        .request(M::GET, &format!("/v1/users/{ada_id}"), &[], None)
+    let unauthenticated = c
+        .call_with(&app, M::GET, &format!("/v1/users/{ada_id}"), None, None)
         .await;
     c.check(&unauthenticated, "get", "/users/{user_id}", S::UNAUTHORIZED);
 
     // Organizations.
-    let org = call(
-        &app,
-        M::POST,
-        "/v1/organizations",
-        Some(json!({"name": "Acme", "created_by": ada_id, "max_allowed_memberships": 3})),
-    )
-    .await;
+    let org = c
+        .call(
+            &app,
+            M::POST,
+            "/v1/organizations",
+            Some(json!({"name": "Acme", "created_by": ada_id, "max_allowed_memberships": 3})),
+        )
+        .await;
     c.check(&org, "post", "/organizations", S::OK);
     let org_id = org.id();
-    let nameless = call(&app, M::POST, "/v1/organizations", Some(json!({}))).await;
+    let nameless = c
+        .call(&app, M::POST, "/v1/organizations", Some(json!({})))
+        .await;
     c.check(&nameless, "post", "/organizations", S::UNPROCESSABLE_ENTITY);
-    let got = call(&app, M::GET, &format!("/v1/organizations/{org_id}"), None).await;
+    let got = c
+        .call(&app, M::GET, &format!("/v1/organizations/{org_id}"), None)
+        .await;
     c.check(&got, "get", "/organizations/{organization_id}", S::OK);
-    let by_slug = call(&app, M::GET, "/v1/organizations/acme", None).await;
+    let by_slug = c.call(&app, M::GET, "/v1/organizations/acme", None).await;
     c.check(&by_slug, "get", "/organizations/{organization_id}", S::OK);
-    let missing = call(&app, M::GET, "/v1/organizations/org_missing", None).await;
+    let missing = c
+        .call(&app, M::GET, "/v1/organizations/org_missing", None)
+        .await;
     c.check(
         &missing,
         "get",
@@ -125,142 +156,166 @@ async fn every_shared_operation_answers_in_clerks_published_shape() {
     // Memberships.
     let memberships = format!("/v1/organizations/{org_id}/memberships");
     let spec_memberships = "/organizations/{organization_id}/memberships";
-    let added = call(
-        &app,
-        M::POST,
-        &memberships,
-        Some(json!({"user_id": grace_id, "role": "org:member"})),
-    )
-    .await;
+    let added = c
+        .call(
+            &app,
+            M::POST,
+            &memberships,
+            Some(json!({"user_id": grace_id, "role": "org:member"})),
+        )
+        .await;
     c.check(&added, "post", spec_memberships, S::OK);
-    let again = call(
-        &app,
-        M::POST,
-        &memberships,
-        Some(json!({"user_id": grace_id, "role": "org:member"})),
-    )
-    .await;
+    let again = c
+        .call(
+            &app,
+            M::POST,
+            &memberships,
+            Some(json!({"user_id": grace_id, "role": "org:member"})),
+        )
+        .await;
     c.check(&again, "post", spec_memberships, S::BAD_REQUEST);
-    let no_role = call(
-        &app,
-        M::POST,
-        &memberships,
-        Some(json!({"user_id": grace_id})),
-    )
-    .await;
+    let no_role = c
+        .call(
+            &app,
+            M::POST,
+            &memberships,
+            Some(json!({"user_id": grace_id})),
+        )
+        .await;
     c.check(&no_role, "post", spec_memberships, S::UNPROCESSABLE_ENTITY);
-    let nowhere = call(
-        &app,
-        M::POST,
-        "/v1/organizations/org_missing/memberships",
-        Some(json!({"user_id": grace_id, "role": "org:member"})),
-    )
-    .await;
+    let nowhere = c
+        .call(
+            &app,
+            M::POST,
+            "/v1/organizations/org_missing/memberships",
+            Some(json!({"user_id": grace_id, "role": "org:member"})),
+        )
+        .await;
     c.check(&nowhere, "post", spec_memberships, S::NOT_FOUND);
-    let listed = call(&app, M::GET, &memberships, None).await;
+    let listed = c.call(&app, M::GET, &memberships, None).await;
     c.check(&listed, "get", spec_memberships, S::OK);
-    let bad_limit = call(&app, M::GET, &format!("{memberships}?limit=0"), None).await;
+    let bad_limit = c
+        .call(&app, M::GET, &format!("{memberships}?limit=0"), None)
+        .await;
     c.check(&bad_limit, "get", spec_memberships, S::UNPROCESSABLE_ENTITY);
     let one = "/organizations/{organization_id}/memberships/{user_id}";
-    let updated = call(
-        &app,
-        M::PATCH,
-        &format!("{memberships}/{grace_id}"),
-        Some(json!({"role": "org:admin"})),
-    )
-    .await;
+    let updated = c
+        .call(
+            &app,
+            M::PATCH,
+            &format!("{memberships}/{grace_id}"),
+            Some(json!({"role": "org:admin"})),
+        )
+        .await;
     c.check(&updated, "patch", one, S::OK);
-    let bad_role = call(
-        &app,
-        M::PATCH,
-        &format!("{memberships}/{grace_id}"),
-        Some(json!({"role": "org:nope"})),
-    )
-    .await;
+    let bad_role = c
+        .call(
+            &app,
+            M::PATCH,
+            &format!("{memberships}/{grace_id}"),
+            Some(json!({"role": "org:nope"})),
+        )
+        .await;
     c.check(&bad_role, "patch", one, S::UNPROCESSABLE_ENTITY);
-    let not_member = call(
-        &app,
-        M::PATCH,
-        &format!("{memberships}/user_missing"),
-        Some(json!({"role": "org:admin"})),
-    )
-    .await;
+    let not_member = c
+        .call(
+            &app,
+            M::PATCH,
+            &format!("{memberships}/user_missing"),
+            Some(json!({"role": "org:admin"})),
+        )
+        .await;
     c.check(&not_member, "patch", one, S::NOT_FOUND);
-    let removed = call(&app, M::DELETE, &format!("{memberships}/{grace_id}"), None).await;
+    let removed = c
+        .call(&app, M::DELETE, &format!("{memberships}/{grace_id}"), None)
+        .await;
     c.check(&removed, "delete", one, S::OK);
-    let gone = call(&app, M::DELETE, &format!("{memberships}/{grace_id}"), None).await;
+    let gone = c
+        .call(&app, M::DELETE, &format!("{memberships}/{grace_id}"), None)
+        .await;
     c.check(&gone, "delete", one, S::NOT_FOUND);
 
     // Invitations.
     let invitations = format!("/v1/organizations/{org_id}/invitations");
     let spec_invitations = "/organizations/{organization_id}/invitations";
-    let created = call(
-        &app,
-        M::POST,
-        &invitations,
-        Some(
-            json!({"email_address": "grace@example.com", "role": "org:member",
+    let created = c
+        .call(
+            &app,
+            M::POST,
+            &invitations,
+            Some(
+                json!({"email_address": "grace@example.com", "role": "org:member",
                     "inviter_user_id": ada_id, "public_metadata": {"plan": "pro"}}),
-        ),
-    )
-    .await;
+            ),
+        )
+        .await;
     c.check(&created, "post", spec_invitations, S::OK);
     let inv_id = created.id();
-    let duplicate = call(
-        &app,
-        M::POST,
-        &invitations,
-        Some(json!({"email_address": "GRACE@example.com", "role": "org:member"})),
-    )
-    .await;
+    let duplicate = c
+        .call(
+            &app,
+            M::POST,
+            &invitations,
+            Some(json!({"email_address": "GRACE@example.com", "role": "org:member"})),
+        )
+        .await;
     c.check(&duplicate, "post", spec_invitations, S::BAD_REQUEST);
-    let invalid = call(
-        &app,
-        M::POST,
-        &invitations,
-        Some(json!({"email_address": "nope", "role": "org:member"})),
-    )
-    .await;
+    let invalid = c
+        .call(
+            &app,
+            M::POST,
+            &invitations,
+            Some(json!({"email_address": "nope", "role": "org:member"})),
+        )
+        .await;
     c.check(&invalid, "post", spec_invitations, S::UNPROCESSABLE_ENTITY);
-    let no_org = call(
-        &app,
-        M::POST,
-        "/v1/organizations/org_missing/invitations",
-        Some(json!({"email_address": "x@example.com", "role": "org:member"})),
-    )
-    .await;
+    let no_org = c
+        .call(
+            &app,
+            M::POST,
+            "/v1/organizations/org_missing/invitations",
+            Some(json!({"email_address": "x@example.com", "role": "org:member"})),
+        )
+        .await;
     c.check(&no_org, "post", spec_invitations, S::NOT_FOUND);
-    let second = call(
-        &app,
-        M::POST,
-        &invitations,
-        Some(json!({"email_address": "alan@example.com", "role": "org:member", "notify": false})),
-    )
-    .await;
+    let second = c
+        .call(
+            &app,
+            M::POST,
+            &invitations,
+            Some(
+                json!({"email_address": "alan@example.com", "role": "org:member", "notify": false}),
+            ),
+        )
+        .await;
     c.check(&second, "post", spec_invitations, S::OK);
-    let over_quota = call(
-        &app,
-        M::POST,
-        &invitations,
-        Some(json!({"email_address": "kate@example.com", "role": "org:member", "notify": false})),
-    )
-    .await;
+    let over_quota = c
+        .call(
+            &app,
+            M::POST,
+            &invitations,
+            Some(
+                json!({"email_address": "kate@example.com", "role": "org:member", "notify": false}),
+            ),
+        )
+        .await;
     c.check(&over_quota, "post", spec_invitations, S::FORBIDDEN);
-    let not_allowed = call(
-        &app,
-        M::POST,
-        &invitations,
-        Some(
-            json!({"email_address": "kate@example.com", "role": "org:member",
+    let not_allowed = c
+        .call(
+            &app,
+            M::POST,
+            &invitations,
+            Some(
+                json!({"email_address": "kate@example.com", "role": "org:member",
                     "inviter_user_id": grace_id}),
-        ),
-    )
-    .await;
+            ),
+        )
+        .await;
     c.check(&not_allowed, "post", spec_invitations, S::FORBIDDEN);
 
     let bulk = "/organizations/{organization_id}/invitations/bulk";
     let (org2, _) = (
-        call(
+        c.call(
             &app,
             M::POST,
             "/v1/organizations",
@@ -270,130 +325,148 @@ async fn every_shared_operation_answers_in_clerks_published_shape() {
         .id(),
         (),
     );
-    let made = call(
-        &app,
-        M::POST,
-        &format!("/v1/organizations/{org2}/invitations/bulk"),
-        Some(
-            json!([{"email_address": "a@example.com", "role": "org:member", "notify": false},
+    let made = c
+        .call(
+            &app,
+            M::POST,
+            &format!("/v1/organizations/{org2}/invitations/bulk"),
+            Some(
+                json!([{"email_address": "a@example.com", "role": "org:member", "notify": false},
                     {"email_address": "b@example.com", "role": "org:admin", "notify": false}]),
-        ),
-    )
-    .await;
+            ),
+        )
+        .await;
     c.check(&made, "post", bulk, S::OK);
-    let bad_bulk = call(
-        &app,
-        M::POST,
-        &format!("/v1/organizations/{org2}/invitations/bulk"),
-        Some(json!([{"email_address": "nope", "role": "org:member"}])),
-    )
-    .await;
+    let bad_bulk = c
+        .call(
+            &app,
+            M::POST,
+            &format!("/v1/organizations/{org2}/invitations/bulk"),
+            Some(json!([{"email_address": "nope", "role": "org:member"}])),
+        )
+        .await;
     c.check(&bad_bulk, "post", bulk, S::UNPROCESSABLE_ENTITY);
-    let bulk_nowhere = call(
-        &app,
-        M::POST,
-        "/v1/organizations/org_missing/invitations/bulk",
-        Some(json!([{"email_address": "c@example.com", "role": "org:member"}])),
-    )
-    .await;
+    let bulk_nowhere = c
+        .call(
+            &app,
+            M::POST,
+            "/v1/organizations/org_missing/invitations/bulk",
+            Some(json!([{"email_address": "c@example.com", "role": "org:member"}])),
+        )
+        .await;
     c.check(&bulk_nowhere, "post", bulk, S::NOT_FOUND);
 
-    let listed = call(&app, M::GET, &invitations, None).await;
+    let listed = c.call(&app, M::GET, &invitations, None).await;
     c.check(&listed, "get", spec_invitations, S::OK);
-    let pending = call(
-        &app,
-        M::GET,
-        &format!("{invitations}?status=pending&limit=1"),
-        None,
-    )
-    .await;
+    let pending = c
+        .call(
+            &app,
+            M::GET,
+            &format!("{invitations}?status=pending&limit=1"),
+            None,
+        )
+        .await;
     c.check(&pending, "get", spec_invitations, S::OK);
-    let bad_status = call(&app, M::GET, &format!("{invitations}?status=bogus"), None).await;
+    let bad_status = c
+        .call(&app, M::GET, &format!("{invitations}?status=bogus"), None)
+        .await;
     c.check(
         &bad_status,
         "get",
         spec_invitations,
         S::UNPROCESSABLE_ENTITY,
     );
-    let list_nowhere = call(
-        &app,
-        M::GET,
-        "/v1/organizations/org_missing/invitations",
-        None,
-    )
-    .await;
+    let list_nowhere = c
+        .call(
+            &app,
+            M::GET,
+            "/v1/organizations/org_missing/invitations",
+            None,
+        )
+        .await;
     c.check(&list_nowhere, "get", spec_invitations, S::NOT_FOUND);
 
     let spec_one = "/organizations/{organization_id}/invitations/{invitation_id}";
-    let got = call(&app, M::GET, &format!("{invitations}/{inv_id}"), None).await;
+    let got = c
+        .call(&app, M::GET, &format!("{invitations}/{inv_id}"), None)
+        .await;
     c.check(&got, "get", spec_one, S::OK);
-    let missing = call(&app, M::GET, &format!("{invitations}/orginv_missing"), None).await;
+    let missing = c
+        .call(&app, M::GET, &format!("{invitations}/orginv_missing"), None)
+        .await;
     c.check(&missing, "get", spec_one, S::NOT_FOUND);
 
     let spec_revoke = "/organizations/{organization_id}/invitations/{invitation_id}/revoke";
-    let revoked = call(
-        &app,
-        M::POST,
-        &format!("{invitations}/{inv_id}/revoke"),
-        Some(json!({"requesting_user_id": ada_id})),
-    )
-    .await;
+    let revoked = c
+        .call(
+            &app,
+            M::POST,
+            &format!("{invitations}/{inv_id}/revoke"),
+            Some(json!({"requesting_user_id": ada_id})),
+        )
+        .await;
     c.check(&revoked, "post", spec_revoke, S::OK);
-    let twice = call(
-        &app,
-        M::POST,
-        &format!("{invitations}/{inv_id}/revoke"),
-        Some(json!({})),
-    )
-    .await;
+    let twice = c
+        .call(
+            &app,
+            M::POST,
+            &format!("{invitations}/{inv_id}/revoke"),
+            Some(json!({})),
+        )
+        .await;
     c.check(&twice, "post", spec_revoke, S::BAD_REQUEST);
-    let revoke_missing = call(
-        &app,
-        M::POST,
-        &format!("{invitations}/orginv_missing/revoke"),
-        Some(json!({})),
-    )
-    .await;
+    let revoke_missing = c
+        .call(
+            &app,
+            M::POST,
+            &format!("{invitations}/orginv_missing/revoke"),
+            Some(json!({})),
+        )
+        .await;
     c.check(&revoke_missing, "post", spec_revoke, S::NOT_FOUND);
     let second_id = second.id();
-    let revoke_forbidden = call(
-        &app,
-        M::POST,
-        &format!("{invitations}/{second_id}/revoke"),
-        Some(json!({"requesting_user_id": grace_id})),
-    )
-    .await;
+    let revoke_forbidden = c
+        .call(
+            &app,
+            M::POST,
+            &format!("{invitations}/{second_id}/revoke"),
+            Some(json!({"requesting_user_id": grace_id})),
+        )
+        .await;
     c.check(&revoke_forbidden, "post", spec_revoke, S::FORBIDDEN);
 
     // A person's invitations across organizations.
     let spec_user_invitations = "/users/{user_id}/organization_invitations";
-    let theirs = call(
-        &app,
-        M::GET,
-        &format!("/v1/users/{grace_id}/organization_invitations"),
-        None,
-    )
-    .await;
+    let theirs = c
+        .call(
+            &app,
+            M::GET,
+            &format!("/v1/users/{grace_id}/organization_invitations"),
+            None,
+        )
+        .await;
     c.check(&theirs, "get", spec_user_invitations, S::OK);
     assert_eq!(theirs.body["data"].as_array().unwrap().len(), 1);
-    let bad = call(
-        &app,
-        M::GET,
-        &format!("/v1/users/{grace_id}/organization_invitations?status=bogus"),
-        None,
-    )
-    .await;
+    let bad = c
+        .call(
+            &app,
+            M::GET,
+            &format!("/v1/users/{grace_id}/organization_invitations?status=bogus"),
+            None,
+        )
+        .await;
     c.check(&bad, "get", spec_user_invitations, S::BAD_REQUEST);
-    let nobody = call(
-        &app,
-        M::GET,
-        "/v1/users/user_missing/organization_invitations",
-        None,
-    )
-    .await;
+    let nobody = c
+        .call(
+            &app,
+            M::GET,
+            "/v1/users/user_missing/organization_invitations",
+            None,
+        )
+        .await;
     c.check(&nobody, "get", spec_user_invitations, S::NOT_FOUND);
 
-    let checked = c.0.lock().unwrap();
+    let checked = c.done.lock().unwrap();
     println!("checked against Clerk's spec ({} answers):", checked.len());
     for (method, path, status) in checked.iter() {
         println!("  {status} {} {path}", method.to_uppercase());

@@ -5,6 +5,7 @@
 //! fields but refuse missing ones.
 
 mod conformance;
+mod ours;
 
 use std::sync::OnceLock;
 
@@ -18,6 +19,7 @@ pub const SPEC_FILE: &str = concat!(
 
 pub struct ClerkSpec {
     doc: Value,
+    draft: jsonschema::Draft,
 }
 
 fn to_json(y: &Yaml) -> Value {
@@ -73,8 +75,25 @@ impl ClerkSpec {
             let yaml = YamlLoader::load_from_str(&text).expect("the Clerk spec is YAML");
             let mut doc = to_json(&yaml[0]);
             to_json_schema(&mut doc["components"]);
-            ClerkSpec { doc }
+            ClerkSpec {
+                doc,
+                draft: jsonschema::Draft::Draft7,
+            }
         })
+    }
+
+    /// This service's own document (OpenAPI 3.1: its schemas are JSON Schema 2020-12).
+    pub fn ours() -> &'static ClerkSpec {
+        static OURS: OnceLock<ClerkSpec> = OnceLock::new();
+        OURS.get_or_init(|| ClerkSpec {
+            doc: serde_json::from_str(invitations::http::openapi::document())
+                .expect("our document is JSON"),
+            draft: jsonschema::Draft::Draft202012,
+        })
+    }
+
+    pub fn paths(&self) -> &serde_json::Map<String, Value> {
+        self.doc["paths"].as_object().expect("paths")
     }
 
     fn resolve<'a>(&'a self, v: &'a Value) -> &'a Value {
@@ -115,7 +134,7 @@ impl ClerkSpec {
             "components": self.doc["components"],
         });
         let validator = jsonschema::options()
-            .with_draft(jsonschema::Draft::Draft7)
+            .with_draft(self.draft)
             .build(&root)
             .map_err(|e| format!("the spec's schema does not compile: {e}"))?;
         let errors: Vec<String> = validator
@@ -131,4 +150,22 @@ impl ClerkSpec {
             ))
         }
     }
+}
+
+/// The route template (`ROUTES`) a concrete path is served by.
+pub fn template_of(method: &str, path: &str) -> Option<&'static str> {
+    let path = path.split('?').next().unwrap_or_default();
+    let segments: Vec<&str> = path.split('/').collect();
+    invitations::http::ROUTES
+        .iter()
+        .filter(|r| r.method.eq_ignore_ascii_case(method))
+        .map(|r| r.path)
+        .find(|template| {
+            let parts: Vec<&str> = template.split('/').collect();
+            parts.len() == segments.len()
+                && parts
+                    .iter()
+                    .zip(&segments)
+                    .all(|(t, s)| t.starts_with('{') || t == s)
+        })
 }
