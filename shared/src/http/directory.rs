@@ -28,6 +28,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/v1/users", post(create_user))
         .route("/v1/users/{user}", get(get_user))
+        .route(
+            "/v1/users/{user}/organization_memberships",
+            get(list_user_memberships),
+        )
         .route("/v1/organizations", post(create_organization))
         .route("/v1/organizations/{org}", get(get_organization))
         .route(
@@ -108,6 +112,35 @@ async fn list_memberships(
         .map(|m| wire::membership(&Actor::Backend, m, &org, roles))
         .collect();
     Ok(Json(List::new(data, u64::from(org.members_count), None)).into_response())
+}
+
+/// `GET /v1/users/{user}/organization_memberships`: a user's memberships, each with its
+/// organization.
+async fn list_user_memberships(
+    _: Backend,
+    State(state): State<AppState>,
+    Path(user): Path<UserId>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let mut errors = Vec::new();
+    let (limit, offset) = parse::limit_offset(&query_pairs(raw.as_deref()), &mut errors);
+    if !errors.is_empty() {
+        return Err(ApiError::InvalidQuery(errors));
+    }
+    let (page, total) = state
+        .service
+        .user_memberships(&user, limit, offset)
+        .await
+        .map_err(|e| match e {
+            crate::service::ServiceError::Invalid(errors) => ApiError::InvalidQuery(errors),
+            other => other.into(),
+        })?;
+    let roles = state.service.roles();
+    let data = page
+        .iter()
+        .map(|(m, org)| wire::membership(&Actor::Backend, m, org, roles))
+        .collect();
+    Ok(Json(List::new(data, total, None)).into_response())
 }
 
 async fn update_membership(

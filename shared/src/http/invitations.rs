@@ -40,6 +40,10 @@ pub fn list_routes() -> Router<AppState> {
         )
         .route("/v1/me/organization_invitations", get(list_mine))
         .route("/v1/organizations/{org}/invitations", get(list))
+        .route(
+            "/v1/organizations/{org}/invitations/pending",
+            get(list_pending),
+        )
         .route("/v1/organizations/{org}/invitations/{inv}", get(get_one))
         .route("/v1/openapi.json", get(super::openapi::serve))
 }
@@ -147,6 +151,30 @@ async fn list(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     let query = parse::invitation_query(&query_pairs(raw.as_deref()))?;
+    let page = state.service.list_invitations(&actor, &org, &query).await?;
+    let data = page
+        .data
+        .iter()
+        .map(|inv| shown(&state, &actor, inv))
+        .collect();
+    Ok(Json(List::new(data, page.total_count, page.next_cursor.clone())).into_response())
+}
+
+/// `GET /v1/organizations/{org}/invitations/pending`: deprecated by Clerk, still called by
+/// older SDKs: the list with `status=pending`, and `limit` / `offset` (or `cursor`).
+async fn list_pending(
+    Caller(actor): Caller,
+    State(state): State<AppState>,
+    Path(org): Path<OrganizationId>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let mut pairs: Vec<(String, String)> = query_pairs(raw.as_deref())
+        .into_iter()
+        .filter(|(k, _)| matches!(k.as_str(), "limit" | "offset" | "cursor"))
+        .collect();
+    pairs.push(("status".into(), "pending".into()));
+    // Clerk's spec answers 400 here for a bad query, as on a person's list.
+    let query = parse::invitation_query(&pairs).map_err(ApiError::InvalidQuery)?;
     let page = state.service.list_invitations(&actor, &org, &query).await?;
     let data = page
         .data

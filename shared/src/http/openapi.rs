@@ -249,13 +249,18 @@ fn param(name: &str, location: &str, description: &str) -> Value {
             "description": description, "schema": string() })
 }
 
+/// `limit` and `offset`; with `statuses`, also `status` and `cursor` (invitation lists).
 fn list_params(statuses: bool, extra: &[Value]) -> Vec<Value> {
     let mut params = vec![
         json!({ "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 500 } }),
         json!({ "name": "offset", "in": "query", "schema": { "type": "integer", "minimum": 0 } }),
-        param("cursor", "query", "The `next_cursor` of the page before."),
     ];
     if statuses {
+        params.push(param(
+            "cursor",
+            "query",
+            "The `next_cursor` of the page before.",
+        ));
         params.push(json!({ "name": "status", "in": "query", "style": "form", "explode": true,
             "schema": { "type": "array", "items": { "type": "string", "enum": ["pending", "accepted", "revoked", "expired"] } } }));
     }
@@ -393,6 +398,14 @@ fn operations() -> Vec<(&'static str, &'static str, Op)> {
                     ]));
                     p
                 })),
+        ("GET", "/v1/organizations/{org}/invitations/pending",
+            op("ListPendingOrganizationInvitations", "Pending invitations (Clerk's, deprecated there: use `status=pending`).",
+               (200, ok(r("Invitations"), json!({}))), READ_ERRORS)
+                .params({
+                    let mut p = vec![org()];
+                    p.extend(list_params(false, &[param("cursor", "query", "The `next_cursor` of the page before.")]));
+                    p
+                })),
         ("GET", "/v1/organizations/{org}/invitations/{inv}",
             op("GetOrganizationInvitation", "One invitation (Clerk's).",
                (200, ok(r("Invitation"), json!({}))), READ_ERRORS)
@@ -443,6 +456,10 @@ fn operations() -> Vec<(&'static str, &'static str, Op)> {
         ("GET", "/v1/users/{user}",
             op("GetUser", "A user (Clerk's).", (200, ok(r("User"), json!({}))), READ_ERRORS)
                 .params(vec![user()])),
+        ("GET", "/v1/users/{user}/organization_memberships",
+            op("UsersGetOrganizationMemberships", "A user's memberships across organizations, newest first (Clerk's).",
+               (200, ok(r("Memberships"), json!({}))), READ_ERRORS)
+                .params({ let mut p = vec![user()]; p.extend(list_params(false, &[])); p })),
         ("POST", "/v1/organizations",
             op("CreateOrganization", "An organization; `created_by` becomes its first admin (Clerk's).",
                (200, ok(r("Organization"), json!({

@@ -169,6 +169,31 @@ impl Service {
         Ok((org.ok_or(ServiceError::NotFound("organization"))?, page))
     }
 
+    /// A user's memberships across organizations, newest first: one query of `offset + limit`
+    /// (at most `PageRequest::MAX_LIMIT`) plus the organizations' reads. No counter is kept
+    /// per user, so the total is what is known: up to this page's end, plus one when more
+    /// follow.
+    #[tracing::instrument(skip_all, fields(user = %user_id))]
+    pub async fn user_memberships(
+        &self,
+        user_id: &UserId,
+        limit: u32,
+        offset: u32,
+    ) -> Result<(Vec<(Membership, Organization)>, u64), ServiceError> {
+        let max = crate::domain::PageRequest::MAX_LIMIT;
+        if u64::from(offset) + u64::from(limit) > u64::from(max) {
+            return Err(crate::domain::FieldError::value(
+                "offset",
+                format!("offset + limit may be at most {max}."),
+            )
+            .into());
+        }
+        let (read, more) = self.store.user_memberships(user_id, offset + limit).await?;
+        let page: Vec<_> = read.into_iter().skip(offset as usize).collect();
+        let total = u64::from(offset) + page.len() as u64 + u64::from(more);
+        Ok((page, total))
+    }
+
     /// One write round trip, plus one read of the organization for the answer.
     #[tracing::instrument(skip_all, fields(organization = %org_id, user = %user_id))]
     pub async fn update_membership_role(

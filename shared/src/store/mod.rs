@@ -115,6 +115,14 @@ pub trait MembershipStore: Send + Sync {
         limit: u32,
         offset: u32,
     ) -> Result<(Option<Organization>, Vec<Membership>), StoreError>;
+    /// A user's memberships in any organization, newest first: at most `limit`, each with its
+    /// organization, and whether more follow.
+    async fn user_memberships(
+        &self,
+        user_id: &UserId,
+        limit: u32,
+    ) -> Result<(Vec<(Membership, Organization)>, bool), StoreError>;
+
     async fn update_membership_role(
         &self,
         organization_id: &OrganizationId,

@@ -20,7 +20,8 @@ use crate::store::StoreError;
 pub struct BackfillProgress {
     /// Invitations the page found still to migrate.
     pub found: u64,
-    /// Pending invitations given their pending index keys.
+    /// Pending invitations given their pending index keys, and memberships put on their
+    /// user's index.
     pub indexed: u64,
     /// Settled invitations counted on their organization.
     pub counted: u64,
@@ -50,10 +51,12 @@ impl DynamoStore {
             .scan()
             .table_name(&self.table)
             .filter_expression(
-                "entity = :invitation AND ((#st = :pending AND attribute_not_exists(GSI4PK)) \
+                "(entity = :invitation AND ((#st = :pending AND attribute_not_exists(GSI4PK)) \
                  OR (#st <> :pending AND attribute_not_exists(#counted)) \
-                 OR attribute_not_exists(#pointed))",
+                 OR attribute_not_exists(#pointed))) \
+                 OR (entity = :membership AND attribute_not_exists(GSI3PK))",
             )
+            .expression_attribute_values(":membership", s("membership"))
             .expression_attribute_names("#st", "status")
             .expression_attribute_names("#counted", SETTLED_COUNTED)
             .expression_attribute_names("#pointed", HAS_POINTER)
@@ -66,6 +69,10 @@ impl DynamoStore {
         let mut progress = BackfillProgress::default();
         for item in out.items.unwrap_or_default() {
             progress.found += 1;
+            if codec::entity(&item) == Some("membership") {
+                progress.indexed += u64::from(self.index_membership(&item).await?);
+                continue;
+            }
             let inv = codec::invitation_from(&item)?;
             if !item.contains_key(HAS_POINTER) {
                 self.point_to(&inv).await?;
@@ -100,6 +107,36 @@ impl DynamoStore {
         match tx.send(self.client()).await? {
             TxOutcome::Committed => Ok(()),
             TxOutcome::Cancelled(r) => Err(super::unexplained(&r)),
+        }
+    }
+
+    /// Puts a membership on its user's index (GSI3), unless it is there already.
+    async fn index_membership(&self, item: &Item) -> Result<bool, StoreError> {
+        let m = codec::membership_from(item)?;
+        let result = self
+            .client()
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(codec::key(keys::membership(
+                &m.organization_id,
+                &m.user_id,
+            ))))
+            .update_expression("SET GSI3PK = :pk, GSI3SK = :sk")
+            .condition_expression("attribute_exists(PK) AND attribute_not_exists(GSI3PK)")
+            .expression_attribute_values(":pk", s(keys::memberships_of_user(&m.user_id)))
+            .expression_attribute_values(":sk", s(keys::user_membership_key(&m)))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(err)
+                if err
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(err) => Err(sdk_error(err)),
         }
     }
 

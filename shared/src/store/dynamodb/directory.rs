@@ -184,6 +184,54 @@ impl MembershipStore for DynamoStore {
         Ok((org?, page?))
     }
 
+    /// One `Query` on GSI3 (`limit + 1` items, to tell whether more follow), then the
+    /// organizations in `BatchGetItem`s of up to 100 keys.
+    async fn user_memberships(
+        &self,
+        user_id: &UserId,
+        limit: u32,
+    ) -> Result<(Vec<(Membership, Organization)>, bool), StoreError> {
+        let out = self
+            .client()
+            .query()
+            .table_name(&self.table)
+            .index_name(keys::GSI3)
+            .key_condition_expression("GSI3PK = :pk")
+            .expression_attribute_values(":pk", s(keys::memberships_of_user(user_id)))
+            .scan_index_forward(false)
+            .limit((limit + 1).min(1000) as i32)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        let mut memberships = out
+            .items
+            .unwrap_or_default()
+            .iter()
+            .map(codec::membership_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        let more = memberships.len() > limit as usize || out.last_evaluated_key.is_some();
+        memberships.truncate(limit as usize);
+        let mut orgs = std::collections::HashMap::new();
+        let mut ids: Vec<&OrganizationId> =
+            memberships.iter().map(|m| &m.organization_id).collect();
+        ids.dedup();
+        for chunk in ids.chunks(100) {
+            let wanted = chunk.iter().map(|id| key(keys::organization(id))).collect();
+            for item in self.batch_get(wanted).await? {
+                let org = codec::organization_from(&item)?;
+                orgs.insert(org.id.clone(), org);
+            }
+        }
+        let page = memberships
+            .into_iter()
+            .filter_map(|m| {
+                let org = orgs.get(&m.organization_id)?.clone();
+                Some((m, org))
+            })
+            .collect();
+        Ok((page, more))
+    }
+
     /// One round trip: `UpdateItem` returning the new item.
     async fn update_membership_role(
         &self,

@@ -90,6 +90,15 @@ pub fn memberships_by_created(org_id: &str) -> String {
     format!("ORG#{org_id}#MEM")
 }
 
+/// A user's memberships across organizations (GSI3, which the invitations to an address share).
+pub fn memberships_of_user(user_id: &str) -> String {
+    format!("USER#{user_id}#MEM")
+}
+
+pub fn user_membership_key(m: &Membership) -> String {
+    format!("{}#{}", time_key(m.created_at), m.organization_id)
+}
+
 pub fn membership_created_key(m: &Membership) -> String {
     format!("{}#{}", time_key(m.created_at), m.user_id)
 }

@@ -62,7 +62,7 @@ impl AcceptanceStore for MemoryStore {
         for addr in &m.email_keys {
             t.member_addresses.insert(key(org_id, addr));
         }
-        t.memberships.insert(key(org_id, &m.user_id), m.clone());
+        t.add_membership(m);
         if let Some(org) = t.organizations.get_mut(org_id) {
             org.members_count += 1;
             org.pending_invitations_count = org.pending_invitations_count.saturating_sub(1);

@@ -54,7 +54,7 @@ impl OrganizationStore for MemoryStore {
             for addr in &m.email_keys {
                 t.member_addresses.insert(key(&org.id, addr));
             }
-            t.memberships.insert(key(&org.id, &m.user_id), m.clone());
+            t.add_membership(m);
         }
         Ok(())
     }
@@ -100,8 +100,7 @@ impl MembershipStore for MemoryStore {
         for addr in &m.email_keys {
             t.member_addresses.insert(key(&m.organization_id, addr));
         }
-        t.memberships
-            .insert(key(&m.organization_id, &m.user_id), m.clone());
+        t.add_membership(m);
         if let Some(org) = t.organizations.get_mut(&m.organization_id) {
             org.members_count += 1;
         }
@@ -142,6 +141,28 @@ impl MembershipStore for MemoryStore {
         Ok((t.organizations.get(organization_id).cloned(), page))
     }
 
+    async fn user_memberships(
+        &self,
+        user_id: &UserId,
+        limit: u32,
+    ) -> Result<(Vec<(Membership, Organization)>, bool), StoreError> {
+        let t = self.tables();
+        let Some(index) = t.memberships_by_user.get(user_id) else {
+            return Ok((Vec::new(), false));
+        };
+        let mut newest = index.values().rev();
+        let page = newest
+            .by_ref()
+            .take(limit as usize)
+            .filter_map(|org_id| {
+                let m = t.memberships.get(&key(org_id, user_id))?;
+                let org = t.organizations.get(org_id)?;
+                Some((m.clone(), org.clone()))
+            })
+            .collect();
+        Ok((page, newest.next().is_some()))
+    }
+
     async fn update_membership_role(
         &self,
         organization_id: &OrganizationId,
@@ -166,8 +187,7 @@ impl MembershipStore for MemoryStore {
     ) -> Result<Membership, StoreError> {
         let mut t = self.tables();
         let m = t
-            .memberships
-            .remove(&key(organization_id, user_id))
+            .remove_membership(organization_id, user_id)
             .ok_or(StoreError::NotFound)?;
         for addr in &m.email_keys {
             t.member_addresses.remove(&key(organization_id, addr));

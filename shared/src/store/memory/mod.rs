@@ -31,11 +31,31 @@ pub(super) struct Tables {
     limits: limits::LimitLogs,
     /// Invitations to each address, by created sort key (DynamoDB's GSI3).
     by_address: HashMap<String, std::collections::BTreeMap<String, OrgKey>>,
+    /// Each user's memberships, by created sort key (DynamoDB's GSI3 `USER#{user}#MEM`).
+    memberships_by_user: HashMap<UserId, std::collections::BTreeMap<String, OrganizationId>>,
     /// Each invitation's organization (DynamoDB's pointer item).
     invitation_orgs: HashMap<crate::domain::InvitationId, OrganizationId>,
 }
 
 impl Tables {
+    /// A membership and its place in its user's index.
+    pub(super) fn add_membership(&mut self, m: &Membership) {
+        self.memberships_by_user
+            .entry(m.user_id.clone())
+            .or_default()
+            .insert(user_membership_key(m), m.organization_id.clone());
+        self.memberships
+            .insert(key(&m.organization_id, &m.user_id), m.clone());
+    }
+
+    pub(super) fn remove_membership(&mut self, org_id: &str, user_id: &str) -> Option<Membership> {
+        let m = self.memberships.remove(&key(org_id, user_id))?;
+        if let Some(index) = self.memberships_by_user.get_mut(user_id) {
+            index.remove(&user_membership_key(&m));
+        }
+        Some(m)
+    }
+
     pub(super) fn actor_allowed(&self, org: &str, actor: Option<&ActorRequirement>) -> bool {
         actor.is_none_or(|a| {
             self.memberships
@@ -66,4 +86,13 @@ impl MemoryStore {
 
 pub(super) fn key(a: &str, b: &str) -> OrgKey {
     (a.to_string(), b.to_string())
+}
+
+/// A user's memberships sort by creation, then organization (as GSI3's key).
+pub(super) fn user_membership_key(m: &Membership) -> String {
+    format!(
+        "{}#{}",
+        crate::domain::listing::time_key(m.created_at),
+        m.organization_id
+    )
 }

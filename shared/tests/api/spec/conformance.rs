@@ -386,6 +386,40 @@ async fn every_shared_operation_answers_in_clerks_published_shape() {
         .await;
     c.check(&list_nowhere, "get", spec_invitations, S::NOT_FOUND);
 
+    let spec_pending = "/organizations/{organization_id}/invitations/pending";
+    let pending_only = c
+        .call(
+            &app,
+            M::GET,
+            &format!("{invitations}/pending?limit=5"),
+            None,
+        )
+        .await;
+    c.check(&pending_only, "get", spec_pending, S::OK);
+    assert!(pending_only.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| i["status"] == "pending"));
+    let pending_nowhere = c
+        .call(
+            &app,
+            M::GET,
+            "/v1/organizations/org_missing/invitations/pending",
+            None,
+        )
+        .await;
+    c.check(&pending_nowhere, "get", spec_pending, S::NOT_FOUND);
+    let pending_bad = c
+        .call(
+            &app,
+            M::GET,
+            &format!("{invitations}/pending?limit=0"),
+            None,
+        )
+        .await;
+    c.check(&pending_bad, "get", spec_pending, S::BAD_REQUEST);
+
     let spec_one = "/organizations/{organization_id}/invitations/{invitation_id}";
     let got = c
         .call(&app, M::GET, &format!("{invitations}/{inv_id}"), None)
@@ -465,6 +499,29 @@ async fn every_shared_operation_answers_in_clerks_published_shape() {
         )
         .await;
     c.check(&nobody, "get", spec_user_invitations, S::NOT_FOUND);
+
+    // A user's memberships across organizations.
+    let spec_user_memberships = "/users/{user_id}/organization_memberships";
+    let adas = c
+        .call(
+            &app,
+            M::GET,
+            &format!("/v1/users/{ada_id}/organization_memberships"),
+            None,
+        )
+        .await;
+    c.check(&adas, "get", spec_user_memberships, S::OK);
+    assert_eq!(adas.body["data"][0]["organization"]["id"], org_id.as_str());
+    let none = c
+        .call(
+            &app,
+            M::GET,
+            "/v1/users/user_missing/organization_memberships",
+            None,
+        )
+        .await;
+    c.check(&none, "get", spec_user_memberships, S::OK);
+    assert_eq!(none.body["total_count"], 0);
 
     let checked = c.done.lock().unwrap();
     println!("checked against Clerk's spec ({} answers):", checked.len());

@@ -251,6 +251,8 @@ pub fn membership_item(m: &Membership) -> Item {
         s(keys::memberships_by_created(&m.organization_id)),
     )
     .set(keys::GSI1SK, s(keys::membership_created_key(m)))
+    .set(keys::GSI3PK, s(keys::memberships_of_user(&m.user_id)))
+    .set(keys::GSI3SK, s(keys::user_membership_key(m)))
     .set("id", s(&m.id))
     .set("organization_id", s(&m.organization_id))
     .set("user_id", s(&m.user_id))
