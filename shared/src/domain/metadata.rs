@@ -32,6 +32,24 @@ impl Metadata {
         }
     }
 
+    /// Clerk's metadata update: `patch` is deep-merged into this one (nested objects merge
+    /// too), a `null` value removes its key at any level; the result obeys the size limit.
+    pub fn merged(&self, param: &str, patch: Value) -> Result<Self, FieldError> {
+        let patch = match patch {
+            Value::Null => return Ok(self.clone()),
+            Value::Object(map) => map,
+            _ => {
+                return Err(FieldError::format(
+                    param,
+                    format!("{param} must be a JSON object."),
+                ))
+            }
+        };
+        let mut merged = self.0.clone();
+        merge_into(&mut merged, patch);
+        Self::parse(param, Value::Object(merged))
+    }
+
     pub fn from_stored(map: Map<String, Value>) -> Self {
         Self(map)
     }
@@ -45,10 +63,47 @@ impl Metadata {
     }
 }
 
+fn merge_into(target: &mut Map<String, Value>, patch: Map<String, Value>) {
+    for (key, value) in patch {
+        match (target.get_mut(&key), value) {
+            (_, Value::Null) => {
+                target.remove(&key);
+            }
+            (Some(Value::Object(existing)), Value::Object(nested)) => merge_into(existing, nested),
+            (_, value) => {
+                target.insert(key, value);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_patch_merges_deeply_and_null_removes() {
+        let stored = Metadata::parse(
+            "m",
+            json!({"plan": "pro", "limits": {"seats": 5, "sso": true}, "old": 1}),
+        )
+        .unwrap();
+        let merged = stored
+            .merged(
+                "m",
+                json!({"limits": {"seats": 10, "sso": null}, "old": null, "new": [1]}),
+            )
+            .unwrap();
+        assert_eq!(
+            merged.to_value(),
+            json!({"plan": "pro", "limits": {"seats": 10}, "new": [1]})
+        );
+        assert_eq!(stored.merged("m", Value::Null).unwrap(), stored);
+        assert!(stored.merged("m", json!([1])).is_err());
+        let huge = json!({ "k": "x".repeat(Metadata::MAX_BYTES) });
+        assert!(stored.merged("m", huge).is_err());
+    }
 
     #[test]
     fn accepts_an_object_up_to_eight_kilobytes() {

@@ -42,6 +42,10 @@ pub fn routes() -> Router<AppState> {
             "/v1/organizations/{org}/memberships/{user}",
             patch(update_membership).delete(delete_membership),
         )
+        .route(
+            "/v1/organizations/{org}/memberships/{user}/metadata",
+            patch(update_membership_metadata),
+        )
 }
 
 async fn create_user(
@@ -141,6 +145,21 @@ async fn list_user_memberships(
         .map(|(m, org)| wire::membership(&Actor::Backend, m, org, roles))
         .collect();
     Ok(Json(List::new(data, total, None)).into_response())
+}
+
+/// `PATCH …/memberships/{user}/metadata {public_metadata?, private_metadata?}`: deep merge.
+async fn update_membership_metadata(
+    _: Backend,
+    State(state): State<AppState>,
+    Path((org, user)): Path<(OrganizationId, UserId)>,
+    JsonBody(body): JsonBody,
+) -> Result<Response, ApiError> {
+    let (public, private) = parse::metadata_patch(&body)?;
+    let (membership, org) = state
+        .service
+        .update_membership_metadata(&org, &user, public, private)
+        .await?;
+    Ok(membership_body(&state, &membership, &org))
 }
 
 async fn update_membership(

@@ -123,6 +123,11 @@ pub const ROUTES: &[Route] = &[
         "DELETE",
         "/v1/organizations/{org}/memberships/{user}",
     ),
+    route(
+        "directory",
+        "PATCH",
+        "/v1/organizations/{org}/memberships/{user}/metadata",
+    ),
 ];
 
 /// The route set of a function, by its name in `functions/`.

@@ -502,6 +502,12 @@ fn operations() -> Vec<(&'static str, &'static str, Op)> {
             op("DeleteOrganizationMembership", "Remove a member (Clerk's).",
                (200, ok(r("Membership"), json!({}))), WRITE_ERRORS)
                 .params(vec![org(), user()])),
+        ("PATCH", "/v1/organizations/{org}/memberships/{user}/metadata",
+            op("UpdateOrganizationMembershipMetadata", "Deep-merge a member's metadata; `null` removes a key (Clerk's).",
+               (200, ok(r("Membership"), json!({}))), WRITE_ERRORS)
+                .params(vec![org(), user()])
+                .body(json!({ "type": "object", "properties": {
+                    "public_metadata": r("Metadata"), "private_metadata": r("Metadata") } }))),
         ("GET", "/v1/openapi.json",
             {
                 let mut o = op("GetOpenApiDocument", "This document.",

@@ -194,6 +194,57 @@ impl Service {
         Ok((page, total))
     }
 
+    /// Clerk's metadata update: each given object is deep-merged into the membership's (a
+    /// `null` value removes its key). One read of the membership (with the organization, for
+    /// the answer, alongside) and one conditional write; a concurrent change is read again.
+    #[tracing::instrument(skip_all, fields(organization = %org_id, user = %user_id))]
+    pub async fn update_membership_metadata(
+        &self,
+        org_id: &OrganizationId,
+        user_id: &UserId,
+        public_patch: serde_json::Value,
+        private_patch: serde_json::Value,
+    ) -> Result<(Membership, Organization), ServiceError> {
+        retry_on_contention(|| async {
+            let (read, org) = tokio::join!(
+                self.store.get_membership(org_id, user_id),
+                self.store.get_organization(org_id)
+            );
+            let org = org?.ok_or(ServiceError::NotFound("organization"))?;
+            let read = read?.ok_or(ServiceError::NotFound("membership"))?;
+            let mut errors = Vec::new();
+            let mut updated = read.clone();
+            match read
+                .public_metadata
+                .merged("public_metadata", public_patch.clone())
+            {
+                Ok(m) => updated.public_metadata = m,
+                Err(e) => errors.push(e),
+            }
+            match read
+                .private_metadata
+                .merged("private_metadata", private_patch.clone())
+            {
+                Ok(m) => updated.private_metadata = m,
+                Err(e) => errors.push(e),
+            }
+            if !errors.is_empty() {
+                return Err(ServiceError::Invalid(errors));
+            }
+            updated.updated_at = self.clock.now();
+            match self
+                .store
+                .replace_membership_metadata(&read, &updated)
+                .await
+            {
+                Ok(()) => Ok((updated, org)),
+                Err(StoreError::NotFound) => Err(ServiceError::NotFound("membership")),
+                Err(e) => Err(e.into()),
+            }
+        })
+        .await
+    }
+
     /// One write round trip, plus one read of the organization for the answer.
     #[tracing::instrument(skip_all, fields(organization = %org_id, user = %user_id))]
     pub async fn update_membership_role(

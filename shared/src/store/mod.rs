@@ -123,6 +123,14 @@ pub trait MembershipStore: Send + Sync {
         limit: u32,
     ) -> Result<(Vec<(Membership, Organization)>, bool), StoreError>;
 
+    /// Replaces the membership's metadata with `updated`'s, only if it still has `read`'s
+    /// (as read just before); else `Contention`. `NotFound` when it no longer exists.
+    async fn replace_membership_metadata(
+        &self,
+        read: &Membership,
+        updated: &Membership,
+    ) -> Result<(), StoreError>;
+
     async fn update_membership_role(
         &self,
         organization_id: &OrganizationId,

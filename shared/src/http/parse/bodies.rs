@@ -255,3 +255,23 @@ pub fn bulk_invitations(
 #[cfg(test)]
 #[path = "body_tests.rs"]
 mod tests;
+
+/// `PATCH …/metadata`: the patches of `public_metadata` and `private_metadata` (absent or
+/// `null`: no change), each an object if given.
+pub fn metadata_patch(body: &Value) -> Result<(Value, Value), Vec<FieldError>> {
+    let mut f = Fields::of(body).map_err(|e| vec![e])?;
+    let mut patch = |name: &str| match f.get(name) {
+        None => Value::Null,
+        Some(v @ Value::Object(_)) => v.clone(),
+        Some(_) => {
+            f.reject(FieldError::format(
+                name,
+                format!("{name} must be a JSON object."),
+            ));
+            Value::Null
+        }
+    };
+    let public = patch("public_metadata");
+    let private = patch("private_metadata");
+    f.finish(|| Some((public, private)))
+}

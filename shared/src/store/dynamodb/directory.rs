@@ -232,6 +232,49 @@ impl MembershipStore for DynamoStore {
         Ok((page, more))
     }
 
+    /// One round trip: an `UpdateItem` conditioned on the metadata read (compared whole, as
+    /// the stored JSON).
+    async fn replace_membership_metadata(
+        &self,
+        read: &Membership,
+        updated: &Membership,
+    ) -> Result<(), StoreError> {
+        let result = self
+            .client()
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::membership(&read.organization_id, &read.user_id))))
+            .update_expression(
+                "SET public_metadata = :public, private_metadata = :private, updated_at = :now",
+            )
+            .condition_expression(
+                "attribute_exists(PK) AND public_metadata = :old_public AND private_metadata = :old_private",
+            )
+            .expression_attribute_values(":public", codec::metadata(&updated.public_metadata))
+            .expression_attribute_values(":private", codec::metadata(&updated.private_metadata))
+            .expression_attribute_values(":old_public", codec::metadata(&read.public_metadata))
+            .expression_attribute_values(":old_private", codec::metadata(&read.private_metadata))
+            .expression_attribute_values(":now", n(updated.updated_at))
+            .return_values_on_condition_check_failure(
+                aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure::AllOld,
+            )
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(err) => match err.as_service_error() {
+                Some(aws_sdk_dynamodb::operation::update_item::UpdateItemError::ConditionalCheckFailedException(e)) => {
+                    if e.item().is_some() {
+                        Err(StoreError::Contention)
+                    } else {
+                        Err(StoreError::NotFound)
+                    }
+                }
+                _ => Err(sdk_error(err)),
+            },
+        }
+    }
+
     /// One round trip: `UpdateItem` returning the new item.
     async fn update_membership_role(
         &self,

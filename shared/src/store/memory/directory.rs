@@ -163,6 +163,26 @@ impl MembershipStore for MemoryStore {
         Ok((page, newest.next().is_some()))
     }
 
+    async fn replace_membership_metadata(
+        &self,
+        read: &Membership,
+        updated: &Membership,
+    ) -> Result<(), StoreError> {
+        let mut t = self.tables();
+        let m = t
+            .memberships
+            .get_mut(&key(&read.organization_id, &read.user_id))
+            .ok_or(StoreError::NotFound)?;
+        if m.public_metadata != read.public_metadata || m.private_metadata != read.private_metadata
+        {
+            return Err(StoreError::Contention);
+        }
+        m.public_metadata = updated.public_metadata.clone();
+        m.private_metadata = updated.private_metadata.clone();
+        m.updated_at = updated.updated_at;
+        Ok(())
+    }
+
     async fn update_membership_role(
         &self,
         organization_id: &OrganizationId,

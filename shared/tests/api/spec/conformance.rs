@@ -226,6 +226,35 @@ async fn every_shared_operation_answers_in_clerks_published_shape() {
         )
         .await;
     c.check(&not_member, "patch", one, S::NOT_FOUND);
+    let spec_metadata = "/organizations/{organization_id}/memberships/{user_id}/metadata";
+    let merged = c
+        .call(
+            &app,
+            M::PATCH,
+            &format!("{memberships}/{grace_id}/metadata"),
+            Some(json!({"public_metadata": {"team": "core"}, "private_metadata": {"n": 1}})),
+        )
+        .await;
+    c.check(&merged, "patch", spec_metadata, S::OK);
+    assert_eq!(merged.body["public_metadata"]["team"], "core");
+    let not_object = c
+        .call(
+            &app,
+            M::PATCH,
+            &format!("{memberships}/{grace_id}/metadata"),
+            Some(json!({"public_metadata": [1]})),
+        )
+        .await;
+    c.check(&not_object, "patch", spec_metadata, S::UNPROCESSABLE_ENTITY);
+    let no_member = c
+        .call(
+            &app,
+            M::PATCH,
+            &format!("{memberships}/user_missing/metadata"),
+            Some(json!({"public_metadata": {"a": 1}})),
+        )
+        .await;
+    c.check(&no_member, "patch", spec_metadata, S::NOT_FOUND);
     let removed = c
         .call(&app, M::DELETE, &format!("{memberships}/{grace_id}"), None)
         .await;

@@ -743,6 +743,56 @@ async fn operations_on_an_unknown_organization_say_so(h: Harness) {
     ));
 }
 
+async fn membership_metadata_merges_deeply_and_a_stale_write_is_refused(h: Harness) {
+    use invitations::store::MembershipStore;
+    let (org, admin) = org_with_admin(&h, "admin@acme.test", 0).await;
+    let (first, _) = h
+        .service
+        .update_membership_metadata(
+            &org.id,
+            &admin.id,
+            json!({"plan": {"tier": "pro", "seats": 5}}),
+            json!({"billing": "acct_1"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        first.public_metadata.to_value(),
+        json!({"plan": {"tier": "pro", "seats": 5}})
+    );
+    let (second, _) = h
+        .service
+        .update_membership_metadata(
+            &org.id,
+            &admin.id,
+            json!({"plan": {"seats": null}, "team": "core"}),
+            serde_json::Value::Null,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        second.public_metadata.to_value(),
+        json!({"plan": {"tier": "pro"}, "team": "core"})
+    );
+    assert_eq!(
+        second.private_metadata.to_value(),
+        json!({"billing": "acct_1"})
+    );
+    // A write computed from what was read before the second update is refused.
+    let mut stale = first.clone();
+    stale.public_metadata =
+        invitations::domain::Metadata::parse("p", json!({"lost": true})).unwrap();
+    assert!(matches!(
+        h.store.replace_membership_metadata(&first, &stale).await,
+        Err(invitations::store::StoreError::Contention)
+    ));
+    let missing = h
+        .service
+        .update_membership_metadata(&org.id, &"user_nobody".into(), json!({"a": 1}), json!(null))
+        .await;
+    assert!(matches!(missing, Err(ServiceError::NotFound("membership"))));
+}
+
 both_stores!(
     a_created_invitation_is_pending_and_takes_a_seat,
     a_second_pending_invitation_to_the_same_address_in_any_case_is_a_duplicate,
@@ -765,4 +815,5 @@ both_stores!(
     memberships_are_created_listed_updated_and_deleted,
     a_bulk_request_gets_one_result_per_item_in_order,
     operations_on_an_unknown_organization_say_so,
+    membership_metadata_merges_deeply_and_a_stale_write_is_refused,
 );
