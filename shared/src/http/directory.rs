@@ -33,7 +33,12 @@ pub fn routes() -> Router<AppState> {
             get(list_user_memberships),
         )
         .route("/v1/organizations", post(create_organization))
-        .route("/v1/organizations/{org}", get(get_organization))
+        .route(
+            "/v1/organizations/{org}",
+            get(get_organization)
+                .patch(update_organization)
+                .delete(delete_organization),
+        )
         .route(
             "/v1/organizations/{org}/memberships",
             post(create_membership).get(list_memberships),
@@ -160,6 +165,41 @@ async fn update_membership_metadata(
         .update_membership_metadata(&org, &user, public, private)
         .await?;
     Ok(membership_body(&state, &membership, &org))
+}
+
+async fn update_organization(
+    _: Backend,
+    State(state): State<AppState>,
+    Path(org): Path<OrganizationId>,
+    JsonBody(body): JsonBody,
+) -> Result<Response, ApiError> {
+    let patch = parse::organization_patch(&body)?;
+    let org = state.service.update_organization(&org, &patch).await?;
+    Ok(Json(wire::organization(&Actor::Backend, &org)).into_response())
+}
+
+/// Clerk's `DeletedObject`.
+#[derive(serde::Serialize)]
+struct Deleted<'a> {
+    object: &'static str,
+    id: &'a str,
+    slug: &'a str,
+    deleted: bool,
+}
+
+async fn delete_organization(
+    _: Backend,
+    State(state): State<AppState>,
+    Path(org): Path<OrganizationId>,
+) -> Result<Response, ApiError> {
+    let org = state.service.delete_organization(&org).await?;
+    Ok(Json(Deleted {
+        object: "organization",
+        id: &org.id,
+        slug: &org.slug,
+        deleted: true,
+    })
+    .into_response())
 }
 
 async fn update_membership(

@@ -111,6 +111,8 @@ pub const ROUTES: &[Route] = &[
     ),
     route("directory", "POST", "/v1/organizations"),
     route("directory", "GET", "/v1/organizations/{org}"),
+    route("directory", "PATCH", "/v1/organizations/{org}"),
+    route("directory", "DELETE", "/v1/organizations/{org}"),
     route("directory", "POST", "/v1/organizations/{org}/memberships"),
     route("directory", "GET", "/v1/organizations/{org}/memberships"),
     route(

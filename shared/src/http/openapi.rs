@@ -132,13 +132,13 @@ fn schemas() -> Value {
         "BulkResults": list_of(json!({ "anyOf": [r("Invitation"), r("BulkRefusal")] })),
         "Organization": object(
             &["object", "id", "name", "slug", "image_url", "has_image", "max_allowed_memberships",
-              "admin_delete_enabled", "members_count", "pending_invitations_count", "created_by",
+              "admin_delete_enabled", "members_count", "pending_invitations_count",
               "public_metadata", "created_at", "updated_at"],
             json!({
                 "object": { "const": "organization" }, "id": string(), "name": string(), "slug": string(),
                 "image_url": string(), "has_image": boolean(), "max_allowed_memberships": int(),
                 "admin_delete_enabled": boolean(), "members_count": int(),
-                "pending_invitations_count": int(), "created_by": nullable(string()),
+                "pending_invitations_count": int(), "created_by": string(),
                 "public_metadata": r("Metadata"), "private_metadata": r("Metadata"),
                 "created_at": timestamp, "updated_at": timestamp,
             }),
@@ -478,6 +478,21 @@ fn operations() -> Vec<(&'static str, &'static str, Op)> {
         ("GET", "/v1/organizations/{org}",
             op("GetOrganization", "An organization by id or slug (Clerk's).",
                (200, ok(r("Organization"), json!({}))), READ_ERRORS)
+                .params(vec![org()])),
+        ("PATCH", "/v1/organizations/{org}",
+            op("UpdateOrganization", "Rename, re-slug, change the maximum or replace metadata (Clerk's).",
+               (200, ok(r("Organization"), json!({}))), WRITE_ERRORS)
+                .params(vec![org()])
+                .body(json!({ "type": "object", "properties": {
+                    "name": { "type": "string", "minLength": 1, "maxLength": 256 },
+                    "slug": { "type": "string", "pattern": "^[a-z0-9_-]{1,64}$" },
+                    "max_allowed_memberships": { "type": "integer", "minimum": 0 },
+                    "public_metadata": r("Metadata"), "private_metadata": r("Metadata") } }))),
+        ("DELETE", "/v1/organizations/{org}",
+            op("DeleteOrganization", "Delete an organization; its pending invitations are revoked first, so their links die (Clerk's).",
+               (200, ok(object(&["object", "id", "slug", "deleted"], json!({
+                   "object": { "const": "organization" }, "id": string(), "slug": string(), "deleted": { "const": true } })),
+                   json!({}))), WRITE_ERRORS)
                 .params(vec![org()])),
         ("POST", "/v1/organizations/{org}/memberships",
             op("CreateOrganizationMembership", "Add a user with a role (Clerk's).",

@@ -154,6 +154,8 @@ pub struct PublicOrganization<'a> {
     pub admin_delete_enabled: bool,
     pub members_count: u32,
     pub pending_invitations_count: u32,
+    /// Absent when no user created it (Clerk's schema has it a string, never `null`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<&'a UserId>,
     pub public_metadata: &'a Metadata,
     pub created_at: Millis,

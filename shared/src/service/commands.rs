@@ -47,6 +47,16 @@ pub struct NewOrganization {
     pub private_metadata: Metadata,
 }
 
+/// `PATCH /organizations/{org}`: what is given replaces what is stored.
+#[derive(Debug, Clone, Default)]
+pub struct OrganizationPatch {
+    pub name: Option<String>,
+    pub slug: Option<String>,
+    pub max_allowed_memberships: Option<u32>,
+    pub public_metadata: Option<Metadata>,
+    pub private_metadata: Option<Metadata>,
+}
+
 /// `POST /organizations/{org}/memberships`.
 #[derive(Debug, Clone)]
 pub struct NewMembership {

@@ -169,6 +169,68 @@ impl Service {
         Ok((org.ok_or(ServiceError::NotFound("organization"))?, page))
     }
 
+    /// Clerk's organization update: each given field replaces the stored one; a new slug is
+    /// claimed (`form_identifier_exists` when taken). One read and one conditional write; a
+    /// concurrent change is read again.
+    #[tracing::instrument(skip_all, fields(organization = %org_id))]
+    pub async fn update_organization(
+        &self,
+        org_id: &OrganizationId,
+        patch: &super::OrganizationPatch,
+    ) -> Result<Organization, ServiceError> {
+        retry_on_contention(|| async {
+            let read = self
+                .store
+                .get_organization(org_id)
+                .await?
+                .ok_or(ServiceError::NotFound("organization"))?;
+            let mut updated = read.clone();
+            if let Some(name) = &patch.name {
+                updated.name = name.clone();
+            }
+            if let Some(slug) = &patch.slug {
+                updated.slug = slug.clone();
+            }
+            if let Some(max) = patch.max_allowed_memberships {
+                updated.max_allowed_memberships = max;
+            }
+            if let Some(m) = &patch.public_metadata {
+                updated.public_metadata = m.clone();
+            }
+            if let Some(m) = &patch.private_metadata {
+                updated.private_metadata = m.clone();
+            }
+            updated.updated_at = self.clock.now();
+            match self.store.update_organization(&read, &updated).await {
+                Ok(()) => Ok(updated),
+                Err(StoreError::SlugTaken) => Err(ServiceError::SlugTaken),
+                Err(StoreError::NotFound) => Err(ServiceError::NotFound("organization")),
+                Err(e) => Err(e.into()),
+            }
+        })
+        .await
+    }
+
+    /// Clerk's organization deletion. Its pending invitations are revoked first, so every link
+    /// to it dies, then its memberships and the organization go (`delete_organization` in the
+    /// store says what that costs).
+    #[tracing::instrument(skip_all, fields(organization = %org_id))]
+    pub async fn delete_organization(
+        &self,
+        org_id: &OrganizationId,
+    ) -> Result<Organization, ServiceError> {
+        let org = self
+            .store
+            .get_organization(org_id)
+            .await?
+            .ok_or(ServiceError::NotFound("organization"))?;
+        match self.store.delete_organization(&org, self.clock.now()).await {
+            Ok(()) => Ok(org),
+            Err(StoreError::NotFound) => Err(ServiceError::NotFound("organization")),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// A user's memberships across organizations, newest first: one query of `offset + limit`
     /// (at most `PageRequest::MAX_LIMIT`) plus the organizations' reads. No counter is kept
     /// per user, so the total is what is known: up to this page's end, plus one when more

@@ -19,7 +19,9 @@ use std::sync::Arc;
 
 pub use acceptance::TicketRedirect;
 pub use actor::Actor;
-pub use commands::{InvitationAction, NewInvitation, NewMembership, NewOrganization, NewUser};
+pub use commands::{
+    InvitationAction, NewInvitation, NewMembership, NewOrganization, NewUser, OrganizationPatch,
+};
 pub use error::ServiceError;
 pub use invitations::IssuedInvitation;
 pub use links::{Links, TicketStatus};

@@ -96,6 +96,20 @@ pub trait OrganizationStore: Send + Sync {
         &self,
         slug: &str,
     ) -> Result<Option<Organization>, StoreError>;
+
+    /// Writes `updated`'s name, slug, maximum and metadata, only if the organization still has
+    /// `read`'s; a new slug is claimed and the old one released in the same write. Fails with
+    /// `SlugTaken`, `NotFound` or `Contention`.
+    async fn update_organization(
+        &self,
+        read: &Organization,
+        updated: &Organization,
+    ) -> Result<(), StoreError>;
+
+    /// Removes the organization: its pending invitations are revoked (their links die), its
+    /// memberships and their address claims deleted, then the organization and its slug claim.
+    /// The cost grows with its pending invitations and members, not with its history.
+    async fn delete_organization(&self, org: &Organization, now: Millis) -> Result<(), StoreError>;
 }
 
 #[async_trait]

@@ -5,7 +5,7 @@ use serde_json::Value;
 use super::fields::Fields;
 use crate::domain::{EmailAddress, FieldError, RoleCatalog, RoleKey, UserId};
 use crate::service::commands::{
-    InvitationAction, NewInvitation, NewMembership, NewOrganization, NewUser,
+    InvitationAction, NewInvitation, NewMembership, NewOrganization, NewUser, OrganizationPatch,
     DEFAULT_EXPIRES_IN_DAYS,
 };
 use crate::service::RedirectPolicy;
@@ -125,25 +125,9 @@ pub fn user(body: &Value) -> Result<NewUser, Vec<FieldError>> {
 pub fn organization(body: &Value) -> Result<NewOrganization, Vec<FieldError>> {
     let mut f = Fields::of(body).map_err(|e| vec![e])?;
     let name = f.required_str("name").map(str::trim).map(str::to_string);
-    if name
-        .as_ref()
-        .is_some_and(|n| n.chars().count() > 256 || n.chars().any(char::is_control))
-    {
-        f.reject(FieldError::value(
-            "name",
-            "name must be at most 256 characters on one line.",
-        ));
-    }
+    check_organization_name(&mut f, name.as_deref());
     let slug = f.optional_str("slug").map(str::to_string);
-    if slug
-        .as_deref()
-        .is_some_and(|s| !crate::domain::organization::is_valid_slug(s))
-    {
-        f.reject(FieldError::format(
-            "slug",
-            "slug may contain only lowercase letters, digits, dashes and underscores (at most 64).",
-        ));
-    }
+    check_slug(&mut f, slug.as_deref());
     let created_by = f.optional_str("created_by").map(UserId::from);
     let max_allowed_memberships = f.optional_u32_in("max_allowed_memberships", 0..=1_000_000);
     let public_metadata = f.metadata("public_metadata");
@@ -153,6 +137,55 @@ pub fn organization(body: &Value) -> Result<NewOrganization, Vec<FieldError>> {
             name: name?,
             slug,
             created_by,
+            max_allowed_memberships,
+            public_metadata,
+            private_metadata,
+        })
+    })
+}
+
+fn check_organization_name(f: &mut Fields<'_>, name: Option<&str>) {
+    if name.is_some_and(|n| n.chars().count() > 256 || n.chars().any(char::is_control)) {
+        f.reject(FieldError::value(
+            "name",
+            "name must be at most 256 characters on one line.",
+        ));
+    }
+}
+
+fn check_slug(f: &mut Fields<'_>, slug: Option<&str>) {
+    if slug.is_some_and(|s| !crate::domain::organization::is_valid_slug(s)) {
+        f.reject(FieldError::format(
+            "slug",
+            "slug may contain only lowercase letters, digits, dashes and underscores (at most 64).",
+        ));
+    }
+}
+
+/// `PATCH /organizations/{org}`: `name`, `slug`, `max_allowed_memberships`,
+/// `public_metadata`, `private_metadata`; each given one replaces the stored one.
+pub fn organization_patch(body: &Value) -> Result<OrganizationPatch, Vec<FieldError>> {
+    let mut f = Fields::of(body).map_err(|e| vec![e])?;
+    let name = match f.get("name") {
+        None => None,
+        Some(_) => f.required_str("name").map(str::trim).map(str::to_string),
+    };
+    check_organization_name(&mut f, name.as_deref());
+    let slug = f.optional_str("slug").map(str::to_string);
+    check_slug(&mut f, slug.as_deref());
+    let max_allowed_memberships = f.optional_u32_in("max_allowed_memberships", 0..=1_000_000);
+    let public_metadata = f
+        .get("public_metadata")
+        .is_some()
+        .then(|| f.metadata("public_metadata"));
+    let private_metadata = f
+        .get("private_metadata")
+        .is_some()
+        .then(|| f.metadata("private_metadata"));
+    f.finish(|| {
+        Some(OrganizationPatch {
+            name,
+            slug,
             max_allowed_memberships,
             public_metadata,
             private_metadata,

@@ -8,7 +8,7 @@ mod query;
 
 pub use bodies::{
     bulk_invitations, invitation, invitation_action, membership, metadata_patch, organization,
-    role_update, ticket, user, BULK_MAX_ITEMS,
+    organization_patch, role_update, ticket, user, BULK_MAX_ITEMS,
 };
 pub use fields::Fields;
 pub use query::{invitation_query, limit_offset, person_query, query_pairs, PersonQuery};

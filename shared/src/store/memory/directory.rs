@@ -76,6 +76,73 @@ impl OrganizationStore for MemoryStore {
             .and_then(|id| t.organizations.get(id))
             .cloned())
     }
+
+    async fn update_organization(
+        &self,
+        read: &Organization,
+        updated: &Organization,
+    ) -> Result<(), StoreError> {
+        let mut t = self.tables();
+        let current = t.organizations.get(&read.id).ok_or(StoreError::NotFound)?;
+        let unchanged = current.name == read.name
+            && current.slug == read.slug
+            && current.max_allowed_memberships == read.max_allowed_memberships
+            && current.public_metadata == read.public_metadata
+            && current.private_metadata == read.private_metadata;
+        if !unchanged {
+            return Err(StoreError::Contention);
+        }
+        if updated.slug != read.slug {
+            if t.slugs.contains_key(&updated.slug) {
+                return Err(StoreError::SlugTaken);
+            }
+            t.slugs.remove(&read.slug);
+            t.slugs.insert(updated.slug.clone(), read.id.clone());
+        }
+        if let Some(org) = t.organizations.get_mut(&read.id) {
+            org.name = updated.name.clone();
+            org.slug = updated.slug.clone();
+            org.max_allowed_memberships = updated.max_allowed_memberships;
+            org.public_metadata = updated.public_metadata.clone();
+            org.private_metadata = updated.private_metadata.clone();
+            org.updated_at = updated.updated_at;
+        }
+        Ok(())
+    }
+
+    async fn delete_organization(&self, org: &Organization, now: Millis) -> Result<(), StoreError> {
+        let mut t = self.tables();
+        if !t.organizations.contains_key(&org.id) {
+            return Err(StoreError::NotFound);
+        }
+        let pending: Vec<_> = t
+            .invitation_index
+            .get(org.id.as_str())
+            .map(|index| index.pending_by_created.values().cloned().collect())
+            .unwrap_or_default();
+        for id in pending {
+            if let Some(inv) =
+                t.settle_invitation(&org.id, &id, crate::domain::InvitationStatus::Revoked, now)
+            {
+                t.slots.remove(&key(&org.id, inv.email_address.key()));
+            }
+        }
+        let members: Vec<UserId> = t
+            .memberships_by_org
+            .get(&org.id)
+            .map(|index| index.values().cloned().collect())
+            .unwrap_or_default();
+        for user_id in members {
+            if let Some(m) = t.remove_membership(&org.id, &user_id) {
+                for addr in &m.email_keys {
+                    t.member_addresses.remove(&key(&org.id, addr));
+                }
+            }
+        }
+        t.slugs.remove(&org.slug);
+        t.organizations.remove(&org.id);
+        Ok(())
+    }
 }
 
 #[async_trait]
@@ -126,18 +193,19 @@ impl MembershipStore for MemoryStore {
         offset: u32,
     ) -> Result<(Option<Organization>, Vec<Membership>), StoreError> {
         let t = self.tables();
-        let mut all: Vec<&Membership> = t
-            .memberships
-            .values()
-            .filter(|m| m.organization_id == organization_id)
-            .collect();
-        all.sort_by(|a, b| (b.created_at, &b.user_id).cmp(&(a.created_at, &a.user_id)));
-        let page = all
-            .into_iter()
-            .skip(offset as usize)
-            .take(limit as usize)
-            .cloned()
-            .collect();
+        let page = t
+            .memberships_by_org
+            .get(organization_id)
+            .map(|index| {
+                index
+                    .values()
+                    .rev()
+                    .skip(offset as usize)
+                    .take(limit as usize)
+                    .filter_map(|user| t.memberships.get(&key(organization_id, user)).cloned())
+                    .collect()
+            })
+            .unwrap_or_default();
         Ok((t.organizations.get(organization_id).cloned(), page))
     }
 

@@ -31,6 +31,8 @@ pub(super) struct Tables {
     limits: limits::LimitLogs,
     /// Invitations to each address, by created sort key (DynamoDB's GSI3).
     by_address: HashMap<String, std::collections::BTreeMap<String, OrgKey>>,
+    /// Each organization's memberships, by created sort key (DynamoDB's GSI1 `ORG#{org}#MEM`).
+    memberships_by_org: HashMap<OrganizationId, std::collections::BTreeMap<String, UserId>>,
     /// Each user's memberships, by created sort key (DynamoDB's GSI3 `USER#{user}#MEM`).
     memberships_by_user: HashMap<UserId, std::collections::BTreeMap<String, OrganizationId>>,
     /// Each invitation's organization (DynamoDB's pointer item).
@@ -44,6 +46,10 @@ impl Tables {
             .entry(m.user_id.clone())
             .or_default()
             .insert(user_membership_key(m), m.organization_id.clone());
+        self.memberships_by_org
+            .entry(m.organization_id.clone())
+            .or_default()
+            .insert(org_membership_key(m), m.user_id.clone());
         self.memberships
             .insert(key(&m.organization_id, &m.user_id), m.clone());
     }
@@ -52,6 +58,9 @@ impl Tables {
         let m = self.memberships.remove(&key(org_id, user_id))?;
         if let Some(index) = self.memberships_by_user.get_mut(user_id) {
             index.remove(&user_membership_key(&m));
+        }
+        if let Some(index) = self.memberships_by_org.get_mut(org_id) {
+            index.remove(&org_membership_key(&m));
         }
         Some(m)
     }
@@ -94,5 +103,14 @@ pub(super) fn user_membership_key(m: &Membership) -> String {
         "{}#{}",
         crate::domain::listing::time_key(m.created_at),
         m.organization_id
+    )
+}
+
+/// An organization's memberships sort by creation, then user (as GSI1's key).
+pub(super) fn org_membership_key(m: &Membership) -> String {
+    format!(
+        "{}#{}",
+        crate::domain::listing::time_key(m.created_at),
+        m.user_id
     )
 }

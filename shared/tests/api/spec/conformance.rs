@@ -552,6 +552,64 @@ async fn every_shared_operation_answers_in_clerks_published_shape() {
     c.check(&none, "get", spec_user_memberships, S::OK);
     assert_eq!(none.body["total_count"], 0);
 
+    // Updating and deleting an organization.
+    let spec_org = "/organizations/{organization_id}";
+    let doomed = c
+        .call(
+            &app,
+            M::POST,
+            "/v1/organizations",
+            Some(json!({"name": "Doomed Inc"})),
+        )
+        .await
+        .id();
+    let patched = c
+        .call(
+            &app,
+            M::PATCH,
+            &format!("/v1/organizations/{doomed}"),
+            Some(json!({"name": "Doomed Two", "public_metadata": {"tier": "free"}})),
+        )
+        .await;
+    c.check(&patched, "patch", spec_org, S::OK);
+    let bad_slug = c
+        .call(
+            &app,
+            M::PATCH,
+            &format!("/v1/organizations/{doomed}"),
+            Some(json!({"slug": "Not A Slug"})),
+        )
+        .await;
+    c.check(&bad_slug, "patch", spec_org, S::UNPROCESSABLE_ENTITY);
+    let patch_missing = c
+        .call(
+            &app,
+            M::PATCH,
+            "/v1/organizations/org_missing",
+            Some(json!({"name": "X"})),
+        )
+        .await;
+    c.check(&patch_missing, "patch", spec_org, S::NOT_FOUND);
+    let deleted = c
+        .call(
+            &app,
+            M::DELETE,
+            &format!("/v1/organizations/{doomed}"),
+            None,
+        )
+        .await;
+    c.check(&deleted, "delete", spec_org, S::OK);
+    assert_eq!(deleted.body["deleted"], true);
+    let gone = c
+        .call(
+            &app,
+            M::DELETE,
+            &format!("/v1/organizations/{doomed}"),
+            None,
+        )
+        .await;
+    c.check(&gone, "delete", spec_org, S::NOT_FOUND);
+
     let checked = c.done.lock().unwrap();
     println!("checked against Clerk's spec ({} answers):", checked.len());
     for (method, path, status) in checked.iter() {

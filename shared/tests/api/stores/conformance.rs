@@ -793,6 +793,87 @@ async fn membership_metadata_merges_deeply_and_a_stale_write_is_refused(h: Harne
     assert!(matches!(missing, Err(ServiceError::NotFound("membership"))));
 }
 
+async fn an_organization_is_updated_and_deleted_and_its_links_die(h: Harness) {
+    use invitations::service::OrganizationPatch;
+    let (org, admin) = org_with_admin(&h, "admin@acme.test", 0).await;
+    let (other, _) = org_with_admin(&h, "admin@other.test", 0).await;
+    let taken = h
+        .service
+        .update_organization(
+            &org.id,
+            &OrganizationPatch {
+                slug: Some(other.slug.clone()),
+                ..Default::default()
+            },
+        )
+        .await;
+    assert!(matches!(taken, Err(ServiceError::SlugTaken)), "{taken:?}");
+    let renamed = h
+        .service
+        .update_organization(
+            &org.id,
+            &OrganizationPatch {
+                name: Some("Acme Two".into()),
+                slug: Some("acme-two".into()),
+                max_allowed_memberships: Some(7),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (renamed.name.as_str(), renamed.max_allowed_memberships),
+        ("Acme Two", 7)
+    );
+    assert_eq!(
+        h.service.get_organization("acme-two").await.unwrap().id,
+        org.id
+    );
+    assert!(
+        h.service.get_organization(&org.slug).await.is_err(),
+        "the old slug is free"
+    );
+
+    let pending = h
+        .service
+        .create_invitation(
+            &Actor::Backend,
+            &org.id,
+            &invite_input(json!({"email_address": "grace@example.com", "role": "org:member"})),
+        )
+        .await
+        .unwrap();
+    let deleted = h.service.delete_organization(&org.id).await.unwrap();
+    assert_eq!(deleted.id, org.id);
+    assert!(matches!(
+        h.service.get_organization(&org.id).await,
+        Err(ServiceError::NotFound("organization"))
+    ));
+    let link = crate::helpers::links::ticket_of(&pending.url);
+    let followed = h.service.follow_ticket(&link, None).await;
+    assert!(
+        matches!(followed, Err(ServiceError::TicketRevoked)),
+        "{followed:?}"
+    );
+    let (left, _) = h.service.user_memberships(&admin.id, 10, 0).await.unwrap();
+    assert!(left.is_empty(), "the admin's membership went with it");
+    assert!(matches!(
+        h.service.delete_organization(&org.id).await,
+        Err(ServiceError::NotFound("organization"))
+    ));
+    // The slug can be claimed again.
+    h.service
+        .update_organization(
+            &other.id,
+            &OrganizationPatch {
+                slug: Some("acme-two".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+}
+
 both_stores!(
     a_created_invitation_is_pending_and_takes_a_seat,
     a_second_pending_invitation_to_the_same_address_in_any_case_is_a_duplicate,
@@ -816,4 +897,5 @@ both_stores!(
     a_bulk_request_gets_one_result_per_item_in_order,
     operations_on_an_unknown_organization_say_so,
     membership_metadata_merges_deeply_and_a_stale_write_is_refused,
+    an_organization_is_updated_and_deleted_and_its_links_die,
 );
