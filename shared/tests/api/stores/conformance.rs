@@ -744,7 +744,6 @@ async fn operations_on_an_unknown_organization_say_so(h: Harness) {
 }
 
 async fn membership_metadata_merges_deeply_and_a_stale_write_is_refused(h: Harness) {
-    use invitations::store::MembershipStore;
     let (org, admin) = org_with_admin(&h, "admin@acme.test", 0).await;
     let (first, _) = h
         .service
