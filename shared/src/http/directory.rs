@@ -32,7 +32,10 @@ pub fn routes() -> Router<AppState> {
             "/v1/users/{user}/organization_memberships",
             get(list_user_memberships),
         )
-        .route("/v1/organizations", post(create_organization))
+        .route(
+            "/v1/organizations",
+            post(create_organization).get(list_organizations),
+        )
         .route(
             "/v1/organizations/{org}",
             get(get_organization)
@@ -165,6 +168,20 @@ async fn update_membership_metadata(
         .update_membership_metadata(&org, &user, public, private)
         .await?;
     Ok(membership_body(&state, &membership, &org))
+}
+
+async fn list_organizations(
+    _: Backend,
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let q = parse::organization_list_query(&query_pairs(raw.as_deref()))?;
+    let (page, total) = state.service.list_organizations(&q).await?;
+    let data = page
+        .iter()
+        .map(|org| wire::organization(&Actor::Backend, org))
+        .collect();
+    Ok(Json(List::new(data, total, None)).into_response())
 }
 
 async fn update_organization(

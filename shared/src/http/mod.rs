@@ -110,6 +110,7 @@ pub const ROUTES: &[Route] = &[
         "/v1/users/{user}/organization_memberships",
     ),
     route("directory", "POST", "/v1/organizations"),
+    route("directory", "GET", "/v1/organizations"),
     route("directory", "GET", "/v1/organizations/{org}"),
     route("directory", "PATCH", "/v1/organizations/{org}"),
     route("directory", "DELETE", "/v1/organizations/{org}"),

@@ -475,6 +475,19 @@ fn operations() -> Vec<(&'static str, &'static str, Op)> {
                     "created_by": string(),
                     "max_allowed_memberships": { "type": "integer", "minimum": 0 },
                     "public_metadata": r("Metadata"), "private_metadata": r("Metadata") } }))),
+        ("GET", "/v1/organizations",
+            op("ListOrganizations", "Every organization, newest first; or by `query` (an id, or a slug prefix) or `user_id` (Clerk's).",
+               (200, ok(list_of(r("Organization")), json!({}))), READ_ERRORS)
+                .params({
+                    let mut p = list_params(false, &[]);
+                    p.push(param("query", "query", "An organization id exactly, or the start of a slug."));
+                    p.push(json!({ "name": "user_id", "in": "query", "style": "form", "explode": true,
+                        "schema": { "type": "array", "maxItems": 10, "items": string() } }));
+                    p.push(json!({ "name": "order_by", "in": "query",
+                        "schema": { "type": "string", "enum": ["created_at", "+created_at", "-created_at"] } }));
+                    p.push(json!({ "name": "include_members_count", "in": "query", "schema": boolean() }));
+                    p
+                })),
         ("GET", "/v1/organizations/{org}",
             op("GetOrganization", "An organization by id or slug (Clerk's).",
                (200, ok(r("Organization"), json!({}))), READ_ERRORS)

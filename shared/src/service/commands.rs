@@ -47,6 +47,17 @@ pub struct NewOrganization {
     pub private_metadata: Metadata,
 }
 
+/// `GET /organizations`: every organization, or those matching `query` (an id exactly, or a
+/// slug prefix), or those `user_ids` belong to; newest first unless `ascending`.
+#[derive(Debug, Clone, Default)]
+pub struct OrganizationListQuery {
+    pub query: Option<String>,
+    pub user_ids: Vec<UserId>,
+    pub ascending: bool,
+    pub limit: u32,
+    pub offset: u32,
+}
+
 /// `PATCH /organizations/{org}`: what is given replaces what is stored.
 #[derive(Debug, Clone, Default)]
 pub struct OrganizationPatch {

@@ -231,6 +231,67 @@ impl Service {
         }
     }
 
+    /// Clerk's organization list. Without filters: one page of the index of all organizations,
+    /// `total_count` from the count kept beside it. With `query`: the organization with that
+    /// id and those whose slug starts with it. With `user_id`s: their memberships' organizations.
+    /// Each reads at most `offset + limit` (≤ 500); filtered totals are what is known, as for a
+    /// person's lists.
+    #[tracing::instrument(skip_all)]
+    pub async fn list_organizations(
+        &self,
+        q: &super::OrganizationListQuery,
+    ) -> Result<(Vec<Organization>, u64), ServiceError> {
+        let depth = q.offset + q.limit;
+        let filtered = q.query.is_some() || !q.user_ids.is_empty();
+        if !filtered {
+            let (read, total) = self.store.list_organizations(q.ascending, depth).await?;
+            return Ok((read.into_iter().skip(q.offset as usize).collect(), total));
+        }
+        let from_query = match &q.query {
+            None => None,
+            Some(query) => {
+                let id = OrganizationId::from(query.as_str());
+                let prefix = query.to_ascii_lowercase();
+                let (by_id, by_slug) = tokio::join!(
+                    self.store.get_organization(&id),
+                    self.store.organizations_by_slug_prefix(&prefix, depth + 1)
+                );
+                let mut orgs = by_slug?;
+                orgs.extend(by_id?);
+                Some(orgs)
+            }
+        };
+        let mut from_users = None;
+        for user in &q.user_ids {
+            let (memberships, _) = self.store.user_memberships(user, depth + 1).await?;
+            from_users
+                .get_or_insert_with(Vec::new)
+                .extend(memberships.into_iter().map(|(_, org)| org));
+        }
+        let mut found = match (from_query, from_users) {
+            // Both: organizations matching the query that one of the users belongs to.
+            (Some(matching), Some(theirs)) => matching
+                .into_iter()
+                .filter(|o| theirs.iter().any(|t| t.id == o.id))
+                .collect(),
+            (Some(orgs), None) | (None, Some(orgs)) => orgs,
+            (None, None) => Vec::new(),
+        };
+        found.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+        found.dedup_by(|a, b| a.id == b.id);
+        if !q.ascending {
+            found.reverse();
+        }
+        let more = found.len() > depth as usize;
+        let page: Vec<Organization> = found
+            .into_iter()
+            .skip(q.offset as usize)
+            .take(q.limit as usize)
+            .collect();
+        let total = u64::from(q.offset) + page.len() as u64 + u64::from(more);
+        Ok((page, total))
+    }
+
     /// A user's memberships across organizations, newest first: one query of `offset + limit`
     /// (at most `PageRequest::MAX_LIMIT`) plus the organizations' reads. No counter is kept
     /// per user, so the total is what is known: up to this page's end, plus one when more

@@ -20,7 +20,8 @@ use std::sync::Arc;
 pub use acceptance::TicketRedirect;
 pub use actor::Actor;
 pub use commands::{
-    InvitationAction, NewInvitation, NewMembership, NewOrganization, NewUser, OrganizationPatch,
+    InvitationAction, NewInvitation, NewMembership, NewOrganization, NewUser,
+    OrganizationListQuery, OrganizationPatch,
 };
 pub use error::ServiceError;
 pub use invitations::IssuedInvitation;

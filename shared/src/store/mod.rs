@@ -97,6 +97,21 @@ pub trait OrganizationStore: Send + Sync {
         slug: &str,
     ) -> Result<Option<Organization>, StoreError>;
 
+    /// Every organization by creation (newest first unless `ascending`), at most `limit`, and
+    /// how many exist.
+    async fn list_organizations(
+        &self,
+        ascending: bool,
+        limit: u32,
+    ) -> Result<(Vec<Organization>, u64), StoreError>;
+
+    /// Organizations whose slug starts with `prefix`, by slug, at most `limit`.
+    async fn organizations_by_slug_prefix(
+        &self,
+        prefix: &str,
+        limit: u32,
+    ) -> Result<Vec<Organization>, StoreError>;
+
     /// Writes `updated`'s name, slug, maximum and metadata, only if the organization still has
     /// `read`'s; a new slug is claimed and the old one released in the same write. Fails with
     /// `SlugTaken`, `NotFound` or `Contention`.

@@ -11,4 +11,6 @@ pub use bodies::{
     organization_patch, role_update, ticket, user, BULK_MAX_ITEMS,
 };
 pub use fields::Fields;
-pub use query::{invitation_query, limit_offset, person_query, query_pairs, PersonQuery};
+pub use query::{
+    invitation_query, limit_offset, organization_list_query, person_query, query_pairs, PersonQuery,
+};

@@ -146,6 +146,58 @@ pub fn person_query(pairs: &[(String, String)]) -> Result<PersonQuery, Vec<Field
     }
 }
 
+/// `GET /organizations`: `limit`, `offset` (their sum at most `PageRequest::MAX_LIMIT`),
+/// `query`, `user_id` (repeatable), `order_by` (`created_at` or `-created_at`) and
+/// `include_members_count` (the count is always included).
+pub fn organization_list_query(
+    pairs: &[(String, String)],
+) -> Result<crate::service::OrganizationListQuery, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let (limit, offset) = limit_offset(pairs, &mut errors);
+    let mut q = crate::service::OrganizationListQuery {
+        limit,
+        offset,
+        ..Default::default()
+    };
+    for (k, v) in pairs {
+        match k.as_str() {
+            "query" if !v.trim().is_empty() => q.query = Some(v.trim().to_string()),
+            "user_id" => q
+                .user_ids
+                .extend(v.split(',').filter(|u| !u.is_empty()).map(Into::into)),
+            "order_by" => match v.as_str() {
+                "created_at" | "+created_at" => q.ascending = true,
+                "-created_at" => q.ascending = false,
+                _ => errors.push(FieldError::value(
+                    "order_by",
+                    "order_by must be created_at or -created_at.",
+                )),
+            },
+            "include_members_count" if !matches!(v.as_str(), "true" | "false") => {
+                errors.push(FieldError::format(
+                    "include_members_count",
+                    "include_members_count must be true or false.",
+                ))
+            }
+            _ => {}
+        }
+    }
+    if q.user_ids.len() > 10 {
+        errors.push(FieldError::value("user_id", "At most 10 user_id values."));
+    }
+    if u64::from(offset) + u64::from(limit) > u64::from(PageRequest::MAX_LIMIT) {
+        errors.push(FieldError::value(
+            "offset",
+            format!("offset + limit may be at most {}.", PageRequest::MAX_LIMIT),
+        ));
+    }
+    if errors.is_empty() {
+        Ok(q)
+    } else {
+        Err(errors)
+    }
+}
+
 /// The query string as name/value pairs, repeated names kept.
 pub fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
     url::form_urlencoded::parse(query.unwrap_or("").as_bytes())

@@ -54,9 +54,11 @@ impl DynamoStore {
                 "(entity = :invitation AND ((#st = :pending AND attribute_not_exists(GSI4PK)) \
                  OR (#st <> :pending AND attribute_not_exists(#counted)) \
                  OR attribute_not_exists(#pointed))) \
-                 OR (entity = :membership AND attribute_not_exists(GSI3PK))",
+                 OR (entity = :membership AND attribute_not_exists(GSI3PK)) \
+                 OR (entity = :organization AND attribute_not_exists(GSI1PK))",
             )
             .expression_attribute_values(":membership", s("membership"))
+            .expression_attribute_values(":organization", s("organization"))
             .expression_attribute_names("#st", "status")
             .expression_attribute_names("#counted", SETTLED_COUNTED)
             .expression_attribute_names("#pointed", HAS_POINTER)
@@ -71,6 +73,10 @@ impl DynamoStore {
             progress.found += 1;
             if codec::entity(&item) == Some("membership") {
                 progress.indexed += u64::from(self.index_membership(&item).await?);
+                continue;
+            }
+            if codec::entity(&item) == Some("organization") {
+                progress.indexed += u64::from(self.index_organization(&item).await?);
                 continue;
             }
             let inv = codec::invitation_from(&item)?;
@@ -108,6 +114,32 @@ impl DynamoStore {
             TxOutcome::Committed => Ok(()),
             TxOutcome::Cancelled(r) => Err(super::unexplained(&r)),
         }
+    }
+
+    /// Puts an organization on the list of all organizations (GSI1, GSI2) and counts it, in one
+    /// transaction, unless it is there already.
+    async fn index_organization(&self, item: &Item) -> Result<bool, StoreError> {
+        let org = codec::organization_from(item)?;
+        let mut tx = Tx::new(&self.table);
+        tx.update(
+            keys::organization(&org.id),
+            "SET GSI1PK = :all, GSI1SK = :created, GSI2PK = :all, GSI2SK = :slug",
+            "attribute_exists(PK) AND attribute_not_exists(GSI1PK)",
+            Params::new()
+                .value(":all", s(keys::ALL_ORGANIZATIONS))
+                .value(":created", s(keys::organization_created_key(&org)))
+                .value(":slug", s(&org.slug)),
+        )?;
+        tx.update(
+            keys::organizations_count(),
+            "ADD organizations_count :one",
+            "attribute_not_exists(PK) OR attribute_exists(PK)",
+            Params::new().value(":one", n(1)),
+        )?;
+        Ok(matches!(
+            tx.send(self.client()).await?,
+            TxOutcome::Committed
+        ))
     }
 
     /// Puts a membership on its user's index (GSI3), unless it is there already.

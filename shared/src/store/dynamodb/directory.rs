@@ -54,6 +54,9 @@ impl UserStore for DynamoStore {
 
 use TxOutcome::Cancelled;
 
+/// No condition: a counter item is created by its first `ADD`.
+const ANY_ITEM: &str = "attribute_not_exists(PK) OR attribute_exists(PK)";
+
 /// Pages in a row that change nothing before a deletion gives up (`delete_organization`).
 const STALLED_PAGES: u32 = 5;
 
@@ -71,6 +74,12 @@ impl OrganizationStore for DynamoStore {
         if let Some(m) = creator {
             self.member_items(&mut tx, m)?;
         }
+        tx.update(
+            keys::organizations_count(),
+            "ADD organizations_count :one",
+            ANY_ITEM,
+            Params::new().value(":one", n(1)),
+        )?;
         match tx.send(self.client()).await? {
             TxOutcome::Committed => Ok(()),
             Cancelled(r) if failed(&r, slug_index) => Err(StoreError::SlugTaken),
@@ -103,6 +112,64 @@ impl OrganizationStore for DynamoStore {
         self.get_organization(&org_id).await
     }
 
+    /// One `Query` on GSI1 (`limit` organizations by creation) and, concurrently, one `GetItem`
+    /// of the count.
+    async fn list_organizations(
+        &self,
+        ascending: bool,
+        limit: u32,
+    ) -> Result<(Vec<Organization>, u64), StoreError> {
+        let page = self
+            .client()
+            .query()
+            .table_name(&self.table)
+            .index_name(keys::GSI1)
+            .key_condition_expression("GSI1PK = :pk")
+            .expression_attribute_values(":pk", s(keys::ALL_ORGANIZATIONS))
+            .scan_index_forward(ascending)
+            .limit(limit.clamp(1, 1000) as i32)
+            .send();
+        let (page, count) = tokio::join!(page, self.get(keys::organizations_count()));
+        let orgs = page
+            .map_err(sdk_error)?
+            .items
+            .unwrap_or_default()
+            .iter()
+            .map(codec::organization_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        let total = match count? {
+            Some(item) => {
+                codec::Reader::new(&item, "organizations count").counter("organizations_count")?
+            }
+            None => 0,
+        };
+        Ok((orgs, total))
+    }
+
+    /// One `Query` on GSI2: slugs from `prefix` on, at most `limit`.
+    async fn organizations_by_slug_prefix(
+        &self,
+        prefix: &str,
+        limit: u32,
+    ) -> Result<Vec<Organization>, StoreError> {
+        self.client()
+            .query()
+            .table_name(&self.table)
+            .index_name(keys::GSI2)
+            .key_condition_expression("GSI2PK = :pk AND begins_with(GSI2SK, :prefix)")
+            .expression_attribute_values(":pk", s(keys::ALL_ORGANIZATIONS))
+            .expression_attribute_values(":prefix", s(prefix))
+            .limit(limit.clamp(1, 1000) as i32)
+            .send()
+            .await
+            .map_err(sdk_error)?
+            .items
+            .unwrap_or_default()
+            .iter()
+            .map(codec::organization_from)
+            .collect()
+    }
+
     /// One round trip: a transaction of the organization (conditioned on the fields read) and,
     /// for a new slug, its claim (only if free) and the old claim's release.
     async fn update_organization(
@@ -113,7 +180,7 @@ impl OrganizationStore for DynamoStore {
         let mut tx = Tx::new(&self.table);
         let org_index = tx.update(
             keys::organization(&read.id),
-            "SET #name = :name, slug = :slug, max_allowed_memberships = :max, \
+            "SET #name = :name, slug = :slug, GSI2SK = :slug, max_allowed_memberships = :max, \
              public_metadata = :public, private_metadata = :private, updated_at = :now",
             "attribute_exists(PK) AND #name = :old_name AND slug = :old_slug \
              AND max_allowed_memberships = :old_max AND public_metadata = :old_public \
@@ -246,6 +313,12 @@ impl OrganizationStore for DynamoStore {
             keys::slug(&org.slug),
             "organization_id = :id",
             Params::new().value(":id", s(&org.id)),
+        )?;
+        tx.update(
+            keys::organizations_count(),
+            "ADD organizations_count :minus",
+            ANY_ITEM,
+            Params::new().value(":minus", n(-1)),
         )?;
         match tx.send(self.client()).await? {
             TxOutcome::Committed => Ok(()),

@@ -58,6 +58,18 @@ pub fn organization(org_id: &str) -> (String, String) {
     (format!("ORG#{org_id}"), "META".into())
 }
 
+/// Every organization, on GSI1 (by creation) and GSI2 (by slug).
+pub const ALL_ORGANIZATIONS: &str = "ORGS";
+
+/// How many organizations exist: one counter, moved by the writes that create and delete one.
+pub fn organizations_count() -> (String, String) {
+    (ALL_ORGANIZATIONS.into(), "COUNT".into())
+}
+
+pub fn organization_created_key(o: &crate::domain::Organization) -> String {
+    format!("{}#{}", time_key(o.created_at), o.id)
+}
+
 /// Claims a slug for one organization.
 pub fn slug(slug: &str) -> (String, String) {
     (format!("SLUG#{slug}"), "OWNER".into())

@@ -49,6 +49,8 @@ impl OrganizationStore for MemoryStore {
             return Err(StoreError::Contention);
         }
         t.slugs.insert(org.slug.clone(), org.id.clone());
+        t.organizations_by_created
+            .insert(organization_created_key(org), org.id.clone());
         t.organizations.insert(org.id.clone(), org.clone());
         if let Some(m) = creator {
             for addr in &m.email_keys {
@@ -75,6 +77,38 @@ impl OrganizationStore for MemoryStore {
             .get(slug)
             .and_then(|id| t.organizations.get(id))
             .cloned())
+    }
+
+    async fn list_organizations(
+        &self,
+        ascending: bool,
+        limit: u32,
+    ) -> Result<(Vec<Organization>, u64), StoreError> {
+        let t = self.tables();
+        let ids: Box<dyn Iterator<Item = &OrganizationId>> = if ascending {
+            Box::new(t.organizations_by_created.values())
+        } else {
+            Box::new(t.organizations_by_created.values().rev())
+        };
+        let page = ids
+            .take(limit as usize)
+            .filter_map(|id| t.organizations.get(id).cloned())
+            .collect();
+        Ok((page, t.organizations.len() as u64))
+    }
+
+    async fn organizations_by_slug_prefix(
+        &self,
+        prefix: &str,
+        limit: u32,
+    ) -> Result<Vec<Organization>, StoreError> {
+        let t = self.tables();
+        Ok(t.slugs
+            .range(prefix.to_string()..)
+            .take_while(|(slug, _)| slug.starts_with(prefix))
+            .take(limit as usize)
+            .filter_map(|(_, id)| t.organizations.get(id).cloned())
+            .collect())
     }
 
     async fn update_organization(
@@ -140,6 +174,8 @@ impl OrganizationStore for MemoryStore {
             }
         }
         t.slugs.remove(&org.slug);
+        t.organizations_by_created
+            .remove(&organization_created_key(org));
         t.organizations.remove(&org.id);
         Ok(())
     }
@@ -285,4 +321,12 @@ impl MembershipStore for MemoryStore {
         }
         Ok(m)
     }
+}
+
+fn organization_created_key(o: &Organization) -> String {
+    format!(
+        "{}#{}",
+        crate::domain::listing::time_key(o.created_at),
+        o.id
+    )
 }

@@ -22,7 +22,10 @@ pub(super) struct Tables {
     users: HashMap<UserId, User>,
     email_owners: HashMap<String, UserId>,
     organizations: HashMap<OrganizationId, Organization>,
-    slugs: HashMap<String, OrganizationId>,
+    /// Slug claims, in slug order (DynamoDB's GSI2 over organizations).
+    slugs: std::collections::BTreeMap<String, OrganizationId>,
+    /// Every organization by creation (DynamoDB's GSI1 `ORGS`).
+    organizations_by_created: std::collections::BTreeMap<String, OrganizationId>,
     memberships: HashMap<OrgKey, Membership>,
     member_addresses: HashSet<OrgKey>,
     invitations: HashMap<OrgKey, Invitation>,

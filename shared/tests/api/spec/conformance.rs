@@ -552,6 +552,26 @@ async fn every_shared_operation_answers_in_clerks_published_shape() {
     c.check(&none, "get", spec_user_memberships, S::OK);
     assert_eq!(none.body["total_count"], 0);
 
+    // Listing organizations.
+    let orgs = c
+        .call(&app, M::GET, "/v1/organizations?limit=2", None)
+        .await;
+    c.check(&orgs, "get", "/organizations", S::OK);
+    let mine = c
+        .call(
+            &app,
+            M::GET,
+            &format!("/v1/organizations?user_id={ada_id}&query=ac"),
+            None,
+        )
+        .await;
+    c.check(&mine, "get", "/organizations", S::OK);
+    assert_eq!(mine.body["data"][0]["id"], org_id.as_str());
+    let bad_order = c
+        .call(&app, M::GET, "/v1/organizations?order_by=name", None)
+        .await;
+    c.check(&bad_order, "get", "/organizations", S::UNPROCESSABLE_ENTITY);
+
     // Updating and deleting an organization.
     let spec_org = "/organizations/{organization_id}";
     let doomed = c

@@ -873,6 +873,56 @@ async fn an_organization_is_updated_and_deleted_and_its_links_die(h: Harness) {
         .unwrap();
 }
 
+async fn organizations_are_listed_counted_and_found_by_slug_or_member(h: Harness) {
+    use invitations::service::OrganizationListQuery;
+    let (acme, admin) = org_with_admin(&h, "admin@acme.test", 0).await;
+    h.clock.advance(1);
+    let (other, _) = org_with_admin(&h, "admin@other.test", 0).await;
+    let all = |q: OrganizationListQuery| {
+        let h = &h;
+        async move {
+            let (page, total) = h.service.list_organizations(&q).await.unwrap();
+            (
+                page.into_iter()
+                    .map(|o| o.id.to_string())
+                    .collect::<Vec<_>>(),
+                total,
+            )
+        }
+    };
+    let page = |limit, offset| OrganizationListQuery {
+        limit,
+        offset,
+        ..Default::default()
+    };
+    assert_eq!(
+        all(page(10, 0)).await,
+        (vec![other.id.to_string(), acme.id.to_string()], 2),
+        "newest first, counted"
+    );
+    assert_eq!(all(page(1, 1)).await, (vec![acme.id.to_string()], 2));
+    let by_slug = all(OrganizationListQuery {
+        query: Some(acme.slug[..3].to_string()),
+        ..page(10, 0)
+    })
+    .await;
+    assert!(by_slug.0.contains(&acme.id.to_string()), "{by_slug:?}");
+    let by_id = all(OrganizationListQuery {
+        query: Some(other.id.to_string()),
+        ..page(10, 0)
+    })
+    .await;
+    assert_eq!(by_id.0, vec![other.id.to_string()]);
+    let by_member = all(OrganizationListQuery {
+        user_ids: vec![admin.id.clone()],
+        ..page(10, 0)
+    })
+    .await;
+    assert_eq!(by_member.0, vec![acme.id.to_string()]);
+    h.service.delete_organization(&other.id).await.unwrap();
+    assert_eq!(all(page(10, 0)).await, (vec![acme.id.to_string()], 1));
+}
+
 both_stores!(
     a_created_invitation_is_pending_and_takes_a_seat,
     a_second_pending_invitation_to_the_same_address_in_any_case_is_a_duplicate,
@@ -897,4 +947,5 @@ both_stores!(
     operations_on_an_unknown_organization_say_so,
     membership_metadata_merges_deeply_and_a_stale_write_is_refused,
     an_organization_is_updated_and_deleted_and_its_links_die,
+    organizations_are_listed_counted_and_found_by_slug_or_member,
 );

@@ -191,6 +191,10 @@ pub fn email_owner_item(email_key: &str, user_id: &str) -> Item {
 
 pub fn organization_item(o: &Organization) -> Item {
     ItemBuilder::new(keys::organization(&o.id), "organization")
+        .set(keys::GSI1PK, s(keys::ALL_ORGANIZATIONS))
+        .set(keys::GSI1SK, s(keys::organization_created_key(o)))
+        .set(keys::GSI2PK, s(keys::ALL_ORGANIZATIONS))
+        .set(keys::GSI2SK, s(&o.slug))
         .set("id", s(&o.id))
         .set("name", s(&o.name))
         .set("slug", s(&o.slug))
