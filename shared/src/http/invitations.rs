@@ -39,6 +39,7 @@ pub fn list_routes() -> Router<AppState> {
             get(list_for_user),
         )
         .route("/v1/me/organization_invitations", get(list_mine))
+        .route("/v1/organization_invitations", get(list_instance))
         .route("/v1/organizations/{org}/invitations", get(list))
         .route(
             "/v1/organizations/{org}/invitations/pending",
@@ -180,6 +181,57 @@ async fn list_pending(
         .data
         .iter()
         .map(|inv| shown(&state, &actor, inv))
+        .collect();
+    Ok(Json(List::new(data, page.total_count, page.next_cursor.clone())).into_response())
+}
+
+/// `GET /v1/organization_invitations`: every organization's invitations, newest first;
+/// `status`, `limit`, `offset` or `cursor`, and `query` (an address: its invitations).
+async fn list_instance(
+    _: Backend,
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let pairs = query_pairs(raw.as_deref());
+    let mut errors = Vec::new();
+    let mut address = None;
+    for (k, v) in &pairs {
+        match k.as_str() {
+            "query" if !v.trim().is_empty() => match crate::domain::EmailAddress::parse("query", v)
+            {
+                Ok(a) => address = Some(a),
+                Err(_) => errors.push(crate::domain::FieldError::value(
+                    "query",
+                    "query must be an email address: its invitations are listed.",
+                )),
+            },
+            "order_by" if v != "-created_at" => errors.push(crate::domain::FieldError::value(
+                "order_by",
+                "Every organization's invitations are listed newest first (-created_at).",
+            )),
+            _ => {}
+        }
+    }
+    let rest: Vec<(String, String)> = pairs
+        .into_iter()
+        .filter(|(k, _)| k != "query" && k != "order_by")
+        .collect();
+    let q = match parse::person_query(&rest) {
+        Ok(q) if errors.is_empty() => q,
+        Ok(_) => return Err(ApiError::InvalidQuery(errors)),
+        Err(more) => {
+            errors.extend(more);
+            return Err(ApiError::InvalidQuery(errors));
+        }
+    };
+    let page = state
+        .service
+        .instance_invitations(address.as_ref(), &q.statuses, &q.page)
+        .await?;
+    let data = page
+        .data
+        .iter()
+        .map(|inv| shown(&state, &Actor::Backend, inv))
         .collect();
     Ok(Json(List::new(data, page.total_count, page.next_cursor.clone())).into_response())
 }

@@ -89,6 +89,7 @@ pub const ROUTES: &[Route] = &[
     route("list", "GET", "/v1/organizations/{org}/invitations/{inv}"),
     route("list", "GET", "/v1/users/{user}/organization_invitations"),
     route("list", "GET", "/v1/me/organization_invitations"),
+    route("list", "GET", "/v1/organization_invitations"),
     route("list", "GET", "/v1/openapi.json"),
     route(
         "revoke",

@@ -414,6 +414,13 @@ fn operations() -> Vec<(&'static str, &'static str, Op)> {
             op("UsersGetOrganizationInvitations", "A person's invitations across organizations, newest first (Clerk's).",
                (200, ok(r("Invitations"), json!({}))), READ_ERRORS)
                 .params({ let mut p = vec![user()]; p.extend(list_params(true, &[])); p })),
+        ("GET", "/v1/organization_invitations",
+            op("ListInstanceOrganizationInvitations", "Every organization's invitations, newest first; `query` names an address (Clerk's).",
+               (200, ok(r("Invitations"), json!({}))), READ_ERRORS)
+                .params(list_params(true, &[
+                    json!({ "name": "query", "in": "query", "description": "An email address: its invitations.", "schema": address() }),
+                    json!({ "name": "order_by", "in": "query", "schema": { "type": "string", "enum": ["-created_at"] } }),
+                ]))),
         ("GET", "/v1/me/organization_invitations",
             op("ListMyOrganizationInvitations", "The signed-in person's invitations (beyond Clerk's Backend API).",
                (200, ok(r("Invitations"), json!({}))), READ_ERRORS)

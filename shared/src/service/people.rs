@@ -70,12 +70,52 @@ impl Service {
                 .map(|a| self.store.invitations_to_address(a, before, depth)),
         )
         .await?;
+        Ok(self.merged_page(reads, offset, page.limit, statuses))
+    }
+
+    /// Every organization's invitations, newest first (Clerk's instance-wide list): one query
+    /// per partition of the instance index (8, concurrently), each of at most `offset + limit`
+    /// items below the cursor, merged; or, with an address, that address's invitations.
+    #[tracing::instrument(skip_all)]
+    pub async fn instance_invitations(
+        &self,
+        address: Option<&crate::domain::EmailAddress>,
+        statuses: &[InvitationStatus],
+        page: &PageRequest,
+    ) -> Result<Page<Invitation>, ServiceError> {
+        if let Some(address) = address {
+            return self
+                .invitations_page(&[address.key().to_string()], statuses, page)
+                .await;
+        }
+        let (offset, before) = match &page.start {
+            PageStart::Offset(n) => (*n, None),
+            PageStart::After(cursor) => (0, Some(cursor.sort_key.as_str())),
+        };
+        let depth = offset.saturating_add(page.limit);
+        let reads = futures::future::try_join_all(
+            (0..crate::domain::listing::INSTANCE_SHARDS)
+                .map(|shard| self.store.invitations_in_shard(shard, before, depth)),
+        )
+        .await?;
+        Ok(self.merged_page(reads, offset, page.limit, statuses))
+    }
+
+    /// Merged reads as a page: `total_count` is what is known (up to this page's end, plus one
+    /// when more may follow), since no counter spans these lists.
+    fn merged_page(
+        &self,
+        reads: Vec<person_list::AddressRead>,
+        offset: u32,
+        limit: u32,
+        statuses: &[InvitationStatus],
+    ) -> Page<Invitation> {
         let now = self.clock.now();
-        let merged = person_list::merge(reads, offset as usize, page.limit as usize, |inv| {
+        let merged = person_list::merge(reads, offset as usize, limit as usize, |inv| {
             statuses.is_empty() || statuses.contains(&inv.status(now))
         });
         let more = merged.next_before.is_some();
-        Ok(Page {
+        Page {
             total_count: u64::from(offset) + merged.data.len() as u64 + u64::from(more),
             data: merged.data,
             next_cursor: merged.next_before.map(|sort_key| {
@@ -85,7 +125,7 @@ impl Service {
                 }
                 .encode()
             }),
-        })
+        }
     }
 
     pub(super) async fn session_user(&self, session: &Session) -> Result<User, ServiceError> {

@@ -287,6 +287,15 @@ pub trait AcceptanceStore: Send + Sync {
         limit: u32,
     ) -> Result<crate::domain::person_list::AddressRead, StoreError>;
 
+    /// One partition of the instance's invitations (`domain::listing::instance_shard`),
+    /// newest first, created before `before`, at most `limit`.
+    async fn invitations_in_shard(
+        &self,
+        shard: u32,
+        before: Option<&str>,
+        limit: u32,
+    ) -> Result<crate::domain::person_list::AddressRead, StoreError>;
+
     /// An invitation by its id alone, in whatever organization it belongs to.
     async fn find_invitation(&self, id: &InvitationId) -> Result<Option<Invitation>, StoreError>;
 }

@@ -157,6 +157,40 @@ impl AcceptanceStore for DynamoStore {
         })
     }
 
+    /// One `Query` on GSI6 of at most `limit` items.
+    async fn invitations_in_shard(
+        &self,
+        shard: u32,
+        before: Option<&str>,
+        limit: u32,
+    ) -> Result<AddressRead, StoreError> {
+        let mut query = self
+            .client()
+            .query()
+            .table_name(&self.table)
+            .index_name(keys::GSI6)
+            .expression_attribute_values(":pk", s(keys::instance_partition(shard)))
+            .scan_index_forward(false)
+            .limit(limit.clamp(1, 1000) as i32);
+        query = match before {
+            Some(before) => query
+                .key_condition_expression("GSI6PK = :pk AND GSI6SK < :before")
+                .expression_attribute_values(":before", s(before)),
+            None => query.key_condition_expression("GSI6PK = :pk"),
+        };
+        let out = query.send().await.map_err(super::sdk_error)?;
+        let items = out
+            .items
+            .unwrap_or_default()
+            .iter()
+            .map(codec::invitation_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(AddressRead {
+            items,
+            exhausted: out.last_evaluated_key.is_none(),
+        })
+    }
+
     /// Two `GetItem`s: the pointer to the organization, then the invitation.
     async fn find_invitation(&self, id: &InvitationId) -> Result<Option<Invitation>, StoreError> {
         let Some(pointer) = self.get(keys::invitation_pointer(id)).await? else {

@@ -53,7 +53,7 @@ impl DynamoStore {
             .filter_expression(
                 "(entity = :invitation AND ((#st = :pending AND attribute_not_exists(GSI4PK)) \
                  OR (#st <> :pending AND attribute_not_exists(#counted)) \
-                 OR attribute_not_exists(#pointed))) \
+                 OR attribute_not_exists(#pointed) OR attribute_not_exists(GSI6PK))) \
                  OR (entity = :membership AND attribute_not_exists(GSI3PK)) \
                  OR (entity = :organization AND attribute_not_exists(GSI1PK))",
             )
@@ -83,6 +83,9 @@ impl DynamoStore {
             if !item.contains_key(HAS_POINTER) {
                 self.point_to(&inv).await?;
                 progress.pointed += 1;
+            }
+            if !item.contains_key(keys::GSI6PK) {
+                progress.indexed += u64::from(self.index_instance(&inv).await?);
             }
             if inv.stored_status == InvitationStatus::Pending {
                 if !item.contains_key(keys::GSI4PK) {
@@ -140,6 +143,40 @@ impl DynamoStore {
             tx.send(self.client()).await?,
             TxOutcome::Committed
         ))
+    }
+
+    /// Puts an invitation on the instance's index (GSI6), unless it is there already.
+    async fn index_instance(&self, inv: &crate::domain::Invitation) -> Result<bool, StoreError> {
+        let result = self
+            .client()
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(codec::key(keys::invitation(
+                &inv.organization.id,
+                &inv.id,
+            ))))
+            .update_expression("SET GSI6PK = :pk, GSI6SK = :sk")
+            .condition_expression("attribute_exists(PK) AND attribute_not_exists(GSI6PK)")
+            .expression_attribute_values(
+                ":pk",
+                s(keys::instance_partition(
+                    crate::domain::listing::instance_shard(&inv.id),
+                )),
+            )
+            .expression_attribute_values(":sk", s(crate::domain::listing::created_sort_key(inv)))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(err)
+                if err
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(err) => Err(sdk_error(err)),
+        }
     }
 
     /// Puts a membership on its user's index (GSI3), unless it is there already.

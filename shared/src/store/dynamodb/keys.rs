@@ -24,6 +24,11 @@ pub const GSI4SK: &str = "GSI4SK";
 pub const GSI5: &str = "GSI5";
 pub const GSI5PK: &str = "GSI5PK";
 pub const GSI5SK: &str = "GSI5SK";
+/// Every invitation of the instance by creation, in `INSTANCE_SHARDS` partitions.
+pub const GSI6: &str = "GSI6";
+pub const GSI6PK: &str = "GSI6PK";
+pub const GSI6SK: &str = "GSI6SK";
+
 /// Marks an invitation as counted in its organization's settled counters, in the write that
 /// settles it, so the one-off backfill (`backfill.rs`) never counts it twice. Opens the `SET`
 /// clause of that write.
@@ -125,6 +130,11 @@ pub fn invitations_to_address(email_key: &str) -> String {
     format!("ADDR#{email_key}")
 }
 
+/// One partition of the instance's invitations (GSI6).
+pub fn instance_partition(shard: u32) -> String {
+    format!("INVITATIONS#{shard}")
+}
+
 /// The pending indexes' shared partition (GSI4 and GSI5).
 pub fn pending_partition(org_id: &str) -> String {
     format!("ORG#{org_id}#PENDING")
@@ -140,6 +150,11 @@ pub fn invitation_index_keys(inv: &Invitation) -> Vec<(&'static str, String)> {
         (GSI2SK, email_sort_key(inv)),
         (GSI3PK, invitations_to_address(inv.email_address.key())),
         (GSI3SK, created_sort_key(inv)),
+        (
+            GSI6PK,
+            instance_partition(crate::domain::listing::instance_shard(&inv.id)),
+        ),
+        (GSI6SK, created_sort_key(inv)),
     ];
     if inv.stored_status == InvitationStatus::Pending {
         let pending = pending_partition(&inv.organization.id);

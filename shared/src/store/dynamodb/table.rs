@@ -57,7 +57,8 @@ pub async fn ensure_table(client: &Client, table: &str) -> Result<(), StoreError
             keys::GSI5PK,
             keys::GSI5SK,
             ProjectionType::KeysOnly,
-        )?);
+        )?)
+        .global_secondary_indexes(index(keys::GSI6, keys::GSI6PK, keys::GSI6SK)?);
     for name in [
         keys::PK,
         keys::SK,
@@ -71,6 +72,8 @@ pub async fn ensure_table(client: &Client, table: &str) -> Result<(), StoreError
         keys::GSI4SK,
         keys::GSI5PK,
         keys::GSI5SK,
+        keys::GSI6PK,
+        keys::GSI6SK,
     ] {
         request = request.attribute_definitions(attr(name).map_err(build_error)?);
     }

@@ -100,6 +100,35 @@ impl AcceptanceStore for MemoryStore {
         })
     }
 
+    async fn invitations_in_shard(
+        &self,
+        shard: u32,
+        before: Option<&str>,
+        limit: u32,
+    ) -> Result<AddressRead, StoreError> {
+        let t = self.tables();
+        let Some(index) = t.by_shard.get(&shard) else {
+            return Ok(AddressRead {
+                items: Vec::new(),
+                exhausted: true,
+            });
+        };
+        let newer_than_cursor = match before {
+            Some(b) => index.range(..b.to_string()),
+            None => index.range::<String, _>(..),
+        };
+        let mut found = newer_than_cursor.rev().map(|(_, k)| k);
+        let items: Vec<Invitation> = found
+            .by_ref()
+            .take(limit as usize)
+            .filter_map(|k| t.invitations.get(k).cloned())
+            .collect();
+        Ok(AddressRead {
+            items,
+            exhausted: found.next().is_none(),
+        })
+    }
+
     async fn find_invitation(&self, id: &InvitationId) -> Result<Option<Invitation>, StoreError> {
         let t = self.tables();
         Ok(t.invitation_orgs

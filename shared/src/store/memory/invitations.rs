@@ -92,6 +92,13 @@ impl InvitationStore for MemoryStore {
             );
         t.invitation_orgs
             .insert(inv.id.clone(), inv.organization.id.clone());
+        t.by_shard
+            .entry(crate::domain::listing::instance_shard(&inv.id))
+            .or_default()
+            .insert(
+                crate::domain::listing::created_sort_key(inv),
+                key(org_id, inv.id.as_str()),
+            );
         t.store_limits(limits);
         Ok(())
     }

@@ -38,6 +38,8 @@ pub(super) struct Tables {
     memberships_by_org: HashMap<OrganizationId, std::collections::BTreeMap<String, UserId>>,
     /// Each user's memberships, by created sort key (DynamoDB's GSI3 `USER#{user}#MEM`).
     memberships_by_user: HashMap<UserId, std::collections::BTreeMap<String, OrganizationId>>,
+    /// The instance's invitations by creation, per shard (DynamoDB's GSI6).
+    by_shard: HashMap<u32, std::collections::BTreeMap<String, OrgKey>>,
     /// Each invitation's organization (DynamoDB's pointer item).
     invitation_orgs: HashMap<crate::domain::InvitationId, OrganizationId>,
 }

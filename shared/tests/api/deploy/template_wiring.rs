@@ -137,8 +137,8 @@ fn the_table_has_the_indexes_the_store_queries() {
         .iter()
         .map(|i| i["IndexName"].as_str().unwrap())
         .collect();
-    use invitations::store::dynamodb::keys::{GSI1, GSI2, GSI3, GSI4, GSI5};
-    assert_eq!(indexes, [GSI1, GSI2, GSI3, GSI4, GSI5]);
+    use invitations::store::dynamodb::keys::{GSI1, GSI2, GSI3, GSI4, GSI5, GSI6};
+    assert_eq!(indexes, [GSI1, GSI2, GSI3, GSI4, GSI5, GSI6]);
     let projection = |i: usize| {
         table["GlobalSecondaryIndexes"][i]["Projection"]["ProjectionType"]
             .as_str()

@@ -552,6 +552,32 @@ async fn every_shared_operation_answers_in_clerks_published_shape() {
     c.check(&none, "get", spec_user_memberships, S::OK);
     assert_eq!(none.body["total_count"], 0);
 
+    // Every organization's invitations.
+    let spec_instance = "/organization_invitations";
+    let everyone = c
+        .call(&app, M::GET, "/v1/organization_invitations?limit=3", None)
+        .await;
+    c.check(&everyone, "get", spec_instance, S::OK);
+    let to_grace = c
+        .call(
+            &app,
+            M::GET,
+            "/v1/organization_invitations?query=grace@example.com&status=revoked",
+            None,
+        )
+        .await;
+    c.check(&to_grace, "get", spec_instance, S::OK);
+    assert_eq!(to_grace.body["data"].as_array().unwrap().len(), 1);
+    let bad = c
+        .call(
+            &app,
+            M::GET,
+            "/v1/organization_invitations?status=bogus",
+            None,
+        )
+        .await;
+    c.check(&bad, "get", spec_instance, S::BAD_REQUEST);
+
     // Listing organizations.
     let orgs = c
         .call(&app, M::GET, "/v1/organizations?limit=2", None)

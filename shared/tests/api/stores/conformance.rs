@@ -923,6 +923,63 @@ async fn organizations_are_listed_counted_and_found_by_slug_or_member(h: Harness
     assert_eq!(all(page(10, 0)).await, (vec![acme.id.to_string()], 1));
 }
 
+async fn every_organizations_invitations_are_paged_newest_first(h: Harness) {
+    use invitations::domain::listing::{Cursor, PageStart};
+    use invitations::domain::PageRequest;
+    let (acme, _) = org_with_admin(&h, "admin@acme.test", 0).await;
+    let (other, _) = org_with_admin(&h, "admin@other.test", 0).await;
+    let mut expected = Vec::new();
+    for n in 0..13 {
+        h.clock.advance(1);
+        let org = if n % 2 == 0 { &acme } else { &other };
+        expected.push(
+            invite(&h, org, &format!("p{n}@example.com"))
+                .await
+                .id
+                .to_string(),
+        );
+    }
+    expected.reverse();
+    let mut seen = Vec::new();
+    let mut start = PageStart::Offset(0);
+    for _ in 0..20 {
+        let page = h
+            .service
+            .instance_invitations(
+                None,
+                &[],
+                &PageRequest {
+                    limit: 5,
+                    start: start.clone(),
+                },
+            )
+            .await
+            .unwrap();
+        assert!(page.data.len() <= 5);
+        seen.extend(page.data.iter().map(|i| i.id.to_string()));
+        match page.next_cursor {
+            Some(c) => start = PageStart::After(Cursor::decode(&c).unwrap()),
+            None => break,
+        }
+    }
+    assert_eq!(seen, expected);
+    let one = invitations::domain::EmailAddress::parse("q", "P3@example.com").unwrap();
+    let page = h
+        .service
+        .instance_invitations(
+            Some(&one),
+            &[],
+            &PageRequest {
+                limit: 5,
+                start: PageStart::Offset(0),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.data.len(), 1);
+    assert_eq!(page.data[0].email_address.as_str(), "p3@example.com");
+}
+
 both_stores!(
     a_created_invitation_is_pending_and_takes_a_seat,
     a_second_pending_invitation_to_the_same_address_in_any_case_is_a_duplicate,
@@ -948,4 +1005,5 @@ both_stores!(
     membership_metadata_merges_deeply_and_a_stale_write_is_refused,
     an_organization_is_updated_and_deleted_and_its_links_die,
     organizations_are_listed_counted_and_found_by_slug_or_member,
+    every_organizations_invitations_are_paged_newest_first,
 );
