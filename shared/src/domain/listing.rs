@@ -243,6 +243,19 @@ impl Page<Invitation> {
     }
 }
 
+/// Every invitation of the instance lies in one of this many partitions of an index by
+/// creation (DynamoDB's GSI6), so that no single partition takes every write; a page merges
+/// them (`person_list::merge`).
+pub const INSTANCE_SHARDS: u32 = 8;
+
+/// The partition an invitation's id puts it in (a stable hash of the id).
+pub fn instance_shard(id: &super::InvitationId) -> u32 {
+    id.as_str()
+        .bytes()
+        .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)))
+        % INSTANCE_SHARDS
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -278,17 +291,4 @@ mod tests {
         );
         assert_eq!(InvitationOrder::parse("name"), None);
     }
-}
-
-/// Every invitation of the instance lies in one of this many partitions of an index by
-/// creation (DynamoDB's GSI6), so that no single partition takes every write; a page merges
-/// them (`person_list::merge`).
-pub const INSTANCE_SHARDS: u32 = 8;
-
-/// The partition an invitation's id puts it in (a stable hash of the id).
-pub fn instance_shard(id: &super::InvitationId) -> u32 {
-    id.as_str()
-        .bytes()
-        .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)))
-        % INSTANCE_SHARDS
 }
