@@ -161,6 +161,14 @@ pub async fn build_state(config: &Config) -> Result<AppState, ConfigError> {
         ),
         secret_keys: Arc::new(secret_keys),
         sessions,
+        browser: Arc::new(
+            crate::http::browser::BrowserPolicy::new(&config.browser_origins).map_err(
+                |reason| ConfigError::Invalid {
+                    var: "CORS_ALLOWED_ORIGINS",
+                    reason,
+                },
+            )?,
+        ),
     })
 }
 

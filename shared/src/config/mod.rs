@@ -19,6 +19,7 @@
 //! | `DEFAULT_REDIRECT_URL` | where a link goes when the invitation names no target | none (links refuse) | the server's `/` |
 //! | `SESSION_JWT_SECRET` / `SESSION_JWT_PUBLIC_KEY` / `SESSION_JWKS_URL` | verifies signed-in callers (one of them) | no sessions | same |
 //! | `SESSION_JWT_ISSUER`, `SESSION_JWT_AUDIENCE` | pinned `iss` / `aud` of sessions | not checked | same |
+//! | `CORS_ALLOWED_ORIGINS` | origins that may call from a browser (CORS; cookie-signed writes), comma-separated | `ALLOWED_REDIRECT_ORIGINS`'s origins (or its default) | same |
 //! | `SESSION_MAX_AGE_SECONDS` | the longest `exp - iat` a session token may have | 86400 | same |
 //! | `LIMIT_*`, `EMAIL_COOLDOWN_SECONDS` | abuse limits (`limits.rs`) | on, at their defaults | same |
 //! | `MAILER` | `ses` or `outbox` (read only by the invite function) | `ses` | `outbox` |
@@ -108,6 +109,9 @@ pub struct Config {
     pub links: LinkConfig,
     pub sessions: Option<SessionConfig>,
     pub mailer: MailerConfig,
+    /// Origins that may call from a browser: `CORS_ALLOWED_ORIGINS`, or else the redirect
+    /// allow-list's.
+    pub browser_origins: Vec<String>,
 }
 
 /// The variables a configuration is read from: the process environment, or a map in tests.
@@ -142,6 +146,13 @@ impl Config {
         let default_max_allowed_memberships = default_max_allowed_memberships(vars)?;
         let ticket_key = ticket_key(mode, vars)?;
         let links = links(mode, vars)?;
+        let redirects = redirects(vars, &links)?;
+        let browser_origins = match vars.get("CORS_ALLOWED_ORIGINS") {
+            Some(list) => RedirectPolicy::from_list(&list)
+                .map_err(|reason| ConfigError::invalid("CORS_ALLOWED_ORIGINS", reason))?
+                .origins(),
+            None => redirects.origins(),
+        };
         let config = Self {
             mode,
             secret_keys,
@@ -149,13 +160,14 @@ impl Config {
             roles,
             policy: Policy {
                 default_max_allowed_memberships,
-                redirects: redirects(vars, &links)?,
+                redirects,
                 limits: limits::limits(vars)?,
             },
             ticket_key,
             links,
             sessions: sessions(vars)?,
             mailer: mailer(mode, vars)?,
+            browser_origins,
         };
         config.check_keys_are_distinct()?;
         Ok(config)

@@ -2,6 +2,7 @@
 //! serves them all. Handlers parse, call one service operation and shape the answer.
 
 pub mod auth;
+pub mod browser;
 mod caller;
 mod directory;
 pub mod error;
@@ -31,6 +32,8 @@ pub struct AppState {
     pub secret_keys: Arc<SecretKeys>,
     /// `None` when no session verification is configured: signed-in routes then answer 401.
     pub sessions: Option<Arc<SessionVerifier>>,
+    /// Origins that may call from a browser (CORS, cookie-signed writes).
+    pub browser: Arc<browser::BrowserPolicy>,
 }
 
 /// The routes of the `invite` function: create, bulk create.
@@ -157,8 +160,10 @@ pub fn all_routes() -> Router<AppState> {
 
 /// A route set made servable: unknown routes and methods answer in the error envelope.
 pub fn app(routes: Router<AppState>, state: AppState) -> Router {
+    let cors = state.browser.cors_layer();
     routes
         .fallback(|| async { ApiError::RouteNotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .with_state(state)
+        .layer(cors)
 }

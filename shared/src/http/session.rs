@@ -9,7 +9,8 @@ use super::{error::ApiError, AppState};
 use crate::service::ServiceError;
 use crate::tokens::session::Session;
 
-fn session_token(parts: &Parts) -> Option<String> {
+/// A session token, and whether it came in the cookie (which any site's request carries).
+fn session_token(parts: &Parts) -> Option<(String, bool)> {
     let bearer = parts
         .headers
         .get(AUTHORIZATION)
@@ -17,7 +18,7 @@ fn session_token(parts: &Parts) -> Option<String> {
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim);
     if let Some(token) = bearer.filter(|t| !t.is_empty()) {
-        return Some(token.to_string());
+        return Some((token.to_string(), false));
     }
     parts
         .headers
@@ -27,6 +28,7 @@ fn session_token(parts: &Parts) -> Option<String> {
         .flat_map(|v| v.split(';'))
         .find_map(|c| c.trim().strip_prefix("__session=").map(str::to_string))
         .filter(|t| !t.is_empty())
+        .map(|t| (t, true))
 }
 
 /// A verified session, required.
@@ -39,7 +41,14 @@ impl FromRequestParts<AppState> for SignedIn {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let token = session_token(parts).ok_or(ApiError::Service(ServiceError::SessionMissing))?;
+        let (token, by_cookie) =
+            session_token(parts).ok_or(ApiError::Service(ServiceError::SessionMissing))?;
+        if by_cookie {
+            state
+                .browser
+                .check_cookie_write(parts)
+                .map_err(ApiError::CrossSiteWrite)?;
+        }
         let Some(verifier) = &state.sessions else {
             tracing::warn!(
                 "a session was presented but no SESSION_JWT_* / SESSION_JWKS_URL is configured"
@@ -65,7 +74,7 @@ impl FromRequestParts<AppState> for MaybeSignedIn {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let (Some(token), Some(verifier)) = (session_token(parts), &state.sessions) else {
+        let (Some((token, _)), Some(verifier)) = (session_token(parts), &state.sessions) else {
             return Ok(MaybeSignedIn(None));
         };
         match verifier.verify(&token).await {

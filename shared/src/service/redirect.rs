@@ -26,11 +26,15 @@ impl RedirectPolicy {
 
     /// The allowed origins as text, for the start-up log.
     pub fn describe(&self) -> String {
+        self.origins().join(", ")
+    }
+
+    /// The allowed origins, each as `scheme://host[:port]`.
+    pub fn origins(&self) -> Vec<String> {
         self.allowed_origins
             .iter()
             .map(|o| o.ascii_serialization())
-            .collect::<Vec<_>>()
-            .join(", ")
+            .collect()
     }
 
     /// From a comma-separated list of origins such as `https://app.example.com`.

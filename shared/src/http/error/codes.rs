@@ -64,6 +64,14 @@ impl ApiError {
                 StatusCode::UNPROCESSABLE_ENTITY,
                 fields.iter().map(field_entry).collect(),
             ),
+            ApiError::CrossSiteWrite(why) => one(
+                StatusCode::FORBIDDEN,
+                ErrorEntry::new(
+                    "cross_site_request_refused",
+                    "cross-site request refused",
+                    format!("Refused: {why}."),
+                ),
+            ),
             ApiError::InvalidQuery(fields) => (
                 StatusCode::BAD_REQUEST,
                 fields.iter().map(field_entry).collect(),

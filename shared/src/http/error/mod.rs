@@ -29,6 +29,9 @@ pub enum ApiError {
     /// invitation list); the entries are the same.
     #[error("invalid query string")]
     InvalidQuery(Vec<FieldError>),
+    /// A cookie-signed write that a page of another site could have made.
+    #[error("cross-site write refused: {0}")]
+    CrossSiteWrite(&'static str),
 }
 
 impl From<Vec<FieldError>> for ApiError {

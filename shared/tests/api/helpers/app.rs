@@ -19,6 +19,8 @@ use serde_json::{json, Value};
 use tower::ServiceExt;
 
 pub const KEY: &str = "sk_test_0123456789abcdefghij";
+/// The app the test deployment serves pages from (the default redirect target's origin).
+pub const APP_ORIGIN: &str = "https://app.example.com";
 pub const SESSION_SECRET: &[u8] = b"test-session-secret-0123456789abcdef";
 
 pub struct TestApp {
@@ -85,6 +87,7 @@ pub struct AppBuilder {
     links: Links,
     sessions: SessionVerifier,
     mailer: Arc<dyn Mailer>,
+    browser_origins: Vec<String>,
 }
 
 impl AppBuilder {
@@ -113,6 +116,11 @@ impl AppBuilder {
         self
     }
 
+    pub fn browser_origins(mut self, origins: &[&str]) -> Self {
+        self.browser_origins = origins.iter().map(|o| o.to_string()).collect();
+        self
+    }
+
     pub fn mailer(mut self, mailer: Arc<dyn Mailer>) -> Self {
         self.mailer = mailer;
         self
@@ -137,6 +145,9 @@ impl AppBuilder {
                 .unwrap(),
             ),
             sessions: Some(Arc::new(self.sessions)),
+            browser: Arc::new(
+                invitations::http::browser::BrowserPolicy::new(&self.browser_origins).unwrap(),
+            ),
         }
     }
 
@@ -161,6 +172,7 @@ impl TestApp {
             links: super::links(),
             sessions: SessionVerifier::hs256(SESSION_SECRET).unwrap(),
             mailer: Arc::new(CapturingMailer::new()),
+            browser_origins: vec![APP_ORIGIN.to_string()],
         }
     }
 
