@@ -3,13 +3,11 @@
 
 use std::net::SocketAddr;
 
-use axum::response::Html;
-use axum::routing::get;
 use invitations::config::{Config, MailerConfig, Mode, StoreConfig};
 use invitations::http::{self, AppState};
 use invitations::runtime::build_state;
 
-const INDEX: &str = include_str!("index.html");
+mod demo;
 
 /// Errors are printed as sentences (their `Display`), not as debug structures.
 #[tokio::main]
@@ -31,13 +29,29 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
             .map_err(|_| format!("PORT must be a port number, not {p:?}"))?,
         Err(_) => 3000,
     };
-    let config = Config::from_env(Mode::Local { port })?;
+    let mut config = Config::from_env(Mode::Local { port })?;
+    let demo_key = demo::configure_sessions(&mut config);
+    let demo_key_set = demo_key.is_some();
     let state = build_state(&config).await?;
     let addr: SocketAddr = ([127, 0, 0, 1], port).into();
-    let routes = http::all_routes().route("/", get(|| async { Html(INDEX) }));
-    let app = http::app(routes, state.clone());
+    let mut app = http::app(http::all_routes(), state.clone());
+    // The demo needs its own session key (an environment naming a real identity provider
+    // gets the API alone) and the in-memory store's fresh data.
+    if let Some(key) = demo_key {
+        let outbox = match &config.mailer {
+            MailerConfig::Outbox { dir, .. } => Some(std::path::PathBuf::from(dir)),
+            _ => None,
+        };
+        match demo::seed(&state, key, outbox).await {
+            Ok(seeded) => {
+                app = demo::routes(std::sync::Arc::new(seeded), state.clone()).merge(app);
+                println!("  demo:       http://{addr}/ (sign in as Ada, admin of Acme, or Grace, a member)");
+            }
+            Err(e) => eprintln!("the demo was not seeded ({e}); the API is served alone"),
+        }
+    }
     let listener = tokio::net::TcpListener::bind(addr).await?;
-    print_banner(&addr, &config, &state);
+    print_banner(&addr, &config, &state, demo_key_set);
     tokio::select! {
         served = accept_loop(listener, app, HEADER_READ_TIMEOUT) => Ok(served?),
         _ = tokio::signal::ctrl_c() => Ok(()),
@@ -71,7 +85,7 @@ async fn accept_loop(
     }
 }
 
-fn print_banner(addr: &SocketAddr, config: &Config, _state: &AppState) {
+fn print_banner(addr: &SocketAddr, config: &Config, _state: &AppState, demo: bool) {
     let store = match &config.store {
         StoreConfig::Memory => "in-memory (nothing persists)".to_string(),
         StoreConfig::DynamoDb { table, endpoint } => {
@@ -106,7 +120,9 @@ fn print_banner(addr: &SocketAddr, config: &Config, _state: &AppState) {
     );
     println!(
         "  sessions:   {}",
-        if config.sessions.is_some() {
+        if demo {
+            "the demo's (a development key made up at start; no deployed function accepts it)"
+        } else if config.sessions.is_some() {
             "verified (SESSION_* set)"
         } else {
             "not configured (set SESSION_JWT_SECRET, SESSION_JWT_PUBLIC_KEY or SESSION_JWKS_URL)"

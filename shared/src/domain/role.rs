@@ -97,6 +97,11 @@ impl RoleCatalog {
     }
 
     /// The keys of every role that grants `permission`.
+    /// Every role, system roles first.
+    pub fn roles(&self) -> impl Iterator<Item = &Role> {
+        self.roles.iter()
+    }
+
     pub fn roles_granting(&self, permission: &str) -> Vec<RoleKey> {
         self.roles
             .iter()

@@ -36,12 +36,7 @@ impl BrowserPolicy {
         CorsLayer::new()
             .allow_origin(AllowOrigin::list(self.origins.clone()))
             .allow_credentials(true)
-            .allow_methods([
-                Method::GET,
-                Method::POST,
-                Method::PATCH,
-                Method::DELETE,
-            ])
+            .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
             .allow_headers([
                 axum::http::header::AUTHORIZATION,
                 CONTENT_TYPE,

@@ -41,10 +41,7 @@ async fn an_allowed_origin_gets_cors_headers_and_others_none() {
             &[
                 ("origin", "http://localhost:5173".to_string()),
                 ("access-control-request-method", "POST".to_string()),
-                (
-                    "access-control-request-headers",
-                    "content-type".to_string(),
-                ),
+                ("access-control-request-headers", "content-type".to_string()),
             ],
             None,
         )
@@ -71,7 +68,10 @@ async fn an_allowed_origin_gets_cors_headers_and_others_none() {
         .await;
     assert!(refused.headers.get("access-control-allow-origin").is_none());
     assert_ne!(
-        refused.headers.get("access-control-allow-origin").map(|v| v.as_bytes()),
+        refused
+            .headers
+            .get("access-control-allow-origin")
+            .map(|v| v.as_bytes()),
         Some(&b"*"[..]),
         "never a wildcard"
     );
@@ -88,10 +88,7 @@ async fn cookie_signed_writes_must_come_from_the_apps_own_page() {
         let app = &app;
         let path = path.clone();
         let body = body.clone();
-        async move {
-            app.request(Method::POST, &path, &headers, Some(body))
-                .await
-        }
+        async move { app.request(Method::POST, &path, &headers, Some(body)).await }
     };
 
     // A form on another site: text/plain, its own Origin.
@@ -153,10 +150,16 @@ async fn cookie_signed_writes_must_come_from_the_apps_own_page() {
             Method::POST,
             &path,
             &[
-                ("authorization", format!("Bearer {}", session_token(&admin, None))),
+                (
+                    "authorization",
+                    format!("Bearer {}", session_token(&admin, None)),
+                ),
                 ("content-type", "application/json".into()),
             ],
-            Some(json!({"email_address": "alan@example.com", "role": "org:member", "notify": false}).to_string()),
+            Some(
+                json!({"email_address": "alan@example.com", "role": "org:member", "notify": false})
+                    .to_string(),
+            ),
         )
         .await;
     assert_eq!(bearer.status, StatusCode::OK, "{}", bearer.body);

@@ -1,0 +1,221 @@
+// The demo: Clerk's InviteMember and InvitationList, the outbox, and the page an invitation
+// link lands on, written against the browser client as an app would be.
+import { createClient, InvitationsError } from '/client/invitations.js';
+
+const client = createClient();
+const $ = (id) => document.getElementById(id);
+const state = { config: null, person: JSON.parse(localStorage.getItem('demo-person') || 'null') };
+
+/** A readable sentence for an API refusal, shown where the person acted. */
+function explain(error) {
+  if (!(error instanceof InvitationsError)) return 'Something went wrong. Please try again.';
+  const wait = error.retryAfter ? ` Try again in ${error.retryAfter} s.` : '';
+  switch (error.code) {
+    case 'duplicate_record': return 'There is already a pending invitation for this address.';
+    case 'already_a_member_in_organization': return 'That person is already a member of Acme.';
+    case 'organization_membership_quota_exceeded': return 'Acme has no free seats left for another member.';
+    case 'not_allowed_access': return 'Only admins of Acme can invite or manage members.';
+    case 'form_param_missing':
+    case 'form_param_format_invalid':
+    case 'form_param_value_invalid':
+      return error.errors[0]?.meta?.param_name === 'email_address'
+        ? 'Enter a valid email address, like name@company.com.'
+        : error.message;
+    case 'resend_cooldown': return `This address was emailed moments ago.${wait}`;
+    case 'recipient_email_limit_reached': return `This address has had all the invitation emails it may get today.${wait}`;
+    case 'organization_email_limit_reached':
+    case 'inviter_email_limit_reached': return `Too many invitations sent in the last hour.${wait}`;
+    case 'ticket_revoked': return 'This invitation was revoked.';
+    case 'ticket_already_accepted': return 'This invitation was already accepted.';
+    case 'ticket_superseded': return 'A newer invitation email was sent: use its link.';
+    case 'ticket_expired': return 'This invitation has expired. Ask for a new one.';
+    default: return error.message;
+  }
+}
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'onclick') node.addEventListener('click', v);
+    else node.setAttribute(k, v);
+  }
+  node.append(...children);
+  return node;
+}
+
+async function post(path, body) {
+  const r = await fetch(path, {
+    method: 'POST', credentials: 'include',
+    headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+  });
+  if (!r.ok) throw new Error(await r.text());
+  return r.json();
+}
+
+function remember(person) {
+  state.person = person;
+  if (person) localStorage.setItem('demo-person', JSON.stringify(person));
+  else localStorage.removeItem('demo-person');
+}
+
+function renderWho() {
+  const who = $('who');
+  who.replaceChildren();
+  if (!state.person) return;
+  who.append(
+    el('span', {}, 'Signed in as ', el('strong', {}, state.person.name),
+      state.person.role ? el('span', { class: 'badge' }, state.person.role) : ''),
+    el('button', { class: 'small', onclick: signOut }, 'Sign out'),
+  );
+}
+
+async function signIn(person) {
+  await post('/demo/session', { as: person.key });
+  remember(person);
+  render();
+}
+
+async function signOut() {
+  await fetch('/demo/session', { method: 'DELETE', credentials: 'include' });
+  remember(null);
+  render();
+}
+
+function renderPeople() {
+  const list = $('people');
+  list.replaceChildren(...state.config.people.map((p) =>
+    el('button', { class: 'person', type: 'button', onclick: () => signIn(p) },
+      el('strong', {}, `${p.name}`), el('span', { class: 'muted' }, `${p.role} · ${p.email}`))));
+}
+
+async function refreshPending() {
+  const list = $('pending');
+  const acme = client.organization(state.config.organization_id);
+  try {
+    const { data } = await acme.getInvitations({ status: ['pending'] });
+    if (data.length === 0) {
+      list.replaceChildren(el('p', { class: 'empty' }, 'No pending invitations'));
+      return;
+    }
+    list.replaceChildren(...data.map((inv) => {
+      const error = el('span', { class: 'error', role: 'alert' });
+      const act = (fn, done) => async () => {
+        error.textContent = '';
+        try { await fn(); $('invite-notice').textContent = done; await Promise.all([refreshPending(), refreshOutbox()]); }
+        catch (e) { error.textContent = explain(e); }
+      };
+      return el('div', { class: 'row', 'data-email': inv.emailAddress },
+        el('div', {}, el('strong', {}, inv.emailAddress), el('div', { class: 'meta' }, `${inv.roleName} · pending`), error),
+        el('div', { class: 'buttons' },
+          el('button', { class: 'small', type: 'button', onclick: act(() => inv.resend(), `Sent the invitation to ${inv.emailAddress} again.`) }, 'Resend'),
+          el('button', { class: 'small danger', type: 'button', onclick: act(() => inv.revoke(), `Revoked the invitation to ${inv.emailAddress}.`) }, 'Revoke')));
+    }));
+  } catch (e) {
+    list.replaceChildren(el('p', { class: 'error', role: 'alert' }, explain(e)));
+  }
+}
+
+async function invite(event) {
+  event.preventDefault();
+  $('invite-error').textContent = '';
+  $('invite-notice').textContent = '';
+  const emailAddress = $('email').value.trim();
+  try {
+    await client.organization(state.config.organization_id).inviteMember({ emailAddress, role: $('role').value });
+    $('invite-notice').textContent = `Invitation sent to ${emailAddress}.`;
+    $('email').value = '';
+    await Promise.all([refreshPending(), refreshOutbox()]);
+  } catch (e) {
+    $('invite-error').textContent = explain(e);
+  }
+}
+
+async function refreshOutbox() {
+  const r = await fetch('/demo/outbox', { credentials: 'include' });
+  const { emails } = await r.json();
+  const list = $('emails');
+  if (emails.length === 0) {
+    list.replaceChildren(el('p', { class: 'empty' }, 'No emails yet.'));
+    return;
+  }
+  list.replaceChildren(...emails.map((m) => el('div', { class: 'row' },
+    el('div', {}, el('strong', {}, m.subject), el('div', { class: 'meta' }, `To ${m.to}`)),
+    el('button', { class: 'small', type: 'button', onclick: () => openEmail(m) }, 'Open'))));
+}
+
+function openEmail(m) {
+  const view = $('email-view');
+  // Links in the email open in this window, as they would from a mail client.
+  view.setAttribute('sandbox', 'allow-top-navigation-by-user-activation');
+  view.srcdoc = `<base target="_top">${m.html}`;
+  view.hidden = false;
+  view.focus();
+}
+
+/** What the ticket says about itself (read for display only; the API verifies it). */
+function ticketClaims(ticket) {
+  try {
+    const payload = ticket.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    return JSON.parse(atob(payload));
+  } catch { return {}; }
+}
+
+function renderLanding(params) {
+  const status = params.get('__clerk_status');
+  const ticket = params.get('__clerk_ticket');
+  if (!status) { $('landing').hidden = true; return false; }
+  $('landing').hidden = false;
+  const email = ticketClaims(ticket || '').eml || 'your address';
+  const text = $('landing-text');
+  const actions = $('landing-actions');
+  actions.replaceChildren();
+  const accept = (label) => el('button', { class: 'primary', type: 'button', onclick: async () => {
+    $('landing-error').textContent = '';
+    try {
+      const who = await post('/demo/session', { email });
+      const membership = await client.acceptTicket(ticket);
+      remember({ key: 'invitee', name: email, email, role: `${membership.roleName} of ${membership.organization.name}`, user_id: who.user_id });
+      history.replaceState(null, '', '/');
+      $('landing-title').textContent = `Welcome to ${membership.organization.name}`;
+      text.textContent = `You're now a member of ${membership.organization.name} as ${membership.roleName}.`;
+      actions.replaceChildren();
+      renderWho();
+    } catch (e) {
+      $('landing-error').textContent = explain(e);
+    }
+  } }, label);
+  if (status === 'sign_up') {
+    text.textContent = `An invitation to join Acme was sent to ${email}. Create your account to accept it.`;
+    actions.append(accept(`Create account for ${email}`));
+  } else if (status === 'sign_in') {
+    text.textContent = `${email} already has an account. Sign in to accept the invitation.`;
+    actions.append(accept(`Sign in as ${email}`));
+  } else if (status === 'complete') {
+    $('landing-title').textContent = 'You joined the organization';
+    text.textContent = 'The invitation is accepted: you are a member now.';
+  } else {
+    text.textContent = 'This link could not be read.';
+  }
+  return true;
+}
+
+function render() {
+  renderWho();
+  const landing = renderLanding(new URLSearchParams(location.search));
+  const seeded = state.person && state.person.key !== 'invitee';
+  $('signin').hidden = landing || Boolean(state.person);
+  $('team').hidden = landing || !seeded;
+  if (seeded && !landing) refreshPending();
+  refreshOutbox();
+}
+
+async function main() {
+  state.config = await (await fetch('/demo/config')).json();
+  $('role').replaceChildren(...state.config.roles.map((r) =>
+    el('option', { value: r.key, ...(r.key === 'org:member' ? { selected: '' } : {}) }, r.name)));
+  $('invite').addEventListener('submit', invite);
+  renderPeople();
+  render();
+}
+
+main();

@@ -1,0 +1,185 @@
+// @ts-check
+/**
+ * A browser client for the Invitations API: an ES module with no build step, whose calls read
+ * like Clerk's (`organization.inviteMember({ emailAddress, role })`, `invitation.revoke()`).
+ * It sends the `__session` cookie (`credentials: 'include'`) and JSON bodies, which is what the
+ * API requires of a cookie-signed write; or a session token, when `getToken` is given.
+ *
+ *   import { createClient } from '/client/invitations.js';
+ *   const client = createClient({ baseUrl: 'https://api.example.com' });
+ *   const acme = client.organization('org_123');
+ *   await acme.inviteMember({ emailAddress: 'new.person@example.com', role: 'org:member' });
+ *   const { data } = await acme.getInvitations({ status: ['pending'] });
+ *   await data[0].revoke();
+ */
+
+/**
+ * @typedef {{ code: string, message: string, longMessage: string, meta: Record<string, unknown> }} ClerkErrorEntry
+ * @typedef {{ id: string, emailAddress: string, role: string, roleName: string, status: string,
+ *   organizationId: string, publicMetadata: Record<string, unknown>, url: string | null,
+ *   expiresAt: number, createdAt: number, updatedAt: number,
+ *   revoke: () => Promise<Invitation>, resend: () => Promise<Invitation> }} Invitation
+ * @typedef {{ id: string, role: string, roleName: string,
+ *   organization: { id: string, name: string, slug: string } }} Membership
+ * @typedef {{ data: Invitation[], totalCount: number, nextCursor: string | null }} InvitationPage
+ */
+
+/** An answer other than 2xx, in Clerk's shape: `errors[0].code` says why. */
+export class InvitationsError extends Error {
+  /**
+   * @param {number} status
+   * @param {ClerkErrorEntry[]} errors
+   * @param {string | undefined} clerkTraceId
+   * @param {number | undefined} retryAfter seconds, when the API says when to retry
+   */
+  constructor(status, errors, clerkTraceId, retryAfter) {
+    super(errors[0]?.longMessage || errors[0]?.message || `HTTP ${status}`);
+    this.name = 'InvitationsError';
+    this.status = status;
+    this.errors = errors;
+    this.clerkTraceId = clerkTraceId;
+    this.retryAfter = retryAfter;
+  }
+
+  /** The first error's code, e.g. `duplicate_record`. */
+  get code() {
+    return this.errors[0]?.code;
+  }
+}
+
+/**
+ * @param {{ baseUrl?: string, getToken?: () => Promise<string | null> }} [options]
+ */
+export function createClient(options = {}) {
+  const baseUrl = (options.baseUrl || '').replace(/\/$/, '');
+
+  /**
+   * @param {string} method
+   * @param {string} path
+   * @param {unknown} [body]
+   */
+  async function call(method, path, body) {
+    /** @type {Record<string, string>} */
+    const headers = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const token = options.getToken ? await options.getToken() : null;
+    if (token) headers.authorization = `Bearer ${token}`;
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers,
+      credentials: 'include',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    const json = text ? JSON.parse(text) : null;
+    if (!response.ok) {
+      const errors = (json?.errors || []).map((/** @type {any} */ e) => ({
+        code: e.code,
+        message: e.message,
+        longMessage: e.long_message,
+        meta: e.meta || {},
+      }));
+      const retry = Number(response.headers.get('retry-after')) || undefined;
+      throw new InvitationsError(response.status, errors, json?.clerk_trace_id, retry);
+    }
+    return json;
+  }
+
+  /**
+   * @param {any} raw
+   * @returns {Invitation}
+   */
+  function invitation(raw) {
+    const path = `/v1/organizations/${encodeURIComponent(raw.organization_id)}/invitations/${encodeURIComponent(raw.id)}`;
+    return {
+      id: raw.id,
+      emailAddress: raw.email_address,
+      role: raw.role,
+      roleName: raw.role_name,
+      status: raw.status,
+      organizationId: raw.organization_id,
+      publicMetadata: raw.public_metadata,
+      url: raw.url ?? null,
+      expiresAt: raw.expires_at,
+      createdAt: raw.created_at,
+      updatedAt: raw.updated_at,
+      revoke: async () => invitation(await call('POST', `${path}/revoke`, {})),
+      resend: async () => invitation(await call('POST', `${path}/resend`, {})),
+    };
+  }
+
+  /**
+   * @param {any} raw
+   * @returns {Membership}
+   */
+  function membership(raw) {
+    return {
+      id: raw.id,
+      role: raw.role,
+      roleName: raw.role_name,
+      organization: { id: raw.organization.id, name: raw.organization.name, slug: raw.organization.slug },
+    };
+  }
+
+  /**
+   * @param {any} raw
+   * @returns {InvitationPage}
+   */
+  function page(raw) {
+    return { data: raw.data.map(invitation), totalCount: raw.total_count, nextCursor: raw.next_cursor ?? null };
+  }
+
+  /** @param {Record<string, string | number | string[] | undefined>} params */
+  function query(params) {
+    const q = new URLSearchParams();
+    for (const [key, value] of Object.entries(params)) {
+      if (value === undefined) continue;
+      for (const v of Array.isArray(value) ? value : [value]) q.append(key, String(v));
+    }
+    const s = q.toString();
+    return s ? `?${s}` : '';
+  }
+
+  return {
+    /** @param {string} organizationId */
+    organization(organizationId) {
+      const base = `/v1/organizations/${encodeURIComponent(organizationId)}/invitations`;
+      return {
+        /**
+         * @param {{ emailAddress: string, role: string, redirectUrl?: string }} input
+         * @returns {Promise<Invitation>}
+         */
+        async inviteMember({ emailAddress, role, redirectUrl }) {
+          return invitation(
+            await call('POST', base, { email_address: emailAddress, role, redirect_url: redirectUrl }),
+          );
+        },
+        /**
+         * @param {{ status?: string[], limit?: number, cursor?: string }} [params]
+         * @returns {Promise<InvitationPage>}
+         */
+        async getInvitations(params = {}) {
+          return page(await call('GET', `${base}${query(params)}`));
+        },
+      };
+    },
+
+    /**
+     * The signed-in invitee accepts with the ticket from the link (`__clerk_ticket`).
+     * @param {string} ticket
+     * @returns {Promise<Membership>}
+     */
+    async acceptTicket(ticket) {
+      return membership(await call('POST', '/v1/tickets/accept', { ticket }));
+    },
+
+    /**
+     * The signed-in person's invitations, across organizations.
+     * @param {{ status?: string[], limit?: number, cursor?: string }} [params]
+     * @returns {Promise<InvitationPage>}
+     */
+    async myInvitations(params = {}) {
+      return page(await call('GET', `/v1/me/organization_invitations${query(params)}`));
+    },
+  };
+}

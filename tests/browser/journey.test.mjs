@@ -1,0 +1,105 @@
+// The seed's journey as a person makes it, in Debian's Chromium (headless), against the local
+// server's demo (scripts/test starts it and names it in DEMO_URL). The last screenshot is the
+// one in the README (docs/demo.png).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+const base = process.env.DEMO_URL ?? 'http://127.0.0.1:3000';
+const screenshot = process.env.SCREENSHOT ?? '../../docs/demo.png';
+let browser;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function signInAs(page, name) {
+  await page.goto(base);
+  const signOut = page.getByRole('button', { name: 'Sign out' });
+  if (await signOut.isVisible()) await signOut.click();
+  await page.getByRole('button', { name: new RegExp(name) }).click();
+  await page.getByText(`Signed in as ${name}`).waitFor();
+}
+
+const pending = (page, email) => page.locator(`#pending .row[data-email="${email}"]`);
+
+test('an admin invites, resends and revokes; the invitee follows the email and joins', async () => {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const page = await context.newPage();
+  const email = 'new.person@example.com';
+
+  await signInAs(page, 'Ada Lovelace');
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Role').selectOption('org:member');
+  await page.getByRole('button', { name: 'Send invitation' }).click();
+  await page.getByText(`Invitation sent to ${email}.`).waitFor();
+  await pending(page, email).waitFor();
+  assert.match(await pending(page, email).innerText(), /Member · pending/);
+
+  // The server this test starts keeps the organization's cooldown for an address at 1 s.
+  await page.waitForTimeout(1200);
+  await pending(page, email).getByRole('button', { name: 'Resend' }).click();
+  await page.getByText(`Sent the invitation to ${email} again.`).waitFor();
+
+  await pending(page, email).getByRole('button', { name: 'Revoke' }).click();
+  await page.getByText('No pending invitations').waitFor();
+
+  // Invited again; the invitee opens the newest email and follows its link.
+  await page.waitForTimeout(1200);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByRole('button', { name: 'Send invitation' }).click();
+  await pending(page, email).waitFor();
+  await page.locator('#emails .row').first().getByRole('button', { name: 'Open' }).click();
+  const mail = page.frameLocator('#email-view');
+  await mail.getByRole('link', { name: /accept|join/i }).first().click();
+
+  await page.waitForURL(/__clerk_status=sign_up/);
+  const landed = new URL(page.url());
+  assert.equal(landed.searchParams.get('__clerk_status'), 'sign_up');
+  assert.ok(landed.searchParams.get('__clerk_ticket'));
+  await page.getByRole('button', { name: `Create account for ${email}` }).click();
+  await page.getByText("You're now a member of Acme as Member.").waitFor();
+  await page.getByText(`Signed in as ${email}`).waitFor();
+  await page.screenshot({ path: screenshot, fullPage: true });
+
+  // The admin sees nothing pending: the invitation was accepted.
+  await signInAs(page, 'Ada Lovelace');
+  await page.getByText('No pending invitations').waitFor();
+  await context.close();
+});
+
+test('a member (not an admin) is told, in place, that only admins invite', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await signInAs(page, 'Grace Hopper');
+  await page.getByLabel('Email address').fill('friend@example.com');
+  await page.keyboard.press('Enter');
+  const refusal = page.locator('#invite-error');
+  await refusal.getByText('Only admins of Acme can invite or manage members.').waitFor();
+  assert.equal(await refusal.getAttribute('role'), 'alert');
+  // At phone width the form stacks: the field and the button fit the screen.
+  const box = await page.getByRole('button', { name: 'Send invitation' }).boundingBox();
+  assert.ok(box && box.x + box.width <= 390, JSON.stringify(box));
+  await context.close();
+});
+
+test('a bad address is refused in place, and the keyboard alone can invite', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signInAs(page, 'Ada Lovelace');
+  await page.getByLabel('Email address').focus();
+  await page.keyboard.type('not-an-address');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await page.getByText('Enter a valid email address, like name@company.com.').waitFor();
+  await context.close();
+});
