@@ -145,7 +145,7 @@ mod tests {
     async fn server(timeout: std::time::Duration) -> SocketAddr {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let app = axum::Router::new().route("/", get(|| async { "ok" }));
+        let app = axum::Router::new().route("/", axum::routing::get(|| async { "ok" }));
         tokio::spawn(async move { accept_loop(listener, app, timeout).await });
         addr
     }
