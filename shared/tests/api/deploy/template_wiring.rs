@@ -278,3 +278,23 @@ fn each_function_may_read_only_the_secrets_it_uses() {
         assert!(main.contains(&format!("tickets: {tickets}")), "{name}");
     }
 }
+
+#[test]
+fn the_http_api_answers_preflights_from_the_origins_the_functions_allow() {
+    let t = template();
+    let cors = &t["Resources"]["HttpApi"]["Properties"]["CorsConfiguration"];
+    let text = format!("{cors:?}");
+    assert!(
+        text.contains("CorsAllowedOrigins") && text.contains("AllowedRedirectOrigins"),
+        "{text}"
+    );
+    assert!(text.contains("AllowCredentials"), "{text}");
+    let env = format!(
+        "{:?}",
+        t["Globals"]["Function"]["Environment"]["Variables"]["CORS_ALLOWED_ORIGINS"]
+    );
+    assert!(
+        env.contains("CorsAllowedOrigins") && env.contains("AllowedRedirectOrigins"),
+        "the functions read the same parameter: {env}"
+    );
+}
