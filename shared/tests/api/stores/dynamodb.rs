@@ -204,6 +204,70 @@ async fn each_operation_makes_its_documented_round_trips_and_never_scans() {
     let mut calls = h.calls.take();
     calls.sort();
     assert_eq!(calls, ["GetItem", "Query"], "list memberships");
+
+    h.service.user_memberships(&admin.id, 10, 0).await.unwrap();
+    assert_eq!(
+        h.calls.take(),
+        ["Query", "BatchGetItem"],
+        "a user's memberships: GSI3, then their organizations"
+    );
+
+    let everyone = invitations::domain::PageRequest {
+        limit: 10,
+        start: invitations::domain::listing::PageStart::Offset(0),
+    };
+    h.service
+        .instance_invitations(None, &[], &everyone)
+        .await
+        .unwrap();
+    assert_eq!(
+        h.calls.take(),
+        vec!["Query"; invitations::domain::listing::INSTANCE_SHARDS as usize],
+        "every organization's invitations: one query per partition of GSI6"
+    );
+
+    h.service
+        .list_organizations(&invitations::service::OrganizationListQuery {
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let mut calls = h.calls.take();
+    calls.sort();
+    assert_eq!(
+        calls,
+        ["GetItem", "Query"],
+        "list organizations: GSI1 and the count"
+    );
+
+    h.service
+        .update_organization(
+            &org.id,
+            &invitations::service::OrganizationPatch {
+                name: Some("Acme Renamed".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        h.calls.take(),
+        ["GetItem", "TransactWriteItems"],
+        "update organization"
+    );
+
+    h.service
+        .update_membership_metadata(&org.id, &admin.id, json!({"a": 1}), json!(null))
+        .await
+        .unwrap();
+    let mut calls = h.calls.take();
+    calls.sort();
+    assert_eq!(
+        calls,
+        ["GetItem", "GetItem", "UpdateItem"],
+        "membership metadata: the membership and the organization, then the conditional write"
+    );
 }
 
 #[tokio::test]
