@@ -7,6 +7,7 @@ mod caller;
 mod directory;
 pub mod error;
 pub mod extract;
+mod idempotency;
 mod invitations;
 pub mod openapi;
 mod pages;
@@ -161,7 +162,9 @@ pub fn all_routes() -> Router<AppState> {
 /// A route set made servable: unknown routes and methods answer in the error envelope.
 pub fn app(routes: Router<AppState>, state: AppState) -> Router {
     let cors = state.browser.cors_layer();
+    let idempotent = axum::middleware::from_fn_with_state(state.clone(), idempotency::idempotent);
     routes
+        .route_layer(idempotent)
         .fallback(|| async { ApiError::RouteNotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .with_state(state)

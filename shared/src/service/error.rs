@@ -49,6 +49,10 @@ pub enum ServiceError {
     LimitReached(crate::domain::limits::LimitReached),
     #[error("issuing a ticket failed: {0}")]
     TicketIssue(String),
+    #[error("the Idempotency-Key was used with another request")]
+    IdempotencyKeyReused,
+    #[error("a request with this Idempotency-Key is still in flight")]
+    IdempotencyInFlight,
     /// Concurrent writers kept winning; the caller may retry.
     #[error("the records kept changing concurrently")]
     Busy,

@@ -7,6 +7,7 @@ pub mod commands;
 mod delivery;
 mod directory;
 mod error;
+pub mod idempotency;
 mod invitations;
 mod limits;
 pub mod links;

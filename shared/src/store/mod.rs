@@ -300,6 +300,43 @@ pub trait AcceptanceStore: Send + Sync {
     async fn find_invitation(&self, id: &InvitationId) -> Result<Option<Invitation>, StoreError>;
 }
 
+/// What a request with an `Idempotency-Key` finds when it starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdempotencyBegin {
+    /// The key is new: this request now holds it, in flight.
+    Started,
+    /// Another request with the key has not finished.
+    InFlight,
+    /// The key was used with another request (method, path or body).
+    Mismatch,
+    /// The key's request finished: its answer.
+    Completed { status: u16, body: String },
+}
+
+/// Requests made idempotent by a key: one record per (caller, key), kept 24 hours (TTL).
+#[async_trait]
+pub trait IdempotencyStore: Send + Sync {
+    /// Takes the key for a request with `fingerprint`, only if no one holds it (one conditional
+    /// write); else says what holds it.
+    async fn begin_request(
+        &self,
+        key: &str,
+        fingerprint: &str,
+        now: Millis,
+        expires_at: Millis,
+    ) -> Result<IdempotencyBegin, StoreError>;
+    /// Reads what holds the key now (`Started` if nothing does).
+    async fn request_state(
+        &self,
+        key: &str,
+        fingerprint: &str,
+    ) -> Result<IdempotencyBegin, StoreError>;
+    /// Records the answer of the request that holds the key.
+    async fn complete_request(&self, key: &str, status: u16, body: &str) -> Result<(), StoreError>;
+    /// Releases the key (the request failed without changing anything, or transiently).
+    async fn abandon_request(&self, key: &str) -> Result<(), StoreError>;
+}
+
 /// Abuse-limit logs on their own, for operations whose context read cannot name them.
 #[async_trait]
 pub trait LimitStore: Send + Sync {
@@ -311,7 +348,13 @@ pub trait LimitStore: Send + Sync {
 
 /// Everything the service needs from persistence.
 pub trait Store:
-    UserStore + OrganizationStore + MembershipStore + InvitationStore + AcceptanceStore + LimitStore
+    UserStore
+    + OrganizationStore
+    + MembershipStore
+    + InvitationStore
+    + AcceptanceStore
+    + LimitStore
+    + IdempotencyStore
 {
 }
 
@@ -321,7 +364,8 @@ impl<
             + MembershipStore
             + InvitationStore
             + AcceptanceStore
-            + LimitStore,
+            + LimitStore
+            + IdempotencyStore,
     > Store for T
 {
 }

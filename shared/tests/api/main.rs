@@ -36,6 +36,7 @@ mod deploy;
 mod directory;
 mod email;
 mod helpers;
+mod idempotency;
 mod invite;
 mod list;
 mod properties;

@@ -254,6 +254,23 @@ impl ApiError {
                     ),
                 ),
             ),
+            ApiError::Service(S::IdempotencyKeyReused) => one(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorEntry::new(
+                    "idempotency_key_reused",
+                    "idempotency key reused",
+                    "This Idempotency-Key was used with another request (method, path or body).",
+                )
+                .with_meta(json!({ "param_name": "Idempotency-Key" })),
+            ),
+            ApiError::Service(S::IdempotencyInFlight) => one(
+                StatusCode::CONFLICT,
+                ErrorEntry::new(
+                    "idempotency_request_in_flight",
+                    "request in flight",
+                    "A request with this Idempotency-Key is still being handled. Retry shortly.",
+                ),
+            ),
             ApiError::Service(S::LimitReached(limit)) => {
                 one(StatusCode::TOO_MANY_REQUESTS, limit_entry(limit))
             }

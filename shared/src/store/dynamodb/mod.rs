@@ -7,6 +7,7 @@ mod acceptance;
 mod backfill;
 mod codec;
 mod directory;
+mod idempotency;
 mod invitations;
 pub mod keys;
 mod limits;

@@ -4,6 +4,7 @@
 
 mod acceptance;
 mod directory;
+mod idempotency;
 mod index;
 mod invitations;
 mod limits;
@@ -32,6 +33,7 @@ pub(super) struct Tables {
     slots: HashMap<OrgKey, SlotHolder>,
     invitation_index: HashMap<OrganizationId, index::OrgInvitations>,
     limits: limits::LimitLogs,
+    idempotency: idempotency::IdempotencyRecords,
     /// Invitations to each address, by created sort key (DynamoDB's GSI3).
     by_address: HashMap<String, std::collections::BTreeMap<String, OrgKey>>,
     /// Each organization's memberships, by created sort key (DynamoDB's GSI1 `ORG#{org}#MEM`).
