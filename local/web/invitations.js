@@ -174,6 +174,15 @@ export function createClient(options = {}) {
     },
 
     /**
+     * Whoever holds the link declines the invitation (no session needed).
+     * @param {string} ticket
+     * @returns {Promise<Invitation>}
+     */
+    async declineTicket(ticket) {
+      return invitation(await call('POST', '/v1/tickets/decline', { ticket }));
+    },
+
+    /**
      * The signed-in person's invitations, across organizations.
      * @param {{ status?: string[], limit?: number, cursor?: string }} [params]
      * @returns {Promise<InvitationPage>}

@@ -103,3 +103,21 @@ test('a bad address is refused in place, and the keyboard alone can invite', asy
   await page.getByText('Enter a valid email address, like name@company.com.').waitFor();
   await context.close();
 });
+
+test('an invitee who does not want to join declines from the link', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signInAs(page, 'Ada Lovelace');
+  const email = 'not.interested@example.com';
+  await page.getByLabel('Email address').fill(email);
+  await page.getByRole('button', { name: 'Send invitation' }).click();
+  await pending(page, email).waitFor();
+  await page.locator('#emails .row').first().getByRole('button', { name: 'Open' }).click();
+  await page.frameLocator('#email-view').getByRole('link', { name: /accept|join/i }).first().click();
+  await page.waitForURL(/__clerk_status=sign_up/);
+  await page.getByRole('button', { name: 'Decline' }).click();
+  await page.getByText('You declined the invitation. Its link no longer works.').waitFor();
+  await signInAs(page, 'Ada Lovelace');
+  await page.getByText('No pending invitations').waitFor();
+  await context.close();
+});

@@ -27,6 +27,7 @@ function explain(error) {
     case 'inviter_email_limit_reached': return `Too many invitations sent in the last hour.${wait}`;
     case 'ticket_revoked': return 'This invitation was revoked.';
     case 'ticket_already_accepted': return 'This invitation was already accepted.';
+    case 'ticket_declined': return 'This invitation was declined.';
     case 'ticket_superseded': return 'A newer invitation email was sent: use its link.';
     case 'ticket_expired': return 'This invitation has expired. Ask for a new one.';
     default: return error.message;
@@ -184,12 +185,24 @@ function renderLanding(params) {
       $('landing-error').textContent = explain(e);
     }
   } }, label);
+  const decline = el('button', { type: 'button', onclick: async () => {
+    $('landing-error').textContent = '';
+    try {
+      await client.declineTicket(ticket);
+      history.replaceState(null, '', '/');
+      $('landing-title').textContent = 'Invitation declined';
+      text.textContent = 'You declined the invitation. Its link no longer works.';
+      actions.replaceChildren();
+    } catch (e) {
+      $('landing-error').textContent = explain(e);
+    }
+  } }, 'Decline');
   if (status === 'sign_up') {
     text.textContent = `An invitation to join Acme was sent to ${email}. Create your account to accept it.`;
-    actions.append(accept(`Create account for ${email}`));
+    actions.append(accept(`Create account for ${email}`), decline);
   } else if (status === 'sign_in') {
     text.textContent = `${email} already has an account. Sign in to accept the invitation.`;
-    actions.append(accept(`Sign in as ${email}`));
+    actions.append(accept(`Sign in as ${email}`), decline);
   } else if (status === 'complete') {
     $('landing-title').textContent = 'You joined the organization';
     text.textContent = 'The invitation is accepted: you are a member now.';

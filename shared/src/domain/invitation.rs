@@ -42,10 +42,18 @@ pub enum InvitationStatus {
     Accepted,
     Revoked,
     Expired,
+    /// The invitee said no (beyond Clerk).
+    Declined,
 }
 
 impl InvitationStatus {
-    pub const ALL: [Self; 4] = [Self::Pending, Self::Accepted, Self::Revoked, Self::Expired];
+    pub const ALL: [Self; 5] = [
+        Self::Pending,
+        Self::Accepted,
+        Self::Revoked,
+        Self::Expired,
+        Self::Declined,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -53,6 +61,7 @@ impl InvitationStatus {
             Self::Accepted => "accepted",
             Self::Revoked => "revoked",
             Self::Expired => "expired",
+            Self::Declined => "declined",
         }
     }
 

@@ -158,6 +158,7 @@ impl InvitationQuery {
                 InvitationStatus::Pending => &[InvitationStatus::Pending],
                 InvitationStatus::Accepted => &[InvitationStatus::Accepted],
                 InvitationStatus::Revoked => &[InvitationStatus::Revoked],
+                InvitationStatus::Declined => &[InvitationStatus::Declined],
                 InvitationStatus::Expired => {
                     &[InvitationStatus::Pending, InvitationStatus::Expired]
                 }
@@ -192,6 +193,7 @@ impl InvitationQuery {
             InvitationStatus::Expired => settled.expired + lapsed,
             InvitationStatus::Accepted => settled.accepted,
             InvitationStatus::Revoked => settled.revoked,
+            InvitationStatus::Declined => settled.declined,
         };
         let statuses: &[InvitationStatus] = if self.statuses.is_empty() {
             &InvitationStatus::ALL

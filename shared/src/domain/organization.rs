@@ -46,6 +46,7 @@ pub struct SettledInvitations {
     pub accepted: u64,
     pub revoked: u64,
     pub expired: u64,
+    pub declined: u64,
 }
 
 /// What an invitee may see of the organization that invited them.

@@ -102,10 +102,16 @@ pub const ROUTES: &[Route] = &[
     ),
     route("ticket-verify", "GET", "/v1/tickets/accept"),
     route("ticket-verify", "POST", "/v1/tickets/accept"),
+    route("ticket-verify", "POST", "/v1/tickets/decline"),
     route(
         "ticket-verify",
         "POST",
         "/v1/me/organization_invitations/{inv}/accept",
+    ),
+    route(
+        "ticket-verify",
+        "POST",
+        "/v1/me/organization_invitations/{inv}/decline",
     ),
     route("directory", "POST", "/v1/users"),
     route("directory", "GET", "/v1/users/{user}"),

@@ -115,7 +115,7 @@ fn schemas() -> Value {
                 "organization_id": string(), "inviter_id": nullable(string()),
                 "public_inviter_data": nullable(r("PublicUserData")),
                 "public_organization_data": r("PublicOrganizationData"),
-                "status": { "type": "string", "enum": ["pending", "accepted", "revoked", "expired"] },
+                "status": { "type": "string", "enum": ["pending", "accepted", "revoked", "expired", "declined"] },
                 "public_metadata": r("Metadata"),
                 "url": { "description": "The accept link: on create and resend only.", "anyOf": [string(), { "type": "null" }] },
                 "redirect_url": nullable(string()), "notify": boolean(),
@@ -262,7 +262,7 @@ fn list_params(statuses: bool, extra: &[Value]) -> Vec<Value> {
             "The `next_cursor` of the page before.",
         ));
         params.push(json!({ "name": "status", "in": "query", "style": "form", "explode": true,
-            "schema": { "type": "array", "items": { "type": "string", "enum": ["pending", "accepted", "revoked", "expired"] } } }));
+            "schema": { "type": "array", "items": { "type": "string", "enum": ["pending", "accepted", "revoked", "expired", "declined"] } } }));
     }
     params.extend_from_slice(extra);
     params
@@ -443,6 +443,17 @@ fn operations() -> Vec<(&'static str, &'static str, Op)> {
             op("AcceptInvitationTicket", "The signed-in invitee accepts with the ticket.",
                (200, ok(r("Membership"), json!({}))), WRITE_ERRORS)
                 .body(object(&["ticket"], json!({ "ticket": string() }))).signed_in()),
+        ("POST", "/v1/tickets/decline", {
+            let mut o = op("DeclineInvitationTicket", "Whoever holds the link declines: the invitation is `declined`, its seat freed, its links dead.",
+               (200, ok(r("Invitation"), json!({}))), WRITE_ERRORS)
+                .body(object(&["ticket"], json!({ "ticket": string() })));
+            o.security = Some(json!([{}]));
+            o
+        }),
+        ("POST", "/v1/me/organization_invitations/{inv}/decline",
+            op("DeclineMyOrganizationInvitation", "The signed-in invitee declines by id.",
+               (200, ok(r("Invitation"), json!({}))), WRITE_ERRORS)
+                .params(vec![inv()]).signed_in()),
         ("POST", "/v1/me/organization_invitations/{inv}/accept",
             op("AcceptMyOrganizationInvitation", "The signed-in invitee accepts by id.",
                (200, ok(r("Membership"), json!({}))), WRITE_ERRORS)

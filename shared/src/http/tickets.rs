@@ -21,9 +21,14 @@ use crate::service::Actor;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/v1/tickets/accept", get(follow).post(accept_with_ticket))
+        .route("/v1/tickets/decline", post(decline_with_ticket))
         .route(
             "/v1/me/organization_invitations/{inv}/accept",
             post(accept_by_id),
+        )
+        .route(
+            "/v1/me/organization_invitations/{inv}/decline",
+            post(decline_by_id),
         )
         .layer(axum::middleware::map_response(no_store))
 }
@@ -85,6 +90,39 @@ async fn accept_by_id(
 ) -> Result<Response, ApiError> {
     let (membership, org) = state.service.accept_my_invitation(&inv, &session).await?;
     Ok(joined(&state, &session.user_id, &membership, &org))
+}
+
+/// `POST /v1/tickets/decline {ticket}`: the holder of the link says no.
+async fn decline_with_ticket(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody,
+) -> Result<Response, ApiError> {
+    let ticket = parse::ticket(&body)?;
+    let declined = state.service.decline_ticket(&ticket).await?;
+    Ok(as_invitee(&state, &declined))
+}
+
+/// `POST /v1/me/organization_invitations/{inv}/decline`
+async fn decline_by_id(
+    State(state): State<AppState>,
+    SignedIn(session): SignedIn,
+    Path(inv): Path<String>,
+) -> Result<Response, ApiError> {
+    let declined = state.service.decline_my_invitation(&inv, &session).await?;
+    Ok(as_invitee(&state, &declined))
+}
+
+/// The invitation as its invitee may see it: the public body, no private metadata.
+fn as_invitee(state: &AppState, inv: &crate::domain::Invitation) -> Response {
+    let invitee = Actor::Member(crate::domain::UserId::from(""));
+    Json(wire::invitation(
+        &invitee,
+        inv,
+        state.service.roles(),
+        state.service.now(),
+        None,
+    ))
+    .into_response()
 }
 
 /// The membership the invitee now holds, as they may see it.

@@ -119,12 +119,7 @@ impl Service {
                     owned_addresses(&user, session).contains(&inv.email_address.key().to_string())
                 })
                 .ok_or(ServiceError::NotFound("invitation"))?;
-            match invitation.status(now) {
-                InvitationStatus::Pending => {}
-                InvitationStatus::Revoked => return Err(ServiceError::TicketRevoked),
-                InvitationStatus::Accepted => return Err(ServiceError::TicketAlreadyAccepted),
-                InvitationStatus::Expired => return Err(TicketError::Expired.into()),
-            }
+            still_pending(&invitation, now)?;
             self.accept(&invitation, &user, Some(session), now).await
         })
         .await?;
@@ -160,14 +155,62 @@ impl Service {
         if invitation.email_address.key() != ticket.email_key {
             return Err(TicketError::Malformed.into());
         }
-        match invitation.status(now) {
-            InvitationStatus::Revoked => Err(ServiceError::TicketRevoked),
-            InvitationStatus::Accepted => Err(ServiceError::TicketAlreadyAccepted),
-            InvitationStatus::Expired => Err(TicketError::Expired.into()),
-            InvitationStatus::Pending if !ticket.is_current(invitation.ticket_hash.as_deref()) => {
-                Err(ServiceError::TicketSuperseded)
-            }
-            InvitationStatus::Pending => Ok(invitation),
+        still_pending(&invitation, now)?;
+        if !ticket.is_current(invitation.ticket_hash.as_deref()) {
+            return Err(ServiceError::TicketSuperseded);
+        }
+        Ok(invitation)
+    }
+
+    /// `POST /v1/tickets/decline {ticket}`: whoever holds the link says no. One read, one
+    /// write: the invitation becomes `declined`, its address's slot and seat are freed, and
+    /// every link to it dies.
+    #[tracing::instrument(skip_all)]
+    pub async fn decline_ticket(&self, token: &str) -> Result<Invitation, ServiceError> {
+        let ticket = self.links.signer()?.verify(token, self.clock.now())?;
+        retry_on_contention(|| async {
+            let now = self.clock.now();
+            let ctx = self.ticket_context(&ticket, None, &[]).await?;
+            let invitation = self.current_invitation(&ticket, ctx.invitation, now)?;
+            self.decline(&invitation, now).await
+        })
+        .await
+    }
+
+    /// `POST /v1/me/organization_invitations/{inv}/decline`: the signed-in owner of the invited
+    /// address says no. The invitation is found as for accepting by id.
+    #[tracing::instrument(skip_all)]
+    pub async fn decline_my_invitation(
+        &self,
+        raw_id: &str,
+        session: &Session,
+    ) -> Result<Invitation, ServiceError> {
+        retry_on_contention(|| async {
+            let now = self.clock.now();
+            let id = InvitationId::parse(raw_id).ok_or(ServiceError::NotFound("invitation"))?;
+            let (user, found) =
+                tokio::join!(self.session_user(session), self.store.find_invitation(&id));
+            let user = user?;
+            let invitation = found?
+                .filter(|inv| {
+                    owned_addresses(&user, session).contains(&inv.email_address.key().to_string())
+                })
+                .ok_or(ServiceError::NotFound("invitation"))?;
+            still_pending(&invitation, now)?;
+            self.decline(&invitation, now).await
+        })
+        .await
+    }
+
+    async fn decline(
+        &self,
+        invitation: &Invitation,
+        now: Millis,
+    ) -> Result<Invitation, ServiceError> {
+        match self.store.decline_invitation(invitation, now).await {
+            Ok(declined) => Ok(declined),
+            Err(StoreError::NotFound) => Err(ServiceError::NotFound("invitation")),
+            Err(e) => Err(e.into()),
         }
     }
 
@@ -252,5 +295,16 @@ impl Service {
             Err(e) => return Err(e.into()),
         }
         Ok(membership)
+    }
+}
+
+/// An invitation's link and id work only while it is pending; each end state says why not.
+fn still_pending(invitation: &Invitation, now: Millis) -> Result<(), ServiceError> {
+    match invitation.status(now) {
+        InvitationStatus::Pending => Ok(()),
+        InvitationStatus::Revoked => Err(ServiceError::TicketRevoked),
+        InvitationStatus::Accepted => Err(ServiceError::TicketAlreadyAccepted),
+        InvitationStatus::Declined => Err(ServiceError::TicketDeclined),
+        InvitationStatus::Expired => Err(TicketError::Expired.into()),
     }
 }

@@ -31,6 +31,8 @@ pub enum ServiceError {
     TicketRevoked,
     #[error("the invitation was already accepted")]
     TicketAlreadyAccepted,
+    #[error("the invitation was declined")]
+    TicketDeclined,
     #[error("a newer link was sent for this invitation")]
     TicketSuperseded,
     #[error("the redirect target is not on the allow-list")]

@@ -278,6 +278,14 @@ pub trait AcceptanceStore: Send + Sync {
         now: Millis,
     ) -> Result<(), StoreError>;
 
+    /// Marks `invitation` (pending, on the ticket read just before) declined, frees its slot
+    /// and seat, and counts it; only if it is still so. Fails with `Contention` otherwise.
+    async fn decline_invitation(
+        &self,
+        invitation: &Invitation,
+        now: Millis,
+    ) -> Result<Invitation, StoreError>;
+
     /// Invitations to one address in any organization, newest first, created before `before`
     /// (a created sort key, `domain::listing::created_sort_key`), at most `limit` of them.
     async fn invitations_to_address(

@@ -191,6 +191,14 @@ impl ApiError {
                     "This invitation has already been accepted.",
                 ),
             ),
+            ApiError::Service(S::TicketDeclined) => one(
+                StatusCode::BAD_REQUEST,
+                ErrorEntry::new(
+                    "ticket_declined",
+                    "invitation declined",
+                    "This invitation was declined.",
+                ),
+            ),
             ApiError::Service(S::TicketSuperseded) => one(
                 StatusCode::BAD_REQUEST,
                 ErrorEntry::new(

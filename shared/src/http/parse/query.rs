@@ -52,7 +52,7 @@ pub fn invitation_query(pairs: &[(String, String)]) -> Result<InvitationQuery, V
                         Some(_) => {}
                         None => errors.push(FieldError::value(
                             "status",
-                            "status must be one of: pending, accepted, revoked, expired.",
+                            "status must be one of: pending, accepted, revoked, expired, declined.",
                         )),
                     }
                 }

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 
-use super::codec::{self, key, n, s, ACCEPTED_COUNT};
+use super::codec::{self, key, n, s, ACCEPTED_COUNT, DECLINED_COUNT};
 use super::keys::{PENDING_INDEX_ATTRIBUTES, SETTLE};
 use super::tx::{failed, Params, Tx, TxOutcome, EXISTING_ITEM};
 use super::{keys, limits, unexplained, DynamoStore};
@@ -118,6 +118,71 @@ impl AcceptanceStore for DynamoStore {
             }
             TxOutcome::Cancelled(r) if (member_index..org_index).any(|i| failed(&r, i)) => {
                 Err(StoreError::AlreadyMember)
+            }
+            TxOutcome::Cancelled(r) => Err(unexplained(&r)),
+        }
+    }
+
+    /// One round trip: a transaction of the invitation (declined only if still pending on the
+    /// same ticket), its slot (deleted) and the organization (the seat given back, the
+    /// declined counter moved).
+    async fn decline_invitation(
+        &self,
+        inv: &Invitation,
+        now: Millis,
+    ) -> Result<Invitation, StoreError> {
+        let org_id = inv.organization.id.as_str();
+        let mut tx = Tx::new(&self.table);
+        let mut params = Params::new()
+            .name("#st", "status")
+            .value(":declined", s(InvitationStatus::Declined.as_str()))
+            .value(
+                ":counted",
+                aws_sdk_dynamodb::types::AttributeValue::Bool(true),
+            )
+            .value(":pending", s(InvitationStatus::Pending.as_str()))
+            .value(":now", n(now));
+        let same_ticket = match &inv.ticket_hash {
+            Some(hash) => {
+                params = params.value(":hash", s(hash));
+                "ticket_hash = :hash"
+            }
+            None => "attribute_not_exists(ticket_hash)",
+        };
+        let inv_index = tx.update(
+            keys::invitation(org_id, &inv.id),
+            &format!(
+                "{SETTLE} #st = :declined, updated_at = :now REMOVE {PENDING_INDEX_ATTRIBUTES}"
+            ),
+            &format!("#st = :pending AND {same_ticket}"),
+            params,
+        )?;
+        let slot_index = tx.delete(
+            keys::pending_slot(org_id, inv.email_address.key()),
+            "invitation_id = :id",
+            Params::new().value(":id", s(inv.id.as_str())),
+        )?;
+        tx.update(
+            keys::organization(org_id),
+            &format!(
+                "ADD pending_invitations_count :minus, seats_used :minus, {DECLINED_COUNT} :one \
+                 SET updated_at = :now"
+            ),
+            EXISTING_ITEM,
+            Params::new()
+                .value(":minus", n(-1))
+                .value(":one", n(1))
+                .value(":now", n(now)),
+        )?;
+        match tx.send(self.client()).await? {
+            TxOutcome::Committed => {
+                let mut declined = inv.clone();
+                declined.stored_status = InvitationStatus::Declined;
+                declined.updated_at = now;
+                Ok(declined)
+            }
+            TxOutcome::Cancelled(r) if failed(&r, inv_index) || failed(&r, slot_index) => {
+                Err(StoreError::Contention)
             }
             TxOutcome::Cancelled(r) => Err(unexplained(&r)),
         }

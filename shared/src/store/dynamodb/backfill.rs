@@ -8,7 +8,9 @@
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use super::codec::{self, n, s, Item, ACCEPTED_COUNT, EXPIRED_COUNT, REVOKED_COUNT};
+use super::codec::{
+    self, n, s, Item, ACCEPTED_COUNT, DECLINED_COUNT, EXPIRED_COUNT, REVOKED_COUNT,
+};
 use super::keys::{self, HAS_POINTER, SETTLED_COUNTED};
 use super::tx::{Params, Tx, TxOutcome, EXISTING_ITEM};
 use super::{sdk_error, DynamoStore};
@@ -252,6 +254,7 @@ impl DynamoStore {
         let counter = match inv.stored_status {
             InvitationStatus::Accepted => ACCEPTED_COUNT,
             InvitationStatus::Revoked => REVOKED_COUNT,
+            InvitationStatus::Declined => DECLINED_COUNT,
             InvitationStatus::Expired => EXPIRED_COUNT,
             InvitationStatus::Pending => return Ok(false),
         };

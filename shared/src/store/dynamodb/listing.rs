@@ -28,6 +28,7 @@ fn status_filter(query: &InvitationQuery, now: Millis) -> Option<Filter> {
             }
             InvitationStatus::Accepted => "#st = :accepted",
             InvitationStatus::Revoked => "#st = :revoked",
+            InvitationStatus::Declined => "#st = :declined",
         })
         .collect();
     let expression = clauses.join(" OR ");
@@ -41,6 +42,7 @@ fn status_filter(query: &InvitationQuery, now: Millis) -> Option<Filter> {
         InvitationStatus::Expired,
         InvitationStatus::Accepted,
         InvitationStatus::Revoked,
+        InvitationStatus::Declined,
     ] {
         let placeholder = format!(":{}", st.as_str());
         if expression.contains(&placeholder) {

@@ -71,6 +71,30 @@ impl AcceptanceStore for MemoryStore {
         Ok(())
     }
 
+    async fn decline_invitation(
+        &self,
+        inv: &Invitation,
+        now: Millis,
+    ) -> Result<Invitation, StoreError> {
+        let mut t = self.tables();
+        let org_id = inv.organization.id.as_str();
+        let current = t
+            .invitations
+            .get(&key(org_id, inv.id.as_str()))
+            .ok_or(StoreError::NotFound)?;
+        if current.stored_status != InvitationStatus::Pending
+            || current.ticket_hash != inv.ticket_hash
+        {
+            return Err(StoreError::Contention);
+        }
+        t.slots.remove(&key(org_id, inv.email_address.key()));
+        if let Some(org) = t.organizations.get_mut(org_id) {
+            org.pending_invitations_count = org.pending_invitations_count.saturating_sub(1);
+        }
+        t.settle_invitation(org_id, &inv.id, InvitationStatus::Declined, now)
+            .ok_or(StoreError::NotFound)
+    }
+
     async fn invitations_to_address(
         &self,
         email_key: &str,

@@ -71,6 +71,7 @@ impl super::Tables {
             match status {
                 InvitationStatus::Accepted => counts.accepted += 1,
                 InvitationStatus::Revoked => counts.revoked += 1,
+                InvitationStatus::Declined => counts.declined += 1,
                 InvitationStatus::Expired => counts.expired += 1,
                 InvitationStatus::Pending => {}
             }

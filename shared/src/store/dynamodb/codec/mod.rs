@@ -26,6 +26,7 @@ pub type Item = HashMap<String, AttributeValue>;
 pub const ACCEPTED_COUNT: &str = "accepted_invitations_count";
 pub const REVOKED_COUNT: &str = "revoked_invitations_count";
 pub const EXPIRED_COUNT: &str = "expired_invitations_count";
+pub const DECLINED_COUNT: &str = "declined_invitations_count";
 
 pub fn s(v: impl Into<String>) -> AttributeValue {
     AttributeValue::S(v.into())
@@ -209,6 +210,7 @@ pub fn organization_item(o: &Organization) -> Item {
         .set(ACCEPTED_COUNT, n(o.settled_invitations.accepted))
         .set(REVOKED_COUNT, n(o.settled_invitations.revoked))
         .set(EXPIRED_COUNT, n(o.settled_invitations.expired))
+        .set(DECLINED_COUNT, n(o.settled_invitations.declined))
         .set_opt("created_by", o.created_by.as_deref())
         .set("public_metadata", metadata(&o.public_metadata))
         .set("private_metadata", metadata(&o.private_metadata))
@@ -229,6 +231,7 @@ pub fn organization_from(item: &Item) -> Result<Organization, StoreError> {
         settled_invitations: SettledInvitations {
             accepted: r.counter(ACCEPTED_COUNT)?,
             revoked: r.counter(REVOKED_COUNT)?,
+            declined: r.counter(DECLINED_COUNT)?,
             expired: r.counter(EXPIRED_COUNT)?,
         },
         created_by: r.opt_s("created_by"),
