@@ -203,3 +203,38 @@ pub async fn run_function(
     };
     lambda_http::run(http::app(routes(), state)).await
 }
+
+/// The whole of the sweeper's `main`: configuration once, then one sweep per scheduled event.
+/// It serves no HTTP; it holds no ticket key and sends no email.
+pub async fn run_sweeper() -> Result<(), lambda_http::Error> {
+    lambda_http::tracing::init_default_subscriber();
+    let uses = Uses {
+        mail: false,
+        tickets: false,
+    };
+    let state = match config_with_secrets(Mode::Lambda(uses)).await {
+        Ok(config) => build_state(&config).await,
+        Err(e) => Err(e),
+    };
+    let state = match state {
+        Ok(state) => state,
+        Err(e) => {
+            tracing::error!(error = %e, "configuration error");
+            eprintln!("configuration error: {e}");
+            std::process::exit(1);
+        }
+    };
+    let service = state.service.clone();
+    lambda_http::lambda_runtime::run(lambda_http::service_fn(
+        move |_: lambda_http::LambdaEvent<serde_json::Value>| {
+            let service = service.clone();
+            async move {
+                let report = service.sweep_expired().await?;
+                Ok::<_, lambda_http::Error>(serde_json::json!({
+                    "read": report.read, "expired": report.expired, "skipped": report.skipped,
+                }))
+            }
+        },
+    ))
+    .await
+}

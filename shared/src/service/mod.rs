@@ -15,6 +15,7 @@ mod people;
 pub mod redirect;
 mod resend;
 mod retry;
+pub mod sweeper;
 
 use std::sync::Arc;
 

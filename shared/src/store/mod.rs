@@ -232,6 +232,23 @@ pub trait InvitationStore: Send + Sync {
         limits: &[LimitWrite],
     ) -> Result<(), StoreError>;
 
+    /// Pending invitations of one instance partition whose expiry has passed at `now`, oldest
+    /// expiry first, at most `limit`: only those are read.
+    async fn due_invitations(
+        &self,
+        shard: u32,
+        now: Millis,
+        limit: u32,
+    ) -> Result<Vec<Invitation>, StoreError>;
+
+    /// Marks a pending invitation past its expiry (as read just before) `expired`, frees its
+    /// slot and seat and counts it, only if it is still so; else `Contention`.
+    async fn expire_invitation(
+        &self,
+        invitation: &Invitation,
+        now: Millis,
+    ) -> Result<(), StoreError>;
+
     /// Marks a pending (or expired-but-unreplaced) invitation revoked, frees its slot and seat.
     /// Fails with `NotFound`, `InvitationNotPending`, `ActorNotAllowed` or `Contention`.
     async fn revoke_invitation(

@@ -53,7 +53,8 @@ impl DynamoStore {
             .scan()
             .table_name(&self.table)
             .filter_expression(
-                "(entity = :invitation AND ((#st = :pending AND attribute_not_exists(GSI4PK)) \
+                "(entity = :invitation AND ((#st = :pending AND (attribute_not_exists(GSI4PK) \
+                 OR attribute_not_exists(GSI7PK))) \
                  OR (#st <> :pending AND attribute_not_exists(#counted)) \
                  OR attribute_not_exists(#pointed) OR attribute_not_exists(GSI6PK))) \
                  OR (entity = :membership AND attribute_not_exists(GSI3PK)) \
@@ -90,7 +91,7 @@ impl DynamoStore {
                 progress.indexed += u64::from(self.index_instance(&inv).await?);
             }
             if inv.stored_status == InvitationStatus::Pending {
-                if !item.contains_key(keys::GSI4PK) {
+                if !item.contains_key(keys::GSI4PK) || !item.contains_key(keys::GSI7PK) {
                     progress.indexed += u64::from(self.index_pending(&inv).await?);
                 }
             } else if !item.contains_key(SETTLED_COUNTED) {
@@ -221,12 +222,14 @@ impl DynamoStore {
                 &inv.organization.id,
                 &inv.id,
             ))))
-            .condition_expression("#st = :pending AND attribute_not_exists(GSI4PK)")
+            .condition_expression(
+                "#st = :pending AND (attribute_not_exists(GSI4PK) OR attribute_not_exists(GSI7PK))",
+            )
             .expression_attribute_names("#st", "status")
             .expression_attribute_values(":pending", s(InvitationStatus::Pending.as_str()));
         let mut sets = Vec::new();
         for (name, value) in keys::invitation_index_keys(inv) {
-            if name.starts_with("GSI4") || name.starts_with("GSI5") {
+            if name.starts_with("GSI4") || name.starts_with("GSI5") || name.starts_with("GSI7") {
                 sets.push(format!("{name} = :{name}"));
                 update = update.expression_attribute_values(format!(":{name}"), s(value));
             }

@@ -243,7 +243,8 @@ impl InvitationStore for DynamoStore {
         };
         tx.update(
             keys::invitation(org_id, &inv.id),
-            "SET ticket_hash = :hash, expires_at = :exp, updated_at = :now, GSI5SK = :expkey",
+            "SET ticket_hash = :hash, expires_at = :exp, updated_at = :now, GSI5SK = :expkey, \
+             GSI7SK = :expkey",
             &format!("#st = :pending AND {same_ticket}"),
             params.value(":expkey", s(keys::expiry_sort_key(new_expires_at, &inv.id))),
         )?;
@@ -270,6 +271,80 @@ impl InvitationStore for DynamoStore {
                     || failed(&r, 1)
                     || limit_indexes.iter().any(|&i| failed(&r, i)) =>
             {
+                Err(StoreError::Contention)
+            }
+            Cancelled(r) => Err(unexplained(&r)),
+        }
+    }
+
+    /// One `Query` on GSI7: the partition's keys below `now`, so only due items are read.
+    async fn due_invitations(
+        &self,
+        shard: u32,
+        now: Millis,
+        limit: u32,
+    ) -> Result<Vec<Invitation>, StoreError> {
+        self.client()
+            .query()
+            .table_name(&self.table)
+            .index_name(keys::GSI7)
+            .key_condition_expression("GSI7PK = :pk AND GSI7SK < :now")
+            .expression_attribute_values(":pk", s(keys::due_partition(shard)))
+            .expression_attribute_values(":now", s(crate::domain::listing::time_key(now + 1)))
+            .limit(limit.clamp(1, 1000) as i32)
+            .send()
+            .await
+            .map_err(sdk_error)?
+            .items
+            .unwrap_or_default()
+            .iter()
+            .map(codec::invitation_from)
+            .collect()
+    }
+
+    /// One round trip: a transaction of the invitation (expired only if still pending, past its
+    /// expiry, on the same ticket), its slot (deleted) and the organization (seat back,
+    /// counted).
+    async fn expire_invitation(&self, inv: &Invitation, now: Millis) -> Result<(), StoreError> {
+        let org_id = &inv.organization.id;
+        let mut tx = Tx::new(&self.table);
+        let mut params = Params::new()
+            .value(":counted", AttributeValue::Bool(true))
+            .name("#st", "status")
+            .value(":expired", s(InvitationStatus::Expired.as_str()))
+            .value(":pending", s(InvitationStatus::Pending.as_str()))
+            .value(":now", n(now));
+        let same_ticket = match &inv.ticket_hash {
+            Some(hash) => {
+                params = params.value(":hash", s(hash));
+                "ticket_hash = :hash"
+            }
+            None => "attribute_not_exists(ticket_hash)",
+        };
+        let inv_index = tx.update(
+            keys::invitation(org_id, &inv.id),
+            &format!(
+                "{SETTLE} #st = :expired, updated_at = :now REMOVE {PENDING_INDEX_ATTRIBUTES}"
+            ),
+            &format!("#st = :pending AND expires_at <= :now AND {same_ticket}"),
+            params,
+        )?;
+        let slot_index = tx.delete(
+            keys::pending_slot(org_id, inv.email_address.key()),
+            "invitation_id = :id",
+            Params::new().value(":id", s(inv.id.as_str())),
+        )?;
+        tx.update(
+            keys::organization(org_id),
+            &format!(
+                "ADD pending_invitations_count :minus, seats_used :minus, {EXPIRED_COUNT} :one"
+            ),
+            EXISTING_ITEM,
+            Params::new().value(":minus", n(-1)).value(":one", n(1)),
+        )?;
+        match tx.send(self.client()).await? {
+            TxOutcome::Committed => Ok(()),
+            Cancelled(r) if failed(&r, inv_index) || failed(&r, slot_index) => {
                 Err(StoreError::Contention)
             }
             Cancelled(r) => Err(unexplained(&r)),

@@ -29,6 +29,12 @@ pub const GSI6: &str = "GSI6";
 pub const GSI6PK: &str = "GSI6PK";
 pub const GSI6SK: &str = "GSI6SK";
 
+/// Sparse: pending invitations by expiry across the instance, in `INSTANCE_SHARDS` partitions:
+/// the sweeper reads the due ones (`GSI7SK` below now) and nothing else.
+pub const GSI7: &str = "GSI7";
+pub const GSI7PK: &str = "GSI7PK";
+pub const GSI7SK: &str = "GSI7SK";
+
 /// Marks an invitation as counted in its organization's settled counters, in the write that
 /// settles it, so the one-off backfill (`backfill.rs`) never counts it twice. Opens the `SET`
 /// clause of that write.
@@ -39,7 +45,7 @@ pub const SETTLED_COUNTED: &str = "settled_counted";
 pub const HAS_POINTER: &str = "has_pointer";
 
 /// The attributes an invitation leaves the pending indexes by, in the write that ends it.
-pub const PENDING_INDEX_ATTRIBUTES: &str = "GSI4PK, GSI4SK, GSI5PK, GSI5SK";
+pub const PENDING_INDEX_ATTRIBUTES: &str = "GSI4PK, GSI4SK, GSI5PK, GSI5SK, GSI7PK, GSI7SK";
 
 /// The table's TTL attribute (seconds since the epoch): items that only count recent events
 /// (abuse-limit logs) leave the table by it.
@@ -135,6 +141,11 @@ pub fn instance_partition(shard: u32) -> String {
     format!("INVITATIONS#{shard}")
 }
 
+/// One partition of the instance's pending invitations by expiry (GSI7).
+pub fn due_partition(shard: u32) -> String {
+    format!("DUE#{shard}")
+}
+
 /// The pending indexes' shared partition (GSI4 and GSI5).
 pub fn pending_partition(org_id: &str) -> String {
     format!("ORG#{org_id}#PENDING")
@@ -163,6 +174,11 @@ pub fn invitation_index_keys(inv: &Invitation) -> Vec<(&'static str, String)> {
             (GSI4SK, created_sort_key(inv)),
             (GSI5PK, pending),
             (GSI5SK, expiry_sort_key(inv.expires_at, &inv.id)),
+            (
+                GSI7PK,
+                due_partition(crate::domain::listing::instance_shard(&inv.id)),
+            ),
+            (GSI7SK, expiry_sort_key(inv.expires_at, &inv.id)),
         ]);
     }
     keys

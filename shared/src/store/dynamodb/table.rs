@@ -58,7 +58,8 @@ pub async fn ensure_table(client: &Client, table: &str) -> Result<(), StoreError
             keys::GSI5SK,
             ProjectionType::KeysOnly,
         )?)
-        .global_secondary_indexes(index(keys::GSI6, keys::GSI6PK, keys::GSI6SK)?);
+        .global_secondary_indexes(index(keys::GSI6, keys::GSI6PK, keys::GSI6SK)?)
+        .global_secondary_indexes(index(keys::GSI7, keys::GSI7PK, keys::GSI7SK)?);
     for name in [
         keys::PK,
         keys::SK,
@@ -74,6 +75,8 @@ pub async fn ensure_table(client: &Client, table: &str) -> Result<(), StoreError
         keys::GSI5SK,
         keys::GSI6PK,
         keys::GSI6SK,
+        keys::GSI7PK,
+        keys::GSI7SK,
     ] {
         request = request.attribute_definitions(attr(name).map_err(build_error)?);
     }

@@ -59,6 +59,11 @@ impl super::Tables {
         status: InvitationStatus,
         now: Millis,
     ) -> Option<Invitation> {
+        let before = self
+            .invitations
+            .get(&super::key(org_id, id.as_str()))?
+            .clone();
+        self.due_remove(&before);
         let inv = self.invitations.get_mut(&super::key(org_id, id.as_str()))?;
         if let Some(index) = self.invitation_index.get_mut(org_id) {
             index.settle(inv);

@@ -92,6 +92,7 @@ impl InvitationStore for MemoryStore {
             );
         t.invitation_orgs
             .insert(inv.id.clone(), inv.organization.id.clone());
+        t.due_add(inv);
         t.by_shard
             .entry(crate::domain::listing::instance_shard(&inv.id))
             .or_default()
@@ -100,6 +101,47 @@ impl InvitationStore for MemoryStore {
                 key(org_id, inv.id.as_str()),
             );
         t.store_limits(limits);
+        Ok(())
+    }
+
+    async fn due_invitations(
+        &self,
+        shard: u32,
+        now: Millis,
+        limit: u32,
+    ) -> Result<Vec<Invitation>, StoreError> {
+        let t = self.tables();
+        let Some(index) = t.due.get(&shard) else {
+            return Ok(Vec::new());
+        };
+        Ok(index
+            .range(..crate::domain::listing::time_key(now + 1))
+            .take(limit as usize)
+            .filter_map(|(_, k)| t.invitations.get(k).cloned())
+            .collect())
+    }
+
+    async fn expire_invitation(&self, inv: &Invitation, now: Millis) -> Result<(), StoreError> {
+        let mut t = self.tables();
+        let org_id = inv.organization.id.as_str();
+        let current = t
+            .invitations
+            .get(&key(org_id, inv.id.as_str()))
+            .ok_or(StoreError::Contention)?;
+        if current.stored_status != InvitationStatus::Pending
+            || current.expires_at > now
+            || current.ticket_hash != inv.ticket_hash
+        {
+            return Err(StoreError::Contention);
+        }
+        let slot_key = key(org_id, inv.email_address.key());
+        if t.slots.get(&slot_key).map(|h| &h.invitation_id) == Some(&inv.id) {
+            t.slots.remove(&slot_key);
+        }
+        if let Some(org) = t.organizations.get_mut(org_id) {
+            org.pending_invitations_count = org.pending_invitations_count.saturating_sub(1);
+        }
+        t.settle_invitation(org_id, &inv.id, InvitationStatus::Expired, now);
         Ok(())
     }
 
@@ -172,6 +214,11 @@ impl InvitationStore for MemoryStore {
         if let Some(index) = t.invitation_index.get_mut(org_id) {
             index.reexpire(&inv.id, old_expires_at, new_expires_at);
         }
+        let mut moved = inv.clone();
+        moved.expires_at = old_expires_at;
+        t.due_remove(&moved);
+        moved.expires_at = new_expires_at;
+        t.due_add(&moved);
         if let Some(stored) = t.invitations.get_mut(&key(org_id, inv.id.as_str())) {
             stored.ticket_hash = Some(new_ticket_hash.to_string());
             stored.expires_at = new_expires_at;

@@ -40,6 +40,8 @@ pub(super) struct Tables {
     memberships_by_org: HashMap<OrganizationId, std::collections::BTreeMap<String, UserId>>,
     /// Each user's memberships, by created sort key (DynamoDB's GSI3 `USER#{user}#MEM`).
     memberships_by_user: HashMap<UserId, std::collections::BTreeMap<String, OrganizationId>>,
+    /// The instance's pending invitations by expiry, per shard (DynamoDB's GSI7).
+    due: HashMap<u32, std::collections::BTreeMap<String, OrgKey>>,
     /// The instance's invitations by creation, per shard (DynamoDB's GSI6).
     by_shard: HashMap<u32, std::collections::BTreeMap<String, OrgKey>>,
     /// Each invitation's organization (DynamoDB's pointer item).
@@ -47,6 +49,29 @@ pub(super) struct Tables {
 }
 
 impl Tables {
+    /// A pending invitation enters (or, with its old expiry, leaves) the due index.
+    pub(super) fn due_add(&mut self, inv: &Invitation) {
+        self.due
+            .entry(crate::domain::listing::instance_shard(&inv.id))
+            .or_default()
+            .insert(
+                crate::domain::listing::expiry_sort_key(inv.expires_at, &inv.id),
+                key(&inv.organization.id, inv.id.as_str()),
+            );
+    }
+
+    pub(super) fn due_remove(&mut self, inv: &Invitation) {
+        if let Some(index) = self
+            .due
+            .get_mut(&crate::domain::listing::instance_shard(&inv.id))
+        {
+            index.remove(&crate::domain::listing::expiry_sort_key(
+                inv.expires_at,
+                &inv.id,
+            ));
+        }
+    }
+
     /// A membership and its place in its user's index.
     pub(super) fn add_membership(&mut self, m: &Membership) {
         self.memberships_by_user

@@ -17,8 +17,22 @@ fn template() -> Yaml {
     YamlLoader::load_from_str(&text).unwrap().remove(0)
 }
 
-/// (binary, resource) of every function in the template.
+/// (binary, resource) of every function in the template that serves HTTP routes.
 fn functions(t: &Yaml) -> Vec<(String, Yaml)> {
+    all_functions(t)
+        .into_iter()
+        .filter(|(_, r)| {
+            r["Properties"]["Events"].as_hash().is_some_and(|events| {
+                events
+                    .values()
+                    .all(|e| e["Type"].as_str() == Some("HttpApi"))
+            })
+        })
+        .collect()
+}
+
+/// (binary, resource) of every function in the template.
+fn all_functions(t: &Yaml) -> Vec<(String, Yaml)> {
     t["Resources"]
         .as_hash()
         .unwrap()
@@ -137,8 +151,8 @@ fn the_table_has_the_indexes_the_store_queries() {
         .iter()
         .map(|i| i["IndexName"].as_str().unwrap())
         .collect();
-    use invitations::store::dynamodb::keys::{GSI1, GSI2, GSI3, GSI4, GSI5, GSI6};
-    assert_eq!(indexes, [GSI1, GSI2, GSI3, GSI4, GSI5, GSI6]);
+    use invitations::store::dynamodb::keys::{GSI1, GSI2, GSI3, GSI4, GSI5, GSI6, GSI7};
+    assert_eq!(indexes, [GSI1, GSI2, GSI3, GSI4, GSI5, GSI6, GSI7]);
     let projection = |i: usize| {
         table["GlobalSecondaryIndexes"][i]["Projection"]["ProjectionType"]
             .as_str()
@@ -296,5 +310,33 @@ fn the_http_api_answers_preflights_from_the_origins_the_functions_allow() {
     assert!(
         env.contains("CorsAllowedOrigins") && env.contains("AllowedRedirectOrigins"),
         "the functions read the same parameter: {env}"
+    );
+}
+
+#[test]
+fn the_sweeper_runs_on_a_schedule_with_least_privilege() {
+    let t = template();
+    let (_, sweeper) = all_functions(&t)
+        .into_iter()
+        .find(|(name, _)| name == "sweeper")
+        .expect("a sweeper function");
+    let events = sweeper["Properties"]["Events"].as_hash().unwrap();
+    let schedule = events.values().next().unwrap();
+    assert_eq!(schedule["Type"].as_str(), Some("ScheduleV2"));
+    assert_eq!(
+        schedule["Properties"]["ScheduleExpression"].as_str(),
+        Some("rate(5 minutes)")
+    );
+    let actions = actions(&sweeper);
+    assert!(
+        actions.iter().all(|a| a.starts_with("dynamodb:")),
+        "{actions:?}"
+    );
+    assert!(!actions
+        .iter()
+        .any(|a| a == "dynamodb:Scan" || a == "dynamodb:PutItem"));
+    assert_eq!(
+        readable_secrets(&sweeper),
+        ["SecretKeysSecret".to_string()].into_iter().collect()
     );
 }

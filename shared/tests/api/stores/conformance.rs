@@ -1042,6 +1042,69 @@ async fn an_invitee_declines_by_link_or_by_id_and_the_links_die(h: Harness) {
     invite(&h, &org, "grace@example.com").await;
 }
 
+async fn the_sweeper_expires_due_invitations_and_reads_nothing_else(h: Harness) {
+    let (org, _) = org_with_admin(&h, "admin@acme.test", 0).await;
+    let quiet = |email: String, days: u32| {
+        invite_input(
+            json!({"email_address": email, "role": "org:member", "notify": false,
+                            "expires_in_days": days}),
+        )
+    };
+    for n in 0..5 {
+        h.service
+            .create_invitation(
+                &Actor::Backend,
+                &org.id,
+                &quiet(format!("due{n}@example.com"), 1),
+            )
+            .await
+            .unwrap();
+    }
+    for n in 0..40 {
+        h.service
+            .create_invitation(
+                &Actor::Backend,
+                &org.id,
+                &quiet(format!("later{n}@example.com"), 30),
+            )
+            .await
+            .unwrap();
+    }
+    let before = h.service.sweep_expired().await.unwrap();
+    assert_eq!((before.read, before.expired), (0, 0), "nothing is due yet");
+    h.clock.advance(DAY + 1);
+    let swept = h.service.sweep_expired().await.unwrap();
+    assert_eq!(
+        (swept.read, swept.expired, swept.skipped),
+        (5, 5, 0),
+        "only the 5 due invitations were read, of 45 pending"
+    );
+    let now = org_now(&h, &org).await;
+    assert_eq!(now.pending_invitations_count, 40, "their seats are free");
+    assert_eq!(now.settled_invitations.expired, 5);
+    let expired = h
+        .service
+        .list_invitations(&Actor::Backend, &org.id, &query("status=expired"))
+        .await
+        .unwrap();
+    assert_eq!(expired.total_count, 5);
+    assert!(expired
+        .data
+        .iter()
+        .all(|i| i.stored_status == InvitationStatus::Expired));
+    let again = h.service.sweep_expired().await.unwrap();
+    assert_eq!((again.read, again.expired), (0, 0));
+    // The address is free for a new invitation.
+    h.service
+        .create_invitation(
+            &Actor::Backend,
+            &org.id,
+            &quiet("due0@example.com".into(), 7),
+        )
+        .await
+        .unwrap();
+}
+
 both_stores!(
     a_created_invitation_is_pending_and_takes_a_seat,
     a_second_pending_invitation_to_the_same_address_in_any_case_is_a_duplicate,
@@ -1069,4 +1132,5 @@ both_stores!(
     organizations_are_listed_counted_and_found_by_slug_or_member,
     every_organizations_invitations_are_paged_newest_first,
     an_invitee_declines_by_link_or_by_id_and_the_links_die,
+    the_sweeper_expires_due_invitations_and_reads_nothing_else,
 );

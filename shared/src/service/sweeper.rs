@@ -1,0 +1,59 @@
+//! Expiry on time: the sweeper marks pending invitations `expired` once their expiry has
+//! passed, freeing their seats, reading only the due ones (GSI7, by expiry, 8 partitions).
+
+use super::{Service, ServiceError};
+use crate::domain::listing::INSTANCE_SHARDS;
+use crate::store::StoreError;
+
+/// Due invitations read per query.
+const PAGE: u32 = 100;
+
+/// What one sweep did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SweepReport {
+    /// Invitations the queries returned: only due ones.
+    pub read: u64,
+    pub expired: u64,
+    /// Changed meanwhile (accepted, revoked, resent): left as they are now.
+    pub skipped: u64,
+}
+
+impl Service {
+    /// Per partition, pages of up to 100 due invitations, each expired in one transaction,
+    /// until a page comes back short. Cost: one query per page and one write per due
+    /// invitation; invitations not yet due are never read.
+    #[tracing::instrument(skip_all)]
+    pub async fn sweep_expired(&self) -> Result<SweepReport, ServiceError> {
+        let now = self.clock.now();
+        let mut report = SweepReport::default();
+        for shard in 0..INSTANCE_SHARDS {
+            loop {
+                let due = self.store.due_invitations(shard, now, PAGE).await?;
+                report.read += due.len() as u64;
+                let mut progressed = false;
+                for inv in &due {
+                    match self.store.expire_invitation(inv, now).await {
+                        Ok(()) => {
+                            report.expired += 1;
+                            progressed = true;
+                        }
+                        Err(StoreError::Contention) => report.skipped += 1,
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+                // A short page ends the partition; so does a page where nothing could change
+                // (its items changed meanwhile, and the index will catch up).
+                if (due.len() as u32) < PAGE || !progressed {
+                    break;
+                }
+            }
+        }
+        tracing::info!(
+            read = report.read,
+            expired = report.expired,
+            skipped = report.skipped,
+            "swept"
+        );
+        Ok(report)
+    }
+}
