@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 
 use super::codec::{self, key, n, s, ACCEPTED_COUNT, DECLINED_COUNT};
-use super::keys::{PENDING_INDEX_ATTRIBUTES, SETTLE};
+use super::settle::Guard;
 use super::tx::{failed, Params, Tx, TxOutcome, EXISTING_ITEM};
 use super::{keys, limits, unexplained, DynamoStore};
 use crate::clock::Millis;
@@ -66,34 +66,14 @@ impl AcceptanceStore for DynamoStore {
     ) -> Result<(), StoreError> {
         let org_id = inv.organization.id.as_str();
         let mut tx = Tx::new(&self.table);
-        let mut params = Params::new()
-            .name("#st", "status")
-            .value(":accepted", s(InvitationStatus::Accepted.as_str()))
-            .value(
-                ":counted",
-                aws_sdk_dynamodb::types::AttributeValue::Bool(true),
-            )
-            .value(":pending", s(InvitationStatus::Pending.as_str()))
-            .value(":now", n(now));
-        let same_ticket = match &inv.ticket_hash {
-            Some(hash) => {
-                params = params.value(":hash", s(hash));
-                "ticket_hash = :hash"
-            }
-            None => "attribute_not_exists(ticket_hash)",
-        };
-        let inv_index = tx.update(
-            keys::invitation(org_id, &inv.id),
-            &format!(
-                "{SETTLE} #st = :accepted, updated_at = :now REMOVE {PENDING_INDEX_ATTRIBUTES}"
-            ),
-            &format!("#st = :pending AND expires_at > :now AND {same_ticket}"),
-            params,
-        )?;
-        let slot_index = tx.delete(
-            keys::pending_slot(org_id, inv.email_address.key()),
-            "invitation_id = :id",
-            Params::new().value(":id", s(inv.id.as_str())),
+        let (inv_index, slot_index) = tx.settle_pending(
+            inv,
+            InvitationStatus::Accepted,
+            Guard {
+                same_ticket: true,
+                expiry: Some("expires_at > :now"),
+            },
+            now,
         )?;
         let member_index = tx.put_new(codec::membership_item(m))?;
         for addr in &m.email_keys {
@@ -131,49 +111,17 @@ impl AcceptanceStore for DynamoStore {
         inv: &Invitation,
         now: Millis,
     ) -> Result<Invitation, StoreError> {
-        let org_id = inv.organization.id.as_str();
         let mut tx = Tx::new(&self.table);
-        let mut params = Params::new()
-            .name("#st", "status")
-            .value(":declined", s(InvitationStatus::Declined.as_str()))
-            .value(
-                ":counted",
-                aws_sdk_dynamodb::types::AttributeValue::Bool(true),
-            )
-            .value(":pending", s(InvitationStatus::Pending.as_str()))
-            .value(":now", n(now));
-        let same_ticket = match &inv.ticket_hash {
-            Some(hash) => {
-                params = params.value(":hash", s(hash));
-                "ticket_hash = :hash"
-            }
-            None => "attribute_not_exists(ticket_hash)",
-        };
-        let inv_index = tx.update(
-            keys::invitation(org_id, &inv.id),
-            &format!(
-                "{SETTLE} #st = :declined, updated_at = :now REMOVE {PENDING_INDEX_ATTRIBUTES}"
-            ),
-            &format!("#st = :pending AND {same_ticket}"),
-            params,
+        let (inv_index, slot_index) = tx.settle_pending(
+            inv,
+            InvitationStatus::Declined,
+            Guard {
+                same_ticket: true,
+                expiry: None,
+            },
+            now,
         )?;
-        let slot_index = tx.delete(
-            keys::pending_slot(org_id, inv.email_address.key()),
-            "invitation_id = :id",
-            Params::new().value(":id", s(inv.id.as_str())),
-        )?;
-        tx.update(
-            keys::organization(org_id),
-            &format!(
-                "ADD pending_invitations_count :minus, seats_used :minus, {DECLINED_COUNT} :one \
-                 SET updated_at = :now"
-            ),
-            EXISTING_ITEM,
-            Params::new()
-                .value(":minus", n(-1))
-                .value(":one", n(1))
-                .value(":now", n(now)),
-        )?;
+        tx.free_seat(&inv.organization.id, DECLINED_COUNT)?;
         match tx.send(self.client()).await? {
             TxOutcome::Committed => {
                 let mut declined = inv.clone();

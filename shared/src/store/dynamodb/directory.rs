@@ -252,34 +252,14 @@ impl OrganizationStore for DynamoStore {
             let mut tx = Tx::new(&self.table);
             for item in &pending {
                 let inv = codec::invitation_from(item)?;
-                tx.update(
-                    keys::invitation(&org.id, &inv.id),
-                    &format!(
-                        "{} #st = :revoked, updated_at = :now REMOVE {}",
-                        keys::SETTLE,
-                        keys::PENDING_INDEX_ATTRIBUTES
-                    ),
-                    "#st = :pending",
-                    Params::new()
-                        .value(
-                            ":counted",
-                            aws_sdk_dynamodb::types::AttributeValue::Bool(true),
-                        )
-                        .name("#st", "status")
-                        .value(
-                            ":revoked",
-                            s(crate::domain::InvitationStatus::Revoked.as_str()),
-                        )
-                        .value(
-                            ":pending",
-                            s(crate::domain::InvitationStatus::Pending.as_str()),
-                        )
-                        .value(":now", n(now)),
-                )?;
-                tx.delete(
-                    keys::pending_slot(&org.id, inv.email_address.key()),
-                    "attribute_not_exists(PK) OR invitation_id = :id",
-                    Params::new().value(":id", s(inv.id.as_str())),
+                tx.settle_pending(
+                    &inv,
+                    crate::domain::InvitationStatus::Revoked,
+                    super::settle::Guard {
+                        same_ticket: false,
+                        expiry: None,
+                    },
+                    now,
                 )?;
             }
             match tx.send(self.client()).await? {

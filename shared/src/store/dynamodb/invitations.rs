@@ -5,6 +5,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::codec::{self, key, n, s, EXPIRED_COUNT, REVOKED_COUNT};
 use super::keys::{PENDING_INDEX_ATTRIBUTES, SETTLE};
+use super::settle::Guard;
 use super::tx::{failed, old_item, Params, Tx, TxOutcome, EXISTING_ITEM, HAS_FREE_SEAT, NEW_ITEM};
 use super::{keys, limits, sdk_error, unexplained, DynamoStore};
 use crate::clock::Millis;
@@ -306,42 +307,17 @@ impl InvitationStore for DynamoStore {
     /// expiry, on the same ticket), its slot (deleted) and the organization (seat back,
     /// counted).
     async fn expire_invitation(&self, inv: &Invitation, now: Millis) -> Result<(), StoreError> {
-        let org_id = &inv.organization.id;
         let mut tx = Tx::new(&self.table);
-        let mut params = Params::new()
-            .value(":counted", AttributeValue::Bool(true))
-            .name("#st", "status")
-            .value(":expired", s(InvitationStatus::Expired.as_str()))
-            .value(":pending", s(InvitationStatus::Pending.as_str()))
-            .value(":now", n(now));
-        let same_ticket = match &inv.ticket_hash {
-            Some(hash) => {
-                params = params.value(":hash", s(hash));
-                "ticket_hash = :hash"
-            }
-            None => "attribute_not_exists(ticket_hash)",
-        };
-        let inv_index = tx.update(
-            keys::invitation(org_id, &inv.id),
-            &format!(
-                "{SETTLE} #st = :expired, updated_at = :now REMOVE {PENDING_INDEX_ATTRIBUTES}"
-            ),
-            &format!("#st = :pending AND expires_at <= :now AND {same_ticket}"),
-            params,
+        let (inv_index, slot_index) = tx.settle_pending(
+            inv,
+            InvitationStatus::Expired,
+            Guard {
+                same_ticket: true,
+                expiry: Some("expires_at <= :now"),
+            },
+            now,
         )?;
-        let slot_index = tx.delete(
-            keys::pending_slot(org_id, inv.email_address.key()),
-            "invitation_id = :id",
-            Params::new().value(":id", s(inv.id.as_str())),
-        )?;
-        tx.update(
-            keys::organization(org_id),
-            &format!(
-                "ADD pending_invitations_count :minus, seats_used :minus, {EXPIRED_COUNT} :one"
-            ),
-            EXISTING_ITEM,
-            Params::new().value(":minus", n(-1)).value(":one", n(1)),
-        )?;
+        tx.free_seat(&inv.organization.id, EXPIRED_COUNT)?;
         match tx.send(self.client()).await? {
             TxOutcome::Committed => Ok(()),
             Cancelled(r) if failed(&r, inv_index) || failed(&r, slot_index) => {
@@ -392,32 +368,17 @@ impl InvitationStore for DynamoStore {
             return Err(StoreError::InvitationNotPending(Box::new(inv)));
         }
         let mut tx = Tx::new(&self.table);
-        let inv_index = tx.update(
-            keys::invitation(organization_id, id),
-            &format!(
-                "{SETTLE} #st = :revoked, updated_at = :now REMOVE {PENDING_INDEX_ATTRIBUTES}"
-            ),
-            "#st = :pending",
-            Params::new()
-                .value(":counted", AttributeValue::Bool(true))
-                .name("#st", "status")
-                .value(":revoked", s(InvitationStatus::Revoked.as_str()))
-                .value(":pending", s(InvitationStatus::Pending.as_str()))
-                .value(":now", n(now)),
+        // Revoked whatever ticket it holds: the admin's decision, not the link's.
+        let (inv_index, slot_index) = tx.settle_pending(
+            &inv,
+            InvitationStatus::Revoked,
+            Guard {
+                same_ticket: false,
+                expiry: None,
+            },
+            now,
         )?;
-        let slot_index = tx.delete(
-            keys::pending_slot(organization_id, inv.email_address.key()),
-            "invitation_id = :id",
-            Params::new().value(":id", s(id.as_str())),
-        )?;
-        tx.update(
-            keys::organization(organization_id),
-            &format!(
-                "ADD pending_invitations_count :minus, seats_used :minus, {REVOKED_COUNT} :one"
-            ),
-            EXISTING_ITEM,
-            Params::new().value(":minus", n(-1)).value(":one", n(1)),
-        )?;
+        tx.free_seat(organization_id, REVOKED_COUNT)?;
         let actor_index = match actor {
             Some(a) => Some(tx.actor_check(organization_id, a)?),
             None => None,

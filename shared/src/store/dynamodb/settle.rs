@@ -1,0 +1,77 @@
+//! The items every write that ends a pending invitation shares: the invitation moves to its end
+//! state (leaving the pending indexes, marked counted), its address's slot is freed, and the
+//! organization counts it. Accept, decline, expire and revoke differ only in their conditions
+//! and in what the organization's counters do.
+
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use super::codec::{n, s};
+use super::keys::{self, PENDING_INDEX_ATTRIBUTES, SETTLE};
+use super::tx::{Params, Tx, EXISTING_ITEM};
+use crate::clock::Millis;
+use crate::domain::{Invitation, InvitationStatus};
+use crate::store::StoreError;
+
+/// Whether the write also requires the ticket read to still be the invitation's, and what else
+/// the invitation's expiry must satisfy (`expires_at > :now` to accept, `<=` to expire).
+pub struct Guard {
+    pub same_ticket: bool,
+    pub expiry: Option<&'static str>,
+}
+
+impl Tx<'_> {
+    /// The invitation (to `status`, only if still pending and as `guard` says) and its slot
+    /// (deleted only if it still holds it). Returns their item indexes, for the cancellation
+    /// reasons.
+    pub fn settle_pending(
+        &mut self,
+        inv: &Invitation,
+        status: InvitationStatus,
+        guard: Guard,
+        now: Millis,
+    ) -> Result<(usize, usize), StoreError> {
+        let org_id = inv.organization.id.as_str();
+        let mut params = Params::new()
+            .value(":counted", AttributeValue::Bool(true))
+            .name("#st", "status")
+            .value(":end", s(status.as_str()))
+            .value(":pending", s(InvitationStatus::Pending.as_str()))
+            .value(":now", n(now));
+        let mut condition = "#st = :pending".to_string();
+        if let Some(expiry) = guard.expiry {
+            condition.push_str(" AND ");
+            condition.push_str(expiry);
+        }
+        if guard.same_ticket {
+            match &inv.ticket_hash {
+                Some(hash) => {
+                    params = params.value(":hash", s(hash));
+                    condition.push_str(" AND ticket_hash = :hash");
+                }
+                None => condition.push_str(" AND attribute_not_exists(ticket_hash)"),
+            }
+        }
+        let invitation = self.update(
+            keys::invitation(org_id, &inv.id),
+            &format!("{SETTLE} #st = :end, updated_at = :now REMOVE {PENDING_INDEX_ATTRIBUTES}"),
+            &condition,
+            params,
+        )?;
+        let slot = self.delete(
+            keys::pending_slot(org_id, inv.email_address.key()),
+            "invitation_id = :id",
+            Params::new().value(":id", s(inv.id.as_str())),
+        )?;
+        Ok((invitation, slot))
+    }
+
+    /// The organization gives the seat back and counts the invitation under `counter`.
+    pub fn free_seat(&mut self, org_id: &str, counter: &str) -> Result<usize, StoreError> {
+        self.update(
+            keys::organization(org_id),
+            &format!("ADD pending_invitations_count :minus, seats_used :minus, {counter} :one"),
+            EXISTING_ITEM,
+            Params::new().value(":minus", n(-1)).value(":one", n(1)),
+        )
+    }
+}
