@@ -11,6 +11,7 @@ pub mod idempotency;
 mod invitations;
 mod limits;
 pub mod links;
+mod organizations;
 mod people;
 pub mod redirect;
 mod resend;

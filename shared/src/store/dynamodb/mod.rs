@@ -12,6 +12,7 @@ mod invitations;
 pub mod keys;
 mod limits;
 mod listing;
+mod organizations;
 mod settle;
 mod table;
 mod tx;
