@@ -2,6 +2,8 @@
 //! `shared/tests/api/stores/conformance.rs`; the DynamoDB one also documents its round trips per call.
 
 pub mod dynamodb;
+mod error;
+mod guards;
 pub mod memory;
 
 use async_trait::async_trait;
@@ -13,37 +15,9 @@ use crate::domain::{
     RoleKey, User, UserId,
 };
 
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("a pending invitation already holds this address")]
-    PendingInvitationExists,
-    #[error("the address belongs to a member of the organization")]
-    AlreadyMember,
-    #[error("the organization has no free membership seat")]
-    QuotaExceeded,
-    #[error("the record does not exist")]
-    NotFound,
-    #[error("the invitation is no longer pending")]
-    InvitationNotPending(Box<Invitation>),
-    #[error("the acting user lacks the role the operation requires")]
-    ActorNotAllowed,
-    #[error("an email address is already taken by another user")]
-    EmailTaken,
-    /// A record with this id exists already (a user registered by a concurrent request).
-    #[error("the record exists already")]
-    AlreadyExists,
-    #[error("the slug is already taken by another organization")]
-    SlugTaken,
-    /// Another writer touched the same records at the same moment; the operation may be retried.
-    #[error("the records changed concurrently")]
-    Contention,
-    #[error("the store is throttling requests")]
-    Throttled,
-    #[error("the store is unavailable")]
-    Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
-    #[error("a stored record is malformed: {0}")]
-    Corrupt(String),
-}
+pub use error::StoreError;
+pub(crate) use guards::states_in_order;
+pub use guards::{IdempotencyBegin, IdempotencyStore, LimitStore};
 
 /// Who holds a pending slot, as read before a create.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -325,52 +299,6 @@ pub trait AcceptanceStore: Send + Sync {
     async fn find_invitation(&self, id: &InvitationId) -> Result<Option<Invitation>, StoreError>;
 }
 
-/// What a request with an `Idempotency-Key` finds when it starts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum IdempotencyBegin {
-    /// The key is new: this request now holds it, in flight.
-    Started,
-    /// Another request with the key has not finished.
-    InFlight,
-    /// The key was used with another request (method, path or body).
-    Mismatch,
-    /// The key's request finished: its answer.
-    Completed { status: u16, body: String },
-}
-
-/// Requests made idempotent by a key: one record per (caller, key), kept 24 hours (TTL).
-#[async_trait]
-pub trait IdempotencyStore: Send + Sync {
-    /// Takes the key for a request with `fingerprint`, only if no one holds it (one conditional
-    /// write); else says what holds it.
-    async fn begin_request(
-        &self,
-        key: &str,
-        fingerprint: &str,
-        now: Millis,
-        expires_at: Millis,
-    ) -> Result<IdempotencyBegin, StoreError>;
-    /// Reads what holds the key now (`Started` if nothing does).
-    async fn request_state(
-        &self,
-        key: &str,
-        fingerprint: &str,
-    ) -> Result<IdempotencyBegin, StoreError>;
-    /// Records the answer of the request that holds the key.
-    async fn complete_request(&self, key: &str, status: u16, body: &str) -> Result<(), StoreError>;
-    /// Releases the key (the request failed without changing anything, or transiently).
-    async fn abandon_request(&self, key: &str) -> Result<(), StoreError>;
-}
-
-/// Abuse-limit logs on their own, for operations whose context read cannot name them.
-#[async_trait]
-pub trait LimitStore: Send + Sync {
-    /// The logs of `keys`, in order; an absent log reads as empty at version 0.
-    async fn read_limits(&self, keys: &[LimitKey]) -> Result<Vec<LimitState>, StoreError>;
-    /// Stores every log, all or none, each only if still at its read version; else `Contention`.
-    async fn write_limits(&self, writes: &[LimitWrite]) -> Result<(), StoreError>;
-}
-
 /// Everything the service needs from persistence.
 pub trait Store:
     UserStore
@@ -393,21 +321,4 @@ impl<
             + IdempotencyStore,
     > Store for T
 {
-}
-
-/// `states` for `keys` from the logs found (by key); absent ones read as empty at version 0.
-pub(crate) fn states_in_order(
-    keys: &[LimitKey],
-    mut found: std::collections::HashMap<String, (crate::domain::limits::RateLog, u64)>,
-) -> Vec<LimitState> {
-    keys.iter()
-        .map(|key| {
-            let (log, version) = found.remove(&key.key).unwrap_or_default();
-            LimitState {
-                key: key.clone(),
-                log,
-                version,
-            }
-        })
-        .collect()
 }
