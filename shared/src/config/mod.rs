@@ -35,6 +35,8 @@ use crate::domain::RoleCatalog;
 use crate::service::{Policy, RedirectPolicy};
 use crate::store::StoreError;
 
+mod keys;
+use keys::{secret_keys, sessions, ticket_key};
 mod limits;
 pub mod secrets;
 mod settings;
@@ -172,49 +174,6 @@ impl Config {
         config.check_keys_are_distinct()?;
         Ok(config)
     }
-
-    /// A ticket key that is also a session or backend key would let one kind of token pass as
-    /// the other (a ticket verifying as a session), so such a configuration never starts.
-    fn check_keys_are_distinct(&self) -> Result<(), ConfigError> {
-        let same = |a: &str, b: &str| a.trim() == b.trim();
-        let session = self.sessions.as_ref().map(|s| &s.keys);
-        let clash = match &self.ticket_key {
-            TicketKey::Absent => None,
-            TicketKey::Secret(ticket) => {
-                if self.secret_keys.iter().any(|k| same(k, ticket)) {
-                    Some("INVITATIONS_SECRET_KEY")
-                } else if matches!(session, Some(SessionKeys::Secret(s)) if same(s, ticket)) {
-                    Some("SESSION_JWT_SECRET")
-                } else {
-                    None
-                }
-            }
-            TicketKey::Pair { public_pem, .. } => {
-                matches!(session, Some(SessionKeys::PublicKeyPem(p)) if same(p, public_pem))
-                    .then_some("SESSION_JWT_PUBLIC_KEY")
-            }
-        };
-        match clash {
-            Some(other) => Err(ConfigError::invalid(
-                "TICKET_SIGNING_KEY",
-                format!("it must differ from {other}: a ticket must never verify as another kind of token"),
-            )),
-            None => Ok(()),
-        }
-    }
-}
-
-fn secret_keys(mode: Mode, vars: &Vars<'_>) -> Result<Vec<String>, ConfigError> {
-    let raw = match vars.get("INVITATIONS_SECRET_KEY") {
-        Some(raw) => raw,
-        None if mode.is_local() => format!("sk_test_{}", crate::ids::random_base62(32)),
-        None => return Err(ConfigError::Missing {
-            var: "INVITATIONS_SECRET_KEY",
-            purpose:
-                "it holds the backend secret keys (comma-separated, each at least 16 characters)",
-        }),
-    };
-    Ok(raw.split(',').map(str::to_string).collect())
 }
 
 fn store(mode: Mode, vars: &Vars<'_>) -> Result<StoreConfig, ConfigError> {
@@ -272,32 +231,6 @@ fn redirects(vars: &Vars<'_>, links: &LinkConfig) -> Result<RedirectPolicy, Conf
     }
 }
 
-fn ticket_key(mode: Mode, vars: &Vars<'_>) -> Result<TicketKey, ConfigError> {
-    if !mode.uses().tickets {
-        return Ok(TicketKey::Absent);
-    }
-    match (
-        vars.get("TICKET_SIGNING_KEY"),
-        vars.get("TICKET_VERIFYING_KEY"),
-    ) {
-        (Some(private_pem), Some(public_pem)) => Ok(TicketKey::Pair {
-            private_pem,
-            public_pem,
-        }),
-        (Some(secret), None) if secret.starts_with("-----BEGIN") => Err(ConfigError::Missing {
-            var: "TICKET_VERIFYING_KEY",
-            purpose: "a PEM TICKET_SIGNING_KEY needs its public key beside it",
-        }),
-        (Some(secret), None) => Ok(TicketKey::Secret(secret)),
-        (None, _) if mode.is_local() => Ok(TicketKey::Secret(crate::ids::random_base62(48))),
-        (None, _) => Err(ConfigError::Missing {
-            var: "TICKET_SIGNING_KEY",
-            purpose:
-                "it signs invitation tickets (an HS256 secret of 32+ bytes, or a PEM key pair)",
-        }),
-    }
-}
-
 fn url_var(name: &'static str, raw: &str) -> Result<Url, ConfigError> {
     let url = Url::parse(raw)
         .map_err(|e| ConfigError::invalid(name, format!("{raw:?} is not an absolute URL ({e})")))?;
@@ -329,44 +262,6 @@ fn links(mode: Mode, vars: &Vars<'_>) -> Result<LinkConfig, ConfigError> {
         public_base_url,
         default_redirect,
     })
-}
-
-fn sessions(vars: &Vars<'_>) -> Result<Option<SessionConfig>, ConfigError> {
-    let keys =
-        match (
-            vars.get("SESSION_JWT_SECRET"),
-            vars.get("SESSION_JWT_PUBLIC_KEY"),
-            vars.get("SESSION_JWKS_URL"),
-        ) {
-            (Some(secret), None, None) => SessionKeys::Secret(secret),
-            (None, Some(pem), None) => SessionKeys::PublicKeyPem(pem),
-            (None, None, Some(url)) => {
-                SessionKeys::JwksUrl(url_var("SESSION_JWKS_URL", &url)?.to_string())
-            }
-            (None, None, None) => return Ok(None),
-            _ => return Err(ConfigError::invalid(
-                "SESSION_JWT_SECRET",
-                "set only one of SESSION_JWT_SECRET, SESSION_JWT_PUBLIC_KEY and SESSION_JWKS_URL",
-            )),
-        };
-    let max_age_seconds = match vars.get("SESSION_MAX_AGE_SECONDS") {
-        None => crate::tokens::session::DEFAULT_MAX_AGE_SECONDS,
-        Some(raw) => match raw.parse::<u64>() {
-            Ok(seconds) if seconds > 0 => seconds,
-            _ => {
-                return Err(ConfigError::invalid(
-                    "SESSION_MAX_AGE_SECONDS",
-                    format!("{raw:?} is not a positive whole number of seconds"),
-                ))
-            }
-        },
-    };
-    Ok(Some(SessionConfig {
-        keys,
-        issuer: vars.get("SESSION_JWT_ISSUER"),
-        audience: vars.get("SESSION_JWT_AUDIENCE"),
-        max_age_seconds,
-    }))
 }
 
 fn mailer(mode: Mode, vars: &Vars<'_>) -> Result<MailerConfig, ConfigError> {

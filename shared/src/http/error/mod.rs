@@ -2,6 +2,7 @@
 //! and codes in `codes.rs`, the envelope and the log line here.
 
 mod codes;
+mod entries;
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};

@@ -1,0 +1,51 @@
+//! The entries of errors that carry their own data: a field's, an abuse limit's.
+
+use serde_json::json;
+
+use super::ErrorEntry;
+use crate::domain::limits::{LimitKind, LimitReached};
+use crate::domain::{FieldError, FieldErrorKind};
+
+pub(super) fn field_entry(e: &FieldError) -> ErrorEntry {
+    let (code, message) = match e.kind {
+        FieldErrorKind::Missing => ("form_param_missing", "missing required parameter"),
+        FieldErrorKind::FormatInvalid => ("form_param_format_invalid", "is invalid"),
+        FieldErrorKind::ValueInvalid => ("form_param_value_invalid", "is invalid"),
+    };
+    ErrorEntry::new(code, message, e.message.clone()).with_meta(json!({ "param_name": e.param }))
+}
+
+/// One code per abuse limit; `resend_cooldown` keeps the name it had before the cooldown
+/// covered re-created invitations too.
+pub(super) fn limit_entry(limit: &LimitReached) -> ErrorEntry {
+    let wait = limit.retry_after_seconds;
+    let (code, short, long) = match limit.kind {
+        LimitKind::OrganizationEmails => (
+            "organization_email_limit_reached",
+            "too many emails from this organization",
+            "This organization has sent as many invitation emails as it may in an hour.",
+        ),
+        LimitKind::InviterEmails => (
+            "inviter_email_limit_reached",
+            "too many emails from this inviter",
+            "This inviter has sent as many invitation emails as they may in an hour.",
+        ),
+        LimitKind::AddressEmails => (
+            "recipient_email_limit_reached",
+            "too many emails to this address",
+            "This address has received as many invitation emails as it may in a day.",
+        ),
+        LimitKind::AddressCooldown => (
+            "resend_cooldown",
+            "sent too recently",
+            "This organization emailed this address moments ago.",
+        ),
+        LimitKind::LinkLookups => (
+            "link_lookup_limit_reached",
+            "too many link lookups",
+            "This organization's invitation links have been followed too often in the last hour.",
+        ),
+    };
+    ErrorEntry::new(code, short, format!("{long} Retry in {wait} s."))
+        .with_meta(json!({ "retry_after_seconds": wait }))
+}
