@@ -3,9 +3,8 @@
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use super::codec::{self, key, n, s, EXPIRED_COUNT, REVOKED_COUNT};
+use super::codec::{self, key, n, s, EXPIRED_COUNT};
 use super::keys::{PENDING_INDEX_ATTRIBUTES, SETTLE};
-use super::settle::Guard;
 use super::tx::{failed, old_item, Params, Tx, TxOutcome, EXISTING_ITEM, HAS_FREE_SEAT, NEW_ITEM};
 use super::{keys, limits, sdk_error, unexplained, DynamoStore};
 use crate::clock::Millis;
@@ -278,60 +277,22 @@ impl InvitationStore for DynamoStore {
         }
     }
 
-    /// One `Query` on GSI7: the partition's keys below `now`, so only due items are read.
+    /// See `expiry.rs`.
     async fn due_invitations(
         &self,
         shard: u32,
         now: Millis,
         limit: u32,
     ) -> Result<Vec<Invitation>, StoreError> {
-        self.client()
-            .query()
-            .table_name(&self.table)
-            .index_name(keys::GSI7)
-            .key_condition_expression("GSI7PK = :pk AND GSI7SK < :now")
-            .expression_attribute_values(":pk", s(keys::due_partition(shard)))
-            .expression_attribute_values(":now", s(crate::domain::listing::time_key(now + 1)))
-            .limit(limit.clamp(1, 1000) as i32)
-            .send()
-            .await
-            .map_err(sdk_error)?
-            .items
-            .unwrap_or_default()
-            .iter()
-            .map(codec::invitation_from)
-            .collect()
+        self.due_page(shard, now, limit).await
     }
 
-    /// One round trip: a transaction of the invitation (expired only if still pending, past its
-    /// expiry, on the same ticket), its slot (deleted) and the organization (seat back,
-    /// counted).
+    /// See `expiry.rs`.
     async fn expire_invitation(&self, inv: &Invitation, now: Millis) -> Result<(), StoreError> {
-        let mut tx = Tx::new(&self.table);
-        let (inv_index, slot_index) = tx.settle_pending(
-            inv,
-            InvitationStatus::Expired,
-            Guard {
-                same_ticket: true,
-                expiry: Some("expires_at <= :now"),
-            },
-            now,
-        )?;
-        tx.free_seat(&inv.organization.id, EXPIRED_COUNT)?;
-        match tx.send(self.client()).await? {
-            TxOutcome::Committed => Ok(()),
-            Cancelled(r) if failed(&r, inv_index) || failed(&r, slot_index) => {
-                Err(StoreError::Contention)
-            }
-            Cancelled(r) => Err(unexplained(&r)),
-        }
+        self.expire(inv, now).await
     }
 
-    /// Two round trips: a read (the answer is the revoked invitation, and a transaction
-    /// returns no item) — a `GetItem`, or with an actor a `BatchGetItem` that also reads their
-    /// membership, whose role is checked before anything about the invitation is told — then
-    /// one transaction that marks it revoked only if still pending, frees its slot only if it
-    /// still holds it, gives back its seat and, when named, checks the actor's role again.
+    /// See `revoke.rs`.
     async fn revoke_invitation(
         &self,
         organization_id: &OrganizationId,
@@ -339,65 +300,7 @@ impl InvitationStore for DynamoStore {
         now: Millis,
         actor: Option<&ActorRequirement>,
     ) -> Result<Invitation, StoreError> {
-        let found = match actor {
-            None => self.get_invitation(organization_id, id).await?,
-            Some(a) => {
-                let mut found = None;
-                let mut role_ok = false;
-                let wanted = vec![
-                    key(keys::invitation(organization_id, id)),
-                    key(keys::membership(organization_id, &a.user_id)),
-                ];
-                for item in self.batch_get(wanted).await? {
-                    match codec::entity(&item) {
-                        Some("invitation") => found = Some(codec::invitation_from(&item)?),
-                        Some("membership") => {
-                            role_ok = a.roles.contains(&codec::membership_from(&item)?.role)
-                        }
-                        _ => return Err(StoreError::Corrupt("unexpected item in revoke".into())),
-                    }
-                }
-                if !role_ok {
-                    return Err(StoreError::ActorNotAllowed);
-                }
-                found
-            }
-        };
-        let mut inv = found.ok_or(StoreError::NotFound)?;
-        if inv.stored_status != InvitationStatus::Pending {
-            return Err(StoreError::InvitationNotPending(Box::new(inv)));
-        }
-        let mut tx = Tx::new(&self.table);
-        // Revoked whatever ticket it holds: the admin's decision, not the link's.
-        let (inv_index, slot_index) = tx.settle_pending(
-            &inv,
-            InvitationStatus::Revoked,
-            Guard {
-                same_ticket: false,
-                expiry: None,
-            },
-            now,
-        )?;
-        tx.free_seat(organization_id, REVOKED_COUNT)?;
-        let actor_index = match actor {
-            Some(a) => Some(tx.actor_check(organization_id, a)?),
-            None => None,
-        };
-        match tx.send(self.client()).await? {
-            TxOutcome::Committed => {
-                inv.stored_status = InvitationStatus::Revoked;
-                inv.updated_at = now;
-                Ok(inv)
-            }
-            Cancelled(r) if actor_index.is_some_and(|i| failed(&r, i)) => {
-                Err(StoreError::ActorNotAllowed)
-            }
-            // Accepted, revoked or replaced since the read: the caller retries and sees why.
-            Cancelled(r) if failed(&r, inv_index) || failed(&r, slot_index) => {
-                Err(StoreError::Contention)
-            }
-            Cancelled(r) => Err(unexplained(&r)),
-        }
+        self.revoke(organization_id, id, now, actor).await
     }
 }
 
