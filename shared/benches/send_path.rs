@@ -41,6 +41,7 @@ fn invitation() -> Invitation {
         validity_days: 30,
         locale: "en".into(),
         delivery: None,
+        accepted_user_id: None,
         expires_at: 1_792_592_000_000,
         created_at: 1_790_000_000_000,
         updated_at: 1_790_000_000_000,

@@ -52,15 +52,22 @@ pub fn dynamodb_client(
     aws_sdk_dynamodb::Client::from_conf(dynamodb_config(shared, endpoint))
 }
 
-/// Builds the store and the service. Locally a missing DynamoDB table is created; deployed
-/// functions use the table `template.yaml` made.
-pub async fn build_state(config: &Config) -> Result<AppState, ConfigError> {
-    tracing::info!(
-        allowed_redirect_origins = %config.policy.redirects.describe(),
-        "invitation links may redirect to these origins only"
-    );
-    let store: Arc<dyn Store> = match &config.store {
-        StoreConfig::Memory => Arc::new(MemoryStore::new()),
+/// The change feed of an in-memory store: what DynamoDB Streams is to the table.
+pub type ChangeFeed = tokio::sync::mpsc::UnboundedReceiver<crate::events::Change>;
+
+/// The store the configuration names. Locally a missing DynamoDB table is created; deployed
+/// functions use the table `template.yaml` made. With `feed`, an in-memory store also hands
+/// back its change feed.
+pub async fn build_store(
+    config: &Config,
+    feed: bool,
+) -> Result<(Arc<dyn Store>, Option<ChangeFeed>), ConfigError> {
+    Ok(match &config.store {
+        StoreConfig::Memory if feed => {
+            let (store, changes) = MemoryStore::with_change_feed();
+            (Arc::new(store), Some(changes))
+        }
+        StoreConfig::Memory => (Arc::new(MemoryStore::new()), None),
         StoreConfig::DynamoDb { table, endpoint } => {
             let dynamodb = dynamodb_config(shared_aws()?, endpoint.as_deref());
             if matches!(config.mode, Mode::Local { .. }) {
@@ -70,9 +77,25 @@ pub async fn build_state(config: &Config) -> Result<AppState, ConfigError> {
                     .map_err(ConfigError::Table)?;
             }
             // Deployed, the client is made on the first request: a shorter cold start.
-            Arc::new(DynamoStore::lazy(dynamodb, table.clone()))
+            let store = DynamoStore::lazy(dynamodb, table.clone())
+                .with_retention_days(config.events.retention_days);
+            (Arc::new(store), None)
         }
-    };
+    })
+}
+
+/// Builds the store and the service.
+pub async fn build_state(config: &Config) -> Result<AppState, ConfigError> {
+    let (store, _) = build_store(config, false).await?;
+    build_state_on(config, store)
+}
+
+/// Builds the service on `store`.
+pub fn build_state_on(config: &Config, store: Arc<dyn Store>) -> Result<AppState, ConfigError> {
+    tracing::info!(
+        allowed_redirect_origins = %config.policy.redirects.describe(),
+        "invitation links may redirect to these origins only"
+    );
     let mailer: Arc<dyn Mailer> = match &config.mailer {
         MailerConfig::Disabled => Arc::new(crate::mail::NoMailer),
         MailerConfig::Outbox { dir, from } => Arc::new(OutboxMailer::new(dir, from).map_err(
@@ -189,41 +212,37 @@ pub async fn run_function(
     uses: Uses,
 ) -> Result<(), lambda_http::Error> {
     lambda_http::tracing::init_default_subscriber();
-    let state = match config_with_secrets(Mode::Lambda(uses)).await {
-        Ok(config) => build_state(&config).await,
-        Err(e) => Err(e),
-    };
-    let state = match state {
-        Ok(state) => state,
-        Err(e) => {
-            tracing::error!(error = %e, "configuration error");
-            eprintln!("configuration error: {e}");
-            std::process::exit(1);
-        }
-    };
+    let config = config_or_exit(uses).await;
+    let state = build_state(&config).await.unwrap_or_else(|e| exit_on(e));
     lambda_http::run(http::app(routes(), state)).await
 }
+
+/// Configuration once (a configuration error is printed as a sentence and ends the process).
+async fn config_or_exit(uses: Uses) -> Config {
+    match config_with_secrets(Mode::Lambda(uses)).await {
+        Ok(config) => config,
+        Err(e) => exit_on(e),
+    }
+}
+
+fn exit_on(e: ConfigError) -> ! {
+    tracing::error!(error = %e, "configuration error");
+    eprintln!("configuration error: {e}");
+    std::process::exit(1);
+}
+
+/// No ticket key and no email: what the background functions hold.
+const BACKGROUND: Uses = Uses {
+    mail: false,
+    tickets: false,
+};
 
 /// The whole of the sweeper's `main`: configuration once, then one sweep per scheduled event.
 /// It serves no HTTP; it holds no ticket key and sends no email.
 pub async fn run_sweeper() -> Result<(), lambda_http::Error> {
     lambda_http::tracing::init_default_subscriber();
-    let uses = Uses {
-        mail: false,
-        tickets: false,
-    };
-    let state = match config_with_secrets(Mode::Lambda(uses)).await {
-        Ok(config) => build_state(&config).await,
-        Err(e) => Err(e),
-    };
-    let state = match state {
-        Ok(state) => state,
-        Err(e) => {
-            tracing::error!(error = %e, "configuration error");
-            eprintln!("configuration error: {e}");
-            std::process::exit(1);
-        }
-    };
+    let config = config_or_exit(BACKGROUND).await;
+    let state = build_state(&config).await.unwrap_or_else(|e| exit_on(e));
     let service = state.service.clone();
     lambda_http::lambda_runtime::run(lambda_http::service_fn(
         move |_: lambda_http::LambdaEvent<serde_json::Value>| {
@@ -233,6 +252,49 @@ pub async fn run_sweeper() -> Result<(), lambda_http::Error> {
                 Ok::<_, lambda_http::Error>(serde_json::json!({
                     "read": report.read, "expired": report.expired, "skipped": report.skipped,
                 }))
+            }
+        },
+    ))
+    .await
+}
+
+/// The whole of the events function's `main`: the pipeline once, then one stream batch per
+/// invocation, answered with its batch item failures.
+pub async fn run_events() -> Result<(), lambda_http::Error> {
+    lambda_http::tracing::init_default_subscriber();
+    let config = config_or_exit(BACKGROUND).await;
+    let (store, _) = build_store(&config, false)
+        .await
+        .unwrap_or_else(|e| exit_on(e));
+    let pipeline = crate::events::setup::pipeline(&config, store, Arc::new(SystemClock))
+        .unwrap_or_else(|e| exit_on(e));
+    let pipeline = Arc::new(pipeline);
+    lambda_http::lambda_runtime::run(lambda_http::service_fn(
+        move |event: lambda_http::LambdaEvent<aws_lambda_events::event::dynamodb::Event>| {
+            let pipeline = pipeline.clone();
+            async move {
+                Ok::<_, lambda_http::Error>(
+                    crate::events::lambda::handle_stream(&pipeline, event.payload).await,
+                )
+            }
+        },
+    ))
+    .await
+}
+
+/// The whole of the bounces function's `main`: SES's delivery, bounce and complaint events
+/// (through SNS) recorded on their invitations.
+pub async fn run_bounces() -> Result<(), lambda_http::Error> {
+    lambda_http::tracing::init_default_subscriber();
+    let config = config_or_exit(BACKGROUND).await;
+    let state = build_state(&config).await.unwrap_or_else(|e| exit_on(e));
+    let service = state.service.clone();
+    lambda_http::lambda_runtime::run(lambda_http::service_fn(
+        move |event: lambda_http::LambdaEvent<aws_lambda_events::event::sns::SnsEvent>| {
+            let service = service.clone();
+            async move {
+                let report = crate::events::lambda::handle_sns(&service, event.payload).await?;
+                Ok::<_, lambda_http::Error>(report)
             }
         },
     ))

@@ -23,6 +23,9 @@ after(async () => {
 
 async function signInAs(page, name) {
   await page.goto(base);
+  // The page draws the people and who is signed in in one step, after it loads its config:
+  // once the people exist, whether "Sign out" shows is settled.
+  await page.locator('#people .person').first().waitFor({ state: 'attached' });
   const signOut = page.getByRole('button', { name: 'Sign out' });
   if (await signOut.isVisible()) await signOut.click();
   await page.getByRole('button', { name: new RegExp(name) }).click();

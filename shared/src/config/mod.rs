@@ -27,6 +27,10 @@
 //! | `SES_CONFIGURATION_SET` | SES configuration set | none | same |
 //! | `SES_ENDPOINT` | an emulator's URL (moto) | AWS | AWS |
 //! | `OUTBOX_DIR` | where the outbox writes | `outbox` | same |
+//! | `WEBHOOK_ENDPOINTS` (or `_ARN`) | webhook endpoints as JSON (`events::endpoints`) | none | same |
+//! | `INSTANCE_ID`, `EVENT_BUS_NAME`, `EVENTS_DEAD_LETTER_QUEUE_URL`, `WEBHOOK_RETRY_DELAYS_MS` | the events pipeline (`events.rs`) | `ins_invitations`, no bus, no queue, 1 s / 5 s / 20 s | same |
+//! | `RETENTION_DAYS` | days an ended invitation stays before TTL removes it | 90 | same |
+//! | `LOCAL_EVENTS_DIR` | the local server writes each event here | — | `webhook-events` beside the outbox |
 //! | `AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN` | AWS clients' region and credentials (`crate::aws`) | set by Lambda | required with `dynamodb` or `ses` |
 
 use url::Url;
@@ -35,6 +39,8 @@ use crate::domain::RoleCatalog;
 use crate::service::{Policy, RedirectPolicy};
 use crate::store::StoreError;
 
+mod events;
+pub use events::EventsConfig;
 mod keys;
 use keys::{secret_keys, sessions, ticket_key};
 mod limits;
@@ -63,7 +69,7 @@ pub enum Mode {
 }
 
 impl Mode {
-    fn is_local(self) -> bool {
+    pub fn is_local(self) -> bool {
         matches!(self, Mode::Local { .. })
     }
 
@@ -92,7 +98,7 @@ pub enum ConfigError {
 }
 
 impl ConfigError {
-    fn invalid(var: &'static str, reason: impl Into<String>) -> Self {
+    pub fn invalid(var: &'static str, reason: impl Into<String>) -> Self {
         Self::Invalid {
             var,
             reason: reason.into(),
@@ -114,6 +120,7 @@ pub struct Config {
     /// Origins that may call from a browser: `CORS_ALLOWED_ORIGINS`, or else the redirect
     /// allow-list's.
     pub browser_origins: Vec<String>,
+    pub events: EventsConfig,
 }
 
 /// The variables a configuration is read from: the process environment, or a map in tests.
@@ -170,6 +177,7 @@ impl Config {
             sessions: sessions(vars)?,
             mailer: mailer(mode, vars)?,
             browser_origins,
+            events: events::events(vars)?,
         };
         config.check_keys_are_distinct()?;
         Ok(config)

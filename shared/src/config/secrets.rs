@@ -9,10 +9,11 @@ use std::time::Instant;
 use super::ConfigError;
 
 /// The variables that hold secrets.
-pub const SECRET_VARS: [&str; 3] = [
+pub const SECRET_VARS: [&str; 4] = [
     "INVITATIONS_SECRET_KEY",
     "TICKET_SIGNING_KEY",
     "SESSION_JWT_SECRET",
+    "WEBHOOK_ENDPOINTS",
 ];
 
 /// The secrets named by `{VAR}_ARN` (for variables not set directly), read concurrently: one

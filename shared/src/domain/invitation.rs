@@ -98,6 +98,8 @@ pub struct Invitation {
     pub locale: String,
     /// The last email's fate; `None` until one is sent (or when `notify` is false).
     pub delivery: Option<super::Delivery>,
+    /// Who accepted it, once accepted (Clerk's `organizationInvitation.accepted` names them).
+    pub accepted_user_id: Option<super::UserId>,
     pub expires_at: Millis,
     pub created_at: Millis,
     pub updated_at: Millis,

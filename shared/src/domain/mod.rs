@@ -14,7 +14,7 @@ pub mod person_list;
 pub mod role;
 pub mod user;
 
-pub use delivery::{Delivery, DeliveryStatus};
+pub use delivery::{Delivery, DeliveryStatus, MailFeedback};
 pub use email::EmailAddress;
 pub use error::{FieldError, FieldErrorKind};
 pub use id::{OrganizationId, RoleKey, UserId};

@@ -3,6 +3,7 @@
 //! in-memory capture for tests.
 
 pub mod compose;
+pub mod feedback;
 pub mod memory;
 pub mod outbox;
 pub mod ses;

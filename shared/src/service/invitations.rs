@@ -126,6 +126,7 @@ impl Service {
             validity_days: input.expires_in_days,
             locale: input.locale.to_string(),
             delivery: None,
+            accepted_user_id: None,
             expires_at,
             created_at: now,
             updated_at: now,

@@ -17,7 +17,7 @@ use crate::domain::{
 
 pub use error::StoreError;
 pub(crate) use guards::states_in_order;
-pub use guards::{IdempotencyBegin, IdempotencyStore, LimitStore};
+pub use guards::{IdempotencyBegin, IdempotencyStore, LimitStore, MailFeedbackStore};
 
 /// Who holds a pending slot, as read before a create.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -308,6 +308,7 @@ pub trait Store:
     + AcceptanceStore
     + LimitStore
     + IdempotencyStore
+    + MailFeedbackStore
 {
 }
 
@@ -318,7 +319,8 @@ impl<
             + InvitationStore
             + AcceptanceStore
             + LimitStore
-            + IdempotencyStore,
+            + IdempotencyStore
+            + MailFeedbackStore,
     > Store for T
 {
 }

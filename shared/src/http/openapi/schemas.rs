@@ -75,8 +75,9 @@ pub(super) fn schemas() -> Value {
             json!({ "id": string(), "name": string(), "slug": string(), "image_url": string(), "has_image": boolean() }),
         ),
         "Delivery": object(&["status", "at"], json!({
-            "status": { "type": "string", "enum": ["sent", "failed"] },
-            "message_id": nullable(string()), "error": nullable(string()), "at": timestamp,
+            "status": { "type": "string", "enum": ["sent", "failed", "delivered", "bounced", "complained"] },
+            "message_id": nullable(string()), "error": nullable(string()),
+            "bounce_type": nullable(string()), "at": timestamp,
         })),
         "Invitation": object(
             &["object", "id", "email_address", "role", "role_name", "organization_id", "inviter_id",

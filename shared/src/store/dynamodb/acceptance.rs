@@ -72,8 +72,10 @@ impl AcceptanceStore for DynamoStore {
             Guard {
                 same_ticket: true,
                 expiry: Some("expires_at > :now"),
+                accepted_by: Some(m.user_id.clone()),
             },
             now,
+            self.retention_secs,
         )?;
         let member_index = tx.put_new(codec::membership_item(m))?;
         for addr in &m.email_keys {
@@ -118,8 +120,10 @@ impl AcceptanceStore for DynamoStore {
             Guard {
                 same_ticket: true,
                 expiry: None,
+                accepted_by: None,
             },
             now,
+            self.retention_secs,
         )?;
         tx.free_seat(&inv.organization.id, DECLINED_COUNT)?;
         match tx.send(self.client()).await? {

@@ -46,8 +46,10 @@ impl DynamoStore {
             Guard {
                 same_ticket: true,
                 expiry: Some("expires_at <= :now"),
+                accepted_by: None,
             },
             now,
+            self.retention_secs,
         )?;
         tx.free_seat(&inv.organization.id, EXPIRED_COUNT)?;
         match tx.send(self.client()).await? {

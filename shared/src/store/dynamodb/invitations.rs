@@ -6,7 +6,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use super::codec::{self, key, n, s, EXPIRED_COUNT};
 use super::keys::{PENDING_INDEX_ATTRIBUTES, SETTLE};
 use super::tx::{failed, old_item, Params, Tx, TxOutcome, EXISTING_ITEM, HAS_FREE_SEAT, NEW_ITEM};
-use super::{keys, limits, sdk_error, unexplained, DynamoStore};
+use super::{keys, limits, unexplained, DynamoStore};
 use crate::clock::Millis;
 use crate::domain::limits::{LimitKey, LimitWrite};
 use crate::domain::{
@@ -117,11 +117,13 @@ impl InvitationStore for DynamoStore {
             Some(old) => Some(
                 tx.update(
                     keys::invitation(org_id, &old.invitation_id),
-                    &format!("{SETTLE} #st = :expired, updated_at = :now REMOVE {PENDING_INDEX_ATTRIBUTES}"),
+                    &format!("{SETTLE} #st = :expired, updated_at = :now, #ttl = :ttl REMOVE {PENDING_INDEX_ATTRIBUTES}"),
                     "#st = :pending",
                     Params::new()
                         .value(":counted", AttributeValue::Bool(true))
                         .name("#st", "status")
+                        .name("#ttl", keys::TTL)
+                        .value(":ttl", n(inv.created_at.div_euclid(1000) + self.retention_secs))
                         .value(":expired", s(InvitationStatus::Expired.as_str()))
                         .value(":pending", s(InvitationStatus::Pending.as_str()))
                         .value(":now", n(inv.created_at)),
@@ -183,34 +185,14 @@ impl InvitationStore for DynamoStore {
         self.invitation_page(organization_id, query, now).await
     }
 
-    /// One round trip: an `UpdateItem` of the `delivery` attribute alone.
+    /// One round trip (`feedback.rs`).
     async fn record_delivery(
         &self,
         organization_id: &OrganizationId,
         id: &InvitationId,
         delivery: &crate::domain::Delivery,
     ) -> Result<(), StoreError> {
-        let result = self
-            .client()
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key(keys::invitation(organization_id, id))))
-            .update_expression("SET delivery = :delivery")
-            .condition_expression(EXISTING_ITEM)
-            .expression_attribute_values(":delivery", codec::delivery_value(delivery))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(err)
-                if err
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Err(StoreError::NotFound)
-            }
-            Err(err) => Err(sdk_error(err)),
-        }
+        self.write_delivery(organization_id, id, delivery).await
     }
 
     /// One round trip: a transaction that swaps the ticket hash and expiry on the invitation

@@ -51,6 +51,16 @@ pub const PENDING_INDEX_ATTRIBUTES: &str = "GSI4PK, GSI4SK, GSI5PK, GSI5SK, GSI7
 /// (abuse-limit logs) leave the table by it.
 pub const TTL: &str = "ttl";
 
+/// Names the invitation a sent message was for: SES's events carry only the message id.
+pub fn message(message_id: &str) -> (String, String) {
+    (format!("MESSAGE#{message_id}"), "INVITATION".into())
+}
+
+/// The message id of the invitation's latest email, for conditions (`delivery` is JSON).
+pub const DELIVERY_MESSAGE_ID: &str = "delivery_message_id";
+/// The latest email's status, for conditions.
+pub const DELIVERY_STATUS: &str = "delivery_status";
+
 /// One abuse-limit log (`domain::limits::LimitKey`).
 pub fn limit_log(limit_key: &str) -> (String, String) {
     (format!("LIMIT#{limit_key}"), "LOG".into())

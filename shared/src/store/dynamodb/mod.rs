@@ -8,6 +8,7 @@ mod backfill;
 mod codec;
 mod directory;
 mod expiry;
+mod feedback;
 mod idempotency;
 mod invitations;
 pub mod keys;
@@ -16,6 +17,7 @@ mod listing;
 mod organizations;
 mod revoke;
 mod settle;
+pub mod stream;
 mod table;
 mod tx;
 
@@ -35,6 +37,8 @@ use crate::store::StoreError;
 pub struct DynamoStore {
     client: LazyClient<Client>,
     table: String,
+    /// How long an ended invitation stays before DynamoDB's TTL removes it.
+    retention_secs: i64,
 }
 
 impl DynamoStore {
@@ -43,6 +47,7 @@ impl DynamoStore {
         Self {
             client: LazyClient::ready(client),
             table: table.into(),
+            retention_secs: settle::DEFAULT_RETENTION_SECS,
         }
     }
 
@@ -51,7 +56,14 @@ impl DynamoStore {
         Self {
             client: LazyClient::new(move || Client::from_conf(config.clone())),
             table: table.into(),
+            retention_secs: settle::DEFAULT_RETENTION_SECS,
         }
+    }
+
+    /// Ended invitations leave the table `days` after they end (DynamoDB TTL).
+    pub fn with_retention_days(mut self, days: u32) -> Self {
+        self.retention_secs = i64::from(days) * 24 * 60 * 60;
+        self
     }
 
     fn client(&self) -> &Client {

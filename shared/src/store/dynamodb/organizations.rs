@@ -216,8 +216,10 @@ impl OrganizationStore for DynamoStore {
                     super::settle::Guard {
                         same_ticket: false,
                         expiry: None,
+                        accepted_by: None,
                     },
                     now,
+                    self.retention_secs,
                 )?;
             }
             match tx.send(self.client()).await? {

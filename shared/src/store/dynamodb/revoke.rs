@@ -59,8 +59,10 @@ impl DynamoStore {
             Guard {
                 same_ticket: false,
                 expiry: None,
+                accepted_by: None,
             },
             now,
+            self.retention_secs,
         )?;
         tx.free_seat(organization_id, REVOKED_COUNT)?;
         let actor_index = match actor {

@@ -1,7 +1,8 @@
 //! The items every write that ends a pending invitation shares: the invitation moves to its end
 //! state (leaving the pending indexes, marked counted), its address's slot is freed, and the
 //! organization counts it. Accept, decline, expire and revoke differ only in their conditions
-//! and in what the organization's counters do.
+//! and in what the organization's counters do. An ended invitation carries its TTL: it leaves
+//! the table once its retention has passed.
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
@@ -17,7 +18,13 @@ use crate::store::StoreError;
 pub struct Guard {
     pub same_ticket: bool,
     pub expiry: Option<&'static str>,
+    /// Recorded on the invitation when it is accepted.
+    pub accepted_by: Option<crate::domain::UserId>,
 }
+
+/// How long an invitation stays in the table after it ends, unless configured
+/// (`RETENTION_DAYS`): DynamoDB's TTL removes it then.
+pub const DEFAULT_RETENTION_SECS: i64 = 90 * 24 * 60 * 60;
 
 impl Tx<'_> {
     /// The invitation (to `status`, only if still pending and as `guard` says) and its slot
@@ -29,6 +36,7 @@ impl Tx<'_> {
         status: InvitationStatus,
         guard: Guard,
         now: Millis,
+        retain_secs: i64,
     ) -> Result<(usize, usize), StoreError> {
         let org_id = inv.organization.id.as_str();
         let mut params = Params::new()
@@ -36,7 +44,14 @@ impl Tx<'_> {
             .name("#st", "status")
             .value(":end", s(status.as_str()))
             .value(":pending", s(InvitationStatus::Pending.as_str()))
-            .value(":now", n(now));
+            .value(":now", n(now))
+            .value(":ttl", n(now.div_euclid(1000) + retain_secs))
+            .name("#ttl", keys::TTL);
+        let mut set = format!("{SETTLE} #st = :end, updated_at = :now, #ttl = :ttl");
+        if let Some(user) = &guard.accepted_by {
+            params = params.value(":by", s(user.as_str()));
+            set.push_str(", accepted_user_id = :by");
+        }
         let mut condition = "#st = :pending".to_string();
         if let Some(expiry) = guard.expiry {
             condition.push_str(" AND ");
@@ -53,7 +68,7 @@ impl Tx<'_> {
         }
         let invitation = self.update(
             keys::invitation(org_id, &inv.id),
-            &format!("{SETTLE} #st = :end, updated_at = :now REMOVE {PENDING_INDEX_ATTRIBUTES}"),
+            &format!("{set} REMOVE {PENDING_INDEX_ATTRIBUTES}"),
             &condition,
             params,
         )?;

@@ -67,7 +67,13 @@ impl AcceptanceStore for MemoryStore {
             org.members_count += 1;
             org.pending_invitations_count = org.pending_invitations_count.saturating_sub(1);
         }
-        t.settle_invitation(org_id, &inv.id, InvitationStatus::Accepted, now);
+        t.settle_invitation(
+            org_id,
+            &inv.id,
+            InvitationStatus::Accepted,
+            now,
+            Some(&m.user_id),
+        );
         Ok(())
     }
 
@@ -91,7 +97,7 @@ impl AcceptanceStore for MemoryStore {
         if let Some(org) = t.organizations.get_mut(org_id) {
             org.pending_invitations_count = org.pending_invitations_count.saturating_sub(1);
         }
-        t.settle_invitation(org_id, &inv.id, InvitationStatus::Declined, now)
+        t.settle_invitation(org_id, &inv.id, InvitationStatus::Declined, now, None)
             .ok_or(StoreError::NotFound)
     }
 

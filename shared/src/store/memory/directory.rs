@@ -155,9 +155,13 @@ impl OrganizationStore for MemoryStore {
             .map(|index| index.pending_by_created.values().cloned().collect())
             .unwrap_or_default();
         for id in pending {
-            if let Some(inv) =
-                t.settle_invitation(&org.id, &id, crate::domain::InvitationStatus::Revoked, now)
-            {
+            if let Some(inv) = t.settle_invitation(
+                &org.id,
+                &id,
+                crate::domain::InvitationStatus::Revoked,
+                now,
+                None,
+            ) {
                 t.slots.remove(&key(&org.id, inv.email_address.key()));
             }
         }
@@ -281,9 +285,12 @@ impl MembershipStore for MemoryStore {
         {
             return Err(StoreError::Contention);
         }
+        let before = m.clone();
         m.public_metadata = updated.public_metadata.clone();
         m.private_metadata = updated.private_metadata.clone();
         m.updated_at = updated.updated_at;
+        let after = m.clone();
+        t.feed_membership(Some(before), Some(after));
         Ok(())
     }
 
@@ -299,9 +306,12 @@ impl MembershipStore for MemoryStore {
             .memberships
             .get_mut(&key(organization_id, user_id))
             .ok_or(StoreError::NotFound)?;
+        let before = m.clone();
         m.role = role.clone();
         m.updated_at = now;
-        Ok(m.clone())
+        let after = m.clone();
+        t.feed_membership(Some(before), Some(after.clone()));
+        Ok(after)
     }
 
     async fn delete_membership(

@@ -58,6 +58,7 @@ impl super::Tables {
         id: &InvitationId,
         status: InvitationStatus,
         now: Millis,
+        accepted_by: Option<&crate::domain::UserId>,
     ) -> Option<Invitation> {
         let before = self
             .invitations
@@ -70,7 +71,9 @@ impl super::Tables {
         }
         inv.stored_status = status;
         inv.updated_at = now;
+        inv.accepted_user_id = accepted_by.cloned();
         let settled = inv.clone();
+        self.feed_invitation(Some(before), Some(settled.clone()));
         if let Some(org) = self.organizations.get_mut(org_id) {
             let counts = &mut org.settled_invitations;
             match status {

@@ -66,6 +66,7 @@ impl InvitationStore for MemoryStore {
                 &old.invitation_id,
                 InvitationStatus::Expired,
                 inv.created_at,
+                None,
             );
         } else if let Some(org) = t.organizations.get_mut(org_id) {
             org.pending_invitations_count += 1;
@@ -83,6 +84,7 @@ impl InvitationStore for MemoryStore {
             .add(inv);
         t.invitations
             .insert(key(org_id, inv.id.as_str()), inv.clone());
+        t.feed_invitation(None, Some(inv.clone()));
         t.by_address
             .entry(inv.email_address.key().to_string())
             .or_default()
@@ -141,7 +143,7 @@ impl InvitationStore for MemoryStore {
         if let Some(org) = t.organizations.get_mut(org_id) {
             org.pending_invitations_count = org.pending_invitations_count.saturating_sub(1);
         }
-        t.settle_invitation(org_id, &inv.id, InvitationStatus::Expired, now);
+        t.settle_invitation(org_id, &inv.id, InvitationStatus::Expired, now, None);
         Ok(())
     }
 
@@ -177,7 +179,14 @@ impl InvitationStore for MemoryStore {
             .invitations
             .get_mut(&key(organization_id, id.as_str()))
             .ok_or(StoreError::NotFound)?;
+        let before = inv.clone();
         inv.delivery = Some(delivery.clone());
+        let after = inv.clone();
+        if let Some(message_id) = &delivery.message_id {
+            t.messages
+                .insert(message_id.clone(), key(organization_id, id.as_str()));
+        }
+        t.feed_invitation(Some(before), Some(after));
         Ok(())
     }
 
@@ -220,9 +229,12 @@ impl InvitationStore for MemoryStore {
         moved.expires_at = new_expires_at;
         t.due_add(&moved);
         if let Some(stored) = t.invitations.get_mut(&key(org_id, inv.id.as_str())) {
+            let before = stored.clone();
             stored.ticket_hash = Some(new_ticket_hash.to_string());
             stored.expires_at = new_expires_at;
             stored.updated_at = now;
+            let after = stored.clone();
+            t.feed_invitation(Some(before), Some(after));
         }
         t.store_limits(limits);
         Ok(())
@@ -252,7 +264,7 @@ impl InvitationStore for MemoryStore {
         if let Some(org) = t.organizations.get_mut(organization_id) {
             org.pending_invitations_count = org.pending_invitations_count.saturating_sub(1);
         }
-        t.settle_invitation(organization_id, id, InvitationStatus::Revoked, now)
+        t.settle_invitation(organization_id, id, InvitationStatus::Revoked, now, None)
             .ok_or(StoreError::NotFound)
     }
 }

@@ -4,6 +4,7 @@
 
 mod acceptance;
 mod directory;
+mod feedback;
 mod idempotency;
 mod index;
 mod invitations;
@@ -15,6 +16,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use super::{ActorRequirement, SlotHolder};
 use crate::domain::{Invitation, Membership, Organization, OrganizationId, User, UserId};
+use crate::events::{Change, ChangeRecord};
 
 type OrgKey = (String, String);
 
@@ -46,9 +48,46 @@ pub(super) struct Tables {
     by_shard: HashMap<u32, std::collections::BTreeMap<String, OrgKey>>,
     /// Each invitation's organization (DynamoDB's pointer item).
     invitation_orgs: HashMap<crate::domain::InvitationId, OrganizationId>,
+    /// Each sent message's invitation (DynamoDB's `MESSAGE#` pointer).
+    messages: HashMap<String, OrgKey>,
+    /// The change feed (DynamoDB Streams' twin), when someone listens.
+    feed: Option<Feed>,
+}
+
+/// Sends each change to an invitation or membership, in the order the writes happen (under the
+/// store's lock), as DynamoDB Streams orders them per item.
+struct Feed {
+    sender: tokio::sync::mpsc::UnboundedSender<Change>,
+    sequence: u64,
 }
 
 impl Tables {
+    fn feed(&mut self, record: ChangeRecord) {
+        if let Some(feed) = &mut self.feed {
+            feed.sequence += 1;
+            // A listener that went away stops nothing: the write has happened.
+            let _ = feed.sender.send(Change {
+                id: format!("memory-{}", feed.sequence),
+                at: None,
+                record,
+            });
+        }
+    }
+
+    pub(super) fn feed_invitation(&mut self, old: Option<Invitation>, new: Option<Invitation>) {
+        self.feed(ChangeRecord::Invitation {
+            old: old.map(Box::new),
+            new: new.map(Box::new),
+        });
+    }
+
+    pub(super) fn feed_membership(&mut self, old: Option<Membership>, new: Option<Membership>) {
+        self.feed(ChangeRecord::Membership {
+            old: old.map(Box::new),
+            new: new.map(Box::new),
+        });
+    }
+
     /// A pending invitation enters (or, with its old expiry, leaves) the due index.
     pub(super) fn due_add(&mut self, inv: &Invitation) {
         self.due
@@ -82,8 +121,10 @@ impl Tables {
             .entry(m.organization_id.clone())
             .or_default()
             .insert(org_membership_key(m), m.user_id.clone());
-        self.memberships
+        let old = self
+            .memberships
             .insert(key(&m.organization_id, &m.user_id), m.clone());
+        self.feed_membership(old, Some(m.clone()));
     }
 
     pub(super) fn remove_membership(&mut self, org_id: &str, user_id: &str) -> Option<Membership> {
@@ -94,6 +135,7 @@ impl Tables {
         if let Some(index) = self.memberships_by_org.get_mut(org_id) {
             index.remove(&org_membership_key(&m));
         }
+        self.feed_membership(Some(m.clone()), None);
         Some(m)
     }
 
@@ -114,6 +156,18 @@ pub struct MemoryStore {
 impl MemoryStore {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A store that reports every change to an invitation or membership on the returned
+    /// receiver: the local server's stand-in for DynamoDB Streams.
+    pub fn with_change_feed() -> (Self, tokio::sync::mpsc::UnboundedReceiver<Change>) {
+        let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
+        let store = Self::default();
+        store.tables().feed = Some(Feed {
+            sender,
+            sequence: 0,
+        });
+        (store, receiver)
     }
 
     pub(super) fn tables(&self) -> MutexGuard<'_, Tables> {

@@ -86,6 +86,7 @@ async fn seeded_store() -> Arc<MemoryStore> {
         validity_days: 30,
         locale: "en".into(),
         delivery: None,
+        accepted_user_id: None,
         expires_at: t + 30 * crate::helpers::DAY,
         created_at: t,
         updated_at: t,

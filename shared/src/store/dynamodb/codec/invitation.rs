@@ -33,6 +33,10 @@ pub fn invitation_item(inv: &Invitation) -> Item {
         .set("private_metadata", metadata(&inv.private_metadata))
         .set_opt("redirect_url", inv.redirect_url.as_deref())
         .set_opt("ticket_hash", inv.ticket_hash.as_deref())
+        .set_opt(
+            "accepted_user_id",
+            inv.accepted_user_id.as_ref().map(|u| u.as_str()),
+        )
         .set("validity_days", n(inv.validity_days))
         .set("locale", s(&inv.locale))
         .set("notify", AttributeValue::Bool(inv.notify))
@@ -72,6 +76,7 @@ pub fn invitation_from(item: &Item) -> Result<Invitation, StoreError> {
             Some(_) => Some(r.json("delivery")?),
             None => None,
         },
+        accepted_user_id: r.opt_s("accepted_user_id"),
         notify: r.bool("notify")?,
         expires_at: r.n("expires_at")?,
         created_at: r.n("created_at")?,

@@ -1,0 +1,46 @@
+//! What changed, as both stores report it: the record before and after one write.
+
+use crate::domain::{Invitation, Membership};
+
+/// One changed record. `id` is stable for the change: DynamoDB Streams' `eventID` (the same on
+/// a redelivery), or the in-memory feed's sequence number.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub id: String,
+    /// When the change was made, if the feed says (DynamoDB's approximate creation time).
+    pub at: Option<crate::clock::Millis>,
+    pub record: ChangeRecord,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChangeRecord {
+    Invitation {
+        old: Option<Box<Invitation>>,
+        new: Option<Box<Invitation>>,
+    },
+    Membership {
+        old: Option<Box<Membership>>,
+        new: Option<Box<Membership>>,
+    },
+    /// Any other item (pointers, slots, counters, limits): no event.
+    Other,
+}
+
+impl Change {
+    /// What the change is about: changes with the same key are delivered in order.
+    pub fn key(&self) -> String {
+        match &self.record {
+            ChangeRecord::Invitation { old, new } => new
+                .as_deref()
+                .or(old.as_deref())
+                .map(|i| i.id.to_string())
+                .unwrap_or_default(),
+            ChangeRecord::Membership { old, new } => new
+                .as_deref()
+                .or(old.as_deref())
+                .map(|m| format!("{}#{}", m.organization_id, m.user_id))
+                .unwrap_or_default(),
+            ChangeRecord::Other => String::new(),
+        }
+    }
+}

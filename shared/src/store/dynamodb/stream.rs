@@ -1,0 +1,69 @@
+//! DynamoDB Streams records (new and old images) as [`Change`]s: an invitation item
+//! (`INV#…`) or a membership item (`MEM#…`) read with the same codec the store writes with;
+//! every other item (pointers, slots, counters, limits, idempotency keys) is `Other`.
+
+use super::codec::{self, Item};
+use super::keys;
+use crate::clock::Millis;
+use crate::events::{Change, ChangeRecord};
+use crate::store::StoreError;
+
+enum Kind {
+    Invitation,
+    Membership,
+    Other,
+}
+
+fn kind(item: &Item) -> Kind {
+    match item.get(keys::SK).and_then(|v| v.as_s().ok()) {
+        Some(sk) if sk.starts_with("INV#") => Kind::Invitation,
+        Some(sk) if sk.starts_with("MEM#") => Kind::Membership,
+        _ => Kind::Other,
+    }
+}
+
+/// One record's change. An empty image (an insert's old one, a removal's new one) is `None`.
+pub fn change_from_images(
+    id: String,
+    at: Option<Millis>,
+    old: Item,
+    new: Item,
+) -> Result<Change, StoreError> {
+    let old = Some(old).filter(|i| !i.is_empty());
+    let new = Some(new).filter(|i| !i.is_empty());
+    let Some(any) = new.as_ref().or(old.as_ref()) else {
+        return Ok(Change {
+            id,
+            at,
+            record: ChangeRecord::Other,
+        });
+    };
+    let record = match kind(any) {
+        Kind::Invitation => ChangeRecord::Invitation {
+            old: old
+                .as_ref()
+                .map(codec::invitation_from)
+                .transpose()?
+                .map(Box::new),
+            new: new
+                .as_ref()
+                .map(codec::invitation_from)
+                .transpose()?
+                .map(Box::new),
+        },
+        Kind::Membership => ChangeRecord::Membership {
+            old: old
+                .as_ref()
+                .map(codec::membership_from)
+                .transpose()?
+                .map(Box::new),
+            new: new
+                .as_ref()
+                .map(codec::membership_from)
+                .transpose()?
+                .map(Box::new),
+        },
+        Kind::Other => ChangeRecord::Other,
+    };
+    Ok(Change { id, at, record })
+}
