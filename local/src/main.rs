@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 
 use invitations::config::{Config, MailerConfig, Mode, StoreConfig};
 use invitations::http::{self, AppState};
-use invitations::runtime::build_state;
+use invitations::runtime::{build_state_on, build_store};
 
 mod demo;
 
@@ -32,7 +32,20 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
     let mut config = Config::from_env(Mode::Local { port })?;
     let demo_key = demo::configure_sessions(&mut config);
     let demo_key_set = demo_key.is_some();
-    let state = build_state(&config).await?;
+    let (store, feed) = build_store(&config, true).await?;
+    let state = build_state_on(&config, store.clone())?;
+    // The in-memory store's change feed runs the events pipeline in process: each event a
+    // JSON file beside the outbox, and signed webhooks to `WEBHOOK_ENDPOINTS`.
+    if let Some(feed) = feed {
+        let clock = std::sync::Arc::new(invitations::clock::SystemClock);
+        let pipeline = invitations::events::setup::pipeline(&config, store, clock)?;
+        println!(
+            "  events:     {}/ ({} webhook endpoint(s))",
+            config.events.local_dir,
+            config.events.endpoints.len()
+        );
+        tokio::spawn(async move { pipeline.follow(feed).await });
+    }
     let addr: SocketAddr = ([127, 0, 0, 1], port).into();
     let mut app = http::app(http::all_routes(), state.clone());
     // The demo needs its own session key (an environment naming a real identity provider

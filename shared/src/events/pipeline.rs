@@ -163,3 +163,20 @@ impl Pipeline {
         Err((attempts, last_error))
     }
 }
+
+impl Pipeline {
+    /// Follows an in-memory store's change feed until the store is gone: each time, every
+    /// change waiting, as one batch (the local server's stand-in for the stream's batches).
+    pub async fn follow(&self, mut feed: tokio::sync::mpsc::UnboundedReceiver<Change>) {
+        while let Some(first) = feed.recv().await {
+            let mut batch = vec![first];
+            while let Ok(next) = feed.try_recv() {
+                batch.push(next);
+            }
+            let outcome = self.process(&batch).await;
+            if !outcome.failed.is_empty() {
+                tracing::warn!(failed = outcome.failed.len(), "local events not finished");
+            }
+        }
+    }
+}

@@ -59,7 +59,15 @@ pub async fn ensure_table(client: &Client, table: &str) -> Result<(), StoreError
             ProjectionType::KeysOnly,
         )?)
         .global_secondary_indexes(index(keys::GSI6, keys::GSI6PK, keys::GSI6SK)?)
-        .global_secondary_indexes(index(keys::GSI7, keys::GSI7PK, keys::GSI7SK)?);
+        .global_secondary_indexes(index(keys::GSI7, keys::GSI7PK, keys::GSI7SK)?)
+        // The change stream the events function reads: both images, to tell transitions.
+        .stream_specification(
+            aws_sdk_dynamodb::types::StreamSpecification::builder()
+                .stream_enabled(true)
+                .stream_view_type(aws_sdk_dynamodb::types::StreamViewType::NewAndOldImages)
+                .build()
+                .map_err(build_error)?,
+        );
     for name in [
         keys::PK,
         keys::SK,
@@ -94,7 +102,7 @@ pub async fn ensure_table(client: &Client, table: &str) -> Result<(), StoreError
     }
 }
 
-/// Abuse-limit logs leave by TTL (`keys::TTL`), as `template.yaml` sets it.
+/// Abuse-limit logs and ended invitations leave by TTL (`keys::TTL`), as `template.yaml` sets it.
 async fn enable_ttl(client: &Client, table: &str) -> Result<(), StoreError> {
     let spec = aws_sdk_dynamodb::types::TimeToLiveSpecification::builder()
         .attribute_name(keys::TTL)

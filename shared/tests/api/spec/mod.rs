@@ -22,7 +22,7 @@ pub struct ClerkSpec {
     draft: jsonschema::Draft,
 }
 
-fn to_json(y: &Yaml) -> Value {
+pub fn to_json(y: &Yaml) -> Value {
     match y {
         Yaml::Real(r) => r.parse::<f64>().map(Value::from).unwrap_or(Value::Null),
         Yaml::Integer(i) => Value::from(*i),
@@ -48,7 +48,7 @@ fn to_json(y: &Yaml) -> Value {
 
 /// OpenAPI 3.0 schema → JSON Schema: `nullable: true` admits `null`; `additionalProperties:
 /// false` admits more.
-fn to_json_schema(v: &mut Value) {
+pub fn to_json_schema(v: &mut Value) {
     match v {
         Value::Array(items) => items.iter_mut().for_each(to_json_schema),
         Value::Object(map) => {
