@@ -340,3 +340,78 @@ fn the_sweeper_runs_on_a_schedule_with_least_privilege() {
         ["SecretKeysSecret".to_string()].into_iter().collect()
     );
 }
+
+fn function(t: &Yaml, binary: &str) -> Yaml {
+    all_functions(t)
+        .into_iter()
+        .find(|(name, _)| name == binary)
+        .unwrap_or_else(|| panic!("a {binary} function"))
+        .1
+}
+
+#[test]
+fn the_events_function_reads_the_stream_with_partial_failures_bisect_and_a_dead_letter_queue() {
+    let t = template();
+    assert_eq!(
+        t["Resources"]["InvitationsTable"]["Properties"]["StreamSpecification"]["StreamViewType"]
+            .as_str(),
+        Some("NEW_AND_OLD_IMAGES")
+    );
+    let events = function(&t, "events");
+    let source = events["Properties"]["Events"]["TableChanges"].clone();
+    assert_eq!(source["Type"].as_str(), Some("DynamoDB"));
+    let p = &source["Properties"];
+    assert_eq!(
+        p["FunctionResponseTypes"][0].as_str(),
+        Some("ReportBatchItemFailures")
+    );
+    assert_eq!(p["BisectBatchOnFunctionError"].as_bool(), Some(true));
+    let destination = format!("{:?}", p["DestinationConfig"]["OnFailure"]["Destination"]);
+    assert!(
+        destination.contains("EventsDeadLetterQueue.Arn"),
+        "records that keep failing go to the dead-letter queue: {destination}"
+    );
+    let env = &events["Properties"]["Environment"]["Variables"];
+    assert!(!env["EVENTS_DEAD_LETTER_QUEUE_URL"].is_badvalue());
+    assert!(!env["WEBHOOK_ENDPOINTS_ARN"].is_badvalue());
+    assert!(
+        t["Globals"]["Function"]["Environment"]["Variables"]["WEBHOOK_ENDPOINTS"].is_badvalue(),
+        "webhook secrets are not a plaintext variable"
+    );
+    assert_eq!(
+        readable_secrets(&events),
+        ["SecretKeysSecret", "WebhookEndpointsSecret"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    );
+    assert_eq!(actions(&events), ["dynamodb:GetItem"], "it reads organizations, nothing else");
+}
+
+#[test]
+fn ses_events_reach_the_bounces_function_which_may_only_read_and_update() {
+    let t = template();
+    let destination = &t["Resources"]["MailConfigurationSetEvents"]["Properties"]["EventDestination"];
+    let kinds: Vec<&str> = destination["MatchingEventTypes"]
+        .as_vec()
+        .unwrap()
+        .iter()
+        .filter_map(Yaml::as_str)
+        .collect();
+    assert_eq!(kinds, ["delivery", "bounce", "complaint"]);
+    let bounces = function(&t, "bounces");
+    assert_eq!(
+        bounces["Properties"]["Events"]["MailEvents"]["Type"].as_str(),
+        Some("SNS")
+    );
+    assert_eq!(actions(&bounces), ["dynamodb:GetItem", "dynamodb:UpdateItem"]);
+    assert_eq!(
+        readable_secrets(&bounces),
+        ["SecretKeysSecret".to_string()].into_iter().collect()
+    );
+    let ses_env = format!(
+        "{:?}",
+        t["Globals"]["Function"]["Environment"]["Variables"]["SES_CONFIGURATION_SET"]
+    );
+    assert!(ses_env.contains("MailConfigurationSet"), "emails go out through it: {ses_env}");
+}
