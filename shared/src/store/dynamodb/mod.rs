@@ -28,7 +28,7 @@ use codec::key;
 
 pub use backfill::BackfillProgress;
 pub use codec::Item;
-pub use table::ensure_table;
+pub use table::{ensure_streamed_table, ensure_table};
 
 use crate::aws::LazyClient;
 use crate::store::StoreError;

@@ -8,9 +8,20 @@ use super::keys;
 use super::{build_error, sdk_error};
 use crate::store::StoreError;
 
-/// Creates the table with its five indexes unless it exists. For local runs and tests; deployments
+/// Creates the table with its indexes unless it exists. For local runs and tests; deployments
 /// get the same definition from `template.yaml`.
 pub async fn ensure_table(client: &Client, table: &str) -> Result<(), StoreError> {
+    create_table(client, table, false).await
+}
+
+/// The same, with the change stream the events function reads (new and old images), as
+/// `template.yaml` makes it. Only where something reads the stream: an emulator keeps every
+/// record of it in memory.
+pub async fn ensure_streamed_table(client: &Client, table: &str) -> Result<(), StoreError> {
+    create_table(client, table, true).await
+}
+
+async fn create_table(client: &Client, table: &str, stream: bool) -> Result<(), StoreError> {
     match client.describe_table().table_name(table).send().await {
         Ok(_) => return Ok(()),
         Err(err)
@@ -59,15 +70,16 @@ pub async fn ensure_table(client: &Client, table: &str) -> Result<(), StoreError
             ProjectionType::KeysOnly,
         )?)
         .global_secondary_indexes(index(keys::GSI6, keys::GSI6PK, keys::GSI6SK)?)
-        .global_secondary_indexes(index(keys::GSI7, keys::GSI7PK, keys::GSI7SK)?)
-        // The change stream the events function reads: both images, to tell transitions.
-        .stream_specification(
+        .global_secondary_indexes(index(keys::GSI7, keys::GSI7PK, keys::GSI7SK)?);
+    if stream {
+        request = request.stream_specification(
             aws_sdk_dynamodb::types::StreamSpecification::builder()
                 .stream_enabled(true)
                 .stream_view_type(aws_sdk_dynamodb::types::StreamViewType::NewAndOldImages)
                 .build()
                 .map_err(build_error)?,
         );
+    }
     for name in [
         keys::PK,
         keys::SK,

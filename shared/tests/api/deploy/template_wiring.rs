@@ -385,13 +385,18 @@ fn the_events_function_reads_the_stream_with_partial_failures_bisect_and_a_dead_
             .map(|s| s.to_string())
             .collect()
     );
-    assert_eq!(actions(&events), ["dynamodb:GetItem"], "it reads organizations, nothing else");
+    assert_eq!(
+        actions(&events),
+        ["dynamodb:GetItem"],
+        "it reads organizations, nothing else"
+    );
 }
 
 #[test]
 fn ses_events_reach_the_bounces_function_which_may_only_read_and_update() {
     let t = template();
-    let destination = &t["Resources"]["MailConfigurationSetEvents"]["Properties"]["EventDestination"];
+    let destination =
+        &t["Resources"]["MailConfigurationSetEvents"]["Properties"]["EventDestination"];
     let kinds: Vec<&str> = destination["MatchingEventTypes"]
         .as_vec()
         .unwrap()
@@ -404,7 +409,10 @@ fn ses_events_reach_the_bounces_function_which_may_only_read_and_update() {
         bounces["Properties"]["Events"]["MailEvents"]["Type"].as_str(),
         Some("SNS")
     );
-    assert_eq!(actions(&bounces), ["dynamodb:GetItem", "dynamodb:UpdateItem"]);
+    assert_eq!(
+        actions(&bounces),
+        ["dynamodb:GetItem", "dynamodb:UpdateItem"]
+    );
     assert_eq!(
         readable_secrets(&bounces),
         ["SecretKeysSecret".to_string()].into_iter().collect()
@@ -413,5 +421,8 @@ fn ses_events_reach_the_bounces_function_which_may_only_read_and_update() {
         "{:?}",
         t["Globals"]["Function"]["Environment"]["Variables"]["SES_CONFIGURATION_SET"]
     );
-    assert!(ses_env.contains("MailConfigurationSet"), "emails go out through it: {ses_env}");
+    assert!(
+        ses_env.contains("MailConfigurationSet"),
+        "emails go out through it: {ses_env}"
+    );
 }

@@ -13,7 +13,7 @@ use invitations::events::adapters::sqs::SqsDeadLetters;
 use invitations::events::delivery::DeadLetter;
 use invitations::events::lambda::{handle_sns, handle_stream};
 use invitations::service::Actor;
-use invitations::store::dynamodb::{ensure_table, DynamoStore};
+use invitations::store::dynamodb::{ensure_streamed_table, DynamoStore};
 use serde_json::{json, Value};
 
 use super::receiver::{Behaviour, Receiver};
@@ -31,9 +31,11 @@ fn aws() -> aws_types::SdkConfig {
     let shared = aws_types::SdkConfig::builder()
         .behavior_version(aws_sdk_dynamodb::config::BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
-        .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(
-            Credentials::new("test", "test", None, None, "tests"),
-        ))
+        .credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(Credentials::new(
+                "test", "test", None, None, "tests",
+            )),
+        )
         .endpoint_url(dynamodb_endpoint())
         .build();
     shared
@@ -44,7 +46,7 @@ async fn harness() -> (Harness, aws_sdk_dynamodb::Client, String) {
     let calls = CallLog::default();
     let client = dynamodb_client(&dynamodb_endpoint(), &calls);
     let table = format!("t-{}", invitations::ids::random_base62(12));
-    ensure_table(&client, &table).await.unwrap();
+    ensure_streamed_table(&client, &table).await.unwrap();
     let store = DynamoStore::new(client.clone(), table.clone());
     (Harness::new(Arc::new(store), calls), client, table)
 }
@@ -52,7 +54,12 @@ async fn harness() -> (Harness, aws_sdk_dynamodb::Client, String) {
 /// Every record of the table's stream so far, as the Lambda event the events function gets
 /// (through JSON, as Lambda delivers it).
 async fn stream_event(client: &aws_sdk_dynamodb::Client, table: &str) -> StreamEvent {
-    let described = client.describe_table().table_name(table).send().await.unwrap();
+    let described = client
+        .describe_table()
+        .table_name(table)
+        .send()
+        .await
+        .unwrap();
     let arn = described.table.unwrap().latest_stream_arn.unwrap();
     let streams = aws_sdk_dynamodbstreams::Client::new(&aws());
     let shards = streams
@@ -77,7 +84,12 @@ async fn stream_event(client: &aws_sdk_dynamodb::Client, table: &str) -> StreamE
             .unwrap()
             .shard_iterator;
         while let Some(it) = iterator.take() {
-            let out = streams.get_records().shard_iterator(it).send().await.unwrap();
+            let out = streams
+                .get_records()
+                .shard_iterator(it)
+                .send()
+                .await
+                .unwrap();
             let records = out.records.unwrap_or_default();
             if records.is_empty() {
                 break;
@@ -168,7 +180,10 @@ async fn on_dynamodb_a_delivery_that_keeps_failing_lands_in_the_sqs_queue_whole(
     let dead = Arc::new(SqsDeadLetters::new(sqs.clone(), &queue));
     let pipeline = pipeline(
         &h,
-        &[(&good.url, None), (&broken.url, Some("organizationInvitation.*"))],
+        &[
+            (&good.url, None),
+            (&broken.url, Some("organizationInvitation.*")),
+        ],
         dead,
     );
     let response = handle_stream(&pipeline, stream_event(&client, &table).await).await;
@@ -176,10 +191,18 @@ async fn on_dynamodb_a_delivery_that_keeps_failing_lands_in_the_sqs_queue_whole(
     let kinds: Vec<String> = good
         .taken()
         .iter()
-        .map(|d| serde_json::from_str::<Value>(&d.body).unwrap()["type"].as_str().unwrap().into())
+        .map(|d| {
+            serde_json::from_str::<Value>(&d.body).unwrap()["type"]
+                .as_str()
+                .unwrap()
+                .into()
+        })
         .collect();
     assert_eq!(
-        kinds.iter().filter(|k| k.starts_with("organizationInvitation.")).count(),
+        kinds
+            .iter()
+            .filter(|k| k.starts_with("organizationInvitation."))
+            .count(),
         2,
         "{kinds:?}"
     );
@@ -200,7 +223,10 @@ async fn on_dynamodb_a_delivery_that_keeps_failing_lands_in_the_sqs_queue_whole(
     types.sort();
     assert_eq!(
         types,
-        ["organizationInvitation.created", "organizationInvitation.revoked"]
+        [
+            "organizationInvitation.created",
+            "organizationInvitation.revoked"
+        ]
     );
     for letter in &letters {
         assert_eq!(letter.endpoint, broken.url);
@@ -275,7 +301,10 @@ async fn on_dynamodb_events_reach_an_eventbridge_bus() {
     types.sort();
     assert_eq!(
         types,
-        ["organizationInvitation.created", "organizationMembership.created"]
+        [
+            "organizationInvitation.created",
+            "organizationMembership.created"
+        ]
     );
 }
 
@@ -286,17 +315,24 @@ async fn the_ses_bounce_fixture_marks_its_invitation_bounced_and_emits_bounced()
     let (org, _) = org_with_admin(&h, "admin@acme.test", 0).await;
     let inv = invite(&h, &org, "recipient@example.com").await;
     let message_id = inv.delivery.as_ref().unwrap().message_id.clone().unwrap();
-    let fixture = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../events/ses-bounce.json"))
-        .replace(
-            "EXAMPLE7c191be45-e9aedb9a-02f9-4d12-a87d-dd0099a07f8a-000000",
-            &message_id,
-        );
+    let fixture = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../events/ses-bounce.json"
+    ))
+    .replace(
+        "EXAMPLE7c191be45-e9aedb9a-02f9-4d12-a87d-dd0099a07f8a-000000",
+        &message_id,
+    );
     let event = serde_json::from_str(&fixture).unwrap();
     h.calls.take();
     let report = handle_sns(&h.service, event).await.unwrap();
     assert_eq!((report.recorded, report.ignored), (1, 0));
     let ops = h.calls.take();
-    assert_eq!(ops, ["GetItem", "UpdateItem"], "one read finds the invitation");
+    assert_eq!(
+        ops,
+        ["GetItem", "UpdateItem"],
+        "one read finds the invitation"
+    );
     let now = h
         .service
         .get_invitation(&Actor::Backend, &org.id, inv.id.as_str())
@@ -307,11 +343,18 @@ async fn the_ses_bounce_fixture_marks_its_invitation_bounced_and_emits_bounced()
     assert_eq!(delivery.bounce_type.as_deref(), Some("Permanent/General"));
 
     let receiver = Receiver::start(Behaviour::Take).await;
-    let pipeline = pipeline(&h, &[(&receiver.url, Some("organizationInvitation.bounced"))], Arc::new(Letters::default()));
+    let pipeline = pipeline(
+        &h,
+        &[(&receiver.url, Some("organizationInvitation.bounced"))],
+        Arc::new(Letters::default()),
+    );
     handle_stream(&pipeline, stream_event(&client, &table).await).await;
     let taken = receiver.taken();
     assert_eq!(taken.len(), 1);
     let body: Value = serde_json::from_str(&taken[0].body).unwrap();
     assert_eq!(body["data"]["id"], inv.id.as_str());
-    assert_eq!(body["data"]["data"]["delivery"]["bounce_type"], "Permanent/General");
+    assert_eq!(
+        body["data"]["data"]["delivery"]["bounce_type"],
+        "Permanent/General"
+    );
 }

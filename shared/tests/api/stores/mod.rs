@@ -2,3 +2,5 @@
 
 mod conformance;
 mod dynamodb;
+mod feedback;
+mod retention;
