@@ -3,12 +3,13 @@
 //! delivered signed the Svix way to the configured endpoints and, when configured, published
 //! to an EventBridge bus.
 //!
-//! - [`change`]: what changed, as both stores report it.
-//! - [`derive`]: which events a change makes, and their payloads.
-//! - [`svix`]: signing (and verifying) a delivery.
-//! - [`endpoints`]: `WEBHOOK_ENDPOINTS`.
-//! - [`delivery`]: the ports a pipeline sends through, and the retry schedule.
-//! - [`pipeline`]: a batch of changes to delivered events, reporting what did not finish.
+//! - [`change`] says what changed, as both stores report it.
+//! - [`derive`] says which events a change makes; [`payload`] shapes their `data`.
+//! - [`svix`] signs (and verifies) a delivery.
+//! - [`endpoints`] reads `WEBHOOK_ENDPOINTS`.
+//! - [`delivery`] holds the ports a pipeline sends through; [`adapters`] implements them.
+//! - [`pipeline`] turns a batch of changes into delivered events, reporting what did not finish.
+//! - [`setup`] builds the pipeline from the configuration; [`lambda`] is the functions' glue.
 
 pub mod adapters;
 pub mod change;

@@ -35,6 +35,11 @@ pub const GSI7: &str = "GSI7";
 pub const GSI7PK: &str = "GSI7PK";
 pub const GSI7SK: &str = "GSI7SK";
 
+/// Sparse, keys only: an invitation by its latest email's SES message id (`GSI8PK`), which is
+/// all SES's events name. Set by the write that records the send.
+pub const GSI8: &str = "GSI8";
+pub const GSI8PK: &str = "GSI8PK";
+
 /// Marks an invitation as counted in its organization's settled counters, in the write that
 /// settles it, so the one-off backfill (`backfill.rs`) never counts it twice. Opens the `SET`
 /// clause of that write.
@@ -51,14 +56,7 @@ pub const PENDING_INDEX_ATTRIBUTES: &str = "GSI4PK, GSI4SK, GSI5PK, GSI5SK, GSI7
 /// (abuse-limit logs) leave the table by it.
 pub const TTL: &str = "ttl";
 
-/// Names the invitation a sent message was for: SES's events carry only the message id.
-pub fn message(message_id: &str) -> (String, String) {
-    (format!("MESSAGE#{message_id}"), "INVITATION".into())
-}
-
-/// The message id of the invitation's latest email, for conditions (`delivery` is JSON).
-pub const DELIVERY_MESSAGE_ID: &str = "delivery_message_id";
-/// The latest email's status, for conditions.
+/// The latest email's status, for conditions (`delivery` is JSON).
 pub const DELIVERY_STATUS: &str = "delivery_status";
 
 /// One abuse-limit log (`domain::limits::LimitKey`).

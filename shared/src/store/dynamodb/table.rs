@@ -70,7 +70,19 @@ async fn create_table(client: &Client, table: &str, stream: bool) -> Result<(), 
             ProjectionType::KeysOnly,
         )?)
         .global_secondary_indexes(index(keys::GSI6, keys::GSI6PK, keys::GSI6SK)?)
-        .global_secondary_indexes(index(keys::GSI7, keys::GSI7PK, keys::GSI7SK)?);
+        .global_secondary_indexes(index(keys::GSI7, keys::GSI7PK, keys::GSI7SK)?)
+        .global_secondary_indexes(
+            GlobalSecondaryIndex::builder()
+                .index_name(keys::GSI8)
+                .key_schema(key(keys::GSI8PK, KeyType::Hash).map_err(build_error)?)
+                .projection(
+                    Projection::builder()
+                        .projection_type(ProjectionType::KeysOnly)
+                        .build(),
+                )
+                .build()
+                .map_err(build_error)?,
+        );
     if stream {
         request = request.stream_specification(
             aws_sdk_dynamodb::types::StreamSpecification::builder()
@@ -97,6 +109,7 @@ async fn create_table(client: &Client, table: &str, stream: bool) -> Result<(), 
         keys::GSI6SK,
         keys::GSI7PK,
         keys::GSI7SK,
+        keys::GSI8PK,
     ] {
         request = request.attribute_definitions(attr(name).map_err(build_error)?);
     }

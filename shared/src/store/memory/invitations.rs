@@ -182,6 +182,10 @@ impl InvitationStore for MemoryStore {
         let before = inv.clone();
         inv.delivery = Some(delivery.clone());
         let after = inv.clone();
+        // As GSI8: only the latest message names the invitation.
+        if let Some(old) = before.delivery.as_ref().and_then(|d| d.message_id.as_ref()) {
+            t.messages.remove(old);
+        }
         if let Some(message_id) = &delivery.message_id {
             t.messages
                 .insert(message_id.clone(), key(organization_id, id.as_str()));

@@ -48,7 +48,7 @@ pub(super) struct Tables {
     by_shard: HashMap<u32, std::collections::BTreeMap<String, OrgKey>>,
     /// Each invitation's organization (DynamoDB's pointer item).
     invitation_orgs: HashMap<crate::domain::InvitationId, OrganizationId>,
-    /// Each sent message's invitation (DynamoDB's `MESSAGE#` pointer).
+    /// Each invitation's latest message (DynamoDB's GSI8).
     messages: HashMap<String, OrgKey>,
     /// The change feed (DynamoDB Streams' twin), when someone listens.
     feed: Option<Feed>,

@@ -28,7 +28,7 @@ const DELIVERIES_FILE: &str = concat!(
 );
 
 fn aws() -> aws_types::SdkConfig {
-    let shared = aws_types::SdkConfig::builder()
+    aws_types::SdkConfig::builder()
         .behavior_version(aws_sdk_dynamodb::config::BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
         .credentials_provider(
@@ -37,8 +37,7 @@ fn aws() -> aws_types::SdkConfig {
             )),
         )
         .endpoint_url(dynamodb_endpoint())
-        .build();
-    shared
+        .build()
 }
 
 /// A harness on a fresh table (with its stream), and the table's name.
@@ -330,8 +329,8 @@ async fn the_ses_bounce_fixture_marks_its_invitation_bounced_and_emits_bounced()
     let ops = h.calls.take();
     assert_eq!(
         ops,
-        ["GetItem", "UpdateItem"],
-        "one read finds the invitation"
+        ["Query", "UpdateItem"],
+        "one read (GSI8) finds the invitation"
     );
     let now = h
         .service
