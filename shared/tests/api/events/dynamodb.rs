@@ -112,6 +112,18 @@ async fn stream_event(client: &aws_sdk_dynamodb::Client, table: &str) -> StreamE
     serde_json::from_value(serde_json::to_value(&event).unwrap()).unwrap()
 }
 
+/// Up to 10 messages waiting in `queue`.
+async fn receive(sqs: &aws_sdk_sqs::Client, queue: &str) -> Vec<aws_sdk_sqs::types::Message> {
+    sqs.receive_message()
+        .queue_url(queue)
+        .max_number_of_messages(10)
+        .send()
+        .await
+        .unwrap()
+        .messages
+        .unwrap_or_default()
+}
+
 #[tokio::test]
 #[ignore = "needs moto: scripts/test runs it"]
 async fn a_life_on_dynamodb_streams_makes_clerks_events_signed_and_valid() {
@@ -205,15 +217,7 @@ async fn on_dynamodb_a_delivery_that_keeps_failing_lands_in_the_sqs_queue_whole(
         2,
         "{kinds:?}"
     );
-    let messages = sqs
-        .receive_message()
-        .queue_url(&queue)
-        .max_number_of_messages(10)
-        .send()
-        .await
-        .unwrap()
-        .messages
-        .unwrap_or_default();
+    let messages = receive(&sqs, &queue).await;
     let letters: Vec<DeadLetter> = messages
         .iter()
         .map(|m| serde_json::from_str(m.body().unwrap()).unwrap())
@@ -279,15 +283,7 @@ async fn on_dynamodb_events_reach_an_eventbridge_bus() {
     pipeline.sinks = vec![Arc::new(EventBridgeSink::new(bridge, &bus))];
     let response = handle_stream(&pipeline, stream_event(&client, &table).await).await;
     assert!(response.batch_item_failures.is_empty(), "{response:?}");
-    let messages = sqs
-        .receive_message()
-        .queue_url(&queue)
-        .max_number_of_messages(10)
-        .send()
-        .await
-        .unwrap()
-        .messages
-        .unwrap_or_default();
+    let messages = receive(&sqs, &queue).await;
     let mut types: Vec<String> = messages
         .iter()
         .map(|m| {

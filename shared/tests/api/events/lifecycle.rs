@@ -1,7 +1,7 @@
 //! An invitation's whole life, played on a store: every transition the events cover.
 
 use invitations::domain::{MailFeedback, RoleKey};
-use invitations::service::{Actor, InvitationAction};
+use invitations::service::Actor;
 use invitations::tokens::session::Session;
 use serde_json::json;
 
@@ -80,19 +80,7 @@ pub async fn live(h: &Harness) {
     };
     let accepts = create("accepts@example.com", 30).await;
     h.clock.advance(61_000);
-    let resent = h
-        .service
-        .resend_invitation(
-            &Actor::Backend,
-            &org.id,
-            accepts.invitation.id.as_str(),
-            &InvitationAction {
-                requesting_user_id: None,
-                notify: true,
-            },
-        )
-        .await
-        .unwrap();
+    let resent = resend(h, &org, &accepts.invitation.id).await;
     let session = Session {
         user_id: "user_idp_accepts".into(),
         verified_email: Some("accepts@example.com".into()),

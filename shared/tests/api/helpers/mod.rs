@@ -228,3 +228,43 @@ pub async fn add_member(h: &Harness, org: &Organization, user: &User, role: &str
 pub async fn org_now(h: &Harness, org: &Organization) -> Organization {
     h.service.get_organization(&org.id).await.unwrap()
 }
+
+/// A backend resend, with its email.
+pub async fn resend(
+    h: &Harness,
+    org: &Organization,
+    id: &invitations::domain::InvitationId,
+) -> invitations::service::IssuedInvitation {
+    h.service
+        .resend_invitation(
+            &Actor::Backend,
+            &org.id,
+            id.as_str(),
+            &invitations::service::InvitationAction {
+                requesting_user_id: None,
+                notify: true,
+            },
+        )
+        .await
+        .unwrap()
+}
+
+/// Writes `items` with `BatchWriteItem`, 25 at a time, until none is left unprocessed.
+pub async fn batch_put(
+    client: &aws_sdk_dynamodb::Client,
+    table: &str,
+    items: Vec<aws_sdk_dynamodb::types::WriteRequest>,
+) {
+    for batch in items.chunks(25) {
+        let mut pending = Some(batch.to_vec());
+        while let Some(requests) = pending.take().filter(|r| !r.is_empty()) {
+            let out = client
+                .batch_write_item()
+                .request_items(table, requests)
+                .send()
+                .await
+                .unwrap();
+            pending = out.unprocessed_items.and_then(|mut u| u.remove(table));
+        }
+    }
+}

@@ -384,18 +384,7 @@ async fn a_pending_list_reads_only_its_page_however_long_the_history() {
                 .build()
         })
         .collect();
-    for batch in copies.chunks(25) {
-        let mut pending = Some(batch.to_vec());
-        while let Some(requests) = pending.take().filter(|r| !r.is_empty()) {
-            let out = raw
-                .batch_write_item()
-                .request_items(&table, requests)
-                .send()
-                .await
-                .unwrap();
-            pending = out.unprocessed_items.and_then(|mut u| u.remove(&table));
-        }
-    }
+    batch_put(&raw, &table, copies).await;
     for i in 0..20 {
         h.clock.advance(1);
         invite(&h, &org, &format!("pending{i:02}@example.com")).await;

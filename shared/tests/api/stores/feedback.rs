@@ -2,7 +2,7 @@
 //! message counts, and a "delivered" never undoes a bounce or complaint.
 
 use invitations::domain::{DeliveryStatus, MailFeedback};
-use invitations::service::{Actor, InvitationAction};
+use invitations::service::Actor;
 
 use crate::helpers::*;
 
@@ -55,19 +55,7 @@ async fn only_the_latest_message_counts_and_a_bounce_is_final(h: Harness) {
     let inv = invite(&h, &org, "grace@example.com").await;
     let first = message_of(&inv);
     h.clock.advance(61_000);
-    let resent = h
-        .service
-        .resend_invitation(
-            &Actor::Backend,
-            &org.id,
-            inv.id.as_str(),
-            &InvitationAction {
-                requesting_user_id: None,
-                notify: true,
-            },
-        )
-        .await
-        .unwrap();
+    let resent = resend(&h, &org, &inv.id).await;
     let second = message_of(&resent.invitation);
     assert_ne!(first, second);
     // The first email's late bounce does not mark the resent one.

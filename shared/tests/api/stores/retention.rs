@@ -82,18 +82,7 @@ async fn the_sweeps_reads_over_10000_pending_invitations_return_only_the_100_due
         .map(|_| copy(&templates[0]))
         .chain((0..9_899).map(|_| copy(&templates[1])))
         .collect();
-    for batch in writes.chunks(25) {
-        let mut pending = Some(batch.to_vec());
-        while let Some(requests) = pending.take().filter(|r| !r.is_empty()) {
-            let out = raw
-                .batch_write_item()
-                .request_items(&table, requests)
-                .send()
-                .await
-                .unwrap();
-            pending = out.unprocessed_items.and_then(|mut u| u.remove(&table));
-        }
-    }
+    batch_put(&raw, &table, writes).await;
     let now = T0 + 24 * 60 * 60 * 1000 + 1_000;
     h.calls.take();
     let mut read = 0;
