@@ -353,3 +353,4 @@ async fn the_ses_bounce_fixture_marks_its_invitation_bounced_and_emits_bounced()
         "Permanent/General"
     );
 }
+

@@ -245,3 +245,28 @@ async fn without_a_dead_letter_queue_a_failed_change_is_handed_back_and_the_othe
     // back, it gets it again, with the same id, for it to drop).
     check_life(&good, now_secs(&h));
 }
+
+/// `events/stream-invitation-created.json` (a stream record as Lambda hands it over, the
+/// fixture for `cargo lambda invoke events`) makes one `organizationInvitation.created`.
+#[tokio::test]
+async fn the_stream_fixture_makes_one_created_event() {
+    let (h, _) = memory_with_feed();
+    let fixture = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../events/stream-invitation-created.json"
+    ));
+    let receiver = Receiver::start(Behaviour::Take).await;
+    let pipeline = pipeline(&h, &[(&receiver.url, None)], Arc::new(Letters::default()));
+    let response = invitations::events::lambda::handle_stream(
+        &pipeline,
+        serde_json::from_str(fixture).unwrap(),
+    )
+    .await;
+    assert!(response.batch_item_failures.is_empty(), "{response:?}");
+    let taken = receiver.taken();
+    assert_eq!(taken.len(), 1);
+    let body: Value = serde_json::from_str(&taken[0].body).unwrap();
+    assert_eq!(body["type"], "organizationInvitation.created");
+    assert_eq!(body["data"]["email_address"], "grace@example.com");
+    schema::check(&body).unwrap();
+}
