@@ -33,6 +33,8 @@ pub struct Demo {
     people: Vec<Person>,
     organization_id: String,
     outbox: Option<PathBuf>,
+    /// Where the in-process events pipeline writes each event.
+    events: Option<PathBuf>,
     roles: Vec<Value>,
 }
 
@@ -57,6 +59,7 @@ pub async fn seed(
     state: &AppState,
     secret: String,
     outbox: Option<PathBuf>,
+    events: Option<PathBuf>,
 ) -> Result<Demo, String> {
     let service = &state.service;
     let roles = service.roles();
@@ -119,6 +122,7 @@ pub async fn seed(
         people,
         organization_id: org.id.to_string(),
         outbox,
+        events,
         roles,
     })
 }
@@ -140,6 +144,8 @@ impl Demo {
 }
 
 type Shared = (Arc<Demo>, AppState);
+
+mod events;
 
 pub fn routes(demo: Arc<Demo>, state: AppState) -> Router {
     Router::new()
@@ -166,6 +172,7 @@ pub fn routes(demo: Arc<Demo>, state: AppState) -> Router {
             axum::routing::post(sign_in).delete(sign_out),
         )
         .route("/demo/outbox", get(outbox))
+        .route("/demo/events", get(events::recent))
         .with_state((demo, state))
 }
 

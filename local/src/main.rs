@@ -55,7 +55,8 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
             MailerConfig::Outbox { dir, .. } => Some(std::path::PathBuf::from(dir)),
             _ => None,
         };
-        match demo::seed(&state, key, outbox).await {
+        let events = Some(std::path::PathBuf::from(&config.events.local_dir));
+        match demo::seed(&state, key, outbox, events).await {
             Ok(seeded) => {
                 app = demo::routes(std::sync::Arc::new(seeded), state.clone()).merge(app);
                 println!("  demo:       http://{addr}/ (sign in as Ada, admin of Acme, or Grace, a member)");

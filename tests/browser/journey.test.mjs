@@ -71,6 +71,11 @@ test('an admin invites, resends and revokes; the invitee follows the email and j
   await page.getByRole('button', { name: `Create account for ${email}` }).click();
   await page.getByText("You're now a member of Acme as Member.").waitFor();
   await page.getByText(`Signed in as ${email}`).waitFor();
+  // The in-process pipeline turned the acceptance into events, as a webhook receiver gets them.
+  const events = page.locator('#event-list');
+  await events.locator('.row[data-type="organizationInvitation.accepted"]', { hasText: email }).waitFor();
+  await events.locator('.row[data-type="organizationMembership.created"]', { hasText: email }).waitFor();
+  await events.locator('.row[data-type="organizationInvitation.revoked"]', { hasText: email }).waitFor();
   await page.screenshot({ path: screenshot, fullPage: true });
 
   // The admin sees nothing pending: the invitation was accepted.

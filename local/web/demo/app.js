@@ -144,6 +144,19 @@ async function refreshOutbox() {
     el('button', { class: 'small', type: 'button', onclick: () => openEmail(m) }, 'Open'))));
 }
 
+async function refreshEvents() {
+  const r = await fetch('/demo/events', { credentials: 'include' });
+  const { events } = await r.json();
+  const list = $('event-list');
+  if (events.length === 0) {
+    list.replaceChildren(el('p', { class: 'empty' }, 'No events yet.'));
+    return;
+  }
+  list.replaceChildren(...events.map((e) => el('div', { class: 'row', 'data-type': e.type },
+    el('div', {}, el('strong', {}, e.type),
+      el('div', { class: 'meta' }, `${e.about} · ${new Date(e.timestamp).toLocaleTimeString()}`)))));
+}
+
 function openEmail(m) {
   const view = $('email-view');
   // Links in the email open in this window, as they would from a mail client.
@@ -229,6 +242,9 @@ async function main() {
   $('invite').addEventListener('submit', invite);
   renderPeople();
   render();
+  // Events are written a moment after each change, by the pipeline following the store.
+  refreshEvents();
+  setInterval(refreshEvents, 1500);
 }
 
 main();

@@ -353,4 +353,3 @@ async fn the_ses_bounce_fixture_marks_its_invitation_bounced_and_emits_bounced()
         "Permanent/General"
     );
 }
-

@@ -1,0 +1,49 @@
+//! The demo's view of the events the in-process pipeline wrote (`webhook-events/`): the last
+//! ten, newest first, with what each is about. Not their data: the files are there for that.
+
+use axum::extract::State;
+use axum::http::header::CACHE_CONTROL;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+
+use super::Shared;
+
+pub async fn recent(State((demo, _)): State<Shared>) -> Response {
+    let Some(dir) = &demo.events else {
+        return Json(json!({"events": []})).into_response();
+    };
+    // Names are `{timestamp}-{id}.json`, so the name order is the time order.
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "json"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files.reverse();
+    let events: Vec<Value> = files
+        .iter()
+        .take(10)
+        .filter_map(|file| {
+            let event: Value = serde_json::from_str(&std::fs::read_to_string(file).ok()?).ok()?;
+            let data = &event["data"];
+            let about = data["email_address"]
+                .as_str()
+                .or(data["public_user_data"]["identifier"].as_str())
+                .unwrap_or_default();
+            Some(json!({
+                "id": event["id"], "type": event["type"], "timestamp": event["timestamp"],
+                "about": about,
+            }))
+        })
+        .collect();
+    (
+        [(CACHE_CONTROL, "no-store")],
+        Json(json!({ "events": events })),
+    )
+        .into_response()
+}
