@@ -171,7 +171,9 @@ impl DynamoStore {
     }
 
     /// Pending invitations whose expiry has passed (they read as expired): a `Select=COUNT`
-    /// on GSI5 up to `now`, which reads only those, never the organization's history.
+    /// on GSI5 up to `now`, which reads only those, never the organization's history. The
+    /// sweeper expires them every 5 minutes, so this counts at most the expiries since its last
+    /// run, whatever the organization's age.
     async fn count_lapsed(&self, org_id: &str, now: Millis) -> Result<u64, StoreError> {
         self.count_all(|| {
             self.client()
