@@ -252,25 +252,31 @@ async fn sign_out() -> Response {
         .into_response()
 }
 
+/// The last `n` files with extension `ext` in `dir`, by name descending: outbox and event
+/// files are named by time, so this is newest first.
+fn newest_files(dir: &std::path::Path, ext: &str, n: usize) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == ext))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files.reverse();
+    files.truncate(n);
+    files
+}
+
 /// The last emails the outbox wrote, newest first: recipient, subject and the HTML part.
 async fn outbox(State((demo, _)): State<Shared>, _: HeaderMap) -> Response {
     let Some(dir) = &demo.outbox else {
         return Json(json!({"emails": []})).into_response();
     };
-    let mut stems: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "eml"))
-                .collect()
-        })
-        .unwrap_or_default();
-    stems.sort();
-    stems.reverse();
-    let emails: Vec<Value> = stems
+    let emails: Vec<Value> = newest_files(dir, "eml", 10)
         .iter()
-        .take(10)
         .filter_map(|eml| {
             let raw = std::fs::read_to_string(eml).ok()?;
             let header = |name: &str| {

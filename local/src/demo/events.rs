@@ -13,21 +13,9 @@ pub async fn recent(State((demo, _)): State<Shared>) -> Response {
     let Some(dir) = &demo.events else {
         return Json(json!({"events": []})).into_response();
     };
-    // Names are `{timestamp}-{id}.json`, so the name order is the time order.
-    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "json"))
-                .collect()
-        })
-        .unwrap_or_default();
-    files.sort();
-    files.reverse();
-    let events: Vec<Value> = files
+    // Names are `{timestamp}-{id}.json`: newest first by name.
+    let events: Vec<Value> = super::newest_files(dir, "json", 10)
         .iter()
-        .take(10)
         .filter_map(|file| {
             let event: Value = serde_json::from_str(&std::fs::read_to_string(file).ok()?).ok()?;
             let data = &event["data"];
