@@ -59,8 +59,12 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         println!(
-            "page {pages}: {} to migrate, {} indexed, {} counted, {} pointed",
-            progress.found, progress.indexed, progress.counted, progress.pointed
+            "page {pages}: {} to migrate, {} indexed, {} counted, {} pointed, {} counted on addresses",
+            progress.found,
+            progress.indexed,
+            progress.counted,
+            progress.pointed,
+            progress.address_counted
         );
         start = next;
         if start.is_none() {
@@ -68,9 +72,9 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     println!(
-        "done: {} invitations found, {} pending indexed, {} settled counted, {} pointed \
-         (a second run finds 0 when nothing changed meanwhile)",
-        total.found, total.indexed, total.counted, total.pointed,
+        "done: {} invitations found, {} pending indexed, {} settled counted, {} pointed, \
+         {} counted on their address (a second run finds 0 when nothing changed meanwhile)",
+        total.found, total.indexed, total.counted, total.pointed, total.address_counted,
     );
     Ok(())
 }

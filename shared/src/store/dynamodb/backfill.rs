@@ -1,16 +1,15 @@
 //! One-off migration of a table written before the pending indexes (GSI4, GSI5), the
-//! organization's settled counters and the id pointers existed: pending invitations get their
-//! pending index keys, settled ones are counted once on their organization, and every one gets
-//! the pointer from its id to its organization. Run by the `backfill` command; a scan is
+//! organization's settled counters, the id pointers and the address counters existed: pending
+//! invitations get their pending index keys, settled ones are counted once on their
+//! organization, every one gets the pointer from its id to its organization and is counted
+//! once on its address (`backfill_address.rs`). Run by the `backfill` command; a scan is
 //! right here (it reads the whole table once, off the request path), and every write is
 //! conditional, so the migration is safe while the service runs, resumable from any page, and
 //! a second run changes nothing.
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use super::codec::{
-    self, n, s, Item, ACCEPTED_COUNT, DECLINED_COUNT, EXPIRED_COUNT, REVOKED_COUNT,
-};
+use super::codec::{self, n, s, Item};
 use super::keys::{self, HAS_POINTER, SETTLED_COUNTED};
 use super::tx::{Params, Tx, TxOutcome, EXISTING_ITEM};
 use super::{sdk_error, DynamoStore};
@@ -29,6 +28,8 @@ pub struct BackfillProgress {
     pub counted: u64,
     /// Invitations given the pointer from their id to their organization.
     pub pointed: u64,
+    /// Invitations counted on their address's counters (sent, and their end state).
+    pub address_counted: u64,
 }
 
 impl BackfillProgress {
@@ -37,6 +38,7 @@ impl BackfillProgress {
         self.indexed += other.indexed;
         self.counted += other.counted;
         self.pointed += other.pointed;
+        self.address_counted += other.address_counted;
     }
 }
 
@@ -56,7 +58,9 @@ impl DynamoStore {
                 "(entity = :invitation AND ((#st = :pending AND (attribute_not_exists(GSI4PK) \
                  OR attribute_not_exists(GSI7PK))) \
                  OR (#st <> :pending AND attribute_not_exists(#counted)) \
-                 OR attribute_not_exists(#pointed) OR attribute_not_exists(GSI6PK))) \
+                 OR attribute_not_exists(#pointed) OR attribute_not_exists(GSI6PK) \
+                 OR attribute_not_exists(#address_counted) \
+                 OR (#st <> :pending AND attribute_not_exists(#address_settled)))) \
                  OR (entity = :membership AND attribute_not_exists(GSI3PK)) \
                  OR (entity = :organization AND attribute_not_exists(GSI1PK))",
             )
@@ -65,6 +69,8 @@ impl DynamoStore {
             .expression_attribute_names("#st", "status")
             .expression_attribute_names("#counted", SETTLED_COUNTED)
             .expression_attribute_names("#pointed", HAS_POINTER)
+            .expression_attribute_names("#address_counted", keys::ADDRESS_COUNTED)
+            .expression_attribute_names("#address_settled", keys::ADDRESS_SETTLED)
             .expression_attribute_values(":invitation", s("invitation"))
             .expression_attribute_values(":pending", s(InvitationStatus::Pending.as_str()))
             .set_exclusive_start_key(start)
@@ -97,6 +103,7 @@ impl DynamoStore {
             } else if !item.contains_key(SETTLED_COUNTED) {
                 progress.counted += u64::from(self.count_settled(&inv).await?);
             }
+            progress.address_counted += u64::from(self.count_on_address(&item, &inv).await?);
         }
         Ok((progress, out.last_evaluated_key))
     }
@@ -254,12 +261,8 @@ impl DynamoStore {
     /// Marks the invitation counted and adds it to its organization's counter, in one
     /// transaction, only if no one counted it yet.
     async fn count_settled(&self, inv: &crate::domain::Invitation) -> Result<bool, StoreError> {
-        let counter = match inv.stored_status {
-            InvitationStatus::Accepted => ACCEPTED_COUNT,
-            InvitationStatus::Revoked => REVOKED_COUNT,
-            InvitationStatus::Declined => DECLINED_COUNT,
-            InvitationStatus::Expired => EXPIRED_COUNT,
-            InvitationStatus::Pending => return Ok(false),
+        let Some(counter) = super::settle::settled_counter(inv.stored_status) else {
+            return Ok(false);
         };
         let org_id = &inv.organization.id;
         let mut tx = Tx::new(&self.table);

@@ -111,6 +111,12 @@ impl InvitationStore for DynamoStore {
                     .value(":now", n(inv.created_at)),
             )?,
         };
+        // Sent, and when it replaces one, that one expired: one update of the address's counters.
+        let counted: &[&str] = match replacing {
+            Some(_) => &[keys::SENT_COUNT, EXPIRED_COUNT],
+            None => &[keys::SENT_COUNT],
+        };
+        tx.count_for_address(org_id, inv.email_address.key(), counted)?;
         let inv_index = tx.put_new(codec::invitation_item(inv))?;
         let pointer_index = tx.put_new(codec::invitation_pointer_item(inv))?;
         let old_index = match replacing {

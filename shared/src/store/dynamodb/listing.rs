@@ -1,11 +1,11 @@
 //! Listing an organization's invitations: which index serves a query, its filter and paging.
 
-use aws_sdk_dynamodb::types::{AttributeValue, Select};
+use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::codec::{self, key, n, s, Item};
 use super::{keys, sdk_error, DynamoStore};
 use crate::clock::Millis;
-use crate::domain::listing::{time_key, Cursor, PageStart};
+use crate::domain::listing::{time_key, Cursor, InvitationCounts, PageStart, LAPSED_READ_LIMIT};
 use crate::domain::{
     Invitation, InvitationId, InvitationQuery, InvitationStatus, OrganizationId, Page,
 };
@@ -158,74 +158,68 @@ impl DynamoStore {
         q
     }
 
-    /// `Select=COUNT` over the same index and filter: one `Query` per 1 MB of index. Used only
-    /// with an address filter, where it reads that address's invitations in the organization.
-    async fn count_invitations(
-        &self,
-        plan: &IndexPlan,
-        query: &InvitationQuery,
-        filter: &Option<Filter>,
-    ) -> Result<u64, StoreError> {
-        self.count_all(|| self.invitation_query(plan, query, filter))
-            .await
-    }
-
-    /// Pending invitations whose expiry has passed (they read as expired): a `Select=COUNT`
-    /// on GSI5 up to `now`, which reads only those, never the organization's history. The
-    /// sweeper expires them every 5 minutes, so this counts at most the expiries since its last
-    /// run, whatever the organization's age.
+    /// Pending invitations whose expiry has passed (they read as expired): one page of GSI5
+    /// keys below `now` (keys only), at most `LAPSED_READ_LIMIT`. The sweeper expires them every
+    /// 5 minutes, so the page holds only the expiries since its last run, whatever the
+    /// organization's age; past the limit (a sweeper far behind) the count stops there.
     async fn count_lapsed(&self, org_id: &str, now: Millis) -> Result<u64, StoreError> {
-        self.count_all(|| {
-            self.client()
-                .query()
-                .table_name(&self.table)
-                .index_name(keys::GSI5)
-                .key_condition_expression("GSI5PK = :pk AND GSI5SK < :bound")
-                .expression_attribute_values(":pk", s(keys::pending_partition(org_id)))
-                .expression_attribute_values(":bound", s(time_key(now + 1)))
-        })
-        .await
-    }
-
-    async fn count_all(
-        &self,
-        query: impl Fn() -> aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder,
-    ) -> Result<u64, StoreError> {
-        let mut total = 0u64;
-        let mut start: Option<Item> = None;
-        loop {
-            let out = query()
-                .select(Select::Count)
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(sdk_error)?;
-            total += out.count.max(0) as u64;
-            start = out.last_evaluated_key;
-            if start.is_none() {
-                return Ok(total);
-            }
+        let out = self
+            .client()
+            .query()
+            .table_name(&self.table)
+            .index_name(keys::GSI5)
+            .key_condition_expression("GSI5PK = :pk AND GSI5SK < :bound")
+            .expression_attribute_values(":pk", s(keys::pending_partition(org_id)))
+            .expression_attribute_values(":bound", s(time_key(now + 1)))
+            .limit(LAPSED_READ_LIMIT as i32)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        if out.last_evaluated_key.is_some() {
+            tracing::warn!(
+                organization = org_id,
+                "more than {LAPSED_READ_LIMIT} lapsed invitations: is the sweeper running?"
+            );
         }
+        Ok(out.items.map_or(0, |items| items.len() as u64))
     }
 
-    /// `total_count`: the organization's counters (one `GetItem`), plus the lapsed count when
-    /// the filter needs it; with an address filter, a count of that address's invitations.
-    /// `NotFound` when the organization's counters show it does not exist.
+    /// `total_count` from counters. Without an address filter: the organization's (one
+    /// `GetItem`), plus the lapsed page when the filter needs it. With one: one `BatchGetItem`
+    /// of the address's counters, its slot (is its pending invitation past expiry?) and the
+    /// organization (does it exist?). Never the history.
     async fn invitation_total(
         &self,
         organization_id: &OrganizationId,
-        plan: &IndexPlan,
         query: &InvitationQuery,
-        filter: &Option<Filter>,
         now: Millis,
     ) -> Result<u64, StoreError> {
-        if query.email_key.is_some() {
-            let total = self.count_invitations(plan, query, filter).await?;
-            // Nothing found: an empty list, or no organization at all (one `GetItem` to tell).
-            if total == 0 && self.get_organization(organization_id).await?.is_none() {
+        if let Some(email) = &query.email_key {
+            let items = self
+                .batch_get(vec![
+                    key(keys::address_counts(organization_id, email)),
+                    key(keys::pending_slot(organization_id, email)),
+                    key(keys::organization(organization_id)),
+                ])
+                .await?;
+            let sk_of = |item: &Item| item.get(keys::SK).and_then(|v| v.as_s().ok()).cloned();
+            let find = |(_, sk): (String, String)| {
+                items
+                    .iter()
+                    .find(|i| sk_of(i).as_deref() == Some(sk.as_str()))
+            };
+            if find(keys::organization(organization_id)).is_none() {
                 return Err(StoreError::NotFound);
             }
-            return Ok(total);
+            let (sent, settled) = match find(keys::address_counts(organization_id, email)) {
+                Some(item) => codec::address_counts_from(item)?,
+                None => Default::default(),
+            };
+            let lapsed = match find(keys::pending_slot(organization_id, email)) {
+                Some(item) => codec::slot_from(item)?.expires_at <= now,
+                None => false,
+            };
+            return Ok(query.total_from(&InvitationCounts::of_address(sent, settled, lapsed)));
         }
         let lapsed = async {
             match query.needs_lapsed_count() {
@@ -235,7 +229,7 @@ impl DynamoStore {
         };
         let (org, lapsed) = tokio::join!(self.get_organization(organization_id), lapsed);
         let org = org?.ok_or(StoreError::NotFound)?;
-        Ok(query.total_from_counters(Some(&org), lapsed?))
+        Ok(query.total_from(&InvitationCounts::of_organization(&org, lapsed?)))
     }
 }
 
@@ -273,7 +267,7 @@ impl DynamoStore {
             .map(codec::invitation_from)
             .collect::<Result<Vec<_>, _>>()
         };
-        let total = self.invitation_total(organization_id, &plan, query, &filter, now);
+        let total = self.invitation_total(organization_id, query, now);
         let (page, total_count) = tokio::join!(page, total);
         Ok(Page::from_overfetch(
             page?,

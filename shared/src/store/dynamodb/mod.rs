@@ -5,6 +5,7 @@
 
 mod acceptance;
 mod backfill;
+mod backfill_address;
 mod codec;
 mod directory;
 mod expiry;

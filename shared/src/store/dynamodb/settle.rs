@@ -1,12 +1,12 @@
 //! The items every write that ends a pending invitation shares: the invitation moves to its end
 //! state (leaving the pending indexes, marked counted), its address's slot is freed, and the
-//! organization counts it. Accept, decline, expire and revoke differ only in their conditions
+//! organization and the address count it. Accept, decline, expire and revoke differ only in their conditions
 //! and in what the organization's counters do. An ended invitation carries its TTL: it leaves
 //! the table once its retention has passed.
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use super::codec::{n, s};
+use super::codec::{n, s, ACCEPTED_COUNT, DECLINED_COUNT, EXPIRED_COUNT, REVOKED_COUNT};
 use super::keys::{self, PENDING_INDEX_ATTRIBUTES, SETTLE};
 use super::tx::{Params, Tx, EXISTING_ITEM};
 use crate::clock::Millis;
@@ -72,12 +72,31 @@ impl Tx<'_> {
             &condition,
             params,
         )?;
+        if let Some(counter) = settled_counter(status) {
+            self.count_for_address(org_id, inv.email_address.key(), &[counter])?;
+        }
         let slot = self.delete(
             keys::pending_slot(org_id, inv.email_address.key()),
             "invitation_id = :id",
             Params::new().value(":id", s(inv.id.as_str())),
         )?;
         Ok((invitation, slot))
+    }
+
+    /// Adds one to each of `counters` on the address's counters item (made by the first).
+    pub fn count_for_address(
+        &mut self,
+        org_id: &str,
+        email_key: &str,
+        counters: &[&str],
+    ) -> Result<usize, StoreError> {
+        let adds: Vec<String> = counters.iter().map(|c| format!("{c} :one")).collect();
+        self.update(
+            keys::address_counts(org_id, email_key),
+            &format!("ADD {}", adds.join(", ")),
+            "",
+            Params::new().value(":one", n(1)),
+        )
     }
 
     /// The organization gives the seat back and counts the invitation under `counter`.
@@ -88,5 +107,16 @@ impl Tx<'_> {
             EXISTING_ITEM,
             Params::new().value(":minus", n(-1)).value(":one", n(1)),
         )
+    }
+}
+
+/// The counter an end state is counted under (the organization's and the address's).
+pub fn settled_counter(status: InvitationStatus) -> Option<&'static str> {
+    match status {
+        InvitationStatus::Accepted => Some(ACCEPTED_COUNT),
+        InvitationStatus::Revoked => Some(REVOKED_COUNT),
+        InvitationStatus::Declined => Some(DECLINED_COUNT),
+        InvitationStatus::Expired => Some(EXPIRED_COUNT),
+        InvitationStatus::Pending => None,
     }
 }

@@ -42,9 +42,13 @@ impl OrgInvitations {
         self.pending_by_expiry.insert(expiry_sort_key(new, id));
     }
 
-    /// Pending invitations whose expiry has passed at `now`; reads only those.
+    /// Pending invitations whose expiry has passed at `now`; reads only those, at most
+    /// `LAPSED_READ_LIMIT` (as DynamoDB's one page of GSI5).
     pub(super) fn lapsed(&self, now: Millis) -> u64 {
-        self.pending_by_expiry.range(..time_key(now + 1)).count() as u64
+        self.pending_by_expiry
+            .range(..time_key(now + 1))
+            .take(crate::domain::listing::LAPSED_READ_LIMIT as usize)
+            .count() as u64
     }
 }
 
@@ -74,16 +78,22 @@ impl super::Tables {
         inv.accepted_user_id = accepted_by.cloned();
         let settled = inv.clone();
         self.feed_invitation(Some(before), Some(settled.clone()));
+        let address = super::key(org_id, settled.email_address.key());
+        let by_address = &mut self.address_counts.entry(address).or_default().settled;
+        count_settled(by_address, status);
         if let Some(org) = self.organizations.get_mut(org_id) {
-            let counts = &mut org.settled_invitations;
-            match status {
-                InvitationStatus::Accepted => counts.accepted += 1,
-                InvitationStatus::Revoked => counts.revoked += 1,
-                InvitationStatus::Declined => counts.declined += 1,
-                InvitationStatus::Expired => counts.expired += 1,
-                InvitationStatus::Pending => {}
-            }
+            count_settled(&mut org.settled_invitations, status);
         }
         Some(settled)
+    }
+}
+
+fn count_settled(counts: &mut crate::domain::SettledInvitations, status: InvitationStatus) {
+    match status {
+        InvitationStatus::Accepted => counts.accepted += 1,
+        InvitationStatus::Revoked => counts.revoked += 1,
+        InvitationStatus::Declined => counts.declined += 1,
+        InvitationStatus::Expired => counts.expired += 1,
+        InvitationStatus::Pending => {}
     }
 }

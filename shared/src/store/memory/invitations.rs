@@ -82,6 +82,10 @@ impl InvitationStore for MemoryStore {
             .entry(inv.organization.id.clone())
             .or_default()
             .add(inv);
+        t.address_counts
+            .entry(key(org_id, inv.email_address.key()))
+            .or_default()
+            .created += 1;
         t.invitations
             .insert(key(org_id, inv.id.as_str()), inv.clone());
         t.feed_invitation(None, Some(inv.clone()));

@@ -1,6 +1,6 @@
 //! Listing an organization's invitations in memory, from the same indexes and with the same
 //! paging as the DynamoDB adapter: a pending list reads its page, `total_count` comes from the
-//! organization's counters.
+//! organization's counters (or, for one address, that address's).
 
 use std::collections::BTreeMap;
 use std::ops::Bound;
@@ -8,7 +8,7 @@ use std::ops::Bound;
 use super::index::OrgInvitations;
 use super::{key, Tables};
 use crate::clock::Millis;
-use crate::domain::listing::PageStart;
+use crate::domain::listing::{InvitationCounts, PageStart};
 use crate::domain::{Invitation, InvitationId, InvitationQuery, Page};
 use crate::store::StoreError;
 
@@ -53,15 +53,27 @@ impl Tables {
             .take(limit + 1)
             .cloned()
             .collect();
-        let total_count = match &prefix {
-            // One address: its invitations in the organization, counted (as on DynamoDB).
-            Some(_) if query.email_key.is_some() => self
-                .walk(organization_id, entries, &prefix, None, true)
-                .filter(|inv| query.matches(inv, now))
-                .count() as u64,
-            _ => query
-                .total_from_counters(self.organizations.get(organization_id), index.lapsed(now)),
+        let counts = match &query.email_key {
+            // One address: its own counters, and whether its pending invitation has lapsed.
+            Some(email) => {
+                let address = key(organization_id, email);
+                let found = self
+                    .address_counts
+                    .get(&address)
+                    .copied()
+                    .unwrap_or_default();
+                let lapsed = self
+                    .slots
+                    .get(&address)
+                    .is_some_and(|slot| slot.expires_at <= now);
+                InvitationCounts::of_address(found.created, found.settled, lapsed)
+            }
+            None => match self.organizations.get(organization_id) {
+                Some(org) => InvitationCounts::of_organization(org, index.lapsed(now)),
+                None => InvitationCounts::default(),
+            },
         };
+        let total_count = query.total_from(&counts);
         Ok(Page::from_overfetch(read, limit, query.order, total_count))
     }
 

@@ -48,10 +48,19 @@ pub(super) struct Tables {
     by_shard: HashMap<u32, std::collections::BTreeMap<String, OrgKey>>,
     /// Each invitation's organization (DynamoDB's pointer item).
     invitation_orgs: HashMap<crate::domain::InvitationId, OrganizationId>,
+    /// Each address's invitations per organization: sent, and settled by end state (DynamoDB's
+    /// `ADDRCOUNT#` items).
+    address_counts: HashMap<OrgKey, AddressCounts>,
     /// Each invitation's latest message (DynamoDB's GSI8).
     messages: HashMap<String, OrgKey>,
     /// The change feed (DynamoDB Streams' twin), when someone listens.
     feed: Option<Feed>,
+}
+
+#[derive(Default, Clone, Copy)]
+pub(super) struct AddressCounts {
+    pub(super) created: u64,
+    pub(super) settled: crate::domain::SettledInvitations,
 }
 
 /// Sends each change to an invitation or membership, in the order the writes happen (under the

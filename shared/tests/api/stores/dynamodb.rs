@@ -176,8 +176,8 @@ async fn each_operation_makes_its_documented_round_trips_and_never_scans() {
         ),
         (
             "email_address=grace@example.com",
-            &["Query", "Query"],
-            "one address: the page and that address's count",
+            &["BatchGetItem", "Query"],
+            "one address: the page, and its counters with its slot and the organization",
         ),
     ] {
         let query = invitation_query(&query_pairs(Some(q))).unwrap();

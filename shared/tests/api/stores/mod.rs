@@ -1,5 +1,6 @@
 //! The stores themselves: the conformance suite both must pass, and DynamoDB on moto.
 
+mod address_counts;
 mod conformance;
 mod dynamodb;
 mod feedback;

@@ -14,6 +14,8 @@ pub fn invitation_item(inv: &Invitation) -> Item {
     }
     // Written in the same transaction as the invitation (`insert_invitation`).
     b = b.set(keys::HAS_POINTER, AttributeValue::Bool(true));
+    // Counted as sent on its address in the same transaction (`insert_invitation`).
+    b = b.set(keys::ADDRESS_COUNTED, AttributeValue::Bool(true));
     let b = match &inv.inviter {
         Some(inviter) => b.set("inviter", json(inviter)),
         None => b,
@@ -112,4 +114,11 @@ pub fn invitation_pointer_item(inv: &Invitation) -> Item {
     ItemBuilder::new(keys::invitation_pointer(&inv.id), "invitation_pointer")
         .set("organization_id", s(inv.organization.id.as_str()))
         .0
+}
+
+/// An address's counters in one organization (`keys::address_counts`): invitations sent, and
+/// those settled in each end state. Absent counters read as 0.
+pub fn address_counts_from(item: &Item) -> Result<(u64, SettledInvitations), StoreError> {
+    let r = Reader::new(item, "address counts");
+    Ok((r.counter(keys::SENT_COUNT)?, settled_from(&r)?))
 }

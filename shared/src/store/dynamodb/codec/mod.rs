@@ -17,7 +17,8 @@ use crate::store::{SlotHolder, StoreError};
 mod invitation;
 
 pub use invitation::{
-    delivery_value, invitation_from, invitation_item, invitation_pointer_item, slot_from, slot_item,
+    address_counts_from, delivery_value, invitation_from, invitation_item, invitation_pointer_item,
+    slot_from, slot_item,
 };
 
 pub type Item = HashMap<String, AttributeValue>;
@@ -228,12 +229,7 @@ pub fn organization_from(item: &Item) -> Result<Organization, StoreError> {
         max_allowed_memberships: r.n("max_allowed_memberships")?,
         members_count: r.n("members_count")?,
         pending_invitations_count: r.n("pending_invitations_count")?,
-        settled_invitations: SettledInvitations {
-            accepted: r.counter(ACCEPTED_COUNT)?,
-            revoked: r.counter(REVOKED_COUNT)?,
-            declined: r.counter(DECLINED_COUNT)?,
-            expired: r.counter(EXPIRED_COUNT)?,
-        },
+        settled_invitations: settled_from(&r)?,
         created_by: r.opt_s("created_by"),
         public_metadata: r.metadata("public_metadata")?,
         private_metadata: r.metadata("private_metadata")?,
@@ -299,4 +295,14 @@ pub fn entity(item: &Item) -> Option<&str> {
     item.get("entity")
         .and_then(|v| v.as_s().ok())
         .map(String::as_str)
+}
+
+/// The end-state counters an organization (and an address's counters item) carries.
+fn settled_from(r: &Reader<'_>) -> Result<SettledInvitations, StoreError> {
+    Ok(SettledInvitations {
+        accepted: r.counter(ACCEPTED_COUNT)?,
+        revoked: r.counter(REVOKED_COUNT)?,
+        declined: r.counter(DECLINED_COUNT)?,
+        expired: r.counter(EXPIRED_COUNT)?,
+    })
 }
