@@ -15,6 +15,7 @@ use super::delivery::{DeadLetter, DeadLetters, EventSink, WebhookTransport};
 use super::derive::{events_of, organization_needed};
 use super::{svix, Change, Endpoint, Event, EventContext};
 use crate::clock::Clock;
+use crate::domain::{Organization, OrganizationId};
 use crate::store::OrganizationStore;
 
 pub struct Pipeline {
@@ -23,7 +24,8 @@ pub struct Pipeline {
     pub transport: Arc<dyn WebhookTransport>,
     pub dead_letters: Arc<dyn DeadLetters>,
     pub sinks: Vec<Arc<dyn EventSink>>,
-    /// Reads a membership's organization (one `GetItem` per membership change).
+    /// Reads the organizations membership events carry (one `GetItem` per organization a batch
+    /// names).
     pub organizations: Arc<dyn OrganizationStore>,
     pub clock: Arc<dyn Clock>,
     /// Waits between attempts: with `[1 s, 5 s, 20 s]`, four attempts in about 26 s.
@@ -38,6 +40,10 @@ pub struct BatchOutcome {
     pub delivered: u64,
     pub dead_lettered: u64,
 }
+
+/// The organizations a batch's membership events carry, by id (a failed read fails only the
+/// changes that need it).
+type Organizations = HashMap<OrganizationId, Result<Option<Organization>, String>>;
 
 #[derive(Default)]
 struct ChangeOutcome {
@@ -57,7 +63,10 @@ impl Pipeline {
             }
             groups.entry(key).or_default().push(c);
         }
-        let runs = order.iter().map(|key| self.process_in_order(&groups[key]));
+        let organizations = self.organizations_of(changes).await;
+        let runs = order
+            .iter()
+            .map(|key| self.process_in_order(&groups[key], &organizations));
         let mut outcome = BatchOutcome::default();
         for (done, failed) in join_all(runs).await {
             outcome.events += done.events;
@@ -77,10 +86,31 @@ impl Pipeline {
         outcome
     }
 
-    async fn process_in_order(&self, changes: &[&Change]) -> (ChangeOutcome, Vec<String>) {
+    /// Each organization the batch's membership changes need, read once (concurrently).
+    async fn organizations_of(&self, changes: &[Change]) -> Organizations {
+        let mut ids: Vec<&OrganizationId> =
+            changes.iter().filter_map(organization_needed).collect();
+        ids.sort();
+        ids.dedup();
+        let reads = ids.into_iter().map(|id| async move {
+            let read = self
+                .organizations
+                .get_organization(id)
+                .await
+                .map_err(|e| format!("reading the organization: {e}"));
+            (id.clone(), read)
+        });
+        join_all(reads).await.into_iter().collect()
+    }
+
+    async fn process_in_order(
+        &self,
+        changes: &[&Change],
+        organizations: &Organizations,
+    ) -> (ChangeOutcome, Vec<String>) {
         let mut done = ChangeOutcome::default();
         for (i, change) in changes.iter().enumerate() {
-            match self.process_one(change).await {
+            match self.process_one(change, organizations).await {
                 Ok(o) => {
                     done.events += o.events;
                     done.delivered += o.delivered;
@@ -95,16 +125,17 @@ impl Pipeline {
         (done, Vec::new())
     }
 
-    async fn process_one(&self, change: &Change) -> Result<ChangeOutcome, String> {
-        let org = match organization_needed(change) {
-            Some(id) => self
-                .organizations
-                .get_organization(id)
-                .await
-                .map_err(|e| format!("reading the organization: {e}"))?,
+    async fn process_one(
+        &self,
+        change: &Change,
+        organizations: &Organizations,
+    ) -> Result<ChangeOutcome, String> {
+        let org = match organization_needed(change).and_then(|id| organizations.get(id)) {
+            Some(Ok(org)) => org.as_ref(),
+            Some(Err(e)) => return Err(e.clone()),
             None => None,
         };
-        let events = events_of(change, &self.ctx, org.as_ref(), self.clock.now());
+        let events = events_of(change, &self.ctx, org, self.clock.now());
         let mut outcome = ChangeOutcome {
             events: events.len() as u64,
             ..Default::default()

@@ -16,7 +16,7 @@ use super::parse::{self, query_pairs};
 use super::session::SignedIn;
 use super::wire::{self, InvitationBody, List};
 use super::AppState;
-use crate::domain::{Invitation, OrganizationId, UserId};
+use crate::domain::{Invitation, OrganizationId, Page, UserId};
 use crate::service::{Actor, IssuedInvitation};
 
 pub fn invite_routes() -> Router<AppState> {
@@ -58,6 +58,17 @@ pub fn revoke_routes() -> Router<AppState> {
 
 fn shown<'a>(state: &AppState, actor: &Actor, inv: &'a Invitation) -> InvitationBody<'a> {
     wire::invitation(actor, inv, state.service.roles(), state.service.now(), None)
+}
+
+/// One page of invitations as Clerk's list, each as `actor` may see it (the clock read once).
+fn page_response(state: &AppState, actor: &Actor, page: Page<Invitation>) -> Response {
+    let (roles, now) = (state.service.roles(), state.service.now());
+    let data = page
+        .data
+        .iter()
+        .map(|inv| wire::invitation(actor, inv, roles, now, None))
+        .collect();
+    Json(List::new(data, page.total_count, page.next_cursor)).into_response()
 }
 
 /// An invitation just created (or resent), with its accept link.
@@ -153,12 +164,7 @@ async fn list(
 ) -> Result<Response, ApiError> {
     let query = parse::invitation_query(&query_pairs(raw.as_deref()))?;
     let page = state.service.list_invitations(&actor, &org, &query).await?;
-    let data = page
-        .data
-        .iter()
-        .map(|inv| shown(&state, &actor, inv))
-        .collect();
-    Ok(Json(List::new(data, page.total_count, page.next_cursor.clone())).into_response())
+    Ok(page_response(&state, &actor, page))
 }
 
 /// `GET /v1/organizations/{org}/invitations/pending`: deprecated by Clerk, still called by
@@ -177,12 +183,7 @@ async fn list_pending(
     // Clerk's spec answers 400 here for a bad query, as on a person's list.
     let query = parse::invitation_query(&pairs).map_err(ApiError::InvalidQuery)?;
     let page = state.service.list_invitations(&actor, &org, &query).await?;
-    let data = page
-        .data
-        .iter()
-        .map(|inv| shown(&state, &actor, inv))
-        .collect();
-    Ok(Json(List::new(data, page.total_count, page.next_cursor.clone())).into_response())
+    Ok(page_response(&state, &actor, page))
 }
 
 /// `GET /v1/organization_invitations`: every organization's invitations, newest first;
@@ -228,12 +229,7 @@ async fn list_instance(
         .service
         .instance_invitations(address.as_ref(), &q.statuses, &q.page)
         .await?;
-    let data = page
-        .data
-        .iter()
-        .map(|inv| shown(&state, &Actor::Backend, inv))
-        .collect();
-    Ok(Json(List::new(data, page.total_count, page.next_cursor.clone())).into_response())
+    Ok(page_response(&state, &Actor::Backend, page))
 }
 
 /// `GET /v1/users/{user}/organization_invitations`: a backend asks for one person's invitations.
@@ -248,12 +244,7 @@ async fn list_for_user(
         .service
         .user_invitations(&user, &q.statuses, &q.page)
         .await?;
-    let data = page
-        .data
-        .iter()
-        .map(|inv| shown(&state, &Actor::Backend, inv))
-        .collect();
-    Ok(Json(List::new(data, page.total_count, page.next_cursor)).into_response())
+    Ok(page_response(&state, &Actor::Backend, page))
 }
 
 /// `GET /v1/me/organization_invitations`: the signed-in person's own invitations.
@@ -268,12 +259,7 @@ async fn list_mine(
         .my_invitations(&session, &q.statuses, &q.page)
         .await?;
     let me = Actor::Member(session.user_id.clone());
-    let data = page
-        .data
-        .iter()
-        .map(|inv| shown(&state, &me, inv))
-        .collect();
-    Ok(Json(List::new(data, page.total_count, page.next_cursor)).into_response())
+    Ok(page_response(&state, &me, page))
 }
 
 async fn get_one(

@@ -147,31 +147,9 @@ impl AcceptanceStore for DynamoStore {
         before: Option<&str>,
         limit: u32,
     ) -> Result<AddressRead, StoreError> {
-        let mut query = self
-            .client()
-            .query()
-            .table_name(&self.table)
-            .index_name(keys::GSI3)
-            .expression_attribute_values(":pk", s(keys::invitations_to_address(email_key)))
-            .scan_index_forward(false)
-            .limit(limit.clamp(1, 1000) as i32);
-        query = match before {
-            Some(before) => query
-                .key_condition_expression("GSI3PK = :pk AND GSI3SK < :before")
-                .expression_attribute_values(":before", s(before)),
-            None => query.key_condition_expression("GSI3PK = :pk"),
-        };
-        let out = query.send().await.map_err(super::sdk_error)?;
-        let items = out
-            .items
-            .unwrap_or_default()
-            .iter()
-            .map(codec::invitation_from)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(AddressRead {
-            items,
-            exhausted: out.last_evaluated_key.is_none(),
-        })
+        let partition = keys::invitations_to_address(email_key);
+        self.newest_invitations((keys::GSI3, "GSI3PK", "GSI3SK"), &partition, before, limit)
+            .await
     }
 
     /// One `Query` on GSI6 of at most `limit` items.
@@ -181,31 +159,9 @@ impl AcceptanceStore for DynamoStore {
         before: Option<&str>,
         limit: u32,
     ) -> Result<AddressRead, StoreError> {
-        let mut query = self
-            .client()
-            .query()
-            .table_name(&self.table)
-            .index_name(keys::GSI6)
-            .expression_attribute_values(":pk", s(keys::instance_partition(shard)))
-            .scan_index_forward(false)
-            .limit(limit.clamp(1, 1000) as i32);
-        query = match before {
-            Some(before) => query
-                .key_condition_expression("GSI6PK = :pk AND GSI6SK < :before")
-                .expression_attribute_values(":before", s(before)),
-            None => query.key_condition_expression("GSI6PK = :pk"),
-        };
-        let out = query.send().await.map_err(super::sdk_error)?;
-        let items = out
-            .items
-            .unwrap_or_default()
-            .iter()
-            .map(codec::invitation_from)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(AddressRead {
-            items,
-            exhausted: out.last_evaluated_key.is_none(),
-        })
+        let partition = keys::instance_partition(shard);
+        self.newest_invitations((keys::GSI6, "GSI6PK", "GSI6SK"), &partition, before, limit)
+            .await
     }
 
     /// Two `GetItem`s: the pointer to the organization, then the invitation.
@@ -216,5 +172,43 @@ impl AcceptanceStore for DynamoStore {
         let org: OrganizationId =
             codec::Reader::new(&pointer, "invitation pointer").s("organization_id")?;
         self.get_invitation(&org, id).await
+    }
+}
+
+impl DynamoStore {
+    /// One `Query` of an index of invitations by creation (`(name, pk, sk)`), newest first,
+    /// below `before` when given, at most `limit` items.
+    async fn newest_invitations(
+        &self,
+        (index, pk, sk): (&str, &str, &str),
+        partition: &str,
+        before: Option<&str>,
+        limit: u32,
+    ) -> Result<AddressRead, StoreError> {
+        let mut query = self
+            .client()
+            .query()
+            .table_name(&self.table)
+            .index_name(index)
+            .expression_attribute_values(":pk", s(partition))
+            .scan_index_forward(false)
+            .limit(limit.clamp(1, 1000) as i32);
+        query = match before {
+            Some(before) => query
+                .key_condition_expression(format!("{pk} = :pk AND {sk} < :before"))
+                .expression_attribute_values(":before", s(before)),
+            None => query.key_condition_expression(format!("{pk} = :pk")),
+        };
+        let out = query.send().await.map_err(super::sdk_error)?;
+        let items = out
+            .items
+            .unwrap_or_default()
+            .iter()
+            .map(codec::invitation_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(AddressRead {
+            items,
+            exhausted: out.last_evaluated_key.is_none(),
+        })
     }
 }

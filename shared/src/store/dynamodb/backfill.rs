@@ -12,7 +12,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use super::codec::{self, n, s, Item};
 use super::keys::{self, HAS_POINTER, SETTLED_COUNTED};
 use super::tx::{Params, Tx, TxOutcome, EXISTING_ITEM};
-use super::{sdk_error, DynamoStore};
+use super::{applied, sdk_error, DynamoStore};
 use crate::domain::InvitationStatus;
 use crate::store::StoreError;
 
@@ -176,17 +176,7 @@ impl DynamoStore {
             .expression_attribute_values(":sk", s(crate::domain::listing::created_sort_key(inv)))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(err)
-                if err
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Ok(false)
-            }
-            Err(err) => Err(sdk_error(err)),
-        }
+        applied(result)
     }
 
     /// Puts a membership on its user's index (GSI3), unless it is there already.
@@ -206,17 +196,7 @@ impl DynamoStore {
             .expression_attribute_values(":sk", s(keys::user_membership_key(&m)))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(err)
-                if err
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Ok(false)
-            }
-            Err(err) => Err(sdk_error(err)),
-        }
+        applied(result)
     }
 
     /// Sets the pending index keys, only if the invitation is still pending without them.
@@ -241,21 +221,12 @@ impl DynamoStore {
                 update = update.expression_attribute_values(format!(":{name}"), s(value));
             }
         }
-        match update
-            .update_expression(format!("SET {}", sets.join(", ")))
-            .send()
-            .await
-        {
-            Ok(_) => Ok(true),
-            Err(err)
-                if err
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Ok(false)
-            }
-            Err(err) => Err(sdk_error(err)),
-        }
+        applied(
+            update
+                .update_expression(format!("SET {}", sets.join(", ")))
+                .send()
+                .await,
+        )
     }
 
     /// Marks the invitation counted and adds it to its organization's counter, in one

@@ -6,7 +6,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 
 use super::codec::{self, key, s};
 use super::tx::EXISTING_ITEM;
-use super::{keys, sdk_error, DynamoStore};
+use super::{condition_failed, keys, sdk_error, DynamoStore};
 use crate::domain::{Delivery, DeliveryStatus, Invitation, InvitationId, OrganizationId};
 use crate::store::{MailFeedbackStore, StoreError};
 
@@ -15,15 +15,6 @@ fn status_value(status: DeliveryStatus) -> AttributeValue {
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default())
-}
-
-fn conditional_failed<E, R>(err: &aws_sdk_dynamodb::error::SdkError<E, R>) -> bool
-where
-    E: aws_sdk_dynamodb::error::ProvideErrorMetadata,
-{
-    err.as_service_error()
-        .and_then(|e| e.code())
-        .is_some_and(|c| c == "ConditionalCheckFailedException")
 }
 
 impl DynamoStore {
@@ -55,7 +46,7 @@ impl DynamoStore {
         };
         match request.send().await {
             Ok(_) => Ok(()),
-            Err(err) if conditional_failed(&err) => Err(StoreError::NotFound),
+            Err(err) if condition_failed(&err) => Err(StoreError::NotFound),
             Err(err) => Err(sdk_error(err)),
         }
     }
@@ -117,7 +108,7 @@ impl MailFeedbackStore for DynamoStore {
                 Some(item) => codec::invitation_from(&item).map(Some),
                 None => Ok(None),
             },
-            Err(err) if conditional_failed(&err) => Ok(None),
+            Err(err) if condition_failed(&err) => Ok(None),
             Err(err) => Err(sdk_error(err)),
         }
     }

@@ -86,7 +86,9 @@ impl IdempotencyStore for DynamoStore {
         status: u16,
         body: &str,
     ) -> Result<(), StoreError> {
-        self.client()
+        // A record gone (expired meanwhile) keeps nothing: the write is skipped, not an error.
+        let written = self
+            .client()
             .update_item()
             .table_name(&self.table)
             .set_key(Some(key(record_key(idempotency_key))))
@@ -96,18 +98,8 @@ impl IdempotencyStore for DynamoStore {
             .expression_attribute_values(":status", n(status))
             .expression_attribute_values(":body", s(body))
             .send()
-            .await
-            .map(|_| ())
-            .or_else(|err| {
-                if err
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception())
-                {
-                    Ok(())
-                } else {
-                    Err(sdk_error(err))
-                }
-            })
+            .await;
+        super::applied(written).map(|_| ())
     }
 
     /// One round trip: a `DeleteItem`.

@@ -97,16 +97,9 @@ impl DynamoStore {
                 .condition_expression("version = :v")
                 .expression_attribute_values(":v", n(w.read_version))
         };
-        match request.send().await {
-            Ok(_) => Ok(()),
-            Err(err)
-                if err
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Err(StoreError::Contention)
-            }
-            Err(err) => Err(super::sdk_error(err)),
+        match super::applied(request.send().await)? {
+            true => Ok(()),
+            false => Err(StoreError::Contention),
         }
     }
 }
