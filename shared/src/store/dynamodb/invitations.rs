@@ -1,10 +1,9 @@
 //! Invitations on DynamoDB.
 
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::codec::{self, key, n, s, EXPIRED_COUNT};
-use super::keys::{PENDING_INDEX_ATTRIBUTES, SETTLE};
+use super::keys::PENDING_INDEX_ATTRIBUTES;
 use super::tx::{failed, old_item, Params, Tx, TxOutcome, EXISTING_ITEM, HAS_FREE_SEAT, NEW_ITEM};
 use super::{keys, limits, unexplained, DynamoStore};
 use crate::clock::Millis;
@@ -123,10 +122,9 @@ impl InvitationStore for DynamoStore {
             Some(old) => Some(
                 tx.update(
                     keys::invitation(org_id, &old.invitation_id),
-                    &format!("{SETTLE} #st = :expired, updated_at = :now, #ttl = :ttl REMOVE {PENDING_INDEX_ATTRIBUTES}"),
+                    &format!("SET #st = :expired, updated_at = :now, #ttl = :ttl REMOVE {PENDING_INDEX_ATTRIBUTES}"),
                     "#st = :pending",
                     Params::new()
-                        .value(":counted", AttributeValue::Bool(true))
                         .name("#st", "status")
                         .name("#ttl", keys::TTL)
                         .value(":ttl", n(inv.created_at.div_euclid(1000) + self.retention_secs))

@@ -40,15 +40,6 @@ pub const GSI7SK: &str = "GSI7SK";
 pub const GSI8: &str = "GSI8";
 pub const GSI8PK: &str = "GSI8PK";
 
-/// Marks an invitation as counted in its organization's settled counters, in the write that
-/// settles it, so the one-off backfill (`backfill.rs`) never counts it twice. Opens the `SET`
-/// clause of that write.
-pub const SETTLE: &str = "SET settled_counted = :counted, address_settled = :counted,";
-pub const SETTLED_COUNTED: &str = "settled_counted";
-/// Mark an invitation counted in its address's counters (`address_counts`): as sent, at
-/// create; in its end state, in the write that settles it. The backfill counts the others.
-pub const ADDRESS_COUNTED: &str = "address_counted";
-pub const ADDRESS_SETTLED: &str = "address_settled";
 /// The address counters' count of invitations sent (the end states use the organization's
 /// counter names).
 pub const SENT_COUNT: &str = "invitations_count";
@@ -58,10 +49,6 @@ pub const SENT_COUNT: &str = "invitations_count";
 pub fn address_counts(org_id: &str, email_key: &str) -> (String, String) {
     (format!("ORG#{org_id}"), format!("ADDRCOUNT#{email_key}"))
 }
-
-/// Marks an invitation whose id pointer (`invitation_pointer`) exists: set at creation, or by
-/// the backfill for invitations older than pointers.
-pub const HAS_POINTER: &str = "has_pointer";
 
 /// The attributes an invitation leaves the pending indexes by, in the write that ends it.
 pub const PENDING_INDEX_ATTRIBUTES: &str = "GSI4PK, GSI4SK, GSI5PK, GSI5SK, GSI7PK, GSI7SK";

@@ -4,8 +4,6 @@
 //! `TransactWriteItems` whose conditions hold it, so concurrent requests cannot break it.
 
 mod acceptance;
-mod backfill;
-mod backfill_address;
 mod codec;
 mod directory;
 mod expiry;
@@ -27,7 +25,6 @@ use aws_sdk_dynamodb::types::CancellationReason;
 use aws_sdk_dynamodb::Client;
 use codec::key;
 
-pub use backfill::BackfillProgress;
 pub use codec::Item;
 pub use table::{ensure_streamed_table, ensure_table};
 

@@ -4,10 +4,9 @@
 //! and in what the organization's counters do. An ended invitation carries its TTL: it leaves
 //! the table once its retention has passed.
 
-use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::codec::{n, s, ACCEPTED_COUNT, DECLINED_COUNT, EXPIRED_COUNT, REVOKED_COUNT};
-use super::keys::{self, PENDING_INDEX_ATTRIBUTES, SETTLE};
+use super::keys::{self, PENDING_INDEX_ATTRIBUTES};
 use super::tx::{Params, Tx, EXISTING_ITEM};
 use crate::clock::Millis;
 use crate::domain::{Invitation, InvitationStatus};
@@ -40,14 +39,13 @@ impl Tx<'_> {
     ) -> Result<(usize, usize), StoreError> {
         let org_id = inv.organization.id.as_str();
         let mut params = Params::new()
-            .value(":counted", AttributeValue::Bool(true))
             .name("#st", "status")
             .value(":end", s(status.as_str()))
             .value(":pending", s(InvitationStatus::Pending.as_str()))
             .value(":now", n(now))
             .value(":ttl", n(now.div_euclid(1000) + retain_secs))
             .name("#ttl", keys::TTL);
-        let mut set = format!("{SETTLE} #st = :end, updated_at = :now, #ttl = :ttl");
+        let mut set = "SET #st = :end, updated_at = :now, #ttl = :ttl".to_string();
         if let Some(user) = &guard.accepted_by {
             params = params.value(":by", s(user.as_str()));
             set.push_str(", accepted_user_id = :by");

@@ -12,10 +12,6 @@ pub fn invitation_item(inv: &Invitation) -> Item {
     for (name, value) in keys::invitation_index_keys(inv) {
         b = b.set(name, s(value));
     }
-    // Written in the same transaction as the invitation (`insert_invitation`).
-    b = b.set(keys::HAS_POINTER, AttributeValue::Bool(true));
-    // Counted as sent on its address in the same transaction (`insert_invitation`).
-    b = b.set(keys::ADDRESS_COUNTED, AttributeValue::Bool(true));
     let b = match &inv.inviter {
         Some(inviter) => b.set("inviter", json(inviter)),
         None => b,
