@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use invitations::config::{Config, SessionConfig, SessionKeys};
+use invitations::config::{HttpConfig, Secret, SecretSource, SessionConfig, SessionKeys};
 use invitations::http::AppState;
 use serde_json::{json, Value};
 
@@ -40,13 +40,16 @@ pub struct Demo {
 
 /// The development session key: configured when the environment names no session verifier
 /// and the store is the embedded one (the demo seeds its people there).
-pub fn configure_sessions(config: &mut Config) -> Option<String> {
+pub fn configure_sessions(config: &mut HttpConfig) -> Option<String> {
     if config.sessions.is_some() || config.store != invitations::config::StoreConfig::Memory {
         return None;
     }
     let secret = invitations::ids::random_base62(48);
     config.sessions = Some(SessionConfig {
-        keys: SessionKeys::Secret(secret.clone()),
+        keys: SessionKeys::Secret(Secret {
+            var: "SESSION_JWT_SECRET",
+            source: SecretSource::Value(secret.clone()),
+        }),
         issuer: Some(ISSUER.into()),
         audience: None,
         max_age_seconds: (SESSION_HOURS * 3600) as u64,

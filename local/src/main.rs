@@ -3,9 +3,11 @@
 
 use std::net::SocketAddr;
 
-use invitations::config::{Config, MailerConfig, Mode, StoreConfig};
-use invitations::http::{self, AppState};
-use invitations::runtime::{build_state_on, build_store};
+use invitations::config::{
+    environment, EventsConfig, HttpConfig, MailerConfig, StoreConfig, Target,
+};
+use invitations::http;
+use invitations::runtime::{http_state, pipeline, resolve_secrets, store, Aws};
 
 mod demo;
 
@@ -29,25 +31,31 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
             .map_err(|_| format!("PORT must be a port number, not {p:?}"))?,
         Err(_) => 3000,
     };
-    let mut config = Config::from_env(Mode::Local { port })?;
+    let aws = Aws::default();
+    let env = environment();
+    let mut config = HttpConfig::from_lookup(Target::Local { port }, &env)?;
     let demo_key = demo::configure_sessions(&mut config);
     let demo_key_set = demo_key.is_some();
-    let (store, feed) = build_store(&config, true).await?;
-    let state = build_state_on(&config, store.clone())?;
+    resolve_secrets(&aws, &mut config).await?;
+    config.check_keys_are_distinct()?;
+    let built = store(&config.store, true, &aws).await?;
+    let state = http_state(&config, built.shared.clone(), &aws)?;
+    let mut events = EventsConfig::from_lookup(true, &env)?;
     // The in-memory store's change feed runs the events pipeline in process: each event a
     // JSON file beside the outbox, and signed webhooks to `WEBHOOK_ENDPOINTS`.
-    if let Some(feed) = feed {
+    if let Some(feed) = built.feed {
+        resolve_secrets(&aws, &mut events).await?;
         let clock = std::sync::Arc::new(invitations::clock::SystemClock);
-        let pipeline = invitations::events::setup::pipeline(&config, store, clock)?;
+        let pipeline = pipeline(&events, built.shared, clock, &aws)?;
         println!(
             "  events:     {}/ ({} webhook endpoint(s))",
-            config.events.local_dir,
-            config.events.endpoints.len()
+            events.local_dir.as_deref().unwrap_or_default(),
+            pipeline.endpoints.len()
         );
         tokio::spawn(async move { pipeline.follow(feed).await });
     }
     let addr: SocketAddr = ([127, 0, 0, 1], port).into();
-    let mut app = http::app(http::all_routes(), state.clone());
+    let mut app = http::app(None, state.clone());
     // The demo needs its own session key (an environment naming a real identity provider
     // gets the API alone) and the in-memory store's fresh data.
     if let Some(key) = demo_key {
@@ -55,8 +63,8 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
             MailerConfig::Outbox { dir, .. } => Some(std::path::PathBuf::from(dir)),
             _ => None,
         };
-        let events = Some(std::path::PathBuf::from(&config.events.local_dir));
-        match demo::seed(&state, key, outbox, events).await {
+        let events_dir = events.local_dir.as_ref().map(std::path::PathBuf::from);
+        match demo::seed(&state, key, outbox, events_dir).await {
             Ok(seeded) => {
                 app = demo::routes(std::sync::Arc::new(seeded), state.clone()).merge(app);
                 println!("  demo:       http://{addr}/ (sign in as Ada, admin of Acme, or Grace, a member)");
@@ -65,7 +73,7 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     let listener = tokio::net::TcpListener::bind(addr).await?;
-    print_banner(&addr, &config, &state, demo_key_set);
+    print_banner(&addr, &config, demo_key_set);
     tokio::select! {
         served = accept_loop(listener, app, HEADER_READ_TIMEOUT) => Ok(served?),
         _ = tokio::signal::ctrl_c() => Ok(()),
@@ -99,10 +107,12 @@ async fn accept_loop(
     }
 }
 
-fn print_banner(addr: &SocketAddr, config: &Config, _state: &AppState, demo: bool) {
+fn print_banner(addr: &SocketAddr, config: &HttpConfig, demo: bool) {
     let store = match &config.store {
         StoreConfig::Memory => "in-memory (nothing persists)".to_string(),
-        StoreConfig::DynamoDb { table, endpoint } => {
+        StoreConfig::DynamoDb {
+            table, endpoint, ..
+        } => {
             format!(
                 "DynamoDB table {table} at {}",
                 endpoint.as_deref().unwrap_or("AWS")
@@ -111,7 +121,11 @@ fn print_banner(addr: &SocketAddr, config: &Config, _state: &AppState, demo: boo
     };
     println!("Invitations API listening on http://{addr}");
     println!("  store:      {store}");
-    println!("  secret key: {}", config.secret_keys[0]);
+    let key = config.backend_keys.plain.first().map_or(
+        "(given as a digest: INVITATIONS_SECRET_KEY_SHA256)",
+        String::as_str,
+    );
+    println!("  secret key: {key}");
     match &config.mailer {
         MailerConfig::Disabled => println!("  email:      not sent"),
         MailerConfig::Outbox { dir, .. } => {
@@ -142,7 +156,7 @@ fn print_banner(addr: &SocketAddr, config: &Config, _state: &AppState, demo: boo
             "not configured (set SESSION_JWT_SECRET, SESSION_JWT_PUBLIC_KEY or SESSION_JWKS_URL)"
         }
     );
-    println!("  try:        curl -H 'Authorization: Bearer {}' http://{addr}/v1/organizations/org_x/invitations", config.secret_keys[0]);
+    println!("  try:        curl -H 'Authorization: Bearer {key}' http://{addr}/v1/organizations");
 }
 
 fn tracing_subscriber_init() {

@@ -20,8 +20,6 @@ use aws_smithy_runtime_api::client::http::{
     HttpClient, HttpConnectorSettings, SharedHttpClient, SharedHttpConnector,
 };
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
 
 /// An SDK client made on its first use: `Client::from_conf` assembles the client's runtime
 /// plugins, which is the larger part of what a client costs at cold start.
@@ -128,15 +126,16 @@ fn build() -> SharedHttpClient {
 }
 
 fn pem(der: &[u8]) -> Vec<u8> {
-    let body = STANDARD.encode(der);
-    let mut out = String::with_capacity(body.len() + body.len() / 64 + 64);
-    out.push_str("-----BEGIN CERTIFICATE-----\n");
-    for line in body.as_bytes().chunks(64) {
-        out.push_str(std::str::from_utf8(line).unwrap_or_default());
-        out.push('\n');
+    crate::pem::block("CERTIFICATE", der).into_bytes()
+}
+
+/// The DynamoDB client's configuration: the shared one, at an emulator's `endpoint` if given.
+pub fn dynamodb_config(shared: &SdkConfig, endpoint: Option<&str>) -> aws_sdk_dynamodb::Config {
+    let mut builder = aws_sdk_dynamodb::config::Builder::from(shared);
+    if let Some(url) = endpoint {
+        builder = builder.endpoint_url(url);
     }
-    out.push_str("-----END CERTIFICATE-----\n");
-    out.into_bytes()
+    builder.build()
 }
 
 #[cfg(test)]

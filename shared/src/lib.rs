@@ -1,25 +1,42 @@
 //! Organization invitations, the way Clerk's Backend API shapes them.
 //!
-//! - [`domain`]: the vocabulary (addresses, roles, invitations, memberships) with no I/O.
-//! - [`service`]: the operations, written against the [`store`] traits and a [`clock`].
-//! - [`store`]: the persistence traits and their two adapters (in-memory and DynamoDB).
-//! - [`http`]: the routers each Lambda function (and the local server) serves.
-//! - [`config`]: configuration from the environment, one function per concern.
-//! - [`runtime`]: the state built once per cold start, and a function's `main`.
-//! - [`mail`]: composing the invitation email and sending it (SES, outbox).
-//! - [`tokens`]: tickets (signed by this service) and sessions (from the identity provider).
+//! The layers, lowest first; a module imports only from layers below its own (a test,
+//! `structure::every_module_imports_only_from_the_layers_below_it`, holds this):
+//!
+//! 1. [`clock`], [`ids`], [`pem`], [`domain`]: the vocabulary (addresses, roles, invitations,
+//!    memberships, limits, redirect policy) with no I/O.
+//! 2. [`aws`]: what the AWS SDK clients share (region, credentials, the HTTPS client).
+//! 3. [`tokens`] (tickets this service signs, sessions from the identity provider) and
+//!    [`mail`] (composing the invitation email; SES, the outbox).
+//! 4. [`store`]: the persistence traits, by capability, their change type, and their two
+//!    adapters (in memory, DynamoDB).
+//! 5. [`service`]: the operations, against the store traits and a clock.
+//! 6. [`wire`]: Clerk's shapes, one body per object, for HTTP answers and event payloads alike.
+//! 7. [`http`] (the route table and its handlers) and [`events`] (changes to Clerk-shaped
+//!    events, signed webhooks): side by side, neither imports the other.
+//! 8. [`config`]: configuration from the environment, one kind per kind of function; no I/O.
+//! 9. [`runtime`]: start-up and its I/O (secrets, clients, the store, the pipeline), and the
+//!    whole of each function's `main`.
+
+pub mod clock;
+pub mod domain;
+pub mod ids;
+pub mod pem;
 
 pub mod aws;
-pub mod clock;
-pub mod config;
-pub mod domain;
+
+pub mod mail;
+pub mod tokens;
+
+pub mod store;
+
+pub mod service;
+
+pub mod wire;
+
 pub mod events;
 pub mod http;
 
-pub mod ids;
-pub mod mail;
-pub mod runtime;
-pub mod service;
+pub mod config;
 
-pub mod store;
-pub mod tokens;
+pub mod runtime;

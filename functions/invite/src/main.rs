@@ -1,14 +1,8 @@
 //! The `invite` function: create, bulk-create and resend invitations (the only function that
-//! sends email).
+//! sends email and signs tickets).
+//! Its routes are its rows of the route table (`invitations::http::routes`).
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    invitations::runtime::run_function(
-        invitations::http::invite_routes,
-        invitations::config::Uses {
-            mail: true,
-            tickets: true,
-        },
-    )
-    .await
+    invitations::runtime::run_http(invitations::http::Function::Invite).await
 }

@@ -1,13 +1,7 @@
 //! The `revoke` function: revoke a pending invitation.
+//! Its routes are its rows of the route table (`invitations::http::routes`).
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    invitations::runtime::run_function(
-        invitations::http::revoke_routes,
-        invitations::config::Uses {
-            mail: false,
-            tickets: false,
-        },
-    )
-    .await
+    invitations::runtime::run_http(invitations::http::Function::Revoke).await
 }

@@ -1,15 +1,18 @@
-//! What the events pipeline reads: where webhooks go, the bus, the dead-letter queue, and how
-//! long ended invitations stay in the table.
+//! What the events function reads (and the local server, which runs the same pipeline): where
+//! webhooks go, the bus, the dead-letter queue, the roles whose names events carry, and the
+//! store it reads organizations from.
 
 use std::time::Duration;
 
-use super::{ConfigError, Vars};
-use crate::events::endpoints::{self, Endpoint};
+use super::{roles, store, ConfigError, HoldsSecrets, Secret, StoreConfig, Vars};
+use crate::domain::RoleCatalog;
 
 #[derive(Debug, Clone)]
 pub struct EventsConfig {
-    /// `WEBHOOK_ENDPOINTS` (a secret when deployed): none unless set.
-    pub endpoints: Vec<Endpoint>,
+    pub store: StoreConfig,
+    pub roles: RoleCatalog,
+    /// `WEBHOOK_ENDPOINTS` (a secret when deployed): the JSON list, parsed once read.
+    pub endpoints: Option<Secret>,
     /// Clerk's `instance_id` on every event (`INSTANCE_ID`).
     pub instance_id: String,
     /// `EVENT_BUS_NAME`: events are also put on this EventBridge bus.
@@ -20,65 +23,67 @@ pub struct EventsConfig {
     pub sqs_endpoint: Option<String>,
     /// Locally: the folder each event is written to as a JSON file (`LOCAL_EVENTS_DIR`, by
     /// default `webhook-events` beside the outbox), and dead letters under it.
-    pub local_dir: String,
+    pub local_dir: Option<String>,
     /// The waits between attempts of one delivery (`WEBHOOK_RETRY_DELAYS_MS`).
     pub retry_delays: Vec<Duration>,
-    /// Days an ended invitation stays before DynamoDB's TTL removes it (`RETENTION_DAYS`).
-    pub retention_days: u32,
 }
 
 pub const DEFAULT_RETRY_DELAYS_MS: [u64; 3] = [1_000, 5_000, 20_000];
 pub const DEFAULT_RETENTION_DAYS: u32 = 90;
 
-pub(super) fn events(vars: &Vars<'_>) -> Result<EventsConfig, ConfigError> {
-    let endpoints = endpoints::parse(vars.get("WEBHOOK_ENDPOINTS").as_deref())
-        .map_err(|e| ConfigError::invalid("WEBHOOK_ENDPOINTS", e.0))?;
-    let retry_delays = match vars.get("WEBHOOK_RETRY_DELAYS_MS") {
-        None => DEFAULT_RETRY_DELAYS_MS.to_vec(),
-        Some(raw) => raw
-            .split(',')
-            .map(|d| d.trim().parse::<u64>())
-            .collect::<Result<Vec<_>, _>>()
-            .ok()
-            .filter(|d| d.len() <= 5 && d.iter().all(|ms| *ms <= 60_000))
-            .ok_or_else(|| {
-                ConfigError::invalid(
-                    "WEBHOOK_RETRY_DELAYS_MS",
-                    "it is up to 5 comma-separated waits in milliseconds, each at most 60000",
-                )
-            })?,
+impl EventsConfig {
+    /// `local`: the local server's pipeline, which also writes every event to a folder.
+    pub fn from_lookup(
+        local: bool,
+        lookup: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        let vars = Vars::new(lookup);
+        let retry_delays = match vars.get("WEBHOOK_RETRY_DELAYS_MS") {
+            None => DEFAULT_RETRY_DELAYS_MS.to_vec(),
+            Some(raw) => raw
+                .split(',')
+                .map(|d| d.trim().parse::<u64>())
+                .collect::<Result<Vec<_>, _>>()
+                .ok()
+                .filter(|d| d.len() <= 5 && d.iter().all(|ms| *ms <= 60_000))
+                .ok_or_else(|| {
+                    ConfigError::invalid(
+                        "WEBHOOK_RETRY_DELAYS_MS",
+                        "it is up to 5 comma-separated waits in milliseconds, each at most 60000",
+                    )
+                })?,
+        }
+        .into_iter()
+        .map(Duration::from_millis)
+        .collect();
+        let local_dir = local.then(|| {
+            vars.get("LOCAL_EVENTS_DIR").unwrap_or_else(|| {
+                let outbox = vars.get("OUTBOX_DIR").unwrap_or_else(|| "outbox".into());
+                let beside = std::path::Path::new(&outbox)
+                    .parent()
+                    .unwrap_or(std::path::Path::new(""));
+                beside.join("webhook-events").to_string_lossy().into_owned()
+            })
+        });
+        Ok(Self {
+            store: store(local, &vars)?,
+            roles: roles(&vars)?,
+            endpoints: vars.secret("WEBHOOK_ENDPOINTS"),
+            instance_id: vars
+                .get("INSTANCE_ID")
+                .unwrap_or_else(|| "ins_invitations".into()),
+            event_bus: vars.get("EVENT_BUS_NAME"),
+            eventbridge_endpoint: vars.get("EVENTBRIDGE_ENDPOINT"),
+            dead_letter_queue_url: vars.get("EVENTS_DEAD_LETTER_QUEUE_URL"),
+            sqs_endpoint: vars.get("SQS_ENDPOINT"),
+            local_dir,
+            retry_delays,
+        })
     }
-    .into_iter()
-    .map(Duration::from_millis)
-    .collect();
-    let retention_days = match vars.get("RETENTION_DAYS") {
-        None => DEFAULT_RETENTION_DAYS,
-        Some(raw) => raw
-            .parse::<u32>()
-            .ok()
-            .filter(|d| (1..=3650).contains(d))
-            .ok_or_else(|| {
-                ConfigError::invalid("RETENTION_DAYS", "it is a whole number of days, 1 to 3650")
-            })?,
-    };
-    let local_dir = vars.get("LOCAL_EVENTS_DIR").unwrap_or_else(|| {
-        let outbox = vars.get("OUTBOX_DIR").unwrap_or_else(|| "outbox".into());
-        let beside = std::path::Path::new(&outbox)
-            .parent()
-            .unwrap_or(std::path::Path::new(""));
-        beside.join("webhook-events").to_string_lossy().into_owned()
-    });
-    Ok(EventsConfig {
-        endpoints,
-        instance_id: vars
-            .get("INSTANCE_ID")
-            .unwrap_or_else(|| "ins_invitations".into()),
-        event_bus: vars.get("EVENT_BUS_NAME"),
-        eventbridge_endpoint: vars.get("EVENTBRIDGE_ENDPOINT"),
-        dead_letter_queue_url: vars.get("EVENTS_DEAD_LETTER_QUEUE_URL"),
-        sqs_endpoint: vars.get("SQS_ENDPOINT"),
-        local_dir,
-        retry_delays,
-        retention_days,
-    })
+}
+
+impl HoldsSecrets for EventsConfig {
+    fn secrets_mut(&mut self) -> Vec<&mut Secret> {
+        self.endpoints.iter_mut().collect()
+    }
 }

@@ -1,88 +1,51 @@
-//! Configuration from the environment, read once at start, one function per concern.
-//! A bad or missing value stops the process before it serves anything, with a sentence that
-//! names the variable.
+//! Configuration from the environment, read once at start: one kind per kind of function, each
+//! reading what it uses and nothing else ([`HttpConfig`] for the functions that serve routes and
+//! the local server, [`SweeperConfig`], [`EventsConfig`], [`BouncesConfig`]). A bad or missing
+//! value stops the process before it serves anything, with a sentence that names the variable.
+//! Reading is pure: a secret given by ARN is a [`Secret`] still to fetch, which the runtime does
+//! (`runtime::secrets`), so what a function reads is known from its configuration alone.
 //!
-//! | variable | what | unset in Lambda | unset locally |
-//! |---|---|---|---|
-//! | `INVITATIONS_SECRET_KEY` | backend secret keys, comma-separated (rotation), each ≥ 16 chars | refused | a random key, printed |
-//! | `INVITATIONS_SECRET_KEY_ARN`, `TICKET_SIGNING_KEY_ARN`, `SESSION_JWT_SECRET_ARN` | a Secrets Manager secret holding that variable's value (`secrets.rs`) | — | same |
-//! | `SECRETS_MANAGER_ENDPOINT` | an emulator's URL (moto) | AWS | AWS |
-//! | `STORE` | `memory` or `dynamodb` | `dynamodb` | `memory` |
-//! | `TABLE_NAME` | the DynamoDB table | required with `dynamodb` | required with `dynamodb` |
-//! | `DYNAMODB_ENDPOINT` | an emulator's URL (moto) | AWS | AWS |
-//! | `CUSTOM_ROLES` | extra roles as JSON | the two system roles | same |
-//! | `DEFAULT_MAX_ALLOWED_MEMBERSHIPS` | seats of organizations created without a limit | 0 (unlimited) | same |
-//! | `ALLOWED_REDIRECT_ORIGINS` | origins a `redirect_url` may name, comma-separated | only `PUBLIC_BASE_URL`'s and `DEFAULT_REDIRECT_URL`'s origins | same |
-//! | `TICKET_SIGNING_KEY` | HS256 secret, or a PKCS#8 Ed25519/P-256 key in PEM | refused | a random secret |
-//! | `TICKET_VERIFYING_KEY` | the public PEM of a key-pair signing key | required with a PEM | same |
-//! | `PUBLIC_BASE_URL` | where links point (`{it}/v1/tickets/accept`) | refused | the server's address |
-//! | `DEFAULT_REDIRECT_URL` | where a link goes when the invitation names no target | none (links refuse) | the server's `/` |
-//! | `SESSION_JWT_SECRET` / `SESSION_JWT_PUBLIC_KEY` / `SESSION_JWKS_URL` | verifies signed-in callers (one of them) | no sessions | same |
-//! | `SESSION_JWT_ISSUER`, `SESSION_JWT_AUDIENCE` | pinned `iss` / `aud` of sessions | not checked | same |
-//! | `CORS_ALLOWED_ORIGINS` | origins that may call from a browser (CORS; cookie-signed writes), comma-separated | `ALLOWED_REDIRECT_ORIGINS`'s origins (or its default) | same |
-//! | `SESSION_MAX_AGE_SECONDS` | the longest `exp - iat` a session token may have | 86400 | same |
-//! | `LIMIT_*`, `EMAIL_COOLDOWN_SECONDS` | abuse limits (`limits.rs`) | on, at their defaults | same |
-//! | `MAILER` | `ses` or `outbox` (read only by the invite function) | `ses` | `outbox` |
-//! | `SES_FROM_ADDRESS` | the sender | required with `ses` | a localhost sender |
-//! | `SES_CONFIGURATION_SET` | SES configuration set | none | same |
-//! | `SES_ENDPOINT` | an emulator's URL (moto) | AWS | AWS |
-//! | `OUTBOX_DIR` | where the outbox writes | `outbox` | same |
-//! | `WEBHOOK_ENDPOINTS` (or `_ARN`) | webhook endpoints as JSON (`events::endpoints`) | none | same |
-//! | `INSTANCE_ID`, `EVENT_BUS_NAME`, `EVENTS_DEAD_LETTER_QUEUE_URL`, `WEBHOOK_RETRY_DELAYS_MS` | the events pipeline (`events.rs`) | `ins_invitations`, no bus, no queue, 1 s / 5 s / 20 s | same |
-//! | `RETENTION_DAYS` | days an ended invitation stays before TTL removes it | 90 | same |
-//! | `LOCAL_EVENTS_DIR` | the local server writes each event here | — | `webhook-events` beside the outbox |
-//! | `AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN` | AWS clients' region and credentials (`crate::aws`) | set by Lambda | required with `dynamodb` or `ses` |
+//! | variable | what | read by | unset in Lambda | unset locally |
+//! |---|---|---|---|---|
+//! | `INVITATIONS_SECRET_KEY_SHA256` | SHA-256 (hex) of each accepted backend secret key, comma-separated (rotation); not a secret | functions with backend routes | refused, unless `INVITATIONS_SECRET_KEY` | — |
+//! | `INVITATIONS_SECRET_KEY` | the backend secret keys themselves, comma-separated, each ≥ 16 chars (development) | same | — | a random key, printed |
+//! | `TICKET_SIGNING_KEY` (or `_ARN`) | HS256 secret, or a PKCS#8 Ed25519/P-256 private key in PEM | invite (signs); ticket-verify when no verifying key | refused | a random secret |
+//! | `TICKET_VERIFYING_KEY` | the public PEM of a key-pair signing key: ticket-verify needs no secret | invite (pair check), ticket-verify | HS256 from the signing key | same |
+//! | `STORE` | `memory` or `dynamodb` | every function | `dynamodb` | `memory` |
+//! | `TABLE_NAME`, `DYNAMODB_ENDPOINT` | the table; an emulator's URL (moto) | every function | required; AWS | same |
+//! | `RETENTION_DAYS` | days an ended invitation stays before TTL removes it | every function that ends invitations | 90 | same |
+//! | `CUSTOM_ROLES` | extra roles as JSON | HTTP functions, events | the two system roles | same |
+//! | `DEFAULT_MAX_ALLOWED_MEMBERSHIPS` | seats of organizations created without a limit | HTTP functions | 0 (unlimited) | same |
+//! | `PUBLIC_BASE_URL` | where links point (`{it}/v1/tickets/accept`); the default origin | HTTP functions | refused | the server's address |
+//! | `DEFAULT_REDIRECT_URL` | where a link goes when the invitation names no target | HTTP functions | none (links refuse) | the server's `/` |
+//! | `ALLOWED_REDIRECT_ORIGINS` | origins a `redirect_url` may name, comma-separated | HTTP functions | only `PUBLIC_BASE_URL`'s and `DEFAULT_REDIRECT_URL`'s origins | same |
+//! | `CORS_ALLOWED_ORIGINS` | origins that may call from a browser, comma-separated | HTTP functions | the redirect allow-list's | same |
+//! | `SESSION_JWT_SECRET` (or `_ARN`) / `SESSION_JWT_PUBLIC_KEY` / `SESSION_JWKS_URL` | verifies signed-in callers (one of them) | functions with signed-in routes | no sessions | same |
+//! | `SESSION_JWT_ISSUER`, `SESSION_JWT_AUDIENCE`, `SESSION_MAX_AGE_SECONDS` | pinned `iss` / `aud`; the longest `exp - iat` | same | not checked; 86400 | same |
+//! | `LIMIT_*`, `EMAIL_COOLDOWN_SECONDS` | abuse limits (`limits.rs`) | HTTP functions | on, at their defaults | same |
+//! | `MAILER`, `SES_FROM_ADDRESS`, `SES_CONFIGURATION_SET`, `SES_ENDPOINT`, `OUTBOX_DIR` | how invitation email goes out | invite | `ses`; sender required | `outbox` in `outbox/` |
+//! | `WEBHOOK_ENDPOINTS` (or `_ARN`) | webhook endpoints as JSON (`events::endpoints`) | events | none | same |
+//! | `INSTANCE_ID`, `EVENT_BUS_NAME`, `EVENTBRIDGE_ENDPOINT`, `EVENTS_DEAD_LETTER_QUEUE_URL`, `SQS_ENDPOINT`, `WEBHOOK_RETRY_DELAYS_MS` | the events pipeline (`events.rs`) | events | `ins_invitations`, no bus, no queue, 1 s / 5 s / 20 s | same |
+//! | `LOCAL_EVENTS_DIR` | the local server writes each event here | — | — | `webhook-events` beside the outbox |
+//! | `SECRETS_MANAGER_ENDPOINT` | an emulator's URL for `_ARN` secrets | any function given an `_ARN` | AWS | AWS |
+//! | `AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN` | AWS clients' region and credentials (`crate::aws`) | whoever builds an AWS client | set by Lambda | required with `dynamodb`, `ses` or an `_ARN` |
 
 use url::Url;
 
 use crate::domain::RoleCatalog;
-use crate::service::{Policy, RedirectPolicy};
-use crate::store::StoreError;
 
+mod background;
 mod events;
-pub use events::EventsConfig;
+mod http;
 mod keys;
-use keys::{secret_keys, sessions, ticket_key};
 mod limits;
-pub mod secrets;
 mod settings;
-pub use settings::{LinkConfig, MailerConfig, SessionConfig, SessionKeys, StoreConfig, TicketKey};
 
-/// What a deployed function does beyond reading and writing the table: each reads only the
-/// settings (and holds only the secrets) of what it uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Uses {
-    /// Sends invitation email: reads the mail settings and builds an SES client.
-    pub mail: bool,
-    /// Signs or verifies tickets: holds the ticket key.
-    pub tickets: bool,
-}
-
-/// Where the process runs, which decides what an unset variable means.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// A deployed function: secrets and addresses are required, the table exists already.
-    Lambda(Uses),
-    /// The local server on `port`: unset secrets are made up, mail goes to the outbox, and a
-    /// DynamoDB table is created if missing.
-    Local { port: u16 },
-}
-
-impl Mode {
-    pub fn is_local(self) -> bool {
-        matches!(self, Mode::Local { .. })
-    }
-
-    fn uses(self) -> Uses {
-        match self {
-            Mode::Lambda(uses) => uses,
-            Mode::Local { .. } => Uses {
-                mail: true,
-                tickets: true,
-            },
-        }
-    }
-}
+pub use background::{BouncesConfig, SweeperConfig};
+pub use events::{EventsConfig, DEFAULT_RETENTION_DAYS, DEFAULT_RETRY_DELAYS_MS};
+pub use http::{HttpConfig, Target};
+pub use keys::{digest_hex, BackendKeys};
+pub use settings::{LinkConfig, MailerConfig, SessionConfig, SessionKeys, StoreConfig, TicketKeys};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -93,8 +56,6 @@ pub enum ConfigError {
     },
     #[error("{var} is invalid: {reason}.")]
     Invalid { var: &'static str, reason: String },
-    #[error("the DynamoDB table could not be prepared: {0}")]
-    Table(#[source] StoreError),
 }
 
 impl ConfigError {
@@ -106,90 +67,109 @@ impl ConfigError {
     }
 }
 
-#[derive(Debug, Clone)]
-pub struct Config {
-    pub mode: Mode,
-    pub secret_keys: Vec<String>,
-    pub store: StoreConfig,
-    pub roles: RoleCatalog,
-    pub policy: Policy,
-    pub ticket_key: TicketKey,
-    pub links: LinkConfig,
-    pub sessions: Option<SessionConfig>,
-    pub mailer: MailerConfig,
-    /// Origins that may call from a browser: `CORS_ALLOWED_ORIGINS`, or else the redirect
-    /// allow-list's.
-    pub browser_origins: Vec<String>,
-    pub events: EventsConfig,
+/// A secret setting: its value, or the ARN of the Secrets Manager secret that holds it (given
+/// as `{var}_ARN`), which the runtime reads at start and replaces by the value.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret {
+    pub var: &'static str,
+    pub source: SecretSource,
+}
+
+#[derive(Clone, PartialEq, Eq)]
+pub enum SecretSource {
+    Value(String),
+    Arn(String),
+}
+
+impl Secret {
+    /// The value; a secret not fetched yet is a bug of the start-up, told as such.
+    pub fn value(&self) -> Result<&str, ConfigError> {
+        match &self.source {
+            SecretSource::Value(v) => Ok(v),
+            SecretSource::Arn(_) => Err(ConfigError::invalid(
+                self.var,
+                "its secret was not read from Secrets Manager before use",
+            )),
+        }
+    }
+
+    /// The variable that names its ARN, for messages about reading it.
+    pub fn arn_var(&self) -> &'static str {
+        SECRET_VARS
+            .iter()
+            .find(|(var, _)| *var == self.var)
+            .map_or(self.var, |(_, arn)| arn)
+    }
+}
+
+/// The settings that may hold a secret, each with the variable that may name its ARN instead.
+pub const SECRET_VARS: [(&str, &str); 3] = [
+    ("TICKET_SIGNING_KEY", "TICKET_SIGNING_KEY_ARN"),
+    ("SESSION_JWT_SECRET", "SESSION_JWT_SECRET_ARN"),
+    ("WEBHOOK_ENDPOINTS", "WEBHOOK_ENDPOINTS_ARN"),
+];
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.source {
+            SecretSource::Value(_) => write!(f, "Secret({}: set)", self.var),
+            SecretSource::Arn(arn) => write!(f, "Secret({} from {arn})", self.var),
+        }
+    }
+}
+
+/// A configuration that holds secrets, so the runtime can fetch those given by ARN.
+pub trait HoldsSecrets {
+    fn secrets_mut(&mut self) -> Vec<&mut Secret>;
+
+    /// The secrets given by ARN: what the function reads from Secrets Manager at start.
+    fn secrets_by_arn(&mut self) -> Vec<&'static str> {
+        self.secrets_mut()
+            .into_iter()
+            .filter(|s| matches!(s.source, SecretSource::Arn(_)))
+            .map(|s| s.var)
+            .collect()
+    }
 }
 
 /// The variables a configuration is read from: the process environment, or a map in tests.
 pub struct Vars<'a>(&'a dyn Fn(&str) -> Option<String>);
 
-impl Vars<'_> {
+impl<'a> Vars<'a> {
+    pub fn new(lookup: &'a dyn Fn(&str) -> Option<String>) -> Self {
+        Self(lookup)
+    }
+
     /// A set, non-blank variable, trimmed.
     fn get(&self, name: &str) -> Option<String> {
         (self.0)(name)
             .map(|v| v.trim().to_string())
             .filter(|v| !v.is_empty())
     }
-}
 
-impl Config {
-    pub fn from_env(mode: Mode) -> Result<Self, ConfigError> {
-        Self::from_vars(mode, &Vars(&|name| std::env::var(name).ok()))
-    }
-
-    pub fn from_lookup(
-        mode: Mode,
-        lookup: &dyn Fn(&str) -> Option<String>,
-    ) -> Result<Self, ConfigError> {
-        Self::from_vars(mode, &Vars(lookup))
-    }
-
-    fn from_vars(mode: Mode, vars: &Vars<'_>) -> Result<Self, ConfigError> {
-        // In this order, so that a bare environment is told of the secret key first.
-        let secret_keys = secret_keys(mode, vars)?;
-        let store = store(mode, vars)?;
-        let roles = roles(vars)?;
-        let default_max_allowed_memberships = default_max_allowed_memberships(vars)?;
-        let ticket_key = ticket_key(mode, vars)?;
-        let links = links(mode, vars)?;
-        let redirects = redirects(vars, &links)?;
-        let browser_origins = match vars.get("CORS_ALLOWED_ORIGINS") {
-            Some(list) => RedirectPolicy::from_list(&list)
-                .map_err(|reason| ConfigError::invalid("CORS_ALLOWED_ORIGINS", reason))?
-                .origins(),
-            None => redirects.origins(),
+    /// A secret variable: its value when set, else the ARN its `_ARN` variable names.
+    fn secret(&self, var: &'static str) -> Option<Secret> {
+        let source = match self.get(var) {
+            Some(value) => SecretSource::Value(value),
+            None => {
+                let secret = Secret {
+                    var,
+                    source: SecretSource::Value(String::new()),
+                };
+                SecretSource::Arn(self.get(secret.arn_var())?)
+            }
         };
-        let config = Self {
-            mode,
-            secret_keys,
-            store,
-            roles,
-            policy: Policy {
-                default_max_allowed_memberships,
-                redirects,
-                limits: limits::limits(vars)?,
-            },
-            ticket_key,
-            links,
-            sessions: sessions(vars)?,
-            mailer: mailer(mode, vars)?,
-            browser_origins,
-            events: events::events(vars)?,
-        };
-        config.check_keys_are_distinct()?;
-        Ok(config)
+        Some(Secret { var, source })
     }
 }
 
-fn store(mode: Mode, vars: &Vars<'_>) -> Result<StoreConfig, ConfigError> {
-    let default = if mode.is_local() {
-        "memory"
-    } else {
-        "dynamodb"
-    };
+/// The process environment.
+pub fn environment() -> impl Fn(&str) -> Option<String> {
+    |name| std::env::var(name).ok()
+}
+
+pub(crate) fn store(local: bool, vars: &Vars<'_>) -> Result<StoreConfig, ConfigError> {
+    let default = if local { "memory" } else { "dynamodb" };
     match vars.get("STORE").as_deref().unwrap_or(default) {
         "memory" => Ok(StoreConfig::Memory),
         "dynamodb" => Ok(StoreConfig::DynamoDb {
@@ -198,6 +178,7 @@ fn store(mode: Mode, vars: &Vars<'_>) -> Result<StoreConfig, ConfigError> {
                 purpose: "it names the DynamoDB table that holds invitations",
             })?,
             endpoint: vars.get("DYNAMODB_ENDPOINT"),
+            retention_days: retention_days(vars)?,
         }),
         other => Err(ConfigError::invalid(
             "STORE",
@@ -206,7 +187,20 @@ fn store(mode: Mode, vars: &Vars<'_>) -> Result<StoreConfig, ConfigError> {
     }
 }
 
-fn roles(vars: &Vars<'_>) -> Result<RoleCatalog, ConfigError> {
+fn retention_days(vars: &Vars<'_>) -> Result<u32, ConfigError> {
+    match vars.get("RETENTION_DAYS") {
+        None => Ok(DEFAULT_RETENTION_DAYS),
+        Some(raw) => raw
+            .parse::<u32>()
+            .ok()
+            .filter(|d| (1..=3650).contains(d))
+            .ok_or_else(|| {
+                ConfigError::invalid("RETENTION_DAYS", "it is a whole number of days, 1 to 3650")
+            }),
+    }
+}
+
+pub(crate) fn roles(vars: &Vars<'_>) -> Result<RoleCatalog, ConfigError> {
     match vars.get("CUSTOM_ROLES") {
         Some(json) => RoleCatalog::with_custom_roles_json(&json)
             .map_err(|reason| ConfigError::invalid("CUSTOM_ROLES", reason)),
@@ -214,90 +208,13 @@ fn roles(vars: &Vars<'_>) -> Result<RoleCatalog, ConfigError> {
     }
 }
 
-fn default_max_allowed_memberships(vars: &Vars<'_>) -> Result<u32, ConfigError> {
-    match vars.get("DEFAULT_MAX_ALLOWED_MEMBERSHIPS") {
-        Some(raw) => raw.parse().map_err(|_| {
-            ConfigError::invalid(
-                "DEFAULT_MAX_ALLOWED_MEMBERSHIPS",
-                format!("{raw:?} is not a whole number"),
-            )
-        }),
-        None => Ok(0),
-    }
-}
-
-/// Fails closed: with no list, only the service's own origin and the default target's.
-fn redirects(vars: &Vars<'_>, links: &LinkConfig) -> Result<RedirectPolicy, ConfigError> {
-    match vars.get("ALLOWED_REDIRECT_ORIGINS") {
-        Some(list) => RedirectPolicy::from_list(&list)
-            .map_err(|reason| ConfigError::invalid("ALLOWED_REDIRECT_ORIGINS", reason)),
-        None => Ok(RedirectPolicy::from_origins(
-            std::iter::once(&links.public_base_url)
-                .chain(links.default_redirect.as_ref())
-                .map(Url::origin),
-        )),
-    }
-}
-
-fn url_var(name: &'static str, raw: &str) -> Result<Url, ConfigError> {
+pub(crate) fn url_var(name: &'static str, raw: &str) -> Result<Url, ConfigError> {
     let url = Url::parse(raw)
         .map_err(|e| ConfigError::invalid(name, format!("{raw:?} is not an absolute URL ({e})")))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(ConfigError::invalid(name, "it must be an http(s) URL"));
     }
     Ok(url)
-}
-
-fn links(mode: Mode, vars: &Vars<'_>) -> Result<LinkConfig, ConfigError> {
-    let public_base_url = match (vars.get("PUBLIC_BASE_URL"), mode) {
-        (Some(raw), _) => url_var("PUBLIC_BASE_URL", &raw)?,
-        (None, Mode::Local { port }) => {
-            url_var("PUBLIC_BASE_URL", &format!("http://127.0.0.1:{port}/"))?
-        }
-        (None, Mode::Lambda(_)) => {
-            return Err(ConfigError::Missing {
-                var: "PUBLIC_BASE_URL",
-                purpose: "invitation links start with it (the API's public URL)",
-            })
-        }
-    };
-    let default_redirect = match vars.get("DEFAULT_REDIRECT_URL") {
-        Some(raw) => Some(url_var("DEFAULT_REDIRECT_URL", &raw)?),
-        None if mode.is_local() => Some(public_base_url.clone()),
-        None => None,
-    };
-    Ok(LinkConfig {
-        public_base_url,
-        default_redirect,
-    })
-}
-
-fn mailer(mode: Mode, vars: &Vars<'_>) -> Result<MailerConfig, ConfigError> {
-    if !mode.uses().mail {
-        return Ok(MailerConfig::Disabled);
-    }
-    let default = if mode.is_local() { "outbox" } else { "ses" };
-    match vars.get("MAILER").as_deref().unwrap_or(default) {
-        "ses" => Ok(MailerConfig::Ses {
-            from: vars.get("SES_FROM_ADDRESS").ok_or(ConfigError::Missing {
-                var: "SES_FROM_ADDRESS",
-                purpose:
-                    "it is the sender of invitation emails, an address of a verified SES identity",
-            })?,
-            configuration_set: vars.get("SES_CONFIGURATION_SET"),
-            endpoint: vars.get("SES_ENDPOINT"),
-        }),
-        "outbox" => Ok(MailerConfig::Outbox {
-            dir: vars.get("OUTBOX_DIR").unwrap_or_else(|| "outbox".into()),
-            from: vars
-                .get("SES_FROM_ADDRESS")
-                .unwrap_or_else(|| "Invitations <invitations@localhost.localdomain>".into()),
-        }),
-        other => Err(ConfigError::invalid(
-            "MAILER",
-            format!("{other:?} is neither \"ses\" nor \"outbox\""),
-        )),
-    }
 }
 
 #[cfg(test)]

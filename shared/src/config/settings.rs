@@ -2,6 +2,8 @@
 
 use url::Url;
 
+use super::Secret;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreConfig {
     Memory,
@@ -9,25 +11,28 @@ pub enum StoreConfig {
         table: String,
         /// An emulator's address (moto on loopback); AWS's own endpoint when absent.
         endpoint: Option<String>,
+        /// Days an ended invitation stays before DynamoDB's TTL removes it.
+        retention_days: u32,
     },
 }
 
-#[derive(Debug, Clone)]
-pub enum TicketKey {
-    /// A function that neither signs nor verifies tickets holds no ticket key.
-    Absent,
-    /// HS256 with this secret.
-    Secret(String),
-    /// EdDSA or ES256: a PKCS#8 private key and its public key, in PEM.
-    Pair {
-        private_pem: String,
-        public_pem: String,
-    },
+/// The ticket keys a function holds: to sign (create, resend), to verify (the link, accept,
+/// decline), both (the local server), or none.
+#[derive(Debug, Clone, Default)]
+pub struct TicketKeys {
+    /// `TICKET_SIGNING_KEY`: an HS256 secret, or a PKCS#8 private key in PEM.
+    pub signing: Option<Secret>,
+    /// `TICKET_VERIFYING_KEY`: the public half of a PEM signing key (plain configuration).
+    pub verifying: Option<String>,
+    /// Whether the function signs tickets.
+    pub issues: bool,
+    /// Whether the function verifies tickets.
+    pub verifies: bool,
 }
 
 #[derive(Debug, Clone)]
 pub enum SessionKeys {
-    Secret(String),
+    Secret(Secret),
     PublicKeyPem(String),
     JwksUrl(String),
 }

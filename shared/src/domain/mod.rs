@@ -11,6 +11,7 @@ pub mod membership;
 pub mod metadata;
 pub mod organization;
 pub mod person_list;
+pub mod redirect;
 pub mod role;
 pub mod user;
 
@@ -23,5 +24,6 @@ pub use listing::{InvitationOrder, InvitationQuery, Page, PageRequest};
 pub use membership::Membership;
 pub use metadata::Metadata;
 pub use organization::{Organization, PublicOrganizationData, SettledInvitations};
+pub use redirect::RedirectPolicy;
 pub use role::{Role, RoleCatalog};
 pub use user::{PublicUserData, User, UserEmail};

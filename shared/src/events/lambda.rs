@@ -8,7 +8,7 @@ use aws_lambda_events::event::sns::SnsEvent;
 use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
 
 use super::{Change, ChangeRecord, Pipeline};
-use crate::service::Service;
+use crate::service::MailFeedback;
 use crate::store::dynamodb::stream::change_from_images;
 
 /// The batch's changes, and each change's sequence number (what a batch item failure names).
@@ -88,14 +88,14 @@ pub struct FeedbackReport {
 /// retries it); a message that is not an SES event is logged and skipped, as retrying cannot
 /// mend it.
 pub async fn handle_sns(
-    service: &Service,
+    recorder: &MailFeedback,
     event: SnsEvent,
 ) -> Result<FeedbackReport, crate::service::ServiceError> {
     let mut report = FeedbackReport::default();
     for record in event.records {
         match crate::mail::feedback::parse(&record.sns.message) {
             Ok(Some((message_id, feedback))) => {
-                match service.record_mail_feedback(&message_id, &feedback).await? {
+                match recorder.record(&message_id, &feedback).await? {
                     Some(inv) => {
                         tracing::info!(invitation = %inv.id, ?feedback, "mail feedback recorded");
                         report.recorded += 1;

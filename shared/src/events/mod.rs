@@ -3,26 +3,26 @@
 //! delivered signed the Svix way to the configured endpoints and, when configured, published
 //! to an EventBridge bus.
 //!
-//! - [`change`] says what changed, as both stores report it.
 //! - [`derive`] says which events a change makes; [`payload`] shapes their `data`.
 //! - [`svix`] signs (and verifies) a delivery.
 //! - [`endpoints`] reads `WEBHOOK_ENDPOINTS`.
 //! - [`delivery`] holds the ports a pipeline sends through; [`adapters`] implements them.
 //! - [`pipeline`] turns a batch of changes into delivered events, reporting what did not finish.
-//! - [`setup`] builds the pipeline from the configuration; [`lambda`] is the functions' glue.
+//! - [`lambda`] is the functions' glue (a stream batch in, batch item failures out; SNS in).
+//!
+//! The pipeline is built from the configuration at start, by `crate::runtime`.
 
 pub mod adapters;
-pub mod change;
 pub mod delivery;
 pub mod derive;
 pub mod endpoints;
 pub mod lambda;
 pub mod payload;
 pub mod pipeline;
-pub mod setup;
 pub mod svix;
 
-pub use change::{Change, ChangeRecord};
+/// What changed, as both stores report it (the store's change feed, DynamoDB's stream).
+pub use crate::store::change::{Change, ChangeRecord};
 pub use derive::{EventContext, EventType};
 pub use endpoints::{Endpoint, EndpointsError};
 pub use pipeline::{BatchOutcome, Pipeline};

@@ -31,7 +31,7 @@ impl Service {
         token: &str,
         session: Option<&Session>,
     ) -> Result<TicketRedirect, ServiceError> {
-        let ticket = self.links.signer()?.verify(token, self.clock.now())?;
+        let ticket = self.links.verifier()?.verify(token, self.clock.now())?;
         retry_on_contention(|| async {
             let now = self.clock.now();
             let lookups = [LimitKey::link_lookups(&ticket.organization_id)];
@@ -77,7 +77,7 @@ impl Service {
         token: &str,
         session: &Session,
     ) -> Result<(Membership, Organization), ServiceError> {
-        let ticket = self.links.signer()?.verify(token, self.clock.now())?;
+        let ticket = self.links.verifier()?.verify(token, self.clock.now())?;
         let membership = retry_on_contention(|| async {
             let now = self.clock.now();
             let ctx = self.ticket_context(&ticket, Some(session), &[]).await?;
@@ -167,7 +167,7 @@ impl Service {
     /// every link to it dies.
     #[tracing::instrument(skip_all)]
     pub async fn decline_ticket(&self, token: &str) -> Result<Invitation, ServiceError> {
-        let ticket = self.links.signer()?.verify(token, self.clock.now())?;
+        let ticket = self.links.verifier()?.verify(token, self.clock.now())?;
         retry_on_contention(|| async {
             let now = self.clock.now();
             let ctx = self.ticket_context(&ticket, None, &[]).await?;

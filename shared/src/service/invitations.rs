@@ -108,7 +108,7 @@ impl Service {
         let expires_at = now + i64::from(input.expires_in_days) * DAY_MS;
         let ticket = self
             .links
-            .signer()?
+            .issuer()?
             .issue(&id, org_id, email.key(), now, expires_at)
             .map_err(ServiceError::TicketIssue)?;
         let invitation = Invitation {

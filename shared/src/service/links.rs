@@ -3,37 +3,52 @@
 use url::Url;
 
 use super::ServiceError;
-use crate::tokens::ticket::TicketSigner;
+use crate::tokens::ticket::{TicketIssuer, TicketSigner, TicketVerifier};
 
 pub struct Links {
-    /// `None` in a function that neither signs nor verifies tickets (it holds no ticket key).
-    signer: Option<TicketSigner>,
-    /// `{PUBLIC_BASE_URL}/v1/tickets/accept`
+    /// The halves of the ticket key this process holds (none in a function that neither signs
+    /// nor verifies tickets).
+    tickets: TicketSigner,
+    /// `{PUBLIC_BASE_URL}` + the accept route's path.
     accept_url: Url,
     /// Where a verified ticket sends the invitee when the invitation names no `redirect_url`.
     pub default_redirect: Option<Url>,
 }
 
 impl Links {
+    /// `accept_path` is the route the email's link opens (`http::routes::ACCEPT_LINK_PATH`).
     pub fn new(
-        signer: Option<TicketSigner>,
+        tickets: Option<TicketSigner>,
         public_base_url: &Url,
+        accept_path: &str,
         default_redirect: Option<Url>,
     ) -> Result<Self, String> {
         let accept_url = public_base_url
-            .join("v1/tickets/accept")
+            .join(accept_path.trim_start_matches('/'))
             .map_err(|e| format!("PUBLIC_BASE_URL cannot carry a path: {e}"))?;
         Ok(Self {
-            signer,
+            tickets: tickets.unwrap_or_default(),
             accept_url,
             default_redirect,
         })
     }
 
-    pub fn signer(&self) -> Result<&TicketSigner, ServiceError> {
-        self.signer.as_ref().ok_or(ServiceError::TicketIssue(
-            "this function holds no ticket key".into(),
-        ))
+    pub fn issuer(&self) -> Result<&TicketIssuer, ServiceError> {
+        self.tickets
+            .issuer
+            .as_ref()
+            .ok_or(ServiceError::TicketIssue(
+                "this function holds no ticket signing key".into(),
+            ))
+    }
+
+    pub fn verifier(&self) -> Result<&TicketVerifier, ServiceError> {
+        self.tickets
+            .verifier
+            .as_ref()
+            .ok_or(ServiceError::TicketIssue(
+                "this function holds no ticket verifying key".into(),
+            ))
     }
 
     /// The link an invitation email carries.

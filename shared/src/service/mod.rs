@@ -4,19 +4,19 @@
 mod acceptance;
 mod actor;
 pub mod commands;
-mod delivery;
 mod directory;
+mod email;
 mod error;
+mod feedback;
 pub mod idempotency;
 mod invitations;
 mod limits;
 pub mod links;
 mod organizations;
 mod people;
-pub mod redirect;
 mod resend;
 mod retry;
-pub mod sweeper;
+mod sweeper;
 
 use std::sync::Arc;
 
@@ -27,10 +27,11 @@ pub use commands::{
     OrganizationListQuery, OrganizationPatch,
 };
 pub use error::ServiceError;
+pub use feedback::MailFeedback;
 pub use invitations::IssuedInvitation;
 pub use links::{Links, TicketStatus};
-pub use redirect::RedirectPolicy;
 pub use retry::{retry_on_contention, CONTENTION_ATTEMPTS};
+pub use sweeper::{SweepReport, Sweeper};
 
 use crate::clock::{Clock, Millis};
 use crate::domain::RoleCatalog;
@@ -41,7 +42,7 @@ use crate::store::{Store, StoreError};
 pub struct Policy {
     /// For organizations created without `max_allowed_memberships`; 0 is unlimited.
     pub default_max_allowed_memberships: u32,
-    pub redirects: RedirectPolicy,
+    pub redirects: crate::domain::RedirectPolicy,
     pub limits: crate::domain::limits::Limits,
 }
 
@@ -94,6 +95,16 @@ impl Service {
 
     pub fn now(&self) -> Millis {
         self.clock.now()
+    }
+
+    /// The sweeper over this service's store and clock (what the sweeper function builds alone).
+    pub fn sweeper(&self) -> Sweeper {
+        Sweeper::new(self.store.clone(), self.clock.clone())
+    }
+
+    /// SES's reports over this service's store and clock (the bounces function's service).
+    pub fn mail_feedback(&self) -> MailFeedback {
+        MailFeedback::new(self.store.clone(), self.clock.clone())
     }
 }
 

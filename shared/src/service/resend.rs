@@ -50,7 +50,7 @@ impl Service {
             let expires_at = now + i64::from(invitation.validity_days) * DAY_MS;
             let ticket = self
                 .links
-                .signer()?
+                .issuer()?
                 .issue(&id, org_id, invitation.email_address.key(), now, expires_at)
                 .map_err(ServiceError::TicketIssue)?;
             self.store

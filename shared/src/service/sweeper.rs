@@ -1,9 +1,12 @@
 //! Expiry on time: the sweeper marks pending invitations `expired` once their expiry has
 //! passed, freeing their seats, reading only the due ones (GSI7, by expiry, 8 partitions).
 
-use super::{Service, ServiceError};
+use std::sync::Arc;
+
+use super::ServiceError;
+use crate::clock::Clock;
 use crate::domain::listing::INSTANCE_SHARDS;
-use crate::store::StoreError;
+use crate::store::{ExpiryStore, StoreError};
 
 /// Due invitations read per query.
 const PAGE: u32 = 100;
@@ -18,7 +21,18 @@ pub struct SweepReport {
     pub skipped: u64,
 }
 
-impl Service {
+/// The sweeper function's service: the expiry store and a clock, nothing else.
+#[derive(Clone)]
+pub struct Sweeper {
+    store: Arc<dyn ExpiryStore>,
+    clock: Arc<dyn Clock>,
+}
+
+impl Sweeper {
+    pub fn new(store: Arc<dyn ExpiryStore>, clock: Arc<dyn Clock>) -> Self {
+        Self { store, clock }
+    }
+
     /// Per partition, pages of up to 100 due invitations, each expired in one transaction,
     /// until a page comes back short. Cost: one query per page and one write per due
     /// invitation; invitations not yet due are never read.

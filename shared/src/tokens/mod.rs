@@ -5,6 +5,8 @@ pub mod jwks;
 pub mod session;
 pub mod ticket;
 
+pub use crate::pem::text as pem_text;
+
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use jsonwebtoken::Algorithm;

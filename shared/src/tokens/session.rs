@@ -80,6 +80,7 @@ impl SessionVerifier {
 
     /// A PEM public key: RSA (RS256), P-256 (ES256) or Ed25519 (EdDSA).
     pub fn public_key_pem(pem: &str) -> Result<Self, String> {
+        let pem = super::pem_text(pem);
         let bytes = pem.as_bytes();
         let keys = if let Ok(k) = DecodingKey::from_rsa_pem(bytes) {
             Keys::Static(k, Algorithm::RS256)

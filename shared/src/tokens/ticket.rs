@@ -79,66 +79,90 @@ fn nonce_hash(nonce: &str) -> String {
     URL_SAFE_NO_PAD.encode(Sha256::digest(nonce.as_bytes()))
 }
 
-pub struct TicketSigner {
+/// A new Ed25519 key pair for tickets, as PKCS#8 private and SPKI public PEM (what
+/// `cargo run -p local --bin keys` prints for a deployment).
+pub fn new_ed25519_pair() -> Result<(String, String), String> {
+    use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair};
+    let rng = aws_lc_rs::rand::SystemRandom::new();
+    let pkcs8 = Ed25519KeyPair::generate_pkcs8(&rng).map_err(|e| e.to_string())?;
+    let pair = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).map_err(|e| e.to_string())?;
+    // SubjectPublicKeyInfo of an Ed25519 key: the algorithm's fixed prefix, then the key.
+    let mut spki = vec![
+        0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
+    ];
+    spki.extend_from_slice(pair.public_key().as_ref());
+    Ok((
+        crate::pem::block("PRIVATE KEY", pkcs8.as_ref()),
+        crate::pem::block("PUBLIC KEY", &spki),
+    ))
+}
+
+/// Signs tickets: what the invite function holds (a private key, or the HS256 secret).
+pub struct TicketIssuer {
     algorithm: Algorithm,
     encoding: EncodingKey,
+}
+
+/// Verifies tickets: what the ticket-verify function holds (a public key, or the HS256 secret).
+pub struct TicketVerifier {
+    algorithm: Algorithm,
     decoding: DecodingKey,
+}
+
+/// The halves of the ticket key a process holds: either, both or neither.
+#[derive(Default)]
+pub struct TicketSigner {
+    pub issuer: Option<TicketIssuer>,
+    pub verifier: Option<TicketVerifier>,
 }
 
 impl std::fmt::Debug for TicketSigner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "TicketSigner({})", algorithm_name(self.algorithm))
+        let alg = |a: Option<Algorithm>| a.map_or("none", algorithm_name);
+        write!(
+            f,
+            "TicketSigner(issues: {}, verifies: {})",
+            alg(self.issuer.as_ref().map(|i| i.algorithm)),
+            alg(self.verifier.as_ref().map(|v| v.algorithm))
+        )
     }
 }
 
-impl TicketSigner {
+fn check_hs256(secret: &[u8]) -> Result<(), String> {
+    if secret.len() < MIN_SECRET_BYTES {
+        return Err(format!(
+            "an HS256 ticket secret must be at least {MIN_SECRET_BYTES} bytes"
+        ));
+    }
+    Ok(())
+}
+
+impl TicketIssuer {
     /// HS256 with a secret of at least 32 bytes.
     pub fn hs256(secret: &[u8]) -> Result<Self, String> {
-        if secret.len() < MIN_SECRET_BYTES {
-            return Err(format!(
-                "an HS256 ticket secret must be at least {MIN_SECRET_BYTES} bytes"
-            ));
-        }
+        check_hs256(secret)?;
         Ok(Self {
             algorithm: Algorithm::HS256,
             encoding: EncodingKey::from_secret(secret),
-            decoding: DecodingKey::from_secret(secret),
         })
     }
 
-    /// EdDSA (Ed25519) or ES256 (P-256) from a PKCS#8 private key and its public key, in PEM.
-    pub fn key_pair(private_pem: &str, public_pem: &str) -> Result<Self, String> {
-        let (p, q) = (private_pem.as_bytes(), public_pem.as_bytes());
-        if let (Ok(encoding), Ok(decoding)) =
-            (EncodingKey::from_ed_pem(p), DecodingKey::from_ed_pem(q))
-        {
-            return Self::checked(Algorithm::EdDSA, encoding, decoding);
+    /// EdDSA (Ed25519) or ES256 (P-256) from a PKCS#8 private key in PEM.
+    pub fn from_private_pem(pem: &str) -> Result<Self, String> {
+        let pem = super::pem_text(pem);
+        if let Ok(encoding) = EncodingKey::from_ed_pem(pem.as_bytes()) {
+            return Ok(Self {
+                algorithm: Algorithm::EdDSA,
+                encoding,
+            });
         }
-        if let (Ok(encoding), Ok(decoding)) =
-            (EncodingKey::from_ec_pem(p), DecodingKey::from_ec_pem(q))
-        {
-            return Self::checked(Algorithm::ES256, encoding, decoding);
+        if let Ok(encoding) = EncodingKey::from_ec_pem(pem.as_bytes()) {
+            return Ok(Self {
+                algorithm: Algorithm::ES256,
+                encoding,
+            });
         }
-        Err("the ticket key pair must be Ed25519 or P-256, PKCS#8 private key and public key in PEM".into())
-    }
-
-    /// Refuses a pair whose halves do not belong together, at start rather than at first use.
-    fn checked(
-        algorithm: Algorithm,
-        encoding: EncodingKey,
-        decoding: DecodingKey,
-    ) -> Result<Self, String> {
-        let signer = Self {
-            algorithm,
-            encoding,
-            decoding,
-        };
-        let probe = InvitationId::generate();
-        let issued = signer.issue(&probe, "org_probe", "probe@example.com", 0, 60_000)?;
-        signer
-            .verify(&issued.token, 0)
-            .map_err(|_| "the ticket private and public keys are not a pair".to_string())?;
-        Ok(signer)
+        Err("the ticket signing key must be an Ed25519 or P-256 PKCS#8 private key in PEM, or an HS256 secret".into())
     }
 
     pub fn algorithm(&self) -> Algorithm {
@@ -171,6 +195,39 @@ impl TicketSigner {
             token,
             nonce_hash: nonce_hash(&nonce),
         })
+    }
+}
+
+impl TicketVerifier {
+    /// HS256 with a secret of at least 32 bytes.
+    pub fn hs256(secret: &[u8]) -> Result<Self, String> {
+        check_hs256(secret)?;
+        Ok(Self {
+            algorithm: Algorithm::HS256,
+            decoding: DecodingKey::from_secret(secret),
+        })
+    }
+
+    /// EdDSA (Ed25519) or ES256 (P-256) from a public key in PEM: nothing secret.
+    pub fn from_public_pem(pem: &str) -> Result<Self, String> {
+        let pem = super::pem_text(pem);
+        if let Ok(decoding) = DecodingKey::from_ed_pem(pem.as_bytes()) {
+            return Ok(Self {
+                algorithm: Algorithm::EdDSA,
+                decoding,
+            });
+        }
+        if let Ok(decoding) = DecodingKey::from_ec_pem(pem.as_bytes()) {
+            return Ok(Self {
+                algorithm: Algorithm::ES256,
+                decoding,
+            });
+        }
+        Err("the ticket verifying key must be an Ed25519 or P-256 public key in PEM".into())
+    }
+
+    pub fn algorithm(&self) -> Algorithm {
+        self.algorithm
     }
 
     /// Checks the algorithm named in the header before anything else, then the signature,
@@ -209,6 +266,61 @@ impl TicketSigner {
     }
 }
 
+impl TicketSigner {
+    /// Both halves from one HS256 secret.
+    pub fn hs256(secret: &[u8]) -> Result<Self, String> {
+        Ok(Self {
+            issuer: Some(TicketIssuer::hs256(secret)?),
+            verifier: Some(TicketVerifier::hs256(secret)?),
+        })
+    }
+
+    /// Both halves from a PKCS#8 private key and its public key, in PEM; refused at start when
+    /// they do not belong together.
+    pub fn key_pair(private_pem: &str, public_pem: &str) -> Result<Self, String> {
+        let issuer = TicketIssuer::from_private_pem(private_pem)?;
+        let verifier = TicketVerifier::from_public_pem(public_pem)?;
+        let probe = InvitationId::generate();
+        let issued = issuer.issue(&probe, "org_probe", "probe@example.com", 0, 60_000)?;
+        verifier
+            .verify(&issued.token, 0)
+            .map_err(|_| "the ticket private and public keys are not a pair".to_string())?;
+        Ok(Self {
+            issuer: Some(issuer),
+            verifier: Some(verifier),
+        })
+    }
+
+    pub fn issue(
+        &self,
+        invitation: &InvitationId,
+        organization_id: &str,
+        email_key: &str,
+        now: Millis,
+        expires_at: Millis,
+    ) -> Result<IssuedTicket, String> {
+        self.issuer
+            .as_ref()
+            .ok_or("this process holds no ticket signing key")?
+            .issue(invitation, organization_id, email_key, now, expires_at)
+    }
+
+    pub fn verify(&self, token: &str, now: Millis) -> Result<VerifiedTicket, TicketError> {
+        self.verifier
+            .as_ref()
+            .ok_or(TicketError::SignatureInvalid)?
+            .verify(token, now)
+    }
+
+    /// The algorithm of whichever half is held.
+    pub fn algorithm(&self) -> Option<Algorithm> {
+        self.issuer
+            .as_ref()
+            .map(|i| i.algorithm)
+            .or(self.verifier.as_ref().map(|v| v.algorithm))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,7 +349,7 @@ mod tests {
         let ed = TicketSigner::key_pair(ED_PRIVATE, ED_PUBLIC).unwrap();
         assert_eq!(
             (es.algorithm(), ed.algorithm()),
-            (Algorithm::ES256, Algorithm::EdDSA)
+            (Some(Algorithm::ES256), Some(Algorithm::EdDSA))
         );
         let (hs_token, ..) = round_trip(&hs);
         let (es_token, ..) = round_trip(&es);
@@ -286,6 +398,31 @@ mod tests {
         let old = hs.verify(&first.token, 1).unwrap();
         assert!(!old.is_current(Some(&second.nonce_hash)));
         assert!(!old.is_current(None));
+    }
+
+    #[test]
+    fn the_verifying_half_alone_verifies_what_the_signing_half_issued() {
+        let issuer = TicketIssuer::from_private_pem(ED_PRIVATE).unwrap();
+        let verifier = TicketVerifier::from_public_pem(ED_PUBLIC).unwrap();
+        let issued = issuer
+            .issue(
+                &InvitationId::generate(),
+                "org_1",
+                "a@example.com",
+                0,
+                90_000,
+            )
+            .unwrap();
+        assert!(verifier.verify(&issued.token, 1).is_ok());
+        assert!(TicketVerifier::from_public_pem(ED_PRIVATE).is_err());
+    }
+
+    #[test]
+    fn a_generated_pair_signs_and_verifies_and_reads_from_one_line() {
+        let (private, public) = new_ed25519_pair().unwrap();
+        let one_line = |pem: &str| pem.trim_end().replace('\n', "\\n");
+        let pair = TicketSigner::key_pair(&one_line(&private), &one_line(&public)).unwrap();
+        assert_eq!(pair.algorithm(), Some(Algorithm::EdDSA));
     }
 
     #[test]

@@ -6,8 +6,9 @@ use base64::Engine;
 use futures::future::join_all;
 use invitations::clock::{Clock, ManualClock};
 use invitations::domain::InvitationStatus;
+use invitations::domain::RedirectPolicy;
 use invitations::service::Actor;
-use invitations::service::{Links, Policy, RedirectPolicy, ServiceError};
+use invitations::service::{Links, Policy, ServiceError};
 use invitations::store::memory::MemoryStore;
 use invitations::store::Store;
 use invitations::tokens::session::{Session, SessionVerifier};
@@ -335,6 +336,7 @@ async fn with_an_asymmetric_key_an_hmac_forgery_with_the_public_key_is_refused()
     let links = Links::new(
         Some(signer),
         &url::Url::parse(PUBLIC_BASE_URL).unwrap(),
+        invitations::http::routes::ACCEPT_LINK_PATH,
         Some(url::Url::parse(DEFAULT_REDIRECT).unwrap()),
     )
     .unwrap();

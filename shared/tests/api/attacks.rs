@@ -4,8 +4,9 @@
 use std::sync::Arc;
 
 use axum::http::{Method, StatusCode};
-use invitations::config::{Config, Mode};
+use invitations::config::{HttpConfig, Target};
 use invitations::domain::limits::{Limit, Limits};
+use invitations::http::Function;
 use invitations::mail::memory::CapturingMailer;
 use invitations::service::{Actor, InvitationAction, Policy, ServiceError};
 use serde_json::{json, Value};
@@ -77,7 +78,7 @@ fn retry_after(reply: &Reply) -> u64 {
 #[tokio::test]
 async fn finding_1_without_an_allow_list_only_the_services_own_origins_are_redirect_targets() {
     let port = 4321;
-    let config = Config::from_lookup(Mode::Local { port }, &|_| None).unwrap();
+    let config = HttpConfig::from_lookup(Target::Local { port }, &|_| None).unwrap();
     let app = TestApp::builder().policy(config.policy.clone()).build();
     let (org, _) = app.org_with_admin("Acme", 0).await;
     let path = format!("/v1/organizations/{org}/invitations");
@@ -106,23 +107,16 @@ async fn finding_1_without_an_allow_list_only_the_services_own_origins_are_redir
         .await;
     assert_eq!(own.status, StatusCode::OK, "{}", own.body);
 
-    let deployed = Config::from_lookup(
-        Mode::Lambda(invitations::config::Uses {
-            mail: false,
-            tickets: true,
-        }),
-        &|name| {
-            match name {
-                "INVITATIONS_SECRET_KEY" => Some("sk_test_0123456789abcdef"),
-                "TABLE_NAME" => Some("t"),
-                "TICKET_SIGNING_KEY" => Some("0123456789abcdef0123456789abcdef"),
-                "PUBLIC_BASE_URL" => Some("https://api.acme.test/"),
-                "DEFAULT_REDIRECT_URL" => Some("https://app.acme.test/join"),
-                _ => None,
-            }
-            .map(str::to_string)
-        },
-    )
+    let deployed = HttpConfig::from_lookup(Target::Function(Function::TicketVerify), &|name| {
+        match name {
+            "TABLE_NAME" => Some("t"),
+            "TICKET_SIGNING_KEY" => Some("0123456789abcdef0123456789abcdef"),
+            "PUBLIC_BASE_URL" => Some("https://api.acme.test/"),
+            "DEFAULT_REDIRECT_URL" => Some("https://app.acme.test/join"),
+            _ => None,
+        }
+        .map(str::to_string)
+    })
     .unwrap();
     assert_eq!(
         deployed.policy.redirects.describe(),
@@ -376,7 +370,10 @@ fn finding_5_a_ticket_key_shared_with_another_kind_of_key_never_starts() {
         }
     };
     let same_as_backend = base(&[("TICKET_SIGNING_KEY", "sk_test_0123456789abcdef")]);
-    let e = Config::from_lookup(Mode::Local { port: 1 }, &same_as_backend).unwrap_err();
+    let e = HttpConfig::from_lookup(Target::Local { port: 1 }, &same_as_backend)
+        .unwrap()
+        .check_keys_are_distinct()
+        .unwrap_err();
     assert!(
         e.to_string()
             .contains("it must differ from INVITATIONS_SECRET_KEY"),
@@ -386,7 +383,10 @@ fn finding_5_a_ticket_key_shared_with_another_kind_of_key_never_starts() {
         ("TICKET_SIGNING_KEY", "0123456789abcdef0123456789abcdef"),
         ("SESSION_JWT_SECRET", "0123456789abcdef0123456789abcdef"),
     ]);
-    let e = Config::from_lookup(Mode::Local { port: 1 }, &same_as_session).unwrap_err();
+    let e = HttpConfig::from_lookup(Target::Local { port: 1 }, &same_as_session)
+        .unwrap()
+        .check_keys_are_distinct()
+        .unwrap_err();
     assert!(
         e.to_string()
             .contains("it must differ from SESSION_JWT_SECRET"),

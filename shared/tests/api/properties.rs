@@ -5,7 +5,7 @@
 use axum::http::StatusCode;
 use invitations::domain::listing::Cursor;
 use invitations::domain::EmailAddress;
-use invitations::service::RedirectPolicy;
+use invitations::domain::RedirectPolicy;
 use proptest::prelude::*;
 use proptest::test_runner::{Config as RunnerConfig, TestRunner};
 use serde_json::{json, Value};

@@ -6,18 +6,20 @@ use async_trait::async_trait;
 use aws_sdk_eventbridge::types::PutEventsRequestEntry;
 use aws_sdk_eventbridge::Client;
 
+use crate::aws::LazyClient;
 use crate::events::delivery::EventSink;
 use crate::events::Event;
 
 pub const SOURCE: &str = "invitations";
 
 pub struct EventBridgeSink {
-    client: Client,
+    client: LazyClient<Client>,
     bus: String,
 }
 
 impl EventBridgeSink {
-    pub fn new(client: Client, bus: impl Into<String>) -> Self {
+    /// `client` is made on the first event, not at cold start.
+    pub fn new(client: LazyClient<Client>, bus: impl Into<String>) -> Self {
         Self {
             client,
             bus: bus.into(),
@@ -39,6 +41,7 @@ impl EventSink for EventBridgeSink {
         });
         let out = self
             .client
+            .get()
             .put_events()
             .set_entries(Some(entries.collect()))
             .send()

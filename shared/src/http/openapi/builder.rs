@@ -1,11 +1,12 @@
-//! Builders of the document's operations: answers, error statuses, parameters, and `Op`.
+//! Builders of the document's operations: answers, error statuses, parameters, and `Op`. The
+//! route table (`http::routes`) writes each route's operation with these.
 
 use serde_json::{json, Map, Value};
 
-use super::schemas::{r, string};
+pub use super::schemas::{address, boolean, list_of, object, r, role, string};
 
 /// An error answer: Clerk's envelope, and for the link a page for browsers.
-pub(super) fn error(description: &str, html: bool) -> Value {
+pub fn error(description: &str, html: bool) -> Value {
     let mut content = json!({ "application/json": { "schema": r("Errors") } });
     if html {
         content["text/html"] = json!({ "schema": string() });
@@ -13,7 +14,7 @@ pub(super) fn error(description: &str, html: bool) -> Value {
     json!({ "description": description, "content": content })
 }
 
-pub(super) fn ok(schema: Value, links: Value) -> Value {
+pub fn ok(schema: Value, links: Value) -> Value {
     let mut answer = json!({
         "description": "OK",
         "content": { "application/json": { "schema": schema } },
@@ -25,7 +26,7 @@ pub(super) fn ok(schema: Value, links: Value) -> Value {
 }
 
 /// Statuses every operation may answer with the error envelope.
-pub(super) fn errors(codes: &[u16], html: bool) -> Map<String, Value> {
+pub fn errors(codes: &[u16], html: bool) -> Map<String, Value> {
     codes
         .iter()
         .map(|code| {
@@ -47,20 +48,20 @@ pub(super) fn errors(codes: &[u16], html: bool) -> Map<String, Value> {
         .collect()
 }
 
-pub(super) const READ_ERRORS: &[u16] = &[400, 401, 403, 404, 422, 429, 503];
-pub(super) const WRITE_ERRORS: &[u16] = &[400, 401, 403, 404, 409, 413, 422, 429, 503];
+pub const READ_ERRORS: &[u16] = &[400, 401, 403, 404, 422, 429, 503];
+pub const WRITE_ERRORS: &[u16] = &[400, 401, 403, 404, 409, 413, 422, 429, 503];
 
-pub(super) fn json_body(schema: Value) -> Value {
+pub fn json_body(schema: Value) -> Value {
     json!({ "required": true, "content": { "application/json": { "schema": schema } } })
 }
 
-pub(super) fn param(name: &str, location: &str, description: &str) -> Value {
+pub fn param(name: &str, location: &str, description: &str) -> Value {
     json!({ "name": name, "in": location, "required": location == "path",
             "description": description, "schema": string() })
 }
 
 /// `limit` and `offset`; with `statuses`, also `status` and `cursor` (invitation lists).
-pub(super) fn list_params(statuses: bool, extra: &[Value]) -> Vec<Value> {
+pub fn list_params(statuses: bool, extra: &[Value]) -> Vec<Value> {
     let mut params = vec![
         json!({ "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 500 } }),
         json!({ "name": "offset", "in": "query", "schema": { "type": "integer", "minimum": 0 } }),
@@ -79,25 +80,19 @@ pub(super) fn list_params(statuses: bool, extra: &[Value]) -> Vec<Value> {
 }
 
 /// One operation: its id, summary, parameters, body, success answer and error statuses.
-pub(super) struct Op {
+pub struct Op {
     id: &'static str,
     summary: &'static str,
     params: Vec<Value>,
     body: Option<Value>,
-    pub(super) ok: (u16, Value),
+    ok: (u16, Value),
     /// Other answers beside `ok` and the errors.
-    pub(super) more: Vec<(u16, Value)>,
+    more: Vec<(u16, Value)>,
     errors: &'static [u16],
-    pub(super) html_errors: bool,
-    pub(super) security: Option<Value>,
+    html_errors: bool,
 }
 
-pub(super) fn op(
-    id: &'static str,
-    summary: &'static str,
-    ok: (u16, Value),
-    errors: &'static [u16],
-) -> Op {
+pub fn op(id: &'static str, summary: &'static str, ok: (u16, Value), errors: &'static [u16]) -> Op {
     Op {
         id,
         summary,
@@ -107,27 +102,41 @@ pub(super) fn op(
         more: Vec::new(),
         errors,
         html_errors: false,
-        security: None,
     }
 }
 
 impl Op {
-    pub(super) fn params(mut self, params: Vec<Value>) -> Self {
+    pub fn params(mut self, params: Vec<Value>) -> Self {
         self.params = params;
         self
     }
 
-    pub(super) fn body(mut self, schema: Value) -> Self {
+    pub fn body(mut self, schema: Value) -> Self {
         self.body = Some(json_body(schema));
         self
     }
 
-    pub(super) fn signed_in(mut self) -> Self {
-        self.security = Some(json!([{ "session": [] }, { "sessionCookie": [] }]));
+    /// Errors also answered as an HTML page (for browsers following a link).
+    pub fn html_errors(mut self) -> Self {
+        self.html_errors = true;
         self
     }
 
-    pub(super) fn to_json(&self) -> Value {
+    /// The success answer's description.
+    pub fn ok_described(mut self, description: &str) -> Self {
+        self.ok.1["description"] = json!(description);
+        self
+    }
+
+    /// Another answer beside `ok` and the errors.
+    pub fn also(mut self, status: u16, answer: Value) -> Self {
+        self.more.push((status, answer));
+        self
+    }
+
+    /// The operation in the document, with the security its route's audience asks for
+    /// (`None`: the document's default, a secret key).
+    pub fn to_json(&self, security: Option<Value>) -> Value {
         let mut responses = errors(self.errors, self.html_errors);
         responses.insert(self.ok.0.to_string(), self.ok.1.clone());
         for (status, answer) in &self.more {
@@ -144,9 +153,43 @@ impl Op {
         if let Some(body) = &self.body {
             o["requestBody"] = body.clone();
         }
-        if let Some(security) = &self.security {
-            o["security"] = security.clone();
+        if let Some(security) = security {
+            o["security"] = security;
         }
         o
     }
+}
+
+pub fn org() -> Value {
+    param(
+        "org",
+        "path",
+        "The organization's id (or, on GET, its slug).",
+    )
+}
+
+pub fn inv() -> Value {
+    param("inv", "path", "The invitation's id.")
+}
+
+pub fn user() -> Value {
+    param("user", "path", "The user's id.")
+}
+
+/// What a created invitation leads to, for stateful runs (schemathesis).
+pub fn invitation_links() -> Value {
+    json!({
+        "GetInvitation": { "operationId": "GetOrganizationInvitation",
+            "parameters": { "org": "$request.path.org", "inv": "$response.body#/id" } },
+        "ResendInvitation": { "operationId": "ResendOrganizationInvitation",
+            "parameters": { "org": "$request.path.org", "inv": "$response.body#/id" } },
+        "RevokeInvitation": { "operationId": "RevokeOrganizationInvitation",
+            "parameters": { "org": "$request.path.org", "inv": "$response.body#/id" } },
+    })
+}
+
+/// `params` with `extra` after them.
+pub fn with(mut params: Vec<Value>, extra: Vec<Value>) -> Vec<Value> {
+    params.extend(extra);
+    params
 }

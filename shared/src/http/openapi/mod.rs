@@ -1,55 +1,39 @@
 //! This service's own OpenAPI 3.1 document: Clerk's operations it shares and its own (resend,
-//! cursors, delivery, tickets, signed-in routes), served at `GET /v1/openapi.json`. Written by
-//! hand, kept true by tests: its operations are exactly `ROUTES`
-//! (`shared/tests/api/spec/ours.rs`), every answer of the conformance flows validates against
-//! it, and schemathesis (in the test command) checks generated requests against it.
+//! cursors, delivery, tickets, signed-in routes), served at `GET /v1/openapi.json`. Its paths
+//! are the route table's (`http::routes`), each with the operation declared beside the route;
+//! every answer of the conformance flows validates against it, and schemathesis (in the test
+//! command) checks generated requests against it.
 
-use std::sync::OnceLock;
-
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
 use serde_json::{json, Map, Value};
 
-use super::ROUTES;
+use super::table::{Audience, Route};
 
-mod builder;
-mod operations;
+pub mod builder;
 mod schemas;
 
-use operations::operations;
-use schemas::schemas;
-
-/// The document, serialized once per process.
-pub fn document() -> &'static str {
-    static DOC: OnceLock<String> = OnceLock::new();
-    DOC.get_or_init(|| document_value().to_string())
-}
-
-pub async fn serve() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "application/json"),
-            (header::CACHE_CONTROL, "public, max-age=300"),
-        ],
-        document(),
-    )
-        .into_response()
-}
-
-fn document_value() -> Value {
-    let mut paths = Map::new();
-    for (method, path, op) in operations() {
-        let entry = paths.entry(path.to_string()).or_insert_with(|| json!({}));
-        entry[method.to_ascii_lowercase()] = op.to_json();
+/// The security an audience asks for (`None`: the document's default, a secret key).
+fn security(audience: Audience) -> Option<Value> {
+    match audience {
+        Audience::Backend => None,
+        Audience::BackendOrSignedIn => Some(json!([
+            { "secretKey": [] }, { "session": [] }, { "sessionCookie": [] }
+        ])),
+        Audience::SignedIn => Some(json!([{ "session": [] }, { "sessionCookie": [] }])),
+        Audience::LinkHolder => Some(json!([{}, { "sessionCookie": [] }, { "session": [] }])),
+        Audience::Anyone => Some(json!([{}])),
     }
-    // Every route of every function, and nothing else (a test holds this too).
-    debug_assert_eq!(
-        paths
-            .values()
-            .map(|p| p.as_object().map_or(0, Map::len))
-            .sum::<usize>(),
-        ROUTES.len()
-    );
+}
+
+/// The document of `routes`.
+pub fn document<'a>(routes: impl Iterator<Item = &'a Route>) -> Value {
+    let mut paths = Map::new();
+    for route in routes {
+        let entry = paths
+            .entry(route.path.to_string())
+            .or_insert_with(|| json!({}));
+        let operation = (route.operation)().to_json(security(route.audience));
+        entry[route.verb.as_str().to_ascii_lowercase()] = operation;
+    }
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -67,7 +51,7 @@ fn document_value() -> Value {
                 "session": { "type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": "The identity provider's session token." },
                 "sessionCookie": { "type": "apiKey", "in": "cookie", "name": "__session" },
             },
-            "schemas": schemas(),
+            "schemas": schemas::schemas(),
         },
     })
 }

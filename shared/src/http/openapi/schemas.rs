@@ -2,43 +2,43 @@
 
 use serde_json::{json, Value};
 
-pub(super) fn r(name: &str) -> Value {
+pub fn r(name: &str) -> Value {
     json!({ "$ref": format!("#/components/schemas/{name}") })
 }
 
-pub(super) fn nullable(schema: Value) -> Value {
+pub fn nullable(schema: Value) -> Value {
     json!({ "anyOf": [schema, { "type": "null" }] })
 }
 
-pub(super) fn string() -> Value {
+pub fn string() -> Value {
     json!({ "type": "string" })
 }
 
-pub(super) fn int() -> Value {
+pub fn int() -> Value {
     json!({ "type": "integer" })
 }
 
-pub(super) fn boolean() -> Value {
+pub fn boolean() -> Value {
     json!({ "type": "boolean" })
 }
 
 /// An address as this service accepts it (`domain/email.rs` has the whole rule; this pattern
 /// is a simple subset, so that generated examples are mostly valid).
-pub(super) fn address() -> Value {
+pub fn address() -> Value {
     json!({ "type": "string", "pattern": "^[a-z0-9]{8,20}@[a-z0-9]{3,12}\\.(com|org|test)$",
             "maxLength": 254 })
 }
 
 /// The system roles; a deployment's `CUSTOM_ROLES` are accepted too.
-pub(super) fn role() -> Value {
+pub fn role() -> Value {
     json!({ "type": "string", "enum": ["org:admin", "org:member"] })
 }
 
-pub(super) fn object(required: &[&str], properties: Value) -> Value {
+pub fn object(required: &[&str], properties: Value) -> Value {
     json!({ "type": "object", "required": required, "properties": properties })
 }
 
-pub(super) fn list_of(item: Value) -> Value {
+pub fn list_of(item: Value) -> Value {
     object(
         &["data", "total_count"],
         json!({
@@ -49,7 +49,7 @@ pub(super) fn list_of(item: Value) -> Value {
     )
 }
 
-pub(super) fn schemas() -> Value {
+pub fn schemas() -> Value {
     let metadata = json!({ "type": "object", "additionalProperties": true });
     let timestamp = json!({ "type": "integer", "description": "Unix time in milliseconds." });
     json!({

@@ -3,12 +3,12 @@
 use serde_json::Value;
 
 use super::fields::Fields;
+use crate::domain::RedirectPolicy;
 use crate::domain::{EmailAddress, FieldError, RoleCatalog, RoleKey, UserId};
 use crate::service::commands::{
     InvitationAction, NewInvitation, NewMembership, NewOrganization, NewUser, OrganizationPatch,
     DEFAULT_EXPIRES_IN_DAYS,
 };
-use crate::service::RedirectPolicy;
 
 /// `POST /organizations/{org}/invitations` (and each item of `/bulk`).
 pub fn invitation(

@@ -2,13 +2,12 @@
 
 use async_trait::async_trait;
 
-use super::codec::{self, key, n, s, ACCEPTED_COUNT, DECLINED_COUNT};
+use super::codec::{self, key, n, ACCEPTED_COUNT, DECLINED_COUNT};
 use super::settle::Guard;
 use super::tx::{failed, Params, Tx, TxOutcome, EXISTING_ITEM};
 use super::{keys, limits, unexplained, DynamoStore};
 use crate::clock::Millis;
 use crate::domain::limits::LimitKey;
-use crate::domain::person_list::AddressRead;
 use crate::domain::{
     Invitation, InvitationId, InvitationStatus, Membership, OrganizationId, UserId,
 };
@@ -140,30 +139,6 @@ impl AcceptanceStore for DynamoStore {
         }
     }
 
-    /// One `Query` on GSI3 of at most `limit` items.
-    async fn invitations_to_address(
-        &self,
-        email_key: &str,
-        before: Option<&str>,
-        limit: u32,
-    ) -> Result<AddressRead, StoreError> {
-        let partition = keys::invitations_to_address(email_key);
-        self.newest_invitations((keys::GSI3, "GSI3PK", "GSI3SK"), &partition, before, limit)
-            .await
-    }
-
-    /// One `Query` on GSI6 of at most `limit` items.
-    async fn invitations_in_shard(
-        &self,
-        shard: u32,
-        before: Option<&str>,
-        limit: u32,
-    ) -> Result<AddressRead, StoreError> {
-        let partition = keys::instance_partition(shard);
-        self.newest_invitations((keys::GSI6, "GSI6PK", "GSI6SK"), &partition, before, limit)
-            .await
-    }
-
     /// Two `GetItem`s: the pointer to the organization, then the invitation.
     async fn find_invitation(&self, id: &InvitationId) -> Result<Option<Invitation>, StoreError> {
         let Some(pointer) = self.get(keys::invitation_pointer(id)).await? else {
@@ -172,43 +147,5 @@ impl AcceptanceStore for DynamoStore {
         let org: OrganizationId =
             codec::Reader::new(&pointer, "invitation pointer").s("organization_id")?;
         self.get_invitation(&org, id).await
-    }
-}
-
-impl DynamoStore {
-    /// One `Query` of an index of invitations by creation (`(name, pk, sk)`), newest first,
-    /// below `before` when given, at most `limit` items.
-    async fn newest_invitations(
-        &self,
-        (index, pk, sk): (&str, &str, &str),
-        partition: &str,
-        before: Option<&str>,
-        limit: u32,
-    ) -> Result<AddressRead, StoreError> {
-        let mut query = self
-            .client()
-            .query()
-            .table_name(&self.table)
-            .index_name(index)
-            .expression_attribute_values(":pk", s(partition))
-            .scan_index_forward(false)
-            .limit(limit.clamp(1, 1000) as i32);
-        query = match before {
-            Some(before) => query
-                .key_condition_expression(format!("{pk} = :pk AND {sk} < :before"))
-                .expression_attribute_values(":before", s(before)),
-            None => query.key_condition_expression(format!("{pk} = :pk")),
-        };
-        let out = query.send().await.map_err(super::sdk_error)?;
-        let items = out
-            .items
-            .unwrap_or_default()
-            .iter()
-            .map(codec::invitation_from)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(AddressRead {
-            items,
-            exhausted: out.last_evaluated_key.is_none(),
-        })
     }
 }

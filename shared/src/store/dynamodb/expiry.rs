@@ -7,11 +7,13 @@ use super::tx::{failed, Tx, TxOutcome};
 use super::{keys, sdk_error, unexplained, DynamoStore};
 use crate::clock::Millis;
 use crate::domain::{Invitation, InvitationStatus};
-use crate::store::StoreError;
+use crate::store::{ExpiryStore, StoreError};
+use async_trait::async_trait;
 
-impl DynamoStore {
+#[async_trait]
+impl ExpiryStore for DynamoStore {
     /// One `Query` on GSI7: the partition's keys below `now`, so only due items are read.
-    pub(super) async fn due_page(
+    async fn due_invitations(
         &self,
         shard: u32,
         now: Millis,
@@ -38,7 +40,7 @@ impl DynamoStore {
     /// One round trip: a transaction of the invitation (expired only if still pending, past its
     /// expiry, on the same ticket), its slot (deleted) and the organization (seat back,
     /// counted).
-    pub(super) async fn expire(&self, inv: &Invitation, now: Millis) -> Result<(), StoreError> {
+    async fn expire_invitation(&self, inv: &Invitation, now: Millis) -> Result<(), StoreError> {
         let mut tx = Tx::new(&self.table);
         let (inv_index, slot_index) = tx.settle_pending(
             inv,

@@ -8,9 +8,7 @@ use super::tx::{failed, old_item, Params, Tx, TxOutcome, EXISTING_ITEM, HAS_FREE
 use super::{keys, limits, unexplained, DynamoStore};
 use crate::clock::Millis;
 use crate::domain::limits::{LimitKey, LimitWrite};
-use crate::domain::{
-    Invitation, InvitationId, InvitationQuery, InvitationStatus, OrganizationId, Page, UserId,
-};
+use crate::domain::{Invitation, InvitationId, InvitationStatus, OrganizationId, UserId};
 use crate::store::{
     ActorRequirement, InvitationContext, InvitationStore, OrganizationStore, SlotHolder, StoreError,
 };
@@ -179,16 +177,6 @@ impl InvitationStore for DynamoStore {
             .transpose()
     }
 
-    /// See `listing.rs`.
-    async fn list_invitations(
-        &self,
-        organization_id: &OrganizationId,
-        query: &InvitationQuery,
-        now: Millis,
-    ) -> Result<Page<Invitation>, StoreError> {
-        self.invitation_page(organization_id, query, now).await
-    }
-
     /// One round trip (`feedback.rs`).
     async fn record_delivery(
         &self,
@@ -261,21 +249,6 @@ impl InvitationStore for DynamoStore {
             }
             Cancelled(r) => Err(unexplained(&r)),
         }
-    }
-
-    /// See `expiry.rs`.
-    async fn due_invitations(
-        &self,
-        shard: u32,
-        now: Millis,
-        limit: u32,
-    ) -> Result<Vec<Invitation>, StoreError> {
-        self.due_page(shard, now, limit).await
-    }
-
-    /// See `expiry.rs`.
-    async fn expire_invitation(&self, inv: &Invitation, now: Millis) -> Result<(), StoreError> {
-        self.expire(inv, now).await
     }
 
     /// See `revoke.rs`.

@@ -4,7 +4,6 @@
 //! and in what the organization's counters do. An ended invitation carries its TTL: it leaves
 //! the table once its retention has passed.
 
-
 use super::codec::{n, s, ACCEPTED_COUNT, DECLINED_COUNT, EXPIRED_COUNT, REVOKED_COUNT};
 use super::keys::{self, PENDING_INDEX_ATTRIBUTES};
 use super::tx::{Params, Tx, EXISTING_ITEM};

@@ -5,7 +5,7 @@
 use super::codec::{self, Item};
 use super::keys;
 use crate::clock::Millis;
-use crate::events::{Change, ChangeRecord};
+use crate::store::change::{Change, ChangeRecord};
 use crate::store::StoreError;
 
 enum Kind {

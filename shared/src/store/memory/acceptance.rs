@@ -5,7 +5,6 @@ use async_trait::async_trait;
 use super::{key, MemoryStore};
 use crate::clock::Millis;
 use crate::domain::limits::LimitKey;
-use crate::domain::person_list::AddressRead;
 use crate::domain::{
     Invitation, InvitationId, InvitationStatus, Membership, OrganizationId, UserId,
 };
@@ -101,63 +100,11 @@ impl AcceptanceStore for MemoryStore {
             .ok_or(StoreError::NotFound)
     }
 
-    async fn invitations_to_address(
-        &self,
-        email_key: &str,
-        before: Option<&str>,
-        limit: u32,
-    ) -> Result<AddressRead, StoreError> {
-        let t = self.tables();
-        Ok(t.newest(t.by_address.get(email_key), before, limit))
-    }
-
-    async fn invitations_in_shard(
-        &self,
-        shard: u32,
-        before: Option<&str>,
-        limit: u32,
-    ) -> Result<AddressRead, StoreError> {
-        let t = self.tables();
-        Ok(t.newest(t.by_shard.get(&shard), before, limit))
-    }
-
     async fn find_invitation(&self, id: &InvitationId) -> Result<Option<Invitation>, StoreError> {
         let t = self.tables();
         Ok(t.invitation_orgs
             .get(id)
             .and_then(|org| t.invitations.get(&key(org, id.as_str())))
             .cloned())
-    }
-}
-
-impl super::Tables {
-    /// The newest invitations of a by-creation `index` (GSI3's and GSI6's twins), below
-    /// `before` when given, at most `limit`.
-    fn newest(
-        &self,
-        index: Option<&std::collections::BTreeMap<String, super::OrgKey>>,
-        before: Option<&str>,
-        limit: u32,
-    ) -> AddressRead {
-        let Some(index) = index else {
-            return AddressRead {
-                items: Vec::new(),
-                exhausted: true,
-            };
-        };
-        let newer_than_cursor = match before {
-            Some(b) => index.range(..b.to_string()),
-            None => index.range::<String, _>(..),
-        };
-        let mut found = newer_than_cursor.rev().map(|(_, k)| k);
-        let items: Vec<Invitation> = found
-            .by_ref()
-            .take(limit as usize)
-            .filter_map(|k| self.invitations.get(k).cloned())
-            .collect();
-        AddressRead {
-            items,
-            exhausted: found.next().is_none(),
-        }
     }
 }

@@ -5,10 +5,7 @@ use async_trait::async_trait;
 use super::{key, MemoryStore};
 use crate::clock::Millis;
 use crate::domain::limits::{LimitKey, LimitWrite};
-use crate::domain::{
-    Delivery, Invitation, InvitationId, InvitationQuery, InvitationStatus, OrganizationId, Page,
-    UserId,
-};
+use crate::domain::{Delivery, Invitation, InvitationId, InvitationStatus, OrganizationId, UserId};
 use crate::store::{ActorRequirement, InvitationContext, InvitationStore, SlotHolder, StoreError};
 
 #[async_trait]
@@ -110,47 +107,6 @@ impl InvitationStore for MemoryStore {
         Ok(())
     }
 
-    async fn due_invitations(
-        &self,
-        shard: u32,
-        now: Millis,
-        limit: u32,
-    ) -> Result<Vec<Invitation>, StoreError> {
-        let t = self.tables();
-        let Some(index) = t.due.get(&shard) else {
-            return Ok(Vec::new());
-        };
-        Ok(index
-            .range(..crate::domain::listing::time_key(now + 1))
-            .take(limit as usize)
-            .filter_map(|(_, k)| t.invitations.get(k).cloned())
-            .collect())
-    }
-
-    async fn expire_invitation(&self, inv: &Invitation, now: Millis) -> Result<(), StoreError> {
-        let mut t = self.tables();
-        let org_id = inv.organization.id.as_str();
-        let current = t
-            .invitations
-            .get(&key(org_id, inv.id.as_str()))
-            .ok_or(StoreError::Contention)?;
-        if current.stored_status != InvitationStatus::Pending
-            || current.expires_at > now
-            || current.ticket_hash != inv.ticket_hash
-        {
-            return Err(StoreError::Contention);
-        }
-        let slot_key = key(org_id, inv.email_address.key());
-        if t.slots.get(&slot_key).map(|h| &h.invitation_id) == Some(&inv.id) {
-            t.slots.remove(&slot_key);
-        }
-        if let Some(org) = t.organizations.get_mut(org_id) {
-            org.pending_invitations_count = org.pending_invitations_count.saturating_sub(1);
-        }
-        t.settle_invitation(org_id, &inv.id, InvitationStatus::Expired, now, None);
-        Ok(())
-    }
-
     async fn get_invitation(
         &self,
         organization_id: &OrganizationId,
@@ -161,15 +117,6 @@ impl InvitationStore for MemoryStore {
             .invitations
             .get(&key(organization_id, id.as_str()))
             .cloned())
-    }
-
-    async fn list_invitations(
-        &self,
-        organization_id: &OrganizationId,
-        query: &InvitationQuery,
-        now: Millis,
-    ) -> Result<Page<Invitation>, StoreError> {
-        self.tables().invitation_page(organization_id, query, now)
     }
 
     async fn record_delivery(
@@ -255,24 +202,6 @@ impl InvitationStore for MemoryStore {
         now: Millis,
         actor: Option<&ActorRequirement>,
     ) -> Result<Invitation, StoreError> {
-        let mut t = self.tables();
-        // The actor first: someone who may not revoke learns nothing about the invitation.
-        if !t.actor_allowed(organization_id, actor) {
-            return Err(StoreError::ActorNotAllowed);
-        }
-        let inv = t
-            .invitations
-            .get(&key(organization_id, id.as_str()))
-            .ok_or(StoreError::NotFound)?;
-        if inv.stored_status != InvitationStatus::Pending {
-            return Err(StoreError::InvitationNotPending(Box::new(inv.clone())));
-        }
-        let slot_key = key(organization_id, inv.email_address.key());
-        t.slots.remove(&slot_key);
-        if let Some(org) = t.organizations.get_mut(organization_id) {
-            org.pending_invitations_count = org.pending_invitations_count.saturating_sub(1);
-        }
-        t.settle_invitation(organization_id, id, InvitationStatus::Revoked, now, None)
-            .ok_or(StoreError::NotFound)
+        self.tables().revoke(organization_id, id, now, actor)
     }
 }

@@ -6,11 +6,46 @@ use std::collections::BTreeMap;
 use std::ops::Bound;
 
 use super::index::OrgInvitations;
+use super::MemoryStore;
 use super::{key, Tables};
 use crate::clock::Millis;
 use crate::domain::listing::{InvitationCounts, PageStart};
-use crate::domain::{Invitation, InvitationId, InvitationQuery, Page};
-use crate::store::StoreError;
+use crate::domain::person_list::AddressRead;
+use crate::domain::{Invitation, InvitationId, InvitationQuery, OrganizationId, Page};
+use crate::store::{ListingStore, StoreError};
+use async_trait::async_trait;
+
+#[async_trait]
+impl ListingStore for MemoryStore {
+    async fn list_invitations(
+        &self,
+        organization_id: &OrganizationId,
+        query: &InvitationQuery,
+        now: Millis,
+    ) -> Result<Page<Invitation>, StoreError> {
+        self.tables().invitation_page(organization_id, query, now)
+    }
+
+    async fn invitations_to_address(
+        &self,
+        email_key: &str,
+        before: Option<&str>,
+        limit: u32,
+    ) -> Result<AddressRead, StoreError> {
+        let t = self.tables();
+        Ok(t.newest(t.by_address.get(email_key), before, limit))
+    }
+
+    async fn invitations_in_shard(
+        &self,
+        shard: u32,
+        before: Option<&str>,
+        limit: u32,
+    ) -> Result<AddressRead, StoreError> {
+        let t = self.tables();
+        Ok(t.newest(t.by_shard.get(&shard), before, limit))
+    }
+}
 
 impl Tables {
     pub(super) fn invitation_page(
@@ -121,5 +156,37 @@ fn plan<'a>(
         (&index.by_email, None)
     } else {
         (&index.by_created, None)
+    }
+}
+
+impl Tables {
+    /// The newest invitations of a by-creation `index` (GSI3's and GSI6's twins), below
+    /// `before` when given, at most `limit`.
+    fn newest(
+        &self,
+        index: Option<&std::collections::BTreeMap<String, super::OrgKey>>,
+        before: Option<&str>,
+        limit: u32,
+    ) -> AddressRead {
+        let Some(index) = index else {
+            return AddressRead {
+                items: Vec::new(),
+                exhausted: true,
+            };
+        };
+        let newer_than_cursor = match before {
+            Some(b) => index.range(..b.to_string()),
+            None => index.range::<String, _>(..),
+        };
+        let mut found = newer_than_cursor.rev().map(|(_, k)| k);
+        let items: Vec<Invitation> = found
+            .by_ref()
+            .take(limit as usize)
+            .filter_map(|k| self.invitations.get(k).cloned())
+            .collect();
+        AddressRead {
+            items,
+            exhausted: found.next().is_none(),
+        }
     }
 }

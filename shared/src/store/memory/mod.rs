@@ -4,19 +4,21 @@
 
 mod acceptance;
 mod directory;
+mod expiry;
 mod feedback;
 mod idempotency;
 mod index;
 mod invitations;
 mod limits;
 mod listing;
+mod revoke;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard};
 
 use super::{ActorRequirement, SlotHolder};
 use crate::domain::{Invitation, Membership, Organization, OrganizationId, User, UserId};
-use crate::events::{Change, ChangeRecord};
+use crate::store::change::{Change, ChangeRecord};
 
 type OrgKey = (String, String);
 

@@ -118,7 +118,8 @@ async fn invoke_with_headers(
             .max_age_seconds(FIXTURE_SESSION_LIFETIME);
     let mut app_state = TestApp::builder().store(store).sessions(sessions).state();
     app_state.secret_keys = Arc::new(SecretKeys::new(vec![FIXTURE_KEY.into()]).unwrap());
-    let router = http::app(http::function_routes(function).unwrap(), app_state);
+    let function = http::Function::from_name(function).expect("a function of the route table");
+    let router = http::app(Some(function), app_state);
     let response = router.oneshot(request).await.unwrap();
     let status = response.status();
     let headers = response.headers().clone();

@@ -1,5 +1,8 @@
-//! What deploys: Lambda events through each function, and the template's wiring.
+//! What deploys: Lambda events through each function, the template's wiring, and the secrets
+//! each function reads.
 
 mod lambda_events;
 mod secrets;
+mod template;
+mod template_secrets;
 mod template_wiring;

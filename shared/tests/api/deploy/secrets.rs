@@ -1,8 +1,9 @@
-//! Secrets named by ARN are read from Secrets Manager (moto's, on loopback) at start, and a
-//! function that does not use tickets starts without the ticket key.
+//! Secrets named by ARN are read from Secrets Manager (moto's, on loopback) at start, and only
+//! where the function signs something: the functions that only verify start with none.
 
-use invitations::config::secrets;
-use invitations::config::{Config, Mode, Uses};
+use invitations::config::{HoldsSecrets, HttpConfig, Secret, SecretSource, Target};
+use invitations::http::Function;
+use invitations::runtime::{resolve_secrets_at, Aws};
 
 use crate::helpers::dynamodb_endpoint;
 
@@ -19,20 +20,21 @@ async fn secret(client: &aws_sdk_secretsmanager::Client, name: &str, value: &str
         .to_string()
 }
 
-fn client(endpoint: &str) -> aws_sdk_secretsmanager::Client {
-    let shared = invitations::runtime::shared_aws().unwrap();
-    let conf = aws_sdk_secretsmanager::config::Builder::from(shared)
+fn client(aws: &Aws, endpoint: &str) -> aws_sdk_secretsmanager::Client {
+    let conf = aws_sdk_secretsmanager::config::Builder::from(aws.config().unwrap())
         .endpoint_url(endpoint)
         .build();
     aws_sdk_secretsmanager::Client::from_conf(conf)
 }
 
+const DIGEST: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
 #[tokio::test]
 #[ignore = "needs moto: scripts/test runs it"]
-async fn secrets_named_by_arn_are_read_once_at_start() {
+async fn the_invite_functions_ticket_key_is_read_by_arn_once_at_start() {
     let endpoint = dynamodb_endpoint();
-    let sm = client(&endpoint);
-    let backend = secret(&sm, "secret-key", "sk_live_0123456789abcdef0123").await;
+    let aws = Aws::default();
+    let sm = client(&aws, &endpoint);
     let ticket = secret(
         &sm,
         "ticket-key",
@@ -41,7 +43,7 @@ async fn secrets_named_by_arn_are_read_once_at_start() {
     .await;
     let env = |name: &str| -> Option<String> {
         match name {
-            "INVITATIONS_SECRET_KEY_ARN" => Some(backend.clone()),
+            "INVITATIONS_SECRET_KEY_SHA256" => Some(DIGEST.into()),
             "TICKET_SIGNING_KEY_ARN" => Some(ticket.clone()),
             "TABLE_NAME" => Some("t".into()),
             "PUBLIC_BASE_URL" => Some("https://api.example.com/".into()),
@@ -49,77 +51,68 @@ async fn secrets_named_by_arn_are_read_once_at_start() {
             _ => None,
         }
     };
-    let found = secrets::resolve(&env, Some(&endpoint)).await.unwrap();
+    let mut config = HttpConfig::from_lookup(Target::Function(Function::Invite), &env).unwrap();
+    assert_eq!(config.secrets_by_arn(), ["TICKET_SIGNING_KEY"]);
+    resolve_secrets_at(&aws, Some(&endpoint), &mut config)
+        .await
+        .unwrap();
+    assert!(config.secrets_by_arn().is_empty());
     assert_eq!(
-        found["INVITATIONS_SECRET_KEY"],
-        "sk_live_0123456789abcdef0123"
-    );
-    assert_eq!(
-        found["TICKET_SIGNING_KEY"],
+        config.tickets.signing.as_ref().unwrap().value().unwrap(),
         "ticket-secret-0123456789abcdef-0123456789"
     );
-    assert!(!found.contains_key("SESSION_JWT_SECRET"));
-    let config = Config::from_lookup(
-        Mode::Lambda(Uses {
-            mail: true,
-            tickets: true,
-        }),
-        &|name| found.get(name).cloned().or_else(|| env(name)),
-    )
-    .unwrap();
-    assert_eq!(config.secret_keys, ["sk_live_0123456789abcdef0123"]);
+    config.check_keys_are_distinct().unwrap();
 
     // A value set directly wins, and its secret is not read.
     let direct = |name: &str| match name {
-        "INVITATIONS_SECRET_KEY" => Some("sk_test_direct_value_0000".into()),
+        "TICKET_SIGNING_KEY" => Some("ticket-direct-0123456789abcdef-01234".into()),
         other => env(other),
     };
-    let found = secrets::resolve(&direct, Some(&endpoint)).await.unwrap();
-    assert!(!found.contains_key("INVITATIONS_SECRET_KEY"));
+    let mut config = HttpConfig::from_lookup(Target::Function(Function::Invite), &direct).unwrap();
+    assert!(config.secrets_by_arn().is_empty());
 }
 
 #[tokio::test]
 #[ignore = "needs moto: scripts/test runs it"]
 async fn an_unreadable_secret_stops_the_start_naming_its_variable() {
     let endpoint = dynamodb_endpoint();
-    let env = |name: &str| -> Option<String> {
-        (name == "TICKET_SIGNING_KEY_ARN").then(|| {
-            "arn:aws:secretsmanager:us-east-1:123456789012:secret:missing-AbCdEf".to_string()
-        })
-    };
-    let e = secrets::resolve(&env, Some(&endpoint)).await.unwrap_err();
+    let aws = Aws::default();
+    struct One(Secret);
+    impl HoldsSecrets for One {
+        fn secrets_mut(&mut self) -> Vec<&mut Secret> {
+            vec![&mut self.0]
+        }
+    }
+    let mut webhooks = One(Secret {
+        var: "WEBHOOK_ENDPOINTS",
+        source: SecretSource::Arn(
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:missing-AbCdEf".into(),
+        ),
+    });
+    let e = resolve_secrets_at(&aws, Some(&endpoint), &mut webhooks)
+        .await
+        .unwrap_err();
     assert!(
         e.to_string()
-            .starts_with("TICKET_SIGNING_KEY_ARN is invalid"),
+            .starts_with("WEBHOOK_ENDPOINTS_ARN is invalid"),
         "{e}"
     );
 }
 
-#[test]
-fn the_list_and_revoke_functions_start_without_a_ticket_key() {
+#[tokio::test]
+async fn a_function_that_reads_no_secret_builds_no_secrets_client() {
+    // No AWS region or credentials are needed to start with nothing to fetch.
     let env = |name: &str| -> Option<String> {
         match name {
-            "INVITATIONS_SECRET_KEY" => Some("sk_test_0123456789abcdef".into()),
+            "INVITATIONS_SECRET_KEY_SHA256" => Some(DIGEST.into()),
             "TABLE_NAME" => Some("t".into()),
             "PUBLIC_BASE_URL" => Some("https://api.example.com/".into()),
             _ => None,
         }
     };
-    let reads_only = Mode::Lambda(Uses {
-        mail: false,
-        tickets: false,
-    });
-    let config = Config::from_lookup(reads_only, &env).unwrap();
-    assert!(matches!(
-        config.ticket_key,
-        invitations::config::TicketKey::Absent
-    ));
-    let verifies = Mode::Lambda(Uses {
-        mail: false,
-        tickets: true,
-    });
-    assert!(Config::from_lookup(verifies, &env)
-        .unwrap_err()
-        .to_string()
-        .starts_with("TICKET_SIGNING_KEY is not set"));
+    let mut config = HttpConfig::from_lookup(Target::Function(Function::List), &env).unwrap();
+    resolve_secrets_at(&Aws::default(), None, &mut config)
+        .await
+        .unwrap();
+    assert!(config.tickets.signing.is_none() && !config.tickets.issues);
 }

@@ -6,71 +6,19 @@ use crate::helpers::app::{TestApp, KEY};
 use axum::body::Body;
 use axum::http::Request;
 use invitations::clock::ManualClock;
-use invitations::http::{self, ROUTES};
+use invitations::http::{self, routes, Function};
 use invitations::store::memory::MemoryStore;
 use tower::ServiceExt;
-use yaml_rust2::{Yaml, YamlLoader};
+use yaml_rust2::Yaml;
 
-fn template() -> Yaml {
-    let text =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../template.yaml")).unwrap();
-    YamlLoader::load_from_str(&text).unwrap().remove(0)
-}
-
-/// (binary, resource) of every function in the template that serves HTTP routes.
-fn functions(t: &Yaml) -> Vec<(String, Yaml)> {
-    all_functions(t)
-        .into_iter()
-        .filter(|(_, r)| {
-            r["Properties"]["Events"].as_hash().is_some_and(|events| {
-                events
-                    .values()
-                    .all(|e| e["Type"].as_str() == Some("HttpApi"))
-            })
-        })
-        .collect()
-}
-
-/// (binary, resource) of every function in the template.
-fn all_functions(t: &Yaml) -> Vec<(String, Yaml)> {
-    t["Resources"]
-        .as_hash()
-        .unwrap()
-        .values()
-        .filter(|r| r["Type"].as_str() == Some("AWS::Serverless::Function"))
-        .map(|r| {
-            (
-                r["Metadata"]["BuildProperties"]["Binary"]
-                    .as_str()
-                    .unwrap()
-                    .to_string(),
-                r.clone(),
-            )
-        })
-        .collect()
-}
-
-fn actions(resource: &Yaml) -> Vec<String> {
-    let mut out = Vec::new();
-    for policy in resource["Properties"]["Policies"].as_vec().unwrap() {
-        let Some(statements) = policy["Statement"].as_vec() else {
-            continue; // a SAM policy template (the secrets), checked below
-        };
-        for statement in statements {
-            for action in statement["Action"].as_vec().unwrap() {
-                out.push(action.as_str().unwrap().to_string());
-            }
-        }
-    }
-    out
-}
+use super::template::{actions, function, http_functions as functions, template};
 
 #[test]
 fn every_function_in_the_template_declares_exactly_its_routes() {
     let t = template();
     let fns = functions(&t);
     let names: BTreeSet<&str> = fns.iter().map(|(n, _)| n.as_str()).collect();
-    let expected: BTreeSet<&str> = ROUTES.iter().map(|r| r.function).collect();
+    let expected: BTreeSet<&str> = routes::all().map(|r| r.function.name()).collect();
     assert_eq!(names, expected);
     for (name, resource) in &fns {
         let manifest = format!(
@@ -100,10 +48,9 @@ fn every_function_in_the_template_declares_exactly_its_routes() {
                 )
             })
             .collect();
-        let routed: BTreeSet<(String, String)> = ROUTES
-            .iter()
-            .filter(|r| r.function == name)
-            .map(|r| (r.method.to_string(), r.path.to_string()))
+        let routed: BTreeSet<(String, String)> = routes::all()
+            .filter(|r| r.function.name() == name)
+            .map(|r| (r.verb.as_str().to_string(), r.path.to_string()))
             .collect();
         assert_eq!(declared, routed, "{name}");
     }
@@ -197,99 +144,24 @@ async fn serves(router: axum::Router, method: &str, path: &str) -> bool {
 async fn each_route_is_served_by_its_function_and_by_no_other() {
     let store = Arc::new(MemoryStore::new());
     let clock = Arc::new(ManualClock::new(crate::helpers::T0));
-    let functions: BTreeSet<&str> = ROUTES.iter().map(|r| r.function).collect();
-    for route in ROUTES {
-        for function in &functions {
+    for route in routes::all() {
+        for function in Function::ALL {
             let router = http::app(
-                http::function_routes(function).unwrap(),
+                Some(function),
                 TestApp::builder()
                     .store(store.clone())
                     .clock(clock.clone())
                     .state(),
             );
-            let served = serves(router, route.method, route.path).await;
+            let served = serves(router, route.verb.as_str(), route.path).await;
             assert_eq!(
                 served,
-                *function == route.function,
-                "{function} and {} {}",
-                route.method,
+                function == route.function,
+                "{function:?} and {} {}",
+                route.verb.as_str(),
                 route.path
             );
         }
-    }
-}
-
-/// The secrets a function may read: its `AWSSecretsManagerGetSecretValuePolicy` templates,
-/// plain or under an `!If`.
-fn readable_secrets(resource: &Yaml) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    for policy in resource["Properties"]["Policies"].as_vec().unwrap() {
-        let candidates: Vec<&Yaml> = match policy.as_vec() {
-            Some(branches) => branches.iter().collect(),
-            None => match policy["Fn::If"].as_vec() {
-                Some(branches) => branches.iter().collect(),
-                None => vec![policy],
-            },
-        };
-        for candidate in candidates {
-            if let Some(arn) =
-                candidate["AWSSecretsManagerGetSecretValuePolicy"]["SecretArn"].as_str()
-            {
-                out.insert(arn.to_string());
-            }
-        }
-    }
-    out
-}
-
-#[test]
-fn each_function_may_read_only_the_secrets_it_uses() {
-    let t = template();
-    for var in [
-        "INVITATIONS_SECRET_KEY",
-        "TICKET_SIGNING_KEY",
-        "SESSION_JWT_SECRET",
-    ] {
-        assert!(
-            t["Globals"]["Function"]["Environment"]["Variables"][var].is_badvalue(),
-            "{var} must not be a plaintext variable of every function"
-        );
-    }
-    for (name, resource) in functions(&t) {
-        let main = std::fs::read_to_string(format!(
-            "{}/../functions/{name}/src/main.rs",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap();
-        let uses_tickets = main.contains("tickets: true");
-        let mut expected: BTreeSet<String> = ["SecretKeysSecret", "SessionJwtSecretSecret"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        if uses_tickets {
-            expected.insert("TicketSigningKeySecret".into());
-        }
-        assert_eq!(readable_secrets(&resource), expected, "{name}");
-        let env = &resource["Properties"]["Environment"]["Variables"];
-        assert_eq!(
-            !env["TICKET_SIGNING_KEY_ARN"].is_badvalue(),
-            uses_tickets,
-            "{name}: the ticket key's ARN goes to the functions that use tickets"
-        );
-    }
-    for (name, tickets) in [
-        ("list", false),
-        ("revoke", false),
-        ("directory", false),
-        ("invite", true),
-        ("ticket-verify", true),
-    ] {
-        let main = std::fs::read_to_string(format!(
-            "{}/../functions/{name}/src/main.rs",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap();
-        assert!(main.contains(&format!("tickets: {tickets}")), "{name}");
     }
 }
 
@@ -316,10 +188,7 @@ fn the_http_api_answers_preflights_from_the_origins_the_functions_allow() {
 #[test]
 fn the_sweeper_runs_on_a_schedule_with_least_privilege() {
     let t = template();
-    let (_, sweeper) = all_functions(&t)
-        .into_iter()
-        .find(|(name, _)| name == "sweeper")
-        .expect("a sweeper function");
+    let sweeper = function(&t, "sweeper");
     let events = sweeper["Properties"]["Events"].as_hash().unwrap();
     let schedule = events.values().next().unwrap();
     assert_eq!(schedule["Type"].as_str(), Some("ScheduleV2"));
@@ -335,18 +204,6 @@ fn the_sweeper_runs_on_a_schedule_with_least_privilege() {
     assert!(!actions
         .iter()
         .any(|a| a == "dynamodb:Scan" || a == "dynamodb:PutItem"));
-    assert_eq!(
-        readable_secrets(&sweeper),
-        ["SecretKeysSecret".to_string()].into_iter().collect()
-    );
-}
-
-fn function(t: &Yaml, binary: &str) -> Yaml {
-    all_functions(t)
-        .into_iter()
-        .find(|(name, _)| name == binary)
-        .unwrap_or_else(|| panic!("a {binary} function"))
-        .1
 }
 
 #[test]
@@ -379,13 +236,6 @@ fn the_events_function_reads_the_stream_with_partial_failures_bisect_and_a_dead_
         "webhook secrets are not a plaintext variable"
     );
     assert_eq!(
-        readable_secrets(&events),
-        ["SecretKeysSecret", "WebhookEndpointsSecret"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect()
-    );
-    assert_eq!(
         actions(&events),
         ["dynamodb:GetItem"],
         "it reads organizations, nothing else"
@@ -410,13 +260,9 @@ fn ses_events_reach_the_bounces_function_which_may_only_find_and_update() {
         Some("SNS")
     );
     assert_eq!(actions(&bounces), ["dynamodb:Query", "dynamodb:UpdateItem"]);
-    assert_eq!(
-        readable_secrets(&bounces),
-        ["SecretKeysSecret".to_string()].into_iter().collect()
-    );
     let ses_env = format!(
         "{:?}",
-        t["Globals"]["Function"]["Environment"]["Variables"]["SES_CONFIGURATION_SET"]
+        function(&t, "invite")["Properties"]["Environment"]["Variables"]["SES_CONFIGURATION_SET"]
     );
     assert!(
         ses_env.contains("MailConfigurationSet"),

@@ -188,7 +188,10 @@ async fn on_dynamodb_a_delivery_that_keeps_failing_lands_in_the_sqs_queue_whole(
         .unwrap();
     let good = Receiver::start(Behaviour::Take).await;
     let broken = Receiver::start(Behaviour::FailAlways).await;
-    let dead = Arc::new(SqsDeadLetters::new(sqs.clone(), &queue));
+    let dead = Arc::new(SqsDeadLetters::new(
+        invitations::aws::LazyClient::ready(sqs.clone()),
+        &queue,
+    ));
     let pipeline = pipeline(
         &h,
         &[
@@ -280,7 +283,10 @@ async fn on_dynamodb_events_reach_an_eventbridge_bus() {
         .await
         .unwrap();
     let mut pipeline = pipeline(&h, &[], Arc::new(Letters::default()));
-    pipeline.sinks = vec![Arc::new(EventBridgeSink::new(bridge, &bus))];
+    pipeline.sinks = vec![Arc::new(EventBridgeSink::new(
+        invitations::aws::LazyClient::ready(bridge),
+        &bus,
+    ))];
     let response = handle_stream(&pipeline, stream_event(&client, &table).await).await;
     assert!(response.batch_item_failures.is_empty(), "{response:?}");
     let messages = receive(&sqs, &queue).await;
@@ -320,7 +326,7 @@ async fn the_ses_bounce_fixture_marks_its_invitation_bounced_and_emits_bounced()
     );
     let event = serde_json::from_str(&fixture).unwrap();
     h.calls.take();
-    let report = handle_sns(&h.service, event).await.unwrap();
+    let report = handle_sns(&h.service.mail_feedback(), event).await.unwrap();
     assert_eq!((report.recorded, report.ignored), (1, 0));
     let ops = h.calls.take();
     assert_eq!(

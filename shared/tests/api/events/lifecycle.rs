@@ -117,21 +117,23 @@ pub async fn live(h: &Harness) {
     };
     assert!(h
         .service
-        .record_mail_feedback(&message_id, &bounced)
+        .mail_feedback()
+        .record(&message_id, &bounced)
         .await
         .unwrap()
         .is_some());
     // A second report of the same bounce changes nothing and so makes no second event.
     assert!(h
         .service
-        .record_mail_feedback(&message_id, &MailFeedback::Delivered)
+        .mail_feedback()
+        .record(&message_id, &MailFeedback::Delivered)
         .await
         .unwrap()
         .is_none());
 
     create("lapses@example.com", 1).await;
     h.clock.advance(DAY + 1_000);
-    let swept = h.service.sweep_expired().await.unwrap();
+    let swept = h.service.sweeper().sweep_expired().await.unwrap();
     // `bounces@` is pending with 30 days: only the 1-day invitation was due.
     assert_eq!((swept.read, swept.expired), (1, 1));
 

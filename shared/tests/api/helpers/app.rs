@@ -156,7 +156,7 @@ impl AppBuilder {
         let store = self.store.clone();
         let clock = self.clock.clone();
         TestApp {
-            router: http::app(http::all_routes(), self.state()),
+            router: http::app(None, self.state()),
             store,
             clock,
         }

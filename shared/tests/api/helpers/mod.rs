@@ -37,6 +37,7 @@ pub fn links() -> Links {
     Links::new(
         Some(TicketSigner::hs256(TICKET_SECRET).unwrap()),
         &url::Url::parse(PUBLIC_BASE_URL).unwrap(),
+        invitations::http::routes::ACCEPT_LINK_PATH,
         Some(url::Url::parse(DEFAULT_REDIRECT).unwrap()),
     )
     .unwrap()
@@ -47,7 +48,7 @@ pub const DAY: Millis = 24 * 60 * 60 * 1000;
 /// origin and the default target's; the default abuse limits.
 pub fn policy() -> Policy {
     Policy {
-        redirects: invitations::service::RedirectPolicy::from_origins(
+        redirects: invitations::domain::RedirectPolicy::from_origins(
             [PUBLIC_BASE_URL, DEFAULT_REDIRECT]
                 .iter()
                 .map(|u| url::Url::parse(u).unwrap().origin()),

@@ -86,7 +86,7 @@ impl ClerkSpec {
     pub fn ours() -> &'static ClerkSpec {
         static OURS: OnceLock<ClerkSpec> = OnceLock::new();
         OURS.get_or_init(|| ClerkSpec {
-            doc: serde_json::from_str(invitations::http::openapi::document())
+            doc: serde_json::from_str(invitations::http::routes::document())
                 .expect("our document is JSON"),
             draft: jsonschema::Draft::Draft202012,
         })
@@ -152,13 +152,12 @@ impl ClerkSpec {
     }
 }
 
-/// The route template (`ROUTES`) a concrete path is served by.
+/// The route template (of the route table) a concrete path is served by.
 pub fn template_of(method: &str, path: &str) -> Option<&'static str> {
     let path = path.split('?').next().unwrap_or_default();
     let segments: Vec<&str> = path.split('/').collect();
-    invitations::http::ROUTES
-        .iter()
-        .filter(|r| r.method.eq_ignore_ascii_case(method))
+    invitations::http::routes::all()
+        .filter(|r| r.verb.as_str().eq_ignore_ascii_case(method))
         .map(|r| r.path)
         .find(|template| {
             let parts: Vec<&str> = template.split('/').collect();

@@ -2,7 +2,6 @@
 //! (and its slot, for a pending invitation past its expiry): the same on both stores, and on
 //! DynamoDB one `BatchGetItem`, never the address's history.
 
-
 use invitations::http::parse::{invitation_query, query_pairs};
 use invitations::service::Actor;
 

@@ -1070,10 +1070,10 @@ async fn the_sweeper_expires_due_invitations_and_reads_nothing_else(h: Harness) 
             .await
             .unwrap();
     }
-    let before = h.service.sweep_expired().await.unwrap();
+    let before = h.service.sweeper().sweep_expired().await.unwrap();
     assert_eq!((before.read, before.expired), (0, 0), "nothing is due yet");
     h.clock.advance(DAY + 1);
-    let swept = h.service.sweep_expired().await.unwrap();
+    let swept = h.service.sweeper().sweep_expired().await.unwrap();
     assert_eq!(
         (swept.read, swept.expired, swept.skipped),
         (5, 5, 0),
@@ -1092,7 +1092,7 @@ async fn the_sweeper_expires_due_invitations_and_reads_nothing_else(h: Harness) 
         .data
         .iter()
         .all(|i| i.stored_status == InvitationStatus::Expired));
-    let again = h.service.sweep_expired().await.unwrap();
+    let again = h.service.sweeper().sweep_expired().await.unwrap();
     assert_eq!((again.read, again.expired), (0, 0));
     // The address is free for a new invitation.
     h.service

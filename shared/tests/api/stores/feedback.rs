@@ -28,7 +28,8 @@ async fn a_bounce_finds_its_invitation_by_message_id_and_marks_it(h: Harness) {
     let other = invite(&h, &org, "ada@example.com").await;
     let marked = h
         .service
-        .record_mail_feedback(&message_of(&inv), &bounced())
+        .mail_feedback()
+        .record(&message_of(&inv), &bounced())
         .await
         .unwrap()
         .unwrap();
@@ -61,13 +62,15 @@ async fn only_the_latest_message_counts_and_a_bounce_is_final(h: Harness) {
     // The first email's late bounce does not mark the resent one.
     assert!(h
         .service
-        .record_mail_feedback(&first, &bounced())
+        .mail_feedback()
+        .record(&first, &bounced())
         .await
         .unwrap()
         .is_none());
     let delivered = h
         .service
-        .record_mail_feedback(&second, &MailFeedback::Delivered)
+        .mail_feedback()
+        .record(&second, &MailFeedback::Delivered)
         .await
         .unwrap()
         .unwrap();
@@ -77,7 +80,8 @@ async fn only_the_latest_message_counts_and_a_bounce_is_final(h: Harness) {
     );
     let complained = h
         .service
-        .record_mail_feedback(&second, &MailFeedback::Complained)
+        .mail_feedback()
+        .record(&second, &MailFeedback::Complained)
         .await
         .unwrap()
         .unwrap();
@@ -87,7 +91,8 @@ async fn only_the_latest_message_counts_and_a_bounce_is_final(h: Harness) {
     );
     assert!(h
         .service
-        .record_mail_feedback(&second, &MailFeedback::Delivered)
+        .mail_feedback()
+        .record(&second, &MailFeedback::Delivered)
         .await
         .unwrap()
         .is_none());
@@ -104,7 +109,8 @@ async fn an_unknown_message_changes_nothing(h: Harness) {
     invite(&h, &org, "grace@example.com").await;
     assert!(h
         .service
-        .record_mail_feedback("not-ours-0001", &bounced())
+        .mail_feedback()
+        .record("not-ours-0001", &bounced())
         .await
         .unwrap()
         .is_none());

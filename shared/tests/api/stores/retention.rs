@@ -146,7 +146,7 @@ async fn a_sweep_over_10000_pending_invitations_expires_the_100_due_and_reads_no
             .unwrap();
     }
     h.clock.advance(24 * 60 * 60 * 1000 + 1_000);
-    let report = h.service.sweep_expired().await.unwrap();
+    let report = h.service.sweeper().sweep_expired().await.unwrap();
     assert_eq!((report.read, report.expired, report.skipped), (100, 100, 0));
     let now = org_now(&h, &org).await;
     assert_eq!(now.pending_invitations_count, 9_900);

@@ -76,29 +76,3 @@ impl Service {
             .await
     }
 }
-
-impl Service {
-    /// Records what SES reported about `message_id` on its invitation; the change feed then
-    /// emits `organizationInvitation.bounced` for a bounce. `None` when it changed nothing (not
-    /// our message, not the latest one, or a "delivered" after a bounce).
-    pub async fn record_mail_feedback(
-        &self,
-        message_id: &str,
-        feedback: &crate::domain::MailFeedback,
-    ) -> Result<Option<crate::domain::Invitation>, super::ServiceError> {
-        let delivery = Delivery {
-            status: DeliveryStatus::Sent,
-            message_id: Some(message_id.to_string()),
-            error: None,
-            bounce_type: None,
-            at: self.clock.now(),
-        };
-        let Some(updated) = delivery.with_feedback(feedback, delivery.at) else {
-            return Ok(None);
-        };
-        Ok(self
-            .store
-            .record_mail_feedback(message_id, &updated)
-            .await?)
-    }
-}

@@ -39,13 +39,16 @@ pub struct PublicUserDataBody<'a> {
     pub user_id: &'a UserId,
     pub first_name: Option<&'a str>,
     pub last_name: Option<&'a str>,
-    /// Deprecated by Clerk for `image_url`, still required by its schema.
-    pub profile_image_url: Option<&'a str>,
+    /// Deprecated by Clerk for `image_url`, still required by its Backend API schema (its
+    /// webhook schema allows no such field: absent there).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile_image_url: Option<Option<&'a str>>,
     pub image_url: &'a str,
     pub has_image: bool,
     pub identifier: &'a str,
-    /// Users here have no usernames.
-    pub username: Option<&'a str>,
+    /// Users here have no usernames (absent from webhooks, as above).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<Option<&'a str>>,
 }
 
 impl<'a> From<&'a PublicUserData> for PublicUserDataBody<'a> {
@@ -54,11 +57,11 @@ impl<'a> From<&'a PublicUserData> for PublicUserDataBody<'a> {
             user_id: &p.user_id,
             first_name: p.first_name.as_deref(),
             last_name: p.last_name.as_deref(),
-            profile_image_url: p.image_url.as_deref(),
+            profile_image_url: Some(p.image_url.as_deref()),
             image_url: p.image_url.as_deref().unwrap_or_default(),
             has_image: p.image_url.is_some(),
             identifier: &p.identifier,
-            username: None,
+            username: Some(None),
         }
     }
 }
@@ -72,8 +75,75 @@ pub struct PublicOrganizationDataBody<'a> {
     pub has_image: bool,
 }
 
+impl<'a> PublicOrganizationDataBody<'a> {
+    fn of(inv: &'a Invitation) -> Self {
+        Self {
+            id: &inv.organization.id,
+            name: &inv.organization.name,
+            slug: &inv.organization.slug,
+            image_url: "",
+            has_image: false,
+        }
+    }
+}
+
+/// Who an invitation is shown to, which decides its fields: Clerk's Backend API object for
+/// an answer (a member's without the private fields), or Clerk's webhook object for an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvitationView {
+    Member,
+    Backend,
+    /// An event's `data`: the stored status, private metadata, no link (only the ticket's hash
+    /// is stored), the accepting user, the organization nested under `data`, and the latest
+    /// delivery when `with_delivery` (a bounce).
+    Event {
+        with_delivery: bool,
+    },
+}
+
+impl InvitationView {
+    pub fn for_actor(actor: &Actor) -> Self {
+        if actor.is_backend() {
+            Self::Backend
+        } else {
+            Self::Member
+        }
+    }
+}
+
+/// An answer's own fields (beyond Clerk's webhook object).
 #[derive(Debug, Serialize)]
-pub struct PublicInvitation<'a> {
+pub struct AnswerFields<'a> {
+    pub public_organization_data: PublicOrganizationDataBody<'a>,
+    pub redirect_url: Option<&'a str>,
+    pub notify: bool,
+}
+
+/// What only a backend sees.
+#[derive(Debug, Serialize)]
+pub struct BackendFields<'a> {
+    pub locale: &'a str,
+    pub delivery: Option<&'a Delivery>,
+}
+
+/// An event's own fields.
+#[derive(Debug, Serialize)]
+pub struct EventFields<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<&'a UserId>,
+    pub data: EventData<'a>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EventData<'a> {
+    pub public_organization_data: PublicOrganizationDataBody<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<&'a Delivery>,
+}
+
+/// The one invitation body: HTTP answers and event payloads alike.
+#[derive(Debug, Serialize)]
+pub struct InvitationBody<'a> {
     pub object: &'static str,
     pub id: &'a str,
     pub email_address: &'a str,
@@ -82,38 +152,42 @@ pub struct PublicInvitation<'a> {
     pub organization_id: &'a OrganizationId,
     pub inviter_id: Option<&'a UserId>,
     pub public_inviter_data: Option<PublicUserDataBody<'a>>,
-    pub public_organization_data: PublicOrganizationDataBody<'a>,
     pub status: &'static str,
     pub public_metadata: &'a Metadata,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub private_metadata: Option<&'a Metadata>,
     /// The accept link, known only when the ticket was just issued.
     pub url: Option<&'a str>,
-    pub redirect_url: Option<&'a str>,
-    pub notify: bool,
     pub expires_at: Millis,
     pub created_at: Millis,
     pub updated_at: Millis,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<AnswerFields<'a>>,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub backend: Option<BackendFields<'a>>,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub event: Option<EventFields<'a>>,
 }
-
-#[derive(Debug, Serialize)]
-pub struct BackendInvitation<'a> {
-    #[serde(flatten)]
-    pub public: PublicInvitation<'a>,
-    pub private_metadata: &'a Metadata,
-    pub locale: &'a str,
-    pub delivery: Option<&'a Delivery>,
-}
-
-pub type InvitationBody<'a> = Shown<PublicInvitation<'a>, BackendInvitation<'a>>;
 
 /// `url` is the accept link, known only when the ticket was just issued.
 pub fn invitation<'a>(
-    actor: &Actor,
+    view: InvitationView,
     inv: &'a Invitation,
     roles: &RoleCatalog,
     now: Millis,
     url: Option<&'a str>,
 ) -> InvitationBody<'a> {
-    let public = PublicInvitation {
+    let event = matches!(view, InvitationView::Event { .. });
+    let inviter = inv.inviter.as_ref().map(|i| {
+        let mut body = PublicUserDataBody::from(i);
+        if event {
+            // Clerk's webhook object allows only its own fields here.
+            body.profile_image_url = None;
+            body.username = None;
+        }
+        body
+    });
+    InvitationBody {
         object: "organization_invitation",
         id: inv.id.as_str(),
         email_address: inv.email_address.as_str(),
@@ -121,29 +195,39 @@ pub fn invitation<'a>(
         role_name: roles.name_of(&inv.role),
         organization_id: &inv.organization.id,
         inviter_id: inv.inviter.as_ref().map(|i| &i.user_id),
-        public_inviter_data: inv.inviter.as_ref().map(PublicUserDataBody::from),
-        public_organization_data: PublicOrganizationDataBody {
-            id: &inv.organization.id,
-            name: &inv.organization.name,
-            slug: &inv.organization.slug,
-            image_url: "",
-            has_image: false,
+        public_inviter_data: inviter,
+        // An event tells what was written; an answer, what it reads as now.
+        status: if event {
+            inv.stored_status.as_str()
+        } else {
+            inv.status(now).as_str()
         },
-        status: inv.status(now).as_str(),
         public_metadata: &inv.public_metadata,
-        url,
-        redirect_url: inv.redirect_url.as_deref(),
-        notify: inv.notify,
+        private_metadata: (view != InvitationView::Member).then_some(&inv.private_metadata),
+        url: if event { None } else { url },
         expires_at: inv.expires_at,
         created_at: inv.created_at,
         updated_at: inv.updated_at,
-    };
-    Shown::to(actor, public, |public| BackendInvitation {
-        public,
-        private_metadata: &inv.private_metadata,
-        locale: &inv.locale,
-        delivery: inv.delivery.as_ref(),
-    })
+        answer: (!event).then(|| AnswerFields {
+            public_organization_data: PublicOrganizationDataBody::of(inv),
+            redirect_url: inv.redirect_url.as_deref(),
+            notify: inv.notify,
+        }),
+        backend: (view == InvitationView::Backend).then(|| BackendFields {
+            locale: &inv.locale,
+            delivery: inv.delivery.as_ref(),
+        }),
+        event: match view {
+            InvitationView::Event { with_delivery } => Some(EventFields {
+                user_id: inv.accepted_user_id.as_ref(),
+                data: EventData {
+                    public_organization_data: PublicOrganizationDataBody::of(inv),
+                    delivery: inv.delivery.as_ref().filter(|_| with_delivery),
+                },
+            }),
+            _ => None,
+        },
+    }
 }
 
 #[derive(Debug, Serialize)]

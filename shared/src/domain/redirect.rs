@@ -1,6 +1,6 @@
 use url::Url;
 
-use crate::domain::FieldError;
+use super::FieldError;
 
 /// Where an invitation may send the invitee after the ticket is checked.
 ///

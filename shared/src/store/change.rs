@@ -44,3 +44,6 @@ impl Change {
         }
     }
 }
+
+/// The change feed of an in-memory store: what DynamoDB Streams is to the table.
+pub type ChangeFeed = tokio::sync::mpsc::UnboundedReceiver<Change>;

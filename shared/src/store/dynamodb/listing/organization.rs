@@ -1,14 +1,14 @@
-//! Listing an organization's invitations: which index serves a query, its filter and paging.
+//! An organization's invitations: which index serves a query, its filter and paging.
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use super::codec::{self, key, n, s, Item};
-use super::{keys, sdk_error, DynamoStore};
 use crate::clock::Millis;
 use crate::domain::listing::{time_key, Cursor, InvitationCounts, PageStart, LAPSED_READ_LIMIT};
 use crate::domain::{
     Invitation, InvitationId, InvitationQuery, InvitationStatus, OrganizationId, Page,
 };
+use crate::store::dynamodb::codec::{self, key, n, s, Item};
+use crate::store::dynamodb::{keys, sdk_error, DynamoStore};
 use crate::store::{OrganizationStore, StoreError};
 
 type Filter = (String, Vec<(String, AttributeValue)>);

@@ -1,0 +1,54 @@
+//! Answers the routes share: an invitation or a page of them as the caller may see them, a
+//! membership, and the headers of answers that carry an accept link.
+
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+
+use super::AppState;
+use crate::domain::{Invitation, Membership, Organization, Page};
+use crate::service::{Actor, IssuedInvitation};
+use crate::wire::{self, InvitationBody, InvitationView, List};
+
+/// An invitation as `actor` may see it.
+pub fn invitation<'a>(state: &AppState, actor: &Actor, inv: &'a Invitation) -> InvitationBody<'a> {
+    let (roles, now) = (state.service.roles(), state.service.now());
+    wire::invitation(InvitationView::for_actor(actor), inv, roles, now, None)
+}
+
+/// An invitation just created (or resent), with its accept link.
+pub fn issued<'a>(
+    state: &AppState,
+    actor: &Actor,
+    issued: &'a IssuedInvitation,
+) -> InvitationBody<'a> {
+    let (roles, now) = (state.service.roles(), state.service.now());
+    let view = InvitationView::for_actor(actor);
+    wire::invitation(view, &issued.invitation, roles, now, Some(&issued.url))
+}
+
+/// One page of invitations as Clerk's list, each as `actor` may see it (the clock read once).
+pub fn page(state: &AppState, actor: &Actor, page: Page<Invitation>) -> Response {
+    let (roles, now) = (state.service.roles(), state.service.now());
+    let view = InvitationView::for_actor(actor);
+    let data = page
+        .data
+        .iter()
+        .map(|inv| wire::invitation(view, inv, roles, now, None))
+        .collect();
+    Json(List::new(data, page.total_count, page.next_cursor)).into_response()
+}
+
+/// Create and resend answers carry the accept link: never cached.
+pub fn with_link(body: impl Serialize) -> Response {
+    (
+        [(axum::http::header::CACHE_CONTROL, "no-store")],
+        Json(body),
+    )
+        .into_response()
+}
+
+/// A membership with its organization, as `actor` may see both.
+pub fn membership(state: &AppState, actor: &Actor, m: &Membership, org: &Organization) -> Response {
+    Json(wire::membership(actor, m, org, state.service.roles())).into_response()
+}

@@ -1,0 +1,171 @@
+//! Invitations, read: an organization's (all, pending, one), a person's, the signed-in
+//! person's own, and every organization's.
+
+use axum::extract::{Path, RawQuery, State};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+use crate::domain::{EmailAddress, FieldError, OrganizationId, UserId};
+use crate::http::answers;
+use crate::http::auth::Backend;
+use crate::http::caller::Caller;
+use crate::http::error::ApiError;
+use crate::http::openapi::builder::{
+    address, inv, list_params, ok, op, org, param, r, user, with, READ_ERRORS,
+};
+use crate::http::parse::{self, query_pairs};
+use crate::http::session::SignedIn;
+use crate::http::table::{route, Route};
+use crate::http::AppState;
+use crate::service::Actor;
+
+pub const ROUTES: &[Route] = &[
+    route!(GET "/v1/organizations/{org}/invitations", List, BackendOrSignedIn, list,
+    op("ListOrganizationInvitations", "An organization's invitations (Clerk's, with `cursor` beyond it).",
+        (200, ok(r("Invitations"), json!({}))), READ_ERRORS)
+        .params(with(vec![org()], list_params(true, &[
+            json!({ "name": "email_address", "in": "query", "description": "One address, any case.", "schema": address() }),
+            json!({ "name": "order_by", "in": "query", "schema": { "type": "string",
+                "enum": ["created_at", "-created_at", "+created_at", "email_address", "-email_address", "+email_address"] } }),
+        ])))),
+    route!(GET "/v1/organizations/{org}/invitations/pending", List, BackendOrSignedIn, list_pending,
+    op("ListPendingOrganizationInvitations", "Pending invitations (Clerk's, deprecated there: use `status=pending`).",
+        (200, ok(r("Invitations"), json!({}))), READ_ERRORS)
+        .params(with(vec![org()], list_params(false, &[
+            param("cursor", "query", "The `next_cursor` of the page before."),
+        ])))),
+    route!(GET "/v1/organizations/{org}/invitations/{inv}", List, BackendOrSignedIn, get_one,
+        op("GetOrganizationInvitation", "One invitation (Clerk's).",
+            (200, ok(r("Invitation"), json!({}))), READ_ERRORS)
+            .params(vec![org(), inv()])),
+    route!(GET "/v1/users/{user}/organization_invitations", List, Backend, list_for_user,
+        op("UsersGetOrganizationInvitations", "A person's invitations across organizations, newest first (Clerk's).",
+            (200, ok(r("Invitations"), json!({}))), READ_ERRORS)
+            .params(with(vec![user()], list_params(true, &[])))),
+    route!(GET "/v1/me/organization_invitations", List, SignedIn, list_mine,
+        op("ListMyOrganizationInvitations", "The signed-in person's invitations (beyond Clerk's Backend API).",
+            (200, ok(r("Invitations"), json!({}))), READ_ERRORS)
+            .params(list_params(true, &[]))),
+    route!(GET "/v1/organization_invitations", List, Backend, list_instance,
+    op("ListInstanceOrganizationInvitations", "Every organization's invitations, newest first; `query` names an address (Clerk's).",
+        (200, ok(r("Invitations"), json!({}))), READ_ERRORS)
+        .params(list_params(true, &[
+            json!({ "name": "query", "in": "query", "description": "An email address: its invitations.", "schema": address() }),
+            json!({ "name": "order_by", "in": "query", "schema": { "type": "string", "enum": ["-created_at"] } }),
+        ]))),
+];
+
+async fn list(
+    Caller(actor): Caller,
+    State(state): State<AppState>,
+    Path(org): Path<OrganizationId>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let query = parse::invitation_query(&query_pairs(raw.as_deref()))?;
+    let page = state.service.list_invitations(&actor, &org, &query).await?;
+    Ok(answers::page(&state, &actor, page))
+}
+
+/// Deprecated by Clerk, still called by older SDKs: the list with `status=pending`, and
+/// `limit` / `offset` (or `cursor`).
+async fn list_pending(
+    Caller(actor): Caller,
+    State(state): State<AppState>,
+    Path(org): Path<OrganizationId>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let mut pairs: Vec<(String, String)> = query_pairs(raw.as_deref())
+        .into_iter()
+        .filter(|(k, _)| matches!(k.as_str(), "limit" | "offset" | "cursor"))
+        .collect();
+    pairs.push(("status".into(), "pending".into()));
+    // Clerk's spec answers 400 here for a bad query, as on a person's list.
+    let query = parse::invitation_query(&pairs).map_err(ApiError::InvalidQuery)?;
+    let page = state.service.list_invitations(&actor, &org, &query).await?;
+    Ok(answers::page(&state, &actor, page))
+}
+
+/// Every organization's invitations, newest first: `status`, `limit`, `offset` or `cursor`,
+/// and `query` (an address: its invitations).
+async fn list_instance(
+    _: Backend,
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let pairs = query_pairs(raw.as_deref());
+    let mut errors = Vec::new();
+    let mut address = None;
+    for (k, v) in &pairs {
+        match k.as_str() {
+            "query" if !v.trim().is_empty() => match EmailAddress::parse("query", v) {
+                Ok(a) => address = Some(a),
+                Err(_) => errors.push(FieldError::value(
+                    "query",
+                    "query must be an email address: its invitations are listed.",
+                )),
+            },
+            "order_by" if v != "-created_at" => errors.push(FieldError::value(
+                "order_by",
+                "Every organization's invitations are listed newest first (-created_at).",
+            )),
+            _ => {}
+        }
+    }
+    let rest: Vec<(String, String)> = pairs
+        .into_iter()
+        .filter(|(k, _)| k != "query" && k != "order_by")
+        .collect();
+    let q = match parse::person_query(&rest) {
+        Ok(q) if errors.is_empty() => q,
+        Ok(_) => return Err(ApiError::InvalidQuery(errors)),
+        Err(more) => {
+            errors.extend(more);
+            return Err(ApiError::InvalidQuery(errors));
+        }
+    };
+    let page = state
+        .service
+        .instance_invitations(address.as_ref(), &q.statuses, &q.page)
+        .await?;
+    Ok(answers::page(&state, &Actor::Backend, page))
+}
+
+/// A backend asks for one person's invitations.
+async fn list_for_user(
+    _: Backend,
+    State(state): State<AppState>,
+    Path(user): Path<UserId>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let q = parse::person_query(&query_pairs(raw.as_deref())).map_err(ApiError::InvalidQuery)?;
+    let page = state
+        .service
+        .user_invitations(&user, &q.statuses, &q.page)
+        .await?;
+    Ok(answers::page(&state, &Actor::Backend, page))
+}
+
+/// The signed-in person's own invitations.
+async fn list_mine(
+    State(state): State<AppState>,
+    SignedIn(session): SignedIn,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let q = parse::person_query(&query_pairs(raw.as_deref())).map_err(ApiError::InvalidQuery)?;
+    let page = state
+        .service
+        .my_invitations(&session, &q.statuses, &q.page)
+        .await?;
+    let me = Actor::Member(session.user_id.clone());
+    Ok(answers::page(&state, &me, page))
+}
+
+async fn get_one(
+    Caller(actor): Caller,
+    State(state): State<AppState>,
+    Path((org, inv)): Path<(OrganizationId, String)>,
+) -> Result<Response, ApiError> {
+    let invitation = state.service.get_invitation(&actor, &org, &inv).await?;
+    Ok(Json(answers::invitation(&state, &actor, &invitation)).into_response())
+}

@@ -1,0 +1,148 @@
+//! An organization's invitations, written: create, bulk create, resend, revoke.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+use serde_json::json;
+
+use crate::domain::OrganizationId;
+use crate::http::answers::{self, with_link};
+use crate::http::caller::Caller;
+use crate::http::error::{ApiError, ErrorEntry};
+use crate::http::extract::JsonBody;
+use crate::http::openapi::builder::{
+    boolean, inv, invitation_links, ok, op, org, r, string, WRITE_ERRORS,
+};
+use crate::http::parse;
+use crate::http::table::{route, Route};
+use crate::http::AppState;
+use crate::wire::{InvitationBody, List};
+
+pub const ROUTES: &[Route] = &[
+    route!(POST "/v1/organizations/{org}/invitations", Invite, BackendOrSignedIn, create,
+        op("CreateOrganizationInvitation", "Invite by email with a role (Clerk's).",
+            (200, ok(r("Invitation"), invitation_links())), WRITE_ERRORS)
+            .params(vec![org()]).body(r("NewInvitation"))),
+    route!(POST "/v1/organizations/{org}/invitations/bulk", Invite, BackendOrSignedIn, create_bulk,
+    op("CreateOrganizationInvitationBulk",
+        "Up to 10 invitations, each with its own result (Clerk's; 207 beyond Clerk when some are refused).",
+        (200, ok(r("BulkResults"), json!({}))), WRITE_ERRORS)
+        .params(vec![org()])
+        .body(json!({ "type": "array", "minItems": 1, "maxItems": 10, "items": r("NewInvitation") }))
+        .ok_described("Every item created.")
+        .also(207, {
+            let mut some = ok(r("BulkResults"), json!({}));
+            some["description"] = json!("Some items refused, each with its own error (beyond Clerk).");
+            some
+        })),
+    route!(POST "/v1/organizations/{org}/invitations/{inv}/resend", Invite, BackendOrSignedIn, resend,
+        op("ResendOrganizationInvitation", "A new link and expiry; older links stop working (beyond Clerk).",
+            (200, ok(r("Invitation"), json!({}))), WRITE_ERRORS)
+            .params(vec![org(), inv()])
+            .body(json!({ "type": "object", "properties": {
+                "requesting_user_id": string(), "notify": boolean() } }))),
+    route!(POST "/v1/organizations/{org}/invitations/{inv}/revoke", Revoke, BackendOrSignedIn, revoke,
+        op("RevokeOrganizationInvitation", "Revoke a pending invitation; its link dies (Clerk's).",
+            (200, ok(r("Invitation"), json!({}))), WRITE_ERRORS)
+            .params(vec![org(), inv()])
+            .body(json!({ "type": "object", "properties": { "requesting_user_id": string() } }))),
+];
+
+async fn create(
+    Caller(actor): Caller,
+    State(state): State<AppState>,
+    Path(org): Path<OrganizationId>,
+    JsonBody(body): JsonBody,
+) -> Result<Response, ApiError> {
+    let policy = state.service.policy();
+    let input = parse::invitation(&body, state.service.roles(), &policy.redirects)?;
+    let created = state
+        .service
+        .create_invitation(&actor, &org, &input)
+        .await?;
+    Ok(with_link(answers::issued(&state, &actor, &created)))
+}
+
+/// One item of a bulk answer: the invitation, or its error in Clerk's envelope.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum BulkItem<'a> {
+    Created(Box<InvitationBody<'a>>),
+    Refused {
+        object: &'static str,
+        status: u16,
+        email_address: &'a str,
+        errors: &'a [ErrorEntry],
+    },
+}
+
+/// 200 when every item was created; 207 when some were not, each failed item carrying its
+/// own error. A malformed item refuses the whole request (422) before anything is written.
+async fn create_bulk(
+    Caller(actor): Caller,
+    State(state): State<AppState>,
+    Path(org): Path<OrganizationId>,
+    JsonBody(body): JsonBody,
+) -> Result<Response, ApiError> {
+    let policy = state.service.policy();
+    let inputs = parse::bulk_invitations(&body, state.service.roles(), &policy.redirects)?;
+    let outcomes: Vec<_> = state
+        .service
+        .create_invitations(&actor, &org, &inputs)
+        .await?
+        .into_iter()
+        .map(|result| result.map_err(|e| ApiError::from(e).describe()))
+        .collect();
+    let status = if outcomes.iter().all(Result::is_ok) {
+        StatusCode::OK
+    } else {
+        StatusCode::MULTI_STATUS
+    };
+    let data: Vec<BulkItem<'_>> = outcomes
+        .iter()
+        .zip(&inputs)
+        .map(|(outcome, input)| match outcome {
+            Ok(created) => BulkItem::Created(Box::new(answers::issued(&state, &actor, created))),
+            Err((status, errors)) => BulkItem::Refused {
+                object: "error",
+                status: status.as_u16(),
+                email_address: input.email_address.as_str(),
+                errors,
+            },
+        })
+        .collect();
+    let total = data.len() as u64;
+    let mut response = with_link(List::new(data, total, None));
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+async fn resend(
+    Caller(actor): Caller,
+    State(state): State<AppState>,
+    Path((org, inv)): Path<(OrganizationId, String)>,
+    JsonBody(body): JsonBody,
+) -> Result<Response, ApiError> {
+    let action = parse::invitation_action(&body)?;
+    let resent = state
+        .service
+        .resend_invitation(&actor, &org, &inv, &action)
+        .await?;
+    Ok(with_link(answers::issued(&state, &actor, &resent)))
+}
+
+async fn revoke(
+    Caller(actor): Caller,
+    State(state): State<AppState>,
+    Path((org, inv)): Path<(OrganizationId, String)>,
+    JsonBody(body): JsonBody,
+) -> Result<Response, ApiError> {
+    let action = parse::invitation_action(&body)?;
+    let invitation = state
+        .service
+        .revoke_invitation(&actor, &org, &inv, action.requesting_user_id.as_ref())
+        .await?;
+    Ok(Json(answers::invitation(&state, &actor, &invitation)).into_response())
+}

@@ -1,0 +1,165 @@
+//! Start-up: what a function does once per cold start, I/O included (the secrets it is given by
+//! ARN, its store, its clients, the events pipeline), and the whole of each function's `main`.
+//! The AWS configuration is made here, once and only if a client needs it, and lent to what is
+//! built from it.
+
+mod build;
+mod pipeline;
+mod secrets;
+
+use std::sync::{Arc, OnceLock};
+
+pub use build::{http_state, store, Store};
+pub use pipeline::pipeline;
+
+use crate::aws::MissingAwsVariable;
+use crate::config::{
+    environment, BouncesConfig, ConfigError, EventsConfig, HttpConfig, SweeperConfig, Target,
+};
+use crate::http::{self, AppState, Function};
+use crate::store::StoreError;
+
+/// Why a process could not start; printed as a sentence, and the process ends.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Aws(#[from] MissingAwsVariable),
+    #[error("the DynamoDB table could not be prepared: {0}")]
+    Table(#[source] StoreError),
+}
+
+/// The AWS SDK's shared configuration, made from the environment on first need (a process
+/// with no AWS client never makes it) and lent to every client built from it.
+#[derive(Default)]
+pub struct Aws {
+    config: OnceLock<aws_types::SdkConfig>,
+}
+
+impl Aws {
+    pub fn config(&self) -> Result<&aws_types::SdkConfig, StartError> {
+        if let Some(config) = self.config.get() {
+            return Ok(config);
+        }
+        let made = crate::aws::sdk_config()?;
+        Ok(self.config.get_or_init(|| made))
+    }
+}
+
+/// Reads the secrets `config` is given by ARN (`SECRETS_MANAGER_ENDPOINT` names an emulator).
+pub async fn resolve_secrets(
+    aws: &Aws,
+    config: &mut dyn crate::config::HoldsSecrets,
+) -> Result<(), StartError> {
+    let endpoint = std::env::var("SECRETS_MANAGER_ENDPOINT").ok();
+    secrets::resolve(aws, endpoint.as_deref(), config).await
+}
+
+pub use secrets::resolve as resolve_secrets_at;
+
+/// A function's (or the local server's) HTTP state from the environment: configuration, its
+/// secrets, its store, its clients.
+pub async fn http_from_env(
+    target: Target,
+    aws: &Aws,
+) -> Result<(HttpConfig, AppState), StartError> {
+    let env = environment();
+    let mut config = HttpConfig::from_lookup(target, &env)?;
+    resolve_secrets(aws, &mut config).await?;
+    config.check_keys_are_distinct()?;
+    let store = store(&config.store, target.is_local(), aws).await?;
+    let state = http_state(&config, store.shared, aws)?;
+    Ok((config, state))
+}
+
+/// The whole of an HTTP function's `main`: configuration and clients once, then requests.
+pub async fn run_http(function: Function) -> Result<(), lambda_http::Error> {
+    lambda_http::tracing::init_default_subscriber();
+    let aws = Aws::default();
+    let (_, state) = http_from_env(Target::Function(function), &aws)
+        .await
+        .unwrap_or_else(|e| exit_on(e));
+    lambda_http::run(http::app(Some(function), state)).await
+}
+
+/// The whole of the sweeper's `main`: its store once, then one sweep per scheduled event. It
+/// serves no HTTP, holds no key and sends no email.
+pub async fn run_sweeper() -> Result<(), lambda_http::Error> {
+    lambda_http::tracing::init_default_subscriber();
+    let aws = Aws::default();
+    let config = SweeperConfig::from_lookup(&environment()).unwrap_or_else(|e| exit_on(e.into()));
+    let store = store(&config.store, false, &aws)
+        .await
+        .unwrap_or_else(|e| exit_on(e));
+    let sweeper = crate::service::Sweeper::new(store.shared, Arc::new(crate::clock::SystemClock));
+    lambda_http::lambda_runtime::run(lambda_http::service_fn(
+        move |_: lambda_http::LambdaEvent<serde_json::Value>| {
+            let sweeper = sweeper.clone();
+            async move {
+                let report = sweeper.sweep_expired().await?;
+                Ok::<_, lambda_http::Error>(serde_json::json!({
+                    "read": report.read, "expired": report.expired, "skipped": report.skipped,
+                }))
+            }
+        },
+    ))
+    .await
+}
+
+/// The whole of the events function's `main`: the pipeline once, then one stream batch per
+/// invocation, answered with its batch item failures.
+pub async fn run_events() -> Result<(), lambda_http::Error> {
+    lambda_http::tracing::init_default_subscriber();
+    let aws = Aws::default();
+    let pipeline = async {
+        let mut config = EventsConfig::from_lookup(false, &environment())?;
+        resolve_secrets(&aws, &mut config).await?;
+        let store = store(&config.store, false, &aws).await?;
+        let clock = Arc::new(crate::clock::SystemClock);
+        pipeline(&config, store.shared, clock, &aws)
+    }
+    .await
+    .unwrap_or_else(|e| exit_on(e));
+    let pipeline = Arc::new(pipeline);
+    lambda_http::lambda_runtime::run(lambda_http::service_fn(
+        move |event: lambda_http::LambdaEvent<aws_lambda_events::event::dynamodb::Event>| {
+            let pipeline = pipeline.clone();
+            async move {
+                Ok::<_, lambda_http::Error>(
+                    crate::events::lambda::handle_stream(&pipeline, event.payload).await,
+                )
+            }
+        },
+    ))
+    .await
+}
+
+/// The whole of the bounces function's `main`: SES's delivery, bounce and complaint events
+/// (through SNS) recorded on their invitations.
+pub async fn run_bounces() -> Result<(), lambda_http::Error> {
+    lambda_http::tracing::init_default_subscriber();
+    let aws = Aws::default();
+    let config = BouncesConfig::from_lookup(&environment()).unwrap_or_else(|e| exit_on(e.into()));
+    let store = store(&config.store, false, &aws)
+        .await
+        .unwrap_or_else(|e| exit_on(e));
+    let feedback =
+        crate::service::MailFeedback::new(store.shared, Arc::new(crate::clock::SystemClock));
+    lambda_http::lambda_runtime::run(lambda_http::service_fn(
+        move |event: lambda_http::LambdaEvent<aws_lambda_events::event::sns::SnsEvent>| {
+            let feedback = feedback.clone();
+            async move {
+                let report = crate::events::lambda::handle_sns(&feedback, event.payload).await?;
+                Ok::<_, lambda_http::Error>(report)
+            }
+        },
+    ))
+    .await
+}
+
+fn exit_on(e: StartError) -> ! {
+    tracing::error!(error = %e, "configuration error");
+    eprintln!("configuration error: {e}");
+    std::process::exit(1);
+}

@@ -1,0 +1,88 @@
+//! Lists of invitations on DynamoDB: an organization's (`organization.rs`), one address's
+//! across organizations (GSI3) and one partition of the instance's (GSI6).
+
+mod organization;
+
+use async_trait::async_trait;
+
+use super::codec::{self, s};
+use super::{keys, DynamoStore};
+use crate::clock::Millis;
+use crate::domain::person_list::AddressRead;
+use crate::domain::{Invitation, InvitationQuery, OrganizationId, Page};
+use crate::store::{ListingStore, StoreError};
+
+#[async_trait]
+impl ListingStore for DynamoStore {
+    /// See `organization.rs`.
+    async fn list_invitations(
+        &self,
+        organization_id: &OrganizationId,
+        query: &InvitationQuery,
+        now: Millis,
+    ) -> Result<Page<Invitation>, StoreError> {
+        self.invitation_page(organization_id, query, now).await
+    }
+
+    /// One `Query` on GSI3 of at most `limit` items.
+    async fn invitations_to_address(
+        &self,
+        email_key: &str,
+        before: Option<&str>,
+        limit: u32,
+    ) -> Result<AddressRead, StoreError> {
+        let partition = keys::invitations_to_address(email_key);
+        self.newest_invitations((keys::GSI3, "GSI3PK", "GSI3SK"), &partition, before, limit)
+            .await
+    }
+
+    /// One `Query` on GSI6 of at most `limit` items.
+    async fn invitations_in_shard(
+        &self,
+        shard: u32,
+        before: Option<&str>,
+        limit: u32,
+    ) -> Result<AddressRead, StoreError> {
+        let partition = keys::instance_partition(shard);
+        self.newest_invitations((keys::GSI6, "GSI6PK", "GSI6SK"), &partition, before, limit)
+            .await
+    }
+}
+
+impl DynamoStore {
+    /// One `Query` of an index of invitations by creation (`(name, pk, sk)`), newest first,
+    /// below `before` when given, at most `limit` items.
+    async fn newest_invitations(
+        &self,
+        (index, pk, sk): (&str, &str, &str),
+        partition: &str,
+        before: Option<&str>,
+        limit: u32,
+    ) -> Result<AddressRead, StoreError> {
+        let mut query = self
+            .client()
+            .query()
+            .table_name(&self.table)
+            .index_name(index)
+            .expression_attribute_values(":pk", s(partition))
+            .scan_index_forward(false)
+            .limit(limit.clamp(1, 1000) as i32);
+        query = match before {
+            Some(before) => query
+                .key_condition_expression(format!("{pk} = :pk AND {sk} < :before"))
+                .expression_attribute_values(":before", s(before)),
+            None => query.key_condition_expression(format!("{pk} = :pk")),
+        };
+        let out = query.send().await.map_err(super::sdk_error)?;
+        let items = out
+            .items
+            .unwrap_or_default()
+            .iter()
+            .map(codec::invitation_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(AddressRead {
+            items,
+            exhausted: out.last_evaluated_key.is_none(),
+        })
+    }
+}
