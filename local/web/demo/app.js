@@ -34,6 +34,13 @@ function explain(error) {
   }
 }
 
+/** After a refusal that says when to retry, the buttons stay disabled until then. */
+function holdOff(buttons, error) {
+  if (!(error instanceof InvitationsError) || !error.retryAfter) return;
+  for (const b of buttons) b.disabled = true;
+  setTimeout(() => { for (const b of buttons) b.disabled = false; }, error.retryAfter * 1000);
+}
+
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
@@ -100,16 +107,18 @@ async function refreshPending() {
     }
     list.replaceChildren(...data.map((inv) => {
       const error = el('span', { class: 'error', role: 'alert' });
+      const buttons = el('div', { class: 'buttons' });
       const act = (fn, done) => async () => {
         error.textContent = '';
         try { await fn(); $('invite-notice').textContent = done; await Promise.all([refreshPending(), refreshOutbox()]); }
-        catch (e) { error.textContent = explain(e); }
+        catch (e) { error.textContent = explain(e); holdOff(buttons.querySelectorAll('button'), e); }
       };
+      buttons.append(
+        el('button', { class: 'small', type: 'button', onclick: act(() => inv.resend(), `Sent the invitation to ${inv.emailAddress} again.`) }, 'Resend'),
+        el('button', { class: 'small danger', type: 'button', onclick: act(() => inv.revoke(), `Revoked the invitation to ${inv.emailAddress}.`) }, 'Revoke'));
       return el('div', { class: 'row', 'data-email': inv.emailAddress },
         el('div', {}, el('strong', {}, inv.emailAddress), el('div', { class: 'meta' }, `${inv.roleName} · pending`), error),
-        el('div', { class: 'buttons' },
-          el('button', { class: 'small', type: 'button', onclick: act(() => inv.resend(), `Sent the invitation to ${inv.emailAddress} again.`) }, 'Resend'),
-          el('button', { class: 'small danger', type: 'button', onclick: act(() => inv.revoke(), `Revoked the invitation to ${inv.emailAddress}.`) }, 'Revoke')));
+        buttons);
     }));
   } catch (e) {
     list.replaceChildren(el('p', { class: 'error', role: 'alert' }, explain(e)));
@@ -128,6 +137,7 @@ async function invite(event) {
     await Promise.all([refreshPending(), refreshOutbox()]);
   } catch (e) {
     $('invite-error').textContent = explain(e);
+    holdOff([event.target.querySelector('button[type=submit]')], e);
   }
 }
 

@@ -3,7 +3,7 @@
 use axum::http::{Method, StatusCode};
 use serde_json::json;
 
-use crate::helpers::app::{TestApp, KEY};
+use crate::helpers::app::{session_token, TestApp, KEY};
 
 #[tokio::test]
 async fn another_organizations_invitation_cannot_be_seen_or_revoked() {
@@ -98,4 +98,52 @@ async fn revoke_is_for_pending_invitations_and_for_members_who_manage() {
         )
     );
     assert_eq!(twice.body["errors"][0]["meta"]["status"], "revoked");
+}
+
+#[tokio::test]
+async fn a_signed_in_member_who_cannot_manage_may_not_revoke_and_an_admin_may() {
+    let app = TestApp::new();
+    let (org, admin) = app.org_with_admin("Acme Inc", 0).await;
+    let member = app
+        .post("/v1/users", json!({"email_address": ["m@example.com"]}))
+        .await
+        .id();
+    app.post(
+        &format!("/v1/organizations/{org}/memberships"),
+        json!({"user_id": member, "role": "org:member"}),
+    )
+    .await;
+    let id = app
+        .post(
+            &format!("/v1/organizations/{org}/invitations"),
+            json!({"email_address": "grace@example.com", "role": "org:member"}),
+        )
+        .await
+        .id();
+    let path = format!("/v1/organizations/{org}/invitations/{id}/revoke");
+    let as_user = |user: String| {
+        let app = &app;
+        let path = path.clone();
+        async move {
+            let token = format!("Bearer {}", session_token(&user, None));
+            app.request(
+                Method::POST,
+                &path,
+                &[
+                    ("authorization", token),
+                    ("content-type", "application/json".into()),
+                ],
+                None,
+            )
+            .await
+        }
+    };
+    let denied = as_user(member).await;
+    assert_eq!(
+        (denied.status, denied.code()),
+        (StatusCode::FORBIDDEN, "not_allowed_access")
+    );
+    let revoked = as_user(admin).await;
+    assert_eq!(revoked.status, StatusCode::OK, "{}", revoked.body);
+    assert_eq!(revoked.body["status"], "revoked");
 }

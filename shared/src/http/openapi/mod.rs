@@ -1,39 +1,16 @@
-//! This service's own OpenAPI 3.1 document: Clerk's operations it shares and its own (resend,
-//! cursors, delivery, tickets, signed-in routes), served at `GET /v1/openapi.json`. Its paths
-//! are the route table's (`http::routes`), each with the operation declared beside the route;
-//! every answer of the conformance flows validates against it, and schemathesis (in the test
+//! The pieces of this service's own OpenAPI 3.1 document: the operation builder, the schemas
+//! of the answers, and the document around its paths. The paths are the route table's: the
+//! document is assembled in `http::routes::document`, served at `GET /v1/openapi.json`; every
+//! answer of the conformance flows validates against it, and schemathesis (in the test
 //! command) checks generated requests against it.
 
 use serde_json::{json, Map, Value};
 
-use super::table::{Audience, Route};
-
 pub mod builder;
 mod schemas;
 
-/// The security an audience asks for (`None`: the document's default, a secret key).
-fn security(audience: Audience) -> Option<Value> {
-    match audience {
-        Audience::Backend => None,
-        Audience::BackendOrSignedIn => Some(json!([
-            { "secretKey": [] }, { "session": [] }, { "sessionCookie": [] }
-        ])),
-        Audience::SignedIn => Some(json!([{ "session": [] }, { "sessionCookie": [] }])),
-        Audience::LinkHolder => Some(json!([{}, { "sessionCookie": [] }, { "session": [] }])),
-        Audience::Anyone => Some(json!([{}])),
-    }
-}
-
-/// The document of `routes`.
-pub fn document<'a>(routes: impl Iterator<Item = &'a Route>) -> Value {
-    let mut paths = Map::new();
-    for route in routes {
-        let entry = paths
-            .entry(route.path.to_string())
-            .or_insert_with(|| json!({}));
-        let operation = (route.operation)().to_json(security(route.audience));
-        entry[route.verb.as_str().to_ascii_lowercase()] = operation;
-    }
+/// The document around `paths`.
+pub fn document(paths: Map<String, Value>) -> Value {
     json!({
         "openapi": "3.1.0",
         "info": {

@@ -1,6 +1,7 @@
-//! An organization's invitations, written: create, bulk create, resend, revoke.
+//! An organization's invitations: create (one, or in bulk), list (all, or pending), get,
+//! resend, revoke.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -13,9 +14,10 @@ use crate::http::caller::Caller;
 use crate::http::error::{ApiError, ErrorEntry};
 use crate::http::extract::JsonBody;
 use crate::http::openapi::builder::{
-    boolean, inv, invitation_links, ok, op, org, r, string, WRITE_ERRORS,
+    address, boolean, inv, invitation_links, list_params, ok, op, org, param, r, string, with,
+    READ_ERRORS, WRITE_ERRORS,
 };
-use crate::http::parse;
+use crate::http::parse::{self, query_pairs};
 use crate::http::table::{route, Route};
 use crate::http::AppState;
 use crate::wire::{InvitationBody, List};
@@ -48,6 +50,24 @@ pub const ROUTES: &[Route] = &[
             (200, ok(r("Invitation"), json!({}))), WRITE_ERRORS)
             .params(vec![org(), inv()])
             .body(json!({ "type": "object", "properties": { "requesting_user_id": string() } }))),
+    route!(GET "/v1/organizations/{org}/invitations", List, BackendOrSignedIn, list,
+    op("ListOrganizationInvitations", "An organization's invitations (Clerk's, with `cursor` beyond it).",
+        (200, ok(r("Invitations"), json!({}))), READ_ERRORS)
+        .params(with(vec![org()], list_params(true, &[
+            json!({ "name": "email_address", "in": "query", "description": "One address, any case.", "schema": address() }),
+            json!({ "name": "order_by", "in": "query", "schema": { "type": "string",
+                "enum": ["created_at", "-created_at", "+created_at", "email_address", "-email_address", "+email_address"] } }),
+        ])))),
+    route!(GET "/v1/organizations/{org}/invitations/pending", List, BackendOrSignedIn, list_pending,
+    op("ListPendingOrganizationInvitations", "Pending invitations (Clerk's, deprecated there: use `status=pending`).",
+        (200, ok(r("Invitations"), json!({}))), READ_ERRORS)
+        .params(with(vec![org()], list_params(false, &[
+            param("cursor", "query", "The `next_cursor` of the page before."),
+        ])))),
+    route!(GET "/v1/organizations/{org}/invitations/{inv}", List, BackendOrSignedIn, get_one,
+        op("GetOrganizationInvitation", "One invitation (Clerk's).",
+            (200, ok(r("Invitation"), json!({}))), READ_ERRORS)
+            .params(vec![org(), inv()])),
 ];
 
 async fn create(
@@ -144,5 +164,44 @@ async fn revoke(
         .service
         .revoke_invitation(&actor, &org, &inv, action.requesting_user_id.as_ref())
         .await?;
+    Ok(Json(answers::invitation(&state, &actor, &invitation)).into_response())
+}
+
+async fn list(
+    Caller(actor): Caller,
+    State(state): State<AppState>,
+    Path(org): Path<OrganizationId>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let query = parse::invitation_query(&query_pairs(raw.as_deref()))?;
+    let page = state.service.list_invitations(&actor, &org, &query).await?;
+    Ok(answers::page(&state, &actor, page))
+}
+
+/// Deprecated by Clerk, still called by older SDKs: the list with `status=pending`, and
+/// `limit` / `offset` (or `cursor`).
+async fn list_pending(
+    Caller(actor): Caller,
+    State(state): State<AppState>,
+    Path(org): Path<OrganizationId>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let mut pairs: Vec<(String, String)> = query_pairs(raw.as_deref())
+        .into_iter()
+        .filter(|(k, _)| matches!(k.as_str(), "limit" | "offset" | "cursor"))
+        .collect();
+    pairs.push(("status".into(), "pending".into()));
+    // Clerk's spec answers 400 here for a bad query, as on a person's list.
+    let query = parse::invitation_query(&pairs).map_err(ApiError::InvalidQuery)?;
+    let page = state.service.list_invitations(&actor, &org, &query).await?;
+    Ok(answers::page(&state, &actor, page))
+}
+
+async fn get_one(
+    Caller(actor): Caller,
+    State(state): State<AppState>,
+    Path((org, inv)): Path<(OrganizationId, String)>,
+) -> Result<Response, ApiError> {
+    let invitation = state.service.get_invitation(&actor, &org, &inv).await?;
     Ok(Json(answers::invitation(&state, &actor, &invitation)).into_response())
 }

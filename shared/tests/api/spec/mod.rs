@@ -4,7 +4,9 @@
 //! (`delivery`, `locale`, `next_cursor`, …) are allowed, since strict clients ignore unknown
 //! fields but refuse missing ones.
 
+mod checked;
 mod conformance;
+mod organizations;
 mod ours;
 
 use std::sync::OnceLock;

@@ -1,19 +1,15 @@
-//! Invitations, read: an organization's (all, pending, one), a person's, the signed-in
-//! person's own, and every organization's.
+//! Invitations across organizations: a person's, the signed-in person's own, and every
+//! organization's.
 
 use axum::extract::{Path, RawQuery, State};
-use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::response::Response;
 use serde_json::json;
 
-use crate::domain::{EmailAddress, FieldError, OrganizationId, UserId};
+use crate::domain::{EmailAddress, FieldError, UserId};
 use crate::http::answers;
 use crate::http::auth::Backend;
-use crate::http::caller::Caller;
 use crate::http::error::ApiError;
-use crate::http::openapi::builder::{
-    address, inv, list_params, ok, op, org, param, r, user, with, READ_ERRORS,
-};
+use crate::http::openapi::builder::{address, list_params, ok, op, r, user, with, READ_ERRORS};
 use crate::http::parse::{self, query_pairs};
 use crate::http::session::SignedIn;
 use crate::http::table::{route, Route};
@@ -21,24 +17,6 @@ use crate::http::AppState;
 use crate::service::Actor;
 
 pub const ROUTES: &[Route] = &[
-    route!(GET "/v1/organizations/{org}/invitations", List, BackendOrSignedIn, list,
-    op("ListOrganizationInvitations", "An organization's invitations (Clerk's, with `cursor` beyond it).",
-        (200, ok(r("Invitations"), json!({}))), READ_ERRORS)
-        .params(with(vec![org()], list_params(true, &[
-            json!({ "name": "email_address", "in": "query", "description": "One address, any case.", "schema": address() }),
-            json!({ "name": "order_by", "in": "query", "schema": { "type": "string",
-                "enum": ["created_at", "-created_at", "+created_at", "email_address", "-email_address", "+email_address"] } }),
-        ])))),
-    route!(GET "/v1/organizations/{org}/invitations/pending", List, BackendOrSignedIn, list_pending,
-    op("ListPendingOrganizationInvitations", "Pending invitations (Clerk's, deprecated there: use `status=pending`).",
-        (200, ok(r("Invitations"), json!({}))), READ_ERRORS)
-        .params(with(vec![org()], list_params(false, &[
-            param("cursor", "query", "The `next_cursor` of the page before."),
-        ])))),
-    route!(GET "/v1/organizations/{org}/invitations/{inv}", List, BackendOrSignedIn, get_one,
-        op("GetOrganizationInvitation", "One invitation (Clerk's).",
-            (200, ok(r("Invitation"), json!({}))), READ_ERRORS)
-            .params(vec![org(), inv()])),
     route!(GET "/v1/users/{user}/organization_invitations", List, Backend, list_for_user,
         op("UsersGetOrganizationInvitations", "A person's invitations across organizations, newest first (Clerk's).",
             (200, ok(r("Invitations"), json!({}))), READ_ERRORS)
@@ -55,36 +33,6 @@ pub const ROUTES: &[Route] = &[
             json!({ "name": "order_by", "in": "query", "schema": { "type": "string", "enum": ["-created_at"] } }),
         ]))),
 ];
-
-async fn list(
-    Caller(actor): Caller,
-    State(state): State<AppState>,
-    Path(org): Path<OrganizationId>,
-    RawQuery(raw): RawQuery,
-) -> Result<Response, ApiError> {
-    let query = parse::invitation_query(&query_pairs(raw.as_deref()))?;
-    let page = state.service.list_invitations(&actor, &org, &query).await?;
-    Ok(answers::page(&state, &actor, page))
-}
-
-/// Deprecated by Clerk, still called by older SDKs: the list with `status=pending`, and
-/// `limit` / `offset` (or `cursor`).
-async fn list_pending(
-    Caller(actor): Caller,
-    State(state): State<AppState>,
-    Path(org): Path<OrganizationId>,
-    RawQuery(raw): RawQuery,
-) -> Result<Response, ApiError> {
-    let mut pairs: Vec<(String, String)> = query_pairs(raw.as_deref())
-        .into_iter()
-        .filter(|(k, _)| matches!(k.as_str(), "limit" | "offset" | "cursor"))
-        .collect();
-    pairs.push(("status".into(), "pending".into()));
-    // Clerk's spec answers 400 here for a bad query, as on a person's list.
-    let query = parse::invitation_query(&pairs).map_err(ApiError::InvalidQuery)?;
-    let page = state.service.list_invitations(&actor, &org, &query).await?;
-    Ok(answers::page(&state, &actor, page))
-}
 
 /// Every organization's invitations, newest first: `status`, `limit`, `offset` or `cursor`,
 /// and `query` (an address: its invitations).
@@ -159,13 +107,4 @@ async fn list_mine(
         .await?;
     let me = Actor::Member(session.user_id.clone());
     Ok(answers::page(&state, &me, page))
-}
-
-async fn get_one(
-    Caller(actor): Caller,
-    State(state): State<AppState>,
-    Path((org, inv)): Path<(OrganizationId, String)>,
-) -> Result<Response, ApiError> {
-    let invitation = state.service.get_invitation(&actor, &org, &inv).await?;
-    Ok(Json(answers::invitation(&state, &actor, &invitation)).into_response())
 }

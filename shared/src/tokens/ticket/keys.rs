@@ -1,83 +1,13 @@
-//! Invitation tickets: JWTs this service signs with its own key (never the session key).
-//!
-//! A ticket names the invitation, its organization and address, and carries a random nonce.
-//! The stored invitation keeps only the nonce's SHA-256, so a resend (new nonce) or a revoke
-//! kills every older link, and the table alone cannot rebuild a link.
+//! The ticket key's halves: the issuer signs (a private key, or the HS256 secret), the
+//! verifier checks (a public key, or the same secret), and a process holds either or both.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use jsonwebtoken::{errors::ErrorKind, Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq;
 
-use super::{algorithm_name, header_algorithm};
+use super::{nonce_hash, Claims, IssuedTicket, TicketError, VerifiedTicket};
+use super::{AUDIENCE, ISSUER, MIN_SECRET_BYTES, NONCE_LEN};
 use crate::clock::Millis;
 use crate::domain::InvitationId;
-
-const ISSUER: &str = "invitations";
-const AUDIENCE: &str = "invitations:ticket";
-/// Bytes of randomness in a nonce (as 22 base62 characters, ~131 bits).
-const NONCE_LEN: usize = 22;
-const MIN_SECRET_BYTES: usize = 32;
-
-#[derive(Debug, Serialize, Deserialize)]
-struct Claims {
-    iss: String,
-    aud: String,
-    /// The invitation id.
-    sub: String,
-    org: String,
-    /// The invited address, case-folded: lets one read fetch everything the 302 needs.
-    eml: String,
-    nonce: String,
-    iat: i64,
-    exp: i64,
-}
-
-/// Why a ticket was refused, each with its own error code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum TicketError {
-    #[error("the ticket is not a well-formed token")]
-    Malformed,
-    #[error("the ticket is signed with an algorithm this service does not accept")]
-    AlgorithmNotAllowed,
-    #[error("the ticket's signature does not verify")]
-    SignatureInvalid,
-    #[error("the ticket has expired")]
-    Expired,
-}
-
-/// What a verified ticket says.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VerifiedTicket {
-    pub invitation_id: InvitationId,
-    pub organization_id: crate::domain::OrganizationId,
-    pub email_key: String,
-    nonce: String,
-}
-
-impl VerifiedTicket {
-    /// Whether this is the invitation's current ticket (compared in constant time).
-    pub fn is_current(&self, stored_hash: Option<&str>) -> bool {
-        stored_hash.is_some_and(|h| {
-            h.as_bytes()
-                .ct_eq(nonce_hash(&self.nonce).as_bytes())
-                .into()
-        })
-    }
-}
-
-/// A freshly issued ticket and what the invitation must store to recognise it.
-#[derive(Debug, Clone)]
-pub struct IssuedTicket {
-    pub token: String,
-    pub nonce_hash: String,
-}
-
-fn nonce_hash(nonce: &str) -> String {
-    URL_SAFE_NO_PAD.encode(Sha256::digest(nonce.as_bytes()))
-}
+use crate::tokens::{algorithm_name, header_algorithm};
 
 /// A new Ed25519 key pair for tickets, as PKCS#8 private and SPKI public PEM (what
 /// `cargo run -p local --bin keys` prints for a deployment).
@@ -149,7 +79,7 @@ impl TicketIssuer {
 
     /// EdDSA (Ed25519) or ES256 (P-256) from a PKCS#8 private key in PEM.
     pub fn from_private_pem(pem: &str) -> Result<Self, String> {
-        let pem = super::pem_text(pem);
+        let pem = crate::pem::text(pem);
         if let Ok(encoding) = EncodingKey::from_ed_pem(pem.as_bytes()) {
             return Ok(Self {
                 algorithm: Algorithm::EdDSA,
@@ -210,7 +140,7 @@ impl TicketVerifier {
 
     /// EdDSA (Ed25519) or ES256 (P-256) from a public key in PEM: nothing secret.
     pub fn from_public_pem(pem: &str) -> Result<Self, String> {
-        let pem = super::pem_text(pem);
+        let pem = crate::pem::text(pem);
         if let Ok(decoding) = DecodingKey::from_ed_pem(pem.as_bytes()) {
             return Ok(Self {
                 algorithm: Algorithm::EdDSA,
@@ -318,134 +248,5 @@ impl TicketSigner {
             .as_ref()
             .map(|i| i.algorithm)
             .or(self.verifier.as_ref().map(|v| v.algorithm))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const EC_PRIVATE: &str = include_str!("../../tests/api/keys/ec-private.pem");
-    const EC_PUBLIC: &str = include_str!("../../tests/api/keys/ec-public.pem");
-    const ED_PRIVATE: &str = include_str!("../../tests/api/keys/ed-private.pem");
-    const ED_PUBLIC: &str = include_str!("../../tests/api/keys/ed-public.pem");
-
-    fn round_trip(signer: &TicketSigner) -> (String, VerifiedTicket, IssuedTicket) {
-        let id = InvitationId::generate();
-        let issued = signer
-            .issue(&id, "org_1", "grace@example.com", 1_000, 90_000)
-            .unwrap();
-        let verified = signer.verify(&issued.token, 2_000).unwrap();
-        assert_eq!(verified.invitation_id, id);
-        assert_eq!(verified.organization_id, "org_1");
-        assert!(verified.is_current(Some(&issued.nonce_hash)));
-        (issued.token.clone(), verified, issued)
-    }
-
-    #[test]
-    fn each_supported_key_signs_tickets_it_alone_verifies() {
-        let hs = TicketSigner::hs256(b"0123456789abcdef0123456789abcdef").unwrap();
-        let es = TicketSigner::key_pair(EC_PRIVATE, EC_PUBLIC).unwrap();
-        let ed = TicketSigner::key_pair(ED_PRIVATE, ED_PUBLIC).unwrap();
-        assert_eq!(
-            (es.algorithm(), ed.algorithm()),
-            (Some(Algorithm::ES256), Some(Algorithm::EdDSA))
-        );
-        let (hs_token, ..) = round_trip(&hs);
-        let (es_token, ..) = round_trip(&es);
-        let (ed_token, ..) = round_trip(&ed);
-        assert_eq!(
-            es.verify(&hs_token, 0),
-            Err(TicketError::AlgorithmNotAllowed)
-        );
-        assert_eq!(
-            hs.verify(&ed_token, 0),
-            Err(TicketError::AlgorithmNotAllowed)
-        );
-        assert_eq!(
-            ed.verify(&es_token, 0),
-            Err(TicketError::AlgorithmNotAllowed)
-        );
-        let other = TicketSigner::hs256(b"another-secret-0123456789abcdef!").unwrap();
-        assert_eq!(
-            other.verify(&hs_token, 0),
-            Err(TicketError::SignatureInvalid)
-        );
-    }
-
-    #[test]
-    fn a_ticket_lives_exactly_as_long_as_its_invitation() {
-        let hs = TicketSigner::hs256(b"0123456789abcdef0123456789abcdef").unwrap();
-        let issued = hs
-            .issue(
-                &InvitationId::generate(),
-                "org_1",
-                "a@example.com",
-                0,
-                90_000,
-            )
-            .unwrap();
-        assert!(hs.verify(&issued.token, 89_999).is_ok());
-        assert_eq!(hs.verify(&issued.token, 90_000), Err(TicketError::Expired));
-    }
-
-    #[test]
-    fn a_new_ticket_makes_the_old_one_stale() {
-        let hs = TicketSigner::hs256(b"0123456789abcdef0123456789abcdef").unwrap();
-        let id = InvitationId::generate();
-        let first = hs.issue(&id, "org_1", "a@example.com", 0, 90_000).unwrap();
-        let second = hs.issue(&id, "org_1", "a@example.com", 0, 90_000).unwrap();
-        let old = hs.verify(&first.token, 1).unwrap();
-        assert!(!old.is_current(Some(&second.nonce_hash)));
-        assert!(!old.is_current(None));
-    }
-
-    #[test]
-    fn the_verifying_half_alone_verifies_what_the_signing_half_issued() {
-        let issuer = TicketIssuer::from_private_pem(ED_PRIVATE).unwrap();
-        let verifier = TicketVerifier::from_public_pem(ED_PUBLIC).unwrap();
-        let issued = issuer
-            .issue(
-                &InvitationId::generate(),
-                "org_1",
-                "a@example.com",
-                0,
-                90_000,
-            )
-            .unwrap();
-        assert!(verifier.verify(&issued.token, 1).is_ok());
-        assert!(TicketVerifier::from_public_pem(ED_PRIVATE).is_err());
-    }
-
-    #[test]
-    fn a_generated_pair_signs_and_verifies_and_reads_from_one_line() {
-        let (private, public) = new_ed25519_pair().unwrap();
-        let one_line = |pem: &str| pem.trim_end().replace('\n', "\\n");
-        let pair = TicketSigner::key_pair(&one_line(&private), &one_line(&public)).unwrap();
-        assert_eq!(pair.algorithm(), Some(Algorithm::EdDSA));
-    }
-
-    #[test]
-    fn weak_or_mismatched_keys_are_refused_at_start() {
-        assert!(TicketSigner::hs256(b"too short").is_err());
-        assert!(TicketSigner::key_pair(EC_PRIVATE, ED_PUBLIC).is_err());
-        assert!(TicketSigner::key_pair(ED_PRIVATE, EC_PUBLIC).is_err());
-        assert!(TicketSigner::key_pair("nonsense", "nonsense").is_err());
-    }
-
-    #[test]
-    fn an_hs256_ticket_is_small_enough_for_any_url() {
-        let hs = TicketSigner::hs256(b"0123456789abcdef0123456789abcdef").unwrap();
-        let token = hs
-            .issue(
-                &InvitationId::generate(),
-                "org_2vFixtureAcmeInc00000000000",
-                "grace.hopper@example.com",
-                1_790_000_000_000,
-                1_792_592_000_000,
-            )
-            .unwrap()
-            .token;
-        assert!(token.len() < 512, "{} bytes", token.len());
     }
 }
