@@ -148,29 +148,6 @@ impl InvitationQuery {
                 .as_deref()
                 .is_none_or(|k| k == inv.email_address.key())
     }
-
-    /// The stored states that can read as each requested status, for stores that filter on
-    /// what is written (the derived `expired` needs `expires_at` as well).
-    pub fn stored_statuses(&self) -> Vec<InvitationStatus> {
-        let mut out = Vec::new();
-        for st in &self.statuses {
-            let add: &[InvitationStatus] = match st {
-                InvitationStatus::Pending => &[InvitationStatus::Pending],
-                InvitationStatus::Accepted => &[InvitationStatus::Accepted],
-                InvitationStatus::Revoked => &[InvitationStatus::Revoked],
-                InvitationStatus::Declined => &[InvitationStatus::Declined],
-                InvitationStatus::Expired => {
-                    &[InvitationStatus::Pending, InvitationStatus::Expired]
-                }
-            };
-            for s in add {
-                if !out.contains(s) {
-                    out.push(*s);
-                }
-            }
-        }
-        out
-    }
 }
 
 impl InvitationQuery {

@@ -4,8 +4,6 @@ use crate::domain::Invitation;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("a pending invitation already holds this address")]
-    PendingInvitationExists,
     #[error("the address belongs to a member of the organization")]
     AlreadyMember,
     #[error("the organization has no free membership seat")]

@@ -51,8 +51,9 @@ pub trait InvitationStore: Send + Sync {
     /// `replacing` names the expired invitation that holds the slot now (read just before);
     /// it is marked expired and its seat passes to the new one.
     /// The limit logs are written in the same transaction, each only at its read version.
-    /// Fails with `PendingInvitationExists`, `AlreadyMember`, `QuotaExceeded`, `NotFound`
-    /// (organization), `ActorNotAllowed` or `Contention`.
+    /// Fails with `AlreadyMember`, `QuotaExceeded`, `NotFound`
+    /// (organization), `ActorNotAllowed` or `Contention` (the slot was taken meanwhile, say: the
+    /// retry's read then tells why).
     async fn insert_invitation(
         &self,
         invitation: &Invitation,

@@ -335,4 +335,3 @@ async fn accept_racing_revoke_has_exactly_one_winner_and_a_clear_loser() {
     assert_eq!(org_now.members_count, 1 + accepted_wins);
     assert_eq!(org_now.pending_invitations_count, 0);
 }
-

@@ -64,15 +64,6 @@ impl ErrorEntry {
         self.meta = meta;
         self
     }
-
-    pub fn to_json(&self) -> Value {
-        json!({
-            "code": self.code,
-            "message": self.message,
-            "long_message": self.long_message,
-            "meta": self.meta,
-        })
-    }
 }
 
 impl IntoResponse for ApiError {
@@ -96,7 +87,7 @@ impl IntoResponse for ApiError {
             tracing::info!(trace_id = %trace, status, code, "request refused");
         }
         let body = json!({
-            "errors": entries.iter().map(ErrorEntry::to_json).collect::<Vec<_>>(),
+            "errors": entries,
             "clerk_trace_id": trace,
         });
         let mut response = (status, Json(body)).into_response();

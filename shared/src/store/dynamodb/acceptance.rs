@@ -63,7 +63,7 @@ impl AcceptanceStore for DynamoStore {
         m: &Membership,
         now: Millis,
     ) -> Result<(), StoreError> {
-        let org_id = inv.organization.id.as_str();
+        let org_id = &inv.organization.id;
         let mut tx = Tx::new(&self.table);
         let (inv_index, slot_index) = tx.settle_pending(
             inv,

@@ -2,7 +2,9 @@
 
 pub use crate::domain::listing::expiry_sort_key;
 use crate::domain::listing::{created_sort_key, email_sort_key, time_key};
-use crate::domain::{Invitation, InvitationId, InvitationStatus, Membership};
+use crate::domain::{
+    Invitation, InvitationId, InvitationStatus, Membership, OrganizationId, UserId,
+};
 
 pub const PK: &str = "PK";
 pub const SK: &str = "SK";
@@ -46,7 +48,7 @@ pub const SENT_COUNT: &str = "invitations_count";
 
 /// One address's invitations in one organization, counted: sent, and settled by end state.
 /// An address filter's `total_count` reads this item, never the address's history.
-pub fn address_counts(org_id: &str, email_key: &str) -> (String, String) {
+pub fn address_counts(org_id: &OrganizationId, email_key: &str) -> (String, String) {
     (format!("ORG#{org_id}"), format!("ADDRCOUNT#{email_key}"))
 }
 
@@ -65,7 +67,7 @@ pub fn limit_log(limit_key: &str) -> (String, String) {
     (format!("LIMIT#{limit_key}"), "LOG".into())
 }
 
-pub fn user(user_id: &str) -> (String, String) {
+pub fn user(user_id: &UserId) -> (String, String) {
     (format!("USER#{user_id}"), "PROFILE".into())
 }
 
@@ -74,7 +76,7 @@ pub fn email_owner(email_key: &str) -> (String, String) {
     (format!("EMAIL#{email_key}"), "OWNER".into())
 }
 
-pub fn organization(org_id: &str) -> (String, String) {
+pub fn organization(org_id: &OrganizationId) -> (String, String) {
     (format!("ORG#{org_id}"), "META".into())
 }
 
@@ -95,16 +97,16 @@ pub fn slug(slug: &str) -> (String, String) {
     (format!("SLUG#{slug}"), "OWNER".into())
 }
 
-pub fn membership(org_id: &str, user_id: &str) -> (String, String) {
+pub fn membership(org_id: &OrganizationId, user_id: &UserId) -> (String, String) {
     (format!("ORG#{org_id}"), format!("MEM#{user_id}"))
 }
 
 /// One per address of a member: "already a member" is a condition on this key.
-pub fn member_address(org_id: &str, email_key: &str) -> (String, String) {
+pub fn member_address(org_id: &OrganizationId, email_key: &str) -> (String, String) {
     (format!("ORG#{org_id}"), format!("MEMADDR#{email_key}"))
 }
 
-pub fn invitation(org_id: &str, id: &InvitationId) -> (String, String) {
+pub fn invitation(org_id: &OrganizationId, id: &InvitationId) -> (String, String) {
     (format!("ORG#{org_id}"), format!("INV#{id}"))
 }
 
@@ -114,16 +116,16 @@ pub fn invitation_pointer(id: &InvitationId) -> (String, String) {
 }
 
 /// One per organization and address with a pending invitation.
-pub fn pending_slot(org_id: &str, email_key: &str) -> (String, String) {
+pub fn pending_slot(org_id: &OrganizationId, email_key: &str) -> (String, String) {
     (format!("ORG#{org_id}"), format!("SLOT#{email_key}"))
 }
 
-pub fn memberships_by_created(org_id: &str) -> String {
+pub fn memberships_by_created(org_id: &OrganizationId) -> String {
     format!("ORG#{org_id}#MEM")
 }
 
 /// A user's memberships across organizations (GSI3, which the invitations to an address share).
-pub fn memberships_of_user(user_id: &str) -> String {
+pub fn memberships_of_user(user_id: &UserId) -> String {
     format!("USER#{user_id}#MEM")
 }
 
@@ -136,7 +138,7 @@ pub fn membership_created_key(m: &Membership) -> String {
 }
 
 /// Both invitation indexes share the partition; GSI1 sorts by creation, GSI2 by address.
-pub fn invitations_partition(org_id: &str) -> String {
+pub fn invitations_partition(org_id: &OrganizationId) -> String {
     format!("ORG#{org_id}#INV")
 }
 
@@ -156,7 +158,7 @@ pub fn due_partition(shard: u32) -> String {
 }
 
 /// The pending indexes' shared partition (GSI4 and GSI5).
-pub fn pending_partition(org_id: &str) -> String {
+pub fn pending_partition(org_id: &OrganizationId) -> String {
     format!("ORG#{org_id}#PENDING")
 }
 

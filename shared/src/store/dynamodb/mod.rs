@@ -1,4 +1,5 @@
-//! The DynamoDB adapter: one table, three global secondary indexes (`docs/dynamodb.md`).
+//! The DynamoDB adapter: one table and its eight global secondary indexes (`docs/dynamodb.md`),
+//! one file per store capability, like the in-memory store.
 //!
 //! Each method says how many round trips it makes. Writes that must hold an invariant are one
 //! `TransactWriteItems` whose conditions hold it, so concurrent requests cannot break it.

@@ -8,7 +8,7 @@ use super::codec::{n, s, ACCEPTED_COUNT, DECLINED_COUNT, EXPIRED_COUNT, REVOKED_
 use super::keys::{self, PENDING_INDEX_ATTRIBUTES};
 use super::tx::{Params, Tx, EXISTING_ITEM};
 use crate::clock::Millis;
-use crate::domain::{Invitation, InvitationStatus};
+use crate::domain::{Invitation, InvitationStatus, OrganizationId};
 use crate::store::StoreError;
 
 /// Whether the write also requires the ticket read to still be the invitation's, and what else
@@ -36,7 +36,7 @@ impl Tx<'_> {
         now: Millis,
         retain_secs: i64,
     ) -> Result<(usize, usize), StoreError> {
-        let org_id = inv.organization.id.as_str();
+        let org_id = &inv.organization.id;
         let mut params = Params::new()
             .name("#st", "status")
             .value(":end", s(status.as_str()))
@@ -83,7 +83,7 @@ impl Tx<'_> {
     /// Adds one to each of `counters` on the address's counters item (made by the first).
     pub fn count_for_address(
         &mut self,
-        org_id: &str,
+        org_id: &OrganizationId,
         email_key: &str,
         counters: &[&str],
     ) -> Result<usize, StoreError> {
@@ -97,7 +97,11 @@ impl Tx<'_> {
     }
 
     /// The organization gives the seat back and counts the invitation under `counter`.
-    pub fn free_seat(&mut self, org_id: &str, counter: &str) -> Result<usize, StoreError> {
+    pub fn free_seat(
+        &mut self,
+        org_id: &OrganizationId,
+        counter: &str,
+    ) -> Result<usize, StoreError> {
         self.update(
             keys::organization(org_id),
             &format!("ADD pending_invitations_count :minus, seats_used :minus, {counter} :one"),

@@ -11,6 +11,7 @@ use super::build_error;
 use super::cancellation_reasons;
 use super::codec::{key, s, Item};
 use super::keys;
+use crate::domain::OrganizationId;
 use crate::store::{ActorRequirement, StoreError};
 
 pub const NEW_ITEM: &str = "attribute_not_exists(PK)";
@@ -184,7 +185,7 @@ impl Tx<'_> {
     /// Adds "the actor holds one of these roles" as a condition of the transaction.
     pub fn actor_check(
         &mut self,
-        org_id: &str,
+        org_id: &OrganizationId,
         actor: &ActorRequirement,
     ) -> Result<usize, StoreError> {
         let mut params = Params::new().name("#role", "role");

@@ -23,7 +23,13 @@ impl Checked {
         }
     }
 
-    pub async fn call(&self, app: &TestApp, method: Method, path: &str, body: Option<Value>) -> Reply {
+    pub async fn call(
+        &self,
+        app: &TestApp,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Reply {
         self.call_with(app, method, path, body, Some(crate::helpers::app::KEY))
             .await
     }

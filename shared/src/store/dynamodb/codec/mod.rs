@@ -10,7 +10,8 @@ use serde_json::{Map, Value};
 use super::keys;
 use crate::domain::{
     EmailAddress, Invitation, InvitationId, InvitationStatus, Membership, Metadata, Organization,
-    PublicOrganizationData, PublicUserData, SettledInvitations, User, UserEmail,
+    OrganizationId, PublicOrganizationData, PublicUserData, SettledInvitations, User, UserEmail,
+    UserId,
 };
 use crate::store::{SlotHolder, StoreError};
 
@@ -185,9 +186,9 @@ pub fn user_from(item: &Item) -> Result<User, StoreError> {
     })
 }
 
-pub fn email_owner_item(email_key: &str, user_id: &str) -> Item {
+pub fn email_owner_item(email_key: &str, user_id: &UserId) -> Item {
     ItemBuilder::new(keys::email_owner(email_key), "email_owner")
-        .set("user_id", s(user_id))
+        .set("user_id", s(user_id.as_str()))
         .0
 }
 
@@ -285,9 +286,9 @@ pub fn membership_from(item: &Item) -> Result<Membership, StoreError> {
     })
 }
 
-pub fn member_address_item(org_id: &str, email_key: &str, user_id: &str) -> Item {
+pub fn member_address_item(org_id: &OrganizationId, email_key: &str, user_id: &UserId) -> Item {
     ItemBuilder::new(keys::member_address(org_id, email_key), "member_address")
-        .set("user_id", s(user_id))
+        .set("user_id", s(user_id.as_str()))
         .0
 }
 

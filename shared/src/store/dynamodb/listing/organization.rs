@@ -62,7 +62,7 @@ struct IndexPlan {
 }
 
 impl IndexPlan {
-    fn for_query(org_id: &str, query: &InvitationQuery) -> Self {
+    fn for_query(org_id: &OrganizationId, query: &InvitationQuery) -> Self {
         // Pending by creation, the default admin view: the sparse index holds only pending
         // invitations, so a page reads its own items (and any past expiry not yet swept).
         if query.is_pending_by_creation() {
@@ -116,7 +116,12 @@ impl IndexPlan {
     }
 
     /// The index key at which a page after `cursor` starts.
-    fn start_key(&self, org_id: &str, query: &InvitationQuery, cursor: &Cursor) -> Option<Item> {
+    fn start_key(
+        &self,
+        org_id: &OrganizationId,
+        query: &InvitationQuery,
+        cursor: &Cursor,
+    ) -> Option<Item> {
         let id = InvitationId::parse(cursor.sort_key.rsplit('#').next()?)?;
         let index_sk = match (&query.email_key, query.order.by_email()) {
             (Some(email), false) => format!("{email}#{}", cursor.sort_key),
@@ -162,7 +167,7 @@ impl DynamoStore {
     /// keys below `now` (keys only), at most `LAPSED_READ_LIMIT`. The sweeper expires them every
     /// 5 minutes, so the page holds only the expiries since its last run, whatever the
     /// organization's age; past the limit (a sweeper far behind) the count stops there.
-    async fn count_lapsed(&self, org_id: &str, now: Millis) -> Result<u64, StoreError> {
+    async fn count_lapsed(&self, org_id: &OrganizationId, now: Millis) -> Result<u64, StoreError> {
         let out = self
             .client()
             .query()
@@ -177,7 +182,7 @@ impl DynamoStore {
             .map_err(sdk_error)?;
         if out.last_evaluated_key.is_some() {
             tracing::warn!(
-                organization = org_id,
+                organization = %org_id,
                 "more than {LAPSED_READ_LIMIT} lapsed invitations: is the sweeper running?"
             );
         }
