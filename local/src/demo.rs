@@ -255,22 +255,28 @@ async fn sign_out() -> Response {
         .into_response()
 }
 
-/// The last `n` files with extension `ext` in `dir`, by name descending: outbox and event
-/// files are named by time, so this is newest first.
+/// The last `n` files with extension `ext` in `dir`, newest first (by when they were written,
+/// then by name: an outbox file is named by its email, an event file by its time).
 fn newest_files(dir: &std::path::Path, ext: &str, n: usize) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+    let mut files: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(dir)
         .map(|entries| {
             entries
                 .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == ext))
+                .filter(|e| e.path().extension().is_some_and(|x| x == ext))
+                .map(|e| {
+                    let written = e
+                        .metadata()
+                        .and_then(|m| m.modified())
+                        .unwrap_or(std::time::UNIX_EPOCH);
+                    (written, e.path())
+                })
                 .collect()
         })
         .unwrap_or_default();
     files.sort();
     files.reverse();
     files.truncate(n);
-    files
+    files.into_iter().map(|(_, path)| path).collect()
 }
 
 /// The last emails the outbox wrote, newest first: recipient, subject and the HTML part.

@@ -38,6 +38,8 @@ fn invitation() -> Invitation {
         redirect_url: None,
         notify: true,
         ticket_hash: None,
+        ticket_issued_at: 0,
+        written_by: None,
         validity_days: 30,
         locale: "en".into(),
         delivery: None,

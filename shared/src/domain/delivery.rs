@@ -18,6 +18,9 @@ pub struct Delivery {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeliveryStatus {
+    /// Asked for in the write that stored the invitation (or its new ticket), not sent yet:
+    /// the request sends it next; if that request stops first, its retry or the sweeper does.
+    Queued,
     Sent,
     Failed,
     Delivered,
@@ -58,5 +61,22 @@ impl Delivery {
             bounce_type,
             at,
         })
+    }
+}
+
+impl Delivery {
+    /// An email asked for at `at`, not sent yet.
+    pub fn queued(at: Millis) -> Self {
+        Self {
+            status: DeliveryStatus::Queued,
+            message_id: None,
+            error: None,
+            bounce_type: None,
+            at,
+        }
+    }
+
+    pub fn is_queued(&self) -> bool {
+        self.status == DeliveryStatus::Queued
     }
 }

@@ -92,11 +92,18 @@ pub struct Invitation {
     pub notify: bool,
     /// SHA-256 of the current ticket's nonce: only the link issued last is accepted.
     pub ticket_hash: Option<String>,
+    /// When the current ticket was issued: with the signing key, its link can be made again
+    /// (a retried create's answer, an email whose send was interrupted).
+    pub ticket_issued_at: Millis,
+    /// The request that last wrote it (its `Idempotency-Key`, or one call's own token): a
+    /// retry recognises its own write by it, as done rather than refused.
+    pub written_by: Option<String>,
     /// The validity asked for at create (`expires_in_days`); a resend extends by as much.
     pub validity_days: u32,
     /// The language of its email (`en`, `fr`).
     pub locale: String,
-    /// The last email's fate; `None` until one is sent (or when `notify` is false).
+    /// The last email's fate: `queued` from the write that asks for it until it is sent;
+    /// `None` when `notify` is false.
     pub delivery: Option<super::Delivery>,
     /// Who accepted it, once accepted (Clerk's `organizationInvitation.accepted` names them).
     pub accepted_user_id: Option<super::UserId>,

@@ -12,6 +12,7 @@ pub mod metadata;
 pub mod organization;
 pub mod person_list;
 pub mod redirect;
+pub mod request;
 pub mod role;
 pub mod user;
 
@@ -25,5 +26,6 @@ pub use membership::Membership;
 pub use metadata::Metadata;
 pub use organization::{Organization, PublicOrganizationData, SettledInvitations};
 pub use redirect::RedirectPolicy;
+pub use request::RequestKey;
 pub use role::{Role, RoleCatalog};
 pub use user::{PublicUserData, User, UserEmail};

@@ -193,6 +193,8 @@ mod tests {
             redirect_url: None,
             notify: true,
             ticket_hash: Some("a".into()),
+            ticket_issued_at: 0,
+            written_by: None,
             validity_days: 30,
             locale: "en".into(),
             delivery: None,

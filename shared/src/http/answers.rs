@@ -24,7 +24,7 @@ pub fn issued<'a>(
 ) -> InvitationBody<'a> {
     let (roles, now) = (state.service.roles(), state.service.now());
     let view = InvitationView::for_actor(actor);
-    wire::invitation(view, &issued.invitation, roles, now, Some(&issued.url))
+    wire::invitation(view, &issued.invitation, roles, now, issued.url.as_deref())
 }
 
 /// One page of invitations as Clerk's list, each as `actor` may see it (the clock read once).

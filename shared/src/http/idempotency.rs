@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 use super::error::ApiError;
 use super::extract::MAX_BODY_BYTES;
 use super::AppState;
-use crate::domain::FieldError;
+use crate::domain::{FieldError, RequestKey};
 use crate::service::idempotency::Idempotent;
 
 pub const HEADER: &str = "idempotency-key";
@@ -140,6 +140,11 @@ pub async fn idempotent(State(state): State<AppState>, request: Request, next: N
             response
         }
         Ok(Idempotent::Proceed) => {
+            // What the service marks this request's writes with: a digest, never the key.
+            let mut parts = parts;
+            parts
+                .extensions
+                .insert(RequestKey::new(digest(&[scoped_key.as_bytes()])));
             let response = next
                 .run(Request::from_parts(parts, Body::from(bytes)))
                 .await;

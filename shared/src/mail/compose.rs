@@ -154,9 +154,24 @@ impl EmailTemplates {
             text: render("txt", &ctx)?,
             subject,
             invitation_id: invitation.id.to_string(),
+            delivery_id: delivery_id(invitation),
             accept_url: url.to_string(),
         })
     }
+}
+
+/// One email's id: the invitation and its ticket. Sending it again (a retry, the sweeper) makes
+/// the same id, so a sink that keeps one copy per id (the outbox) keeps one.
+fn delivery_id(invitation: &crate::domain::Invitation) -> String {
+    let ticket: String = invitation
+        .ticket_hash
+        .as_deref()
+        .unwrap_or_default()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(12)
+        .collect();
+    format!("{}-{ticket}", invitation.id)
 }
 
 #[cfg(test)]

@@ -17,8 +17,10 @@ pub struct OutgoingEmail {
     pub subject: String,
     pub html: String,
     pub text: String,
-    /// For logs and file names; not part of the message.
+    /// For logs; not part of the message.
     pub invitation_id: String,
+    /// The same for the same invitation and ticket: an email sent again (a retry) has it too.
+    pub delivery_id: String,
     pub accept_url: String,
 }
 

@@ -47,11 +47,9 @@ impl Mailer for OutboxMailer {
                 email.html.clone(),
             ))
             .map_err(|e| MailError::Rejected(e.to_string()))?;
-        let stem = format!(
-            "{}-{}",
-            crate::clock::Clock::now(&crate::clock::SystemClock),
-            email.invitation_id
-        );
+        // One file per email id: the same email sent again (a retry after a lost answer, the
+        // sweeper after an interrupted request) replaces its copy instead of adding one.
+        let stem = &email.delivery_id;
         tokio::fs::create_dir_all(&self.dir)
             .await
             .map_err(|e| MailError::Unavailable(format!("{}: {e}", self.dir.display())))?;
@@ -99,6 +97,7 @@ mod tests {
         let secret_link = "https://api.example.com/v1/tickets/accept?ticket=eyJ.secret.ticket";
         let email = OutgoingEmail {
             invitation_id: "orginv_test".into(),
+            delivery_id: "orginv_test-abc".into(),
             to: "grace@example.com".into(),
             subject: "Join Acme".into(),
             html: format!("<a href=\"{secret_link}\">Join</a>"),

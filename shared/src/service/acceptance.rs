@@ -32,6 +32,7 @@ impl Service {
         session: Option<&Session>,
     ) -> Result<TicketRedirect, ServiceError> {
         let ticket = self.links.verifier()?.verify(token, self.clock.now())?;
+        let mark = self.write_token();
         retry_on_contention(|| async {
             let now = self.clock.now();
             let lookups = [LimitKey::link_lookups(&ticket.organization_id)];
@@ -47,7 +48,7 @@ impl Service {
             };
             let status = match (&owner, &ctx) {
                 (Some(user), _) => {
-                    self.accept(&invitation, user, session, now).await?;
+                    self.accept(&invitation, user, session, now, &mark).await?;
                     TicketStatus::Complete
                 }
                 // Whether the address has an account is worth knowing to anyone holding a link
@@ -78,9 +79,13 @@ impl Service {
         session: &Session,
     ) -> Result<(Membership, Organization), ServiceError> {
         let ticket = self.links.verifier()?.verify(token, self.clock.now())?;
+        let mark = self.write_token();
         let membership = retry_on_contention(|| async {
             let now = self.clock.now();
             let ctx = self.ticket_context(&ticket, Some(session), &[]).await?;
+            if let Some(done) = self.accepted_already(ctx.invitation.as_ref()).await? {
+                return Ok(done);
+            }
             let invitation = self.current_invitation(&ticket, ctx.invitation, now)?;
             let user = match ctx.session_user {
                 Some(user) => user,
@@ -92,7 +97,8 @@ impl Service {
             {
                 return Err(ServiceError::EmailMismatch);
             }
-            self.accept(&invitation, &user, Some(session), now).await
+            self.accept(&invitation, &user, Some(session), now, &mark)
+                .await
         })
         .await?;
         self.with_organization(membership).await
@@ -107,6 +113,7 @@ impl Service {
         raw_id: &str,
         session: &Session,
     ) -> Result<(Membership, Organization), ServiceError> {
+        let mark = self.write_token();
         let membership = retry_on_contention(|| async {
             let now = self.clock.now();
             let id = InvitationId::parse(raw_id).ok_or(ServiceError::NotFound("invitation"))?;
@@ -119,14 +126,18 @@ impl Service {
                     owned_addresses(&user, session).contains(&inv.email_address.key().to_string())
                 })
                 .ok_or(ServiceError::NotFound("invitation"))?;
+            if let Some(done) = self.accepted_already(Some(&invitation)).await? {
+                return Ok(done);
+            }
             still_pending(&invitation, now)?;
-            self.accept(&invitation, &user, Some(session), now).await
+            self.accept(&invitation, &user, Some(session), now, &mark)
+                .await
         })
         .await?;
         self.with_organization(membership).await
     }
 
-    async fn ticket_context(
+    pub(super) async fn ticket_context(
         &self,
         ticket: &VerifiedTicket,
         session: Option<&Session>,
@@ -145,7 +156,7 @@ impl Service {
     }
 
     /// The invitation a ticket names, if the ticket is still the way into it.
-    fn current_invitation(
+    pub(super) fn current_invitation(
         &self,
         ticket: &VerifiedTicket,
         found: Option<Invitation>,
@@ -162,56 +173,25 @@ impl Service {
         Ok(invitation)
     }
 
-    /// `POST /v1/tickets/decline {ticket}`: whoever holds the link says no. One read, one
-    /// write: the invitation becomes `declined`, its address's slot and seat are freed, and
-    /// every link to it dies.
-    #[tracing::instrument(skip_all)]
-    pub async fn decline_ticket(&self, token: &str) -> Result<Invitation, ServiceError> {
-        let ticket = self.links.verifier()?.verify(token, self.clock.now())?;
-        retry_on_contention(|| async {
-            let now = self.clock.now();
-            let ctx = self.ticket_context(&ticket, None, &[]).await?;
-            let invitation = self.current_invitation(&ticket, ctx.invitation, now)?;
-            self.decline(&invitation, now).await
-        })
-        .await
-    }
-
-    /// `POST /v1/me/organization_invitations/{inv}/decline`: the signed-in owner of the invited
-    /// address says no. The invitation is found as for accepting by id.
-    #[tracing::instrument(skip_all)]
-    pub async fn decline_my_invitation(
+    /// The membership this request made already, when it accepted the invitation before its
+    /// answer was lost (one more read).
+    async fn accepted_already(
         &self,
-        raw_id: &str,
-        session: &Session,
-    ) -> Result<Invitation, ServiceError> {
-        retry_on_contention(|| async {
-            let now = self.clock.now();
-            let id = InvitationId::parse(raw_id).ok_or(ServiceError::NotFound("invitation"))?;
-            let (user, found) =
-                tokio::join!(self.session_user(session), self.store.find_invitation(&id));
-            let user = user?;
-            let invitation = found?
-                .filter(|inv| {
-                    owned_addresses(&user, session).contains(&inv.email_address.key().to_string())
-                })
-                .ok_or(ServiceError::NotFound("invitation"))?;
-            still_pending(&invitation, now)?;
-            self.decline(&invitation, now).await
-        })
-        .await
-    }
-
-    async fn decline(
-        &self,
-        invitation: &Invitation,
-        now: Millis,
-    ) -> Result<Invitation, ServiceError> {
-        match self.store.decline_invitation(invitation, now).await {
-            Ok(declined) => Ok(declined),
-            Err(StoreError::NotFound) => Err(ServiceError::NotFound("invitation")),
-            Err(e) => Err(e.into()),
-        }
+        inv: Option<&Invitation>,
+    ) -> Result<Option<Membership>, ServiceError> {
+        let Some(inv) = inv.filter(|inv| {
+            inv.stored_status == InvitationStatus::Accepted
+                && self.is_own(inv.written_by.as_deref())
+        }) else {
+            return Ok(None);
+        };
+        let Some(user) = &inv.accepted_user_id else {
+            return Ok(None);
+        };
+        Ok(self
+            .store
+            .get_membership(&inv.organization.id, user)
+            .await?)
     }
 
     /// The invitation's `redirect_url` or the default, checked against the allow-list again:
@@ -272,6 +252,7 @@ impl Service {
         user: &User,
         session: Option<&Session>,
         now: Millis,
+        token: &str,
     ) -> Result<Membership, ServiceError> {
         let membership = Membership {
             id: new_id("orgmem"),
@@ -287,7 +268,7 @@ impl Service {
         };
         match self
             .store
-            .accept_invitation(invitation, &membership, now)
+            .accept_invitation(invitation, &membership, now, token)
             .await
         {
             Ok(()) => {}
@@ -299,7 +280,7 @@ impl Service {
 }
 
 /// An invitation's link and id work only while it is pending; each end state says why not.
-fn still_pending(invitation: &Invitation, now: Millis) -> Result<(), ServiceError> {
+pub(super) fn still_pending(invitation: &Invitation, now: Millis) -> Result<(), ServiceError> {
     match invitation.status(now) {
         InvitationStatus::Pending => Ok(()),
         InvitationStatus::Revoked => Err(ServiceError::TicketRevoked),

@@ -1,32 +1,55 @@
-//! Sending the invitation email after the invitation is stored, and recording what happened.
-//! A failed send never loses the invitation: it stays pending, with the failure on record.
+//! Sending the invitation email after the write that asks for it (it is stored `queued`), and
+//! recording what happened. A failed send never loses the invitation: it stays pending, with
+//! the failure on record. An email queued and never sent (the request stopped between its
+//! write and its send) goes out from a retry of the same request, or from the sweeper: the
+//! link is made again from the signing key, so it is the same email, with the same id.
 
 use futures::stream::{self, StreamExt};
 
-use super::{IssuedInvitation, Service};
-use crate::domain::{Delivery, DeliveryStatus};
+use super::{IssuedInvitation, Service, ServiceError};
+use crate::domain::listing::INSTANCE_SHARDS;
+use crate::domain::{Delivery, DeliveryStatus, Invitation, InvitationStatus};
 
 /// Messages of one bulk request sent at once.
 const BULK_SEND_CONCURRENCY: usize = 4;
 
+/// A queued email older than this is one whose request stopped: longer than any function runs
+/// (`template.yaml`'s timeouts are 10 s for the routes), so the sweeper never races a live send.
+pub const UNSENT_GRACE_MS: i64 = 60_000;
+
+/// Queued emails read per partition and sweep.
+const UNSENT_PAGE: u32 = 100;
+
 impl Service {
-    /// One send (with the mailer's bounded retries) and one write of the outcome.
+    /// One send (with the mailer's bounded retries) and one write of the outcome, for the
+    /// ticket the invitation holds. Without its link (a ticket made with another key), the
+    /// email is recorded as not sent.
     pub(super) async fn deliver(&self, mut issued: IssuedInvitation) -> IssuedInvitation {
         let invitation = &issued.invitation;
+        let sent = match &issued.url {
+            Some(url) => self.send(invitation, url).await,
+            None => Err("the link could not be made again (the ticket key changed)".to_string()),
+        };
+        let delivery = self.record(invitation, sent).await;
+        issued.invitation.delivery = Some(delivery);
+        issued
+    }
+
+    async fn send(&self, invitation: &Invitation, url: &str) -> Result<String, String> {
         let role_name = self.roles.name_of(&invitation.role);
-        let sent = match self
+        let email = self
             .mail
             .templates
-            .invitation(invitation, &issued.url, &role_name)
-        {
-            Ok(email) => self
-                .mail
-                .mailer
-                .send(&email)
-                .await
-                .map_err(|e| e.to_string()),
-            Err(e) => Err(e),
-        };
+            .invitation(invitation, url, &role_name)?;
+        self.mail
+            .mailer
+            .send(&email)
+            .await
+            .map_err(|e| e.to_string())
+    }
+
+    /// The outcome on the invitation, for the ticket the email carried.
+    async fn record(&self, invitation: &Invitation, sent: Result<String, String>) -> Delivery {
         let at = self.clock.now();
         let delivery = match sent {
             Ok(message_id) => Delivery {
@@ -47,16 +70,21 @@ impl Service {
                 }
             }
         };
-        if let Err(e) = self
+        let recorded = self
             .store
-            .record_delivery(&invitation.organization.id, &invitation.id, &delivery)
-            .await
-        {
-            // The answer still says what happened; only the record of it is missing.
+            .record_delivery(
+                &invitation.organization.id,
+                &invitation.id,
+                invitation.ticket_hash.as_deref(),
+                &delivery,
+            )
+            .await;
+        if let Err(e) = recorded {
+            // The answer still says what happened; the email stays queued, and the sweeper
+            // finds it: the same link, the same email id (an outbox keeps one copy).
             tracing::error!(invitation = %invitation.id, error = %e, "recording the email's delivery failed");
         }
-        issued.invitation.delivery = Some(delivery);
-        issued
+        delivery
     }
 
     /// Sends the emails of a bulk request, a few at a time, keeping the order of the results.
@@ -67,7 +95,7 @@ impl Service {
         stream::iter(results)
             .map(|result| async move {
                 match result {
-                    Ok(issued) if issued.invitation.notify => Ok(self.deliver(issued).await),
+                    Ok(issued) if issued.queued() => Ok(self.deliver(issued).await),
                     other => other,
                 }
             })
@@ -75,4 +103,52 @@ impl Service {
             .collect()
             .await
     }
+
+    /// The sweeper's second job: every email queued longer than `UNSENT_GRACE_MS` (its
+    /// request stopped between the write and the send) goes out now, with the link its ticket
+    /// already has; an invitation that ended meanwhile gets none. Reads only the queued ones.
+    pub async fn send_unsent(&self) -> Result<UnsentReport, ServiceError> {
+        let now = self.clock.now();
+        let mut report = UnsentReport::default();
+        for shard in 0..INSTANCE_SHARDS {
+            for invitation in self.store.unsent_invitations(shard, UNSENT_PAGE).await? {
+                let queued_at = invitation.delivery.as_ref().map_or(0, |d| d.at);
+                if now - queued_at < UNSENT_GRACE_MS {
+                    continue;
+                }
+                report.found += 1;
+                let sent = if invitation.status(now) != InvitationStatus::Pending {
+                    Err("not sent: the invitation ended before its email went out".into())
+                } else {
+                    match self.links.rebuild(&invitation) {
+                        Some(url) => self.send(&invitation, &url).await,
+                        None => {
+                            Err("the link could not be made again (the ticket key changed)"
+                                .to_string())
+                        }
+                    }
+                };
+                if sent.is_ok() {
+                    report.sent += 1;
+                }
+                self.record(&invitation, sent).await;
+            }
+        }
+        if report.found > 0 {
+            tracing::warn!(
+                found = report.found,
+                sent = report.sent,
+                "queued emails whose request stopped, sent"
+            );
+        }
+        Ok(report)
+    }
+}
+
+/// What one pass over the queued emails did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct UnsentReport {
+    /// Emails queued longer than the grace.
+    pub found: u64,
+    pub sent: u64,
 }

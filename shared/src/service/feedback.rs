@@ -6,16 +6,16 @@ use std::sync::Arc;
 use super::ServiceError;
 use crate::clock::Clock;
 use crate::domain::{Delivery, DeliveryStatus, Invitation, MailFeedback as Feedback};
-use crate::store::MailFeedbackStore;
+use crate::store::EmailStore;
 
 #[derive(Clone)]
 pub struct MailFeedback {
-    store: Arc<dyn MailFeedbackStore>,
+    store: Arc<dyn EmailStore>,
     clock: Arc<dyn Clock>,
 }
 
 impl MailFeedback {
-    pub fn new(store: Arc<dyn MailFeedbackStore>, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(store: Arc<dyn EmailStore>, clock: Arc<dyn Clock>) -> Self {
         Self { store, clock }
     }
 

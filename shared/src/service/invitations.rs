@@ -11,12 +11,23 @@ use crate::store::StoreError;
 
 pub(super) const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
-/// An invitation with the accept link of its current ticket; the link is shown once, on
-/// create (and resend), and never stored.
+/// An invitation with the accept link of its current ticket; the link is shown on create (and
+/// resend, and their retries), and never stored.
 #[derive(Debug, Clone)]
 pub struct IssuedInvitation {
     pub invitation: Invitation,
-    pub url: String,
+    /// `None` only when the link cannot be made again (a ticket made with another key).
+    pub url: Option<String>,
+}
+
+impl IssuedInvitation {
+    /// Its email is asked for and not sent yet.
+    pub fn queued(&self) -> bool {
+        self.invitation
+            .delivery
+            .as_ref()
+            .is_some_and(|d| d.is_queued())
+    }
 }
 
 impl Service {
@@ -29,8 +40,9 @@ impl Service {
         input: &NewInvitation,
     ) -> Result<IssuedInvitation, ServiceError> {
         let input = &self.invitation_by(actor, input)?;
-        let issued = self.write_invitation(org_id, input).await?;
-        Ok(if input.notify {
+        let token = self.write_token();
+        let issued = self.write_invitation(org_id, input, &token).await?;
+        Ok(if issued.queued() {
             self.deliver(issued).await
         } else {
             issued
@@ -44,14 +56,16 @@ impl Service {
         &self,
         org_id: &OrganizationId,
         input: &NewInvitation,
+        token: &str,
     ) -> Result<IssuedInvitation, ServiceError> {
-        retry_on_contention(|| self.try_create_invitation(org_id, input)).await
+        retry_on_contention(|| self.try_create_invitation(org_id, input, token)).await
     }
 
     async fn try_create_invitation(
         &self,
         org_id: &OrganizationId,
         input: &NewInvitation,
+        token: &str,
     ) -> Result<IssuedInvitation, ServiceError> {
         let now = self.clock.now();
         let email = &input.email_address;
@@ -91,6 +105,10 @@ impl Service {
             }
         };
         let replacing = match ctx.slot_holder {
+            // This request made it already (its answer was lost): answered as made.
+            Some(holder) if holder.written_by.as_deref() == Some(token) => {
+                return self.made_already(org_id, &holder.invitation_id).await
+            }
             Some(holder) if holder.expires_at > now => {
                 return Err(ServiceError::DuplicateInvitation)
             }
@@ -123,9 +141,11 @@ impl Service {
             redirect_url: input.redirect_url.clone(),
             notify: input.notify,
             ticket_hash: Some(ticket.nonce_hash),
+            ticket_issued_at: now,
+            written_by: Some(token.to_string()),
             validity_days: input.expires_in_days,
             locale: input.locale.to_string(),
-            delivery: None,
+            delivery: input.notify.then(|| crate::domain::Delivery::queued(now)),
             accepted_user_id: None,
             expires_at,
             created_at: now,
@@ -143,7 +163,7 @@ impl Service {
             .await
         {
             Ok(()) => Ok(IssuedInvitation {
-                url: self.links.accept_link(&ticket.token),
+                url: Some(self.links.accept_link(&ticket.token)),
                 invitation,
             }),
             Err(StoreError::NotFound) => Err(ServiceError::NotFound("organization")),
@@ -174,10 +194,13 @@ impl Service {
             let repeated = inputs[..i]
                 .iter()
                 .any(|earlier| earlier.email_address.key() == input.email_address.key());
+            let token = crate::domain::request::write_token(
+                self.request.as_ref().map(|k| k.item(i)).as_ref(),
+            );
             let result = if repeated {
                 Err(ServiceError::DuplicateInvitation)
             } else {
-                self.write_invitation(org_id, input).await
+                self.write_invitation(org_id, input, &token).await
             };
             // No organization: the whole request is refused (404), as Clerk does, rather
             // than every item alike.
@@ -187,6 +210,25 @@ impl Service {
             results.push(result);
         }
         Ok(self.deliver_each(results).await)
+    }
+
+    /// The invitation this request stored before its answer was lost, with its link made
+    /// again (one more read). Its email, if still queued, goes out as for a first answer.
+    async fn made_already(
+        &self,
+        org_id: &OrganizationId,
+        id: &InvitationId,
+    ) -> Result<IssuedInvitation, ServiceError> {
+        let invitation = self
+            .store
+            .get_invitation(org_id, id)
+            .await?
+            .ok_or(ServiceError::Busy)?;
+        tracing::info!(invitation = %invitation.id, "a retried create finds what it made");
+        Ok(IssuedInvitation {
+            url: self.links.rebuild(&invitation),
+            invitation,
+        })
     }
 
     /// One read round trip (a member's permission is read alongside it, not before).
@@ -265,11 +307,12 @@ impl Service {
         let acting = actor.acting_user(requesting_user_id)?;
         let id = InvitationId::parse(raw_id).ok_or(ServiceError::NotFound("invitation"))?;
         let requirement = self.manager(acting);
+        let token = self.write_token();
         retry_on_contention(|| async {
             let now = self.clock.now();
             match self
                 .store
-                .revoke_invitation(org_id, &id, now, requirement.as_ref())
+                .revoke_invitation(org_id, &id, now, requirement.as_ref(), &token)
                 .await
             {
                 Ok(inv) => Ok(inv),

@@ -51,6 +51,26 @@ impl Links {
             ))
     }
 
+    /// The link of the ticket `invitation` holds, made again with the signing key (the same
+    /// invitation and issue time make the same nonce); `None` without the key, or when the
+    /// ticket was made with another key.
+    pub fn rebuild(&self, invitation: &crate::domain::Invitation) -> Option<String> {
+        let issued = self
+            .tickets
+            .issuer
+            .as_ref()?
+            .issue(
+                &invitation.id,
+                &invitation.organization.id,
+                invitation.email_address.key(),
+                invitation.ticket_issued_at,
+                invitation.expires_at,
+            )
+            .ok()?;
+        (invitation.ticket_hash.as_deref() == Some(issued.nonce_hash.as_str()))
+            .then(|| self.accept_link(&issued.token))
+    }
+
     /// The link an invitation email carries.
     pub fn accept_link(&self, ticket: &str) -> String {
         let mut url = self.accept_url.clone();

@@ -4,6 +4,7 @@
 mod acceptance;
 mod actor;
 pub mod commands;
+mod decline;
 mod directory;
 mod email;
 mod error;
@@ -26,6 +27,7 @@ pub use commands::{
     InvitationAction, NewInvitation, NewMembership, NewOrganization, NewUser,
     OrganizationListQuery, OrganizationPatch,
 };
+pub use email::UnsentReport;
 pub use error::ServiceError;
 pub use feedback::MailFeedback;
 pub use invitations::IssuedInvitation;
@@ -34,7 +36,7 @@ pub use retry::{retry_on_contention, CONTENTION_ATTEMPTS};
 pub use sweeper::{SweepReport, Sweeper};
 
 use crate::clock::{Clock, Millis};
-use crate::domain::RoleCatalog;
+use crate::domain::{RequestKey, RoleCatalog};
 use crate::store::{Store, StoreError};
 
 /// Deployment-wide settings the operations need.
@@ -54,6 +56,8 @@ pub struct Service {
     policy: Arc<Policy>,
     links: Arc<Links>,
     mail: Arc<Mail>,
+    /// The request being served, when it may be sent again (`for_request`).
+    request: Option<RequestKey>,
 }
 
 /// How invitation emails are written and sent.
@@ -78,7 +82,29 @@ impl Service {
             policy: Arc::new(policy),
             links: Arc::new(links),
             mail: Arc::new(mail),
+            request: None,
         }
+    }
+
+    /// The service as one request uses it: its writes are marked with `key`, so that a retry
+    /// of the request (after a lost answer) recognises what it already did.
+    pub fn for_request(&self, key: Option<RequestKey>) -> Self {
+        Self {
+            request: key,
+            ..self.clone()
+        }
+    }
+
+    /// What this call's writes are marked with (`Invitation::written_by`).
+    fn write_token(&self) -> String {
+        crate::domain::request::write_token(self.request.as_ref())
+    }
+
+    /// Whether `written_by` names this request (never true for a call without a key).
+    fn is_own(&self, written_by: Option<&str>) -> bool {
+        self.request
+            .as_ref()
+            .is_some_and(|k| written_by == Some(k.as_str()))
     }
 
     pub fn links(&self) -> &Links {

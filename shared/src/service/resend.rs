@@ -25,6 +25,7 @@ impl Service {
         let acting = actor.acting_user(action.requesting_user_id.as_ref())?;
         let id = InvitationId::parse(raw_id).ok_or(ServiceError::NotFound("invitation"))?;
         let requirement = self.manager(acting.clone());
+        let token = self.write_token();
         let issued = retry_on_contention(|| async {
             let now = self.clock.now();
             // The role is read alongside, and checked before anything about the invitation is
@@ -34,46 +35,55 @@ impl Service {
                 self.store.get_invitation(org_id, &id)
             );
             allowed?;
-            let mut invitation = found?.ok_or(ServiceError::NotFound("invitation"))?;
-            match invitation.status(now) {
+            let read = found?.ok_or(ServiceError::NotFound("invitation"))?;
+            // This request resent it already (its answer was lost): the same link again.
+            if self.is_own(read.written_by.as_deref())
+                && read.stored_status == InvitationStatus::Pending
+            {
+                return Ok(IssuedInvitation {
+                    url: self.links.rebuild(&read),
+                    invitation: read,
+                });
+            }
+            match read.status(now) {
                 InvitationStatus::Pending => {}
                 other => return Err(ServiceError::InvitationNotPending(other)),
             }
             let limit_writes = if action.notify {
-                let keys =
-                    email_limit_keys(org_id, acting.as_ref(), invitation.email_address.key());
+                let keys = email_limit_keys(org_id, acting.as_ref(), read.email_address.key());
                 let states = self.store.read_limits(&keys).await?;
                 self.admit(&states, now)?
             } else {
                 Vec::new()
             };
-            let expires_at = now + i64::from(invitation.validity_days) * DAY_MS;
+            // A new issue time makes a new nonce: every older link stops working.
+            let issued_at = now.max(read.ticket_issued_at + 1);
+            let expires_at = now + i64::from(read.validity_days) * DAY_MS;
             let ticket = self
                 .links
                 .issuer()?
-                .issue(&id, org_id, invitation.email_address.key(), now, expires_at)
+                .issue(&id, org_id, read.email_address.key(), issued_at, expires_at)
                 .map_err(ServiceError::TicketIssue)?;
-            self.store
-                .reissue_ticket(
-                    &invitation,
-                    &ticket.nonce_hash,
-                    expires_at,
-                    now,
-                    requirement.as_ref(),
-                    &limit_writes,
-                )
-                .await
-                .map_err(not_allowed_or)?;
+            let mut invitation = read.clone();
             invitation.ticket_hash = Some(ticket.nonce_hash);
+            invitation.ticket_issued_at = issued_at;
             invitation.expires_at = expires_at;
             invitation.updated_at = now;
+            invitation.written_by = Some(token.clone());
+            if action.notify {
+                invitation.delivery = Some(crate::domain::Delivery::queued(now));
+            }
+            self.store
+                .reissue_ticket(&read, &invitation, requirement.as_ref(), &limit_writes)
+                .await
+                .map_err(not_allowed_or)?;
             Ok(IssuedInvitation {
-                url: self.links.accept_link(&ticket.token),
+                url: Some(self.links.accept_link(&ticket.token)),
                 invitation,
             })
         })
         .await?;
-        Ok(if action.notify {
+        Ok(if issued.queued() {
             self.deliver(issued).await
         } else {
             issued

@@ -35,20 +35,24 @@ pub trait AcceptanceStore: Send + Sync {
     /// invitation becomes accepted only if it is still pending with the same ticket, the
     /// address's slot is freed, the membership and its address claims are created only if new,
     /// and the seat passes from the invitation to the member.
-    /// Fails with `AlreadyMember`, or `Contention` when the invitation changed since the read.
+    /// Fails with `AlreadyMember`, or `Contention` when the invitation changed since the read;
+    /// the write is marked `written_by` `token`, and a retry of its own applied write is done.
     async fn accept_invitation(
         &self,
         invitation: &Invitation,
         membership: &Membership,
         now: Millis,
+        token: &str,
     ) -> Result<(), StoreError>;
 
     /// Marks `invitation` (pending, on the ticket read just before) declined, frees its slot
-    /// and seat, and counts it; only if it is still so. Fails with `Contention` otherwise.
+    /// and seat, and counts it; only if it is still so. Fails with `Contention` otherwise; the
+    /// write is marked `written_by` `token`, and a retry of its own applied write is done.
     async fn decline_invitation(
         &self,
         invitation: &Invitation,
         now: Millis,
+        token: &str,
     ) -> Result<Invitation, StoreError>;
 
     /// An invitation by its id alone, in whatever organization it belongs to.

@@ -15,6 +15,8 @@ use crate::domain::{
 pub struct SlotHolder {
     pub invitation_id: InvitationId,
     pub expires_at: Millis,
+    /// The request that wrote the holder (`Invitation::written_by`).
+    pub written_by: Option<String>,
 }
 
 /// An acting user who must hold one of `roles` in the organization at the moment of the write.
@@ -68,34 +70,29 @@ pub trait InvitationStore: Send + Sync {
         id: &InvitationId,
     ) -> Result<Option<Invitation>, StoreError>;
 
-    /// Records what became of the invitation's email. Fails with `NotFound`.
-    async fn record_delivery(
-        &self,
-        organization_id: &OrganizationId,
-        id: &InvitationId,
-        delivery: &crate::domain::Delivery,
-    ) -> Result<(), StoreError>;
-
     /// Gives a pending invitation (as read just before) a new ticket and expiry, killing the old
     /// link: the invitation and its slot change together, only if the invitation still holds
-    /// the ticket read. Fails with `ActorNotAllowed` or `Contention`.
+    /// the ticket read. `reissued` is the invitation as it must become (its new ticket hash,
+    /// issue time, expiry, `written_by`, and `queued` delivery when an email is asked for).
+    /// Fails with `ActorNotAllowed` or `Contention`; a retry of its own applied write is done.
     async fn reissue_ticket(
         &self,
-        invitation: &Invitation,
-        new_ticket_hash: &str,
-        new_expires_at: Millis,
-        now: Millis,
+        read: &Invitation,
+        reissued: &Invitation,
         actor: Option<&ActorRequirement>,
         limits: &[LimitWrite],
     ) -> Result<(), StoreError>;
 
-    /// Marks a pending (or expired-but-unreplaced) invitation revoked, frees its slot and seat.
-    /// Fails with `NotFound`, `InvitationNotPending`, `ActorNotAllowed` or `Contention`.
+    /// Marks a pending (or expired-but-unreplaced) invitation revoked, frees its slot and seat,
+    /// marked `written_by` `token`. Fails with `NotFound`, `InvitationNotPending`,
+    /// `ActorNotAllowed` or `Contention`; an invitation this token revoked already is answered
+    /// as revoked (a retry of the same request).
     async fn revoke_invitation(
         &self,
         organization_id: &OrganizationId,
         id: &InvitationId,
         now: Millis,
         actor: Option<&ActorRequirement>,
+        token: &str,
     ) -> Result<Invitation, StoreError>;
 }

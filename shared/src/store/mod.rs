@@ -8,9 +8,9 @@ mod acceptance;
 pub mod change;
 mod directory;
 pub mod dynamodb;
+mod email;
 mod error;
 mod expiry;
-mod feedback;
 mod guards;
 mod invitations;
 mod listing;
@@ -19,9 +19,9 @@ mod organizations;
 
 pub use acceptance::{AcceptanceStore, TicketContext};
 pub use directory::{MembershipStore, UserStore};
+pub use email::EmailStore;
 pub use error::StoreError;
 pub use expiry::ExpiryStore;
-pub use feedback::MailFeedbackStore;
 pub(crate) use guards::states_in_order;
 pub use guards::{IdempotencyBegin, IdempotencyStore, LimitStore};
 pub use invitations::{ActorRequirement, InvitationContext, InvitationStore, SlotHolder};
@@ -39,7 +39,7 @@ pub trait Store:
     + AcceptanceStore
     + LimitStore
     + IdempotencyStore
-    + MailFeedbackStore
+    + EmailStore
 {
 }
 
@@ -53,7 +53,7 @@ impl<
             + AcceptanceStore
             + LimitStore
             + IdempotencyStore
-            + MailFeedbackStore,
+            + EmailStore,
     > Store for T
 {
 }

@@ -239,7 +239,7 @@ async fn twenty_concurrent_accepts_of_one_invitation_make_one_membership() {
         )
         .await
         .unwrap();
-    let ticket = ticket_of(&issued.url);
+    let ticket = ticket_of(issued.url.as_deref().unwrap());
     let session = Session {
         user_id: "user_idp_grace".into(),
         verified_email: Some("grace@example.com".into()),
@@ -297,7 +297,7 @@ async fn accept_racing_revoke_has_exactly_one_winner_and_a_clear_loser() {
             verified_email: Some(email.clone()),
         };
         let (svc_a, svc_r) = (h.service.clone(), h.service.clone());
-        let ticket = ticket_of(&issued.url);
+        let ticket = ticket_of(issued.url.as_deref().unwrap());
         let (org_r, id) = (org.id.clone(), issued.invitation.id.to_string());
         let accept =
             tokio::spawn(async move { svc_a.accept_ticket(&ticket, &session).await.map(|_| ()) });

@@ -341,7 +341,7 @@ async fn following_a_link_is_one_read_and_one_count_and_completing_is_one_write(
         )
         .await
         .unwrap();
-    let ticket = ticket_of(&issued.url);
+    let ticket = ticket_of(issued.url.as_deref().unwrap());
     h.calls.take();
     h.service.follow_ticket(&ticket, None).await.unwrap();
     assert_eq!(

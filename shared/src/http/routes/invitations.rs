@@ -12,7 +12,7 @@ use crate::domain::OrganizationId;
 use crate::http::answers::{self, with_link};
 use crate::http::caller::Caller;
 use crate::http::error::{ApiError, ErrorEntry};
-use crate::http::extract::JsonBody;
+use crate::http::extract::{JsonBody, Retried};
 use crate::http::openapi::builder::{
     address, boolean, inv, invitation_links, list_params, ok, op, org, param, r, string, with,
     READ_ERRORS, WRITE_ERRORS,
@@ -72,6 +72,7 @@ pub const ROUTES: &[Route] = &[
 
 async fn create(
     Caller(actor): Caller,
+    Retried(key): Retried,
     State(state): State<AppState>,
     Path(org): Path<OrganizationId>,
     JsonBody(body): JsonBody,
@@ -80,6 +81,7 @@ async fn create(
     let input = parse::invitation(&body, state.service.roles(), &policy.redirects)?;
     let created = state
         .service
+        .for_request(key)
         .create_invitation(&actor, &org, &input)
         .await?;
     Ok(with_link(answers::issued(&state, &actor, &created)))
@@ -102,6 +104,7 @@ enum BulkItem<'a> {
 /// own error. A malformed item refuses the whole request (422) before anything is written.
 async fn create_bulk(
     Caller(actor): Caller,
+    Retried(key): Retried,
     State(state): State<AppState>,
     Path(org): Path<OrganizationId>,
     JsonBody(body): JsonBody,
@@ -110,6 +113,7 @@ async fn create_bulk(
     let inputs = parse::bulk_invitations(&body, state.service.roles(), &policy.redirects)?;
     let outcomes: Vec<_> = state
         .service
+        .for_request(key)
         .create_invitations(&actor, &org, &inputs)
         .await?
         .into_iter()
@@ -141,6 +145,7 @@ async fn create_bulk(
 
 async fn resend(
     Caller(actor): Caller,
+    Retried(key): Retried,
     State(state): State<AppState>,
     Path((org, inv)): Path<(OrganizationId, String)>,
     JsonBody(body): JsonBody,
@@ -148,6 +153,7 @@ async fn resend(
     let action = parse::invitation_action(&body)?;
     let resent = state
         .service
+        .for_request(key)
         .resend_invitation(&actor, &org, &inv, &action)
         .await?;
     Ok(with_link(answers::issued(&state, &actor, &resent)))
@@ -155,6 +161,7 @@ async fn resend(
 
 async fn revoke(
     Caller(actor): Caller,
+    Retried(key): Retried,
     State(state): State<AppState>,
     Path((org, inv)): Path<(OrganizationId, String)>,
     JsonBody(body): JsonBody,
@@ -162,6 +169,7 @@ async fn revoke(
     let action = parse::invitation_action(&body)?;
     let invitation = state
         .service
+        .for_request(key)
         .revoke_invitation(&actor, &org, &inv, action.requesting_user_id.as_ref())
         .await?;
     Ok(Json(answers::invitation(&state, &actor, &invitation)).into_response())

@@ -12,7 +12,7 @@ use serde_json::json;
 use crate::domain::{FieldError, Invitation, Membership, Organization, UserId};
 use crate::http::answers;
 use crate::http::error::ApiError;
-use crate::http::extract::JsonBody;
+use crate::http::extract::{JsonBody, Retried};
 use crate::http::openapi::builder::{inv, object, ok, op, r, string, WRITE_ERRORS};
 use crate::http::pages::error_for;
 use crate::http::parse::{self, query_pairs};
@@ -103,38 +103,49 @@ async fn follow(
 async fn accept_with_ticket(
     State(state): State<AppState>,
     SignedIn(session): SignedIn,
+    Retried(key): Retried,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
     let ticket = parse::ticket(&body)?;
-    let (membership, org) = state.service.accept_ticket(&ticket, &session).await?;
+    let service = state.service.for_request(key);
+    let (membership, org) = service.accept_ticket(&ticket, &session).await?;
     Ok(joined(&state, &session.user_id, &membership, &org))
 }
 
 async fn accept_by_id(
     State(state): State<AppState>,
     SignedIn(session): SignedIn,
+    Retried(key): Retried,
     Path(inv): Path<String>,
 ) -> Result<Response, ApiError> {
-    let (membership, org) = state.service.accept_my_invitation(&inv, &session).await?;
+    let service = state.service.for_request(key);
+    let (membership, org) = service.accept_my_invitation(&inv, &session).await?;
     Ok(joined(&state, &session.user_id, &membership, &org))
 }
 
 /// The holder of the link says no.
 async fn decline_with_ticket(
     State(state): State<AppState>,
+    Retried(key): Retried,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
     let ticket = parse::ticket(&body)?;
-    let declined = state.service.decline_ticket(&ticket).await?;
+    let declined = state
+        .service
+        .for_request(key)
+        .decline_ticket(&ticket)
+        .await?;
     Ok(as_invitee(&state, &declined))
 }
 
 async fn decline_by_id(
     State(state): State<AppState>,
     SignedIn(session): SignedIn,
+    Retried(key): Retried,
     Path(inv): Path<String>,
 ) -> Result<Response, ApiError> {
-    let declined = state.service.decline_my_invitation(&inv, &session).await?;
+    let service = state.service.for_request(key);
+    let declined = service.decline_my_invitation(&inv, &session).await?;
     Ok(as_invitee(&state, &declined))
 }
 

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 
 use super::codec::{self, key, n, ACCEPTED_COUNT, DECLINED_COUNT};
 use super::settle::Guard;
-use super::tx::{failed, Params, Tx, TxOutcome, EXISTING_ITEM};
+use super::tx::{failed, own_write, settled_by, Params, Tx, TxOutcome, EXISTING_ITEM};
 use super::{keys, limits, unexplained, DynamoStore};
 use crate::clock::Millis;
 use crate::domain::limits::LimitKey;
@@ -62,6 +62,7 @@ impl AcceptanceStore for DynamoStore {
         inv: &Invitation,
         m: &Membership,
         now: Millis,
+        token: &str,
     ) -> Result<(), StoreError> {
         let org_id = &inv.organization.id;
         let mut tx = Tx::new(&self.table);
@@ -75,6 +76,7 @@ impl AcceptanceStore for DynamoStore {
             },
             now,
             self.retention_secs,
+            token,
         )?;
         let member_index = tx.put_new(codec::membership_item(m))?;
         for addr in &m.email_keys {
@@ -94,6 +96,9 @@ impl AcceptanceStore for DynamoStore {
         )?;
         match tx.send(self.client()).await? {
             TxOutcome::Committed => Ok(()),
+            TxOutcome::Cancelled(r) if own_write(&r, inv_index, settled_by("accepted", token)) => {
+                Ok(())
+            }
             TxOutcome::Cancelled(r) if failed(&r, inv_index) || failed(&r, slot_index) => {
                 Err(StoreError::Contention)
             }
@@ -111,6 +116,7 @@ impl AcceptanceStore for DynamoStore {
         &self,
         inv: &Invitation,
         now: Millis,
+        token: &str,
     ) -> Result<Invitation, StoreError> {
         let mut tx = Tx::new(&self.table);
         let (inv_index, slot_index) = tx.settle_pending(
@@ -123,14 +129,20 @@ impl AcceptanceStore for DynamoStore {
             },
             now,
             self.retention_secs,
+            token,
         )?;
         tx.free_seat(&inv.organization.id, DECLINED_COUNT)?;
+        let declined = || {
+            let mut declined = inv.clone();
+            declined.stored_status = InvitationStatus::Declined;
+            declined.updated_at = now;
+            declined.written_by = Some(token.to_string());
+            declined
+        };
         match tx.send(self.client()).await? {
-            TxOutcome::Committed => {
-                let mut declined = inv.clone();
-                declined.stored_status = InvitationStatus::Declined;
-                declined.updated_at = now;
-                Ok(declined)
+            TxOutcome::Committed => Ok(declined()),
+            TxOutcome::Cancelled(r) if own_write(&r, inv_index, settled_by("declined", token)) => {
+                Ok(declined())
             }
             TxOutcome::Cancelled(r) if failed(&r, inv_index) || failed(&r, slot_index) => {
                 Err(StoreError::Contention)

@@ -3,7 +3,7 @@
 
 use super::codec::{self, s, EXPIRED_COUNT};
 use super::settle::Guard;
-use super::tx::{failed, Tx, TxOutcome};
+use super::tx::{failed, own_write, settled_by, Tx, TxOutcome};
 use super::{keys, sdk_error, unexplained, DynamoStore};
 use crate::clock::Millis;
 use crate::domain::{Invitation, InvitationStatus};
@@ -41,6 +41,7 @@ impl ExpiryStore for DynamoStore {
     /// expiry, on the same ticket), its slot (deleted) and the organization (seat back,
     /// counted).
     async fn expire_invitation(&self, inv: &Invitation, now: Millis) -> Result<(), StoreError> {
+        let token = crate::domain::request::write_token(None);
         let mut tx = Tx::new(&self.table);
         let (inv_index, slot_index) = tx.settle_pending(
             inv,
@@ -52,10 +53,14 @@ impl ExpiryStore for DynamoStore {
             },
             now,
             self.retention_secs,
+            &token,
         )?;
         tx.free_seat(&inv.organization.id, EXPIRED_COUNT)?;
         match tx.send(self.client()).await? {
             TxOutcome::Committed => Ok(()),
+            TxOutcome::Cancelled(r) if own_write(&r, inv_index, settled_by("expired", &token)) => {
+                Ok(())
+            }
             TxOutcome::Cancelled(r) if failed(&r, inv_index) || failed(&r, slot_index) => {
                 Err(StoreError::Contention)
             }

@@ -4,7 +4,9 @@ use async_trait::async_trait;
 
 use super::codec::{self, key, n, s, EXPIRED_COUNT};
 use super::keys::PENDING_INDEX_ATTRIBUTES;
-use super::tx::{failed, old_item, Params, Tx, TxOutcome, EXISTING_ITEM, HAS_FREE_SEAT, NEW_ITEM};
+use super::tx::{
+    failed, old_item, own_write, Params, Tx, TxOutcome, EXISTING_ITEM, HAS_FREE_SEAT, NEW_ITEM,
+};
 use super::{keys, limits, unexplained, DynamoStore};
 use crate::clock::Millis;
 use crate::domain::limits::{LimitKey, LimitWrite};
@@ -120,11 +122,12 @@ impl InvitationStore for DynamoStore {
             Some(old) => Some(
                 tx.update(
                     keys::invitation(org_id, &old.invitation_id),
-                    &format!("SET #st = :expired, updated_at = :now, #ttl = :ttl REMOVE {PENDING_INDEX_ATTRIBUTES}"),
+                    &format!("SET #st = :expired, updated_at = :now, #ttl = :ttl, written_by = :by REMOVE {PENDING_INDEX_ATTRIBUTES}"),
                     "#st = :pending",
                     Params::new()
                         .name("#st", "status")
                         .name("#ttl", keys::TTL)
+                        .value(":by", s(inv.written_by.as_deref().unwrap_or_default()))
                         .value(":ttl", n(inv.created_at.div_euclid(1000) + self.retention_secs))
                         .value(":expired", s(InvitationStatus::Expired.as_str()))
                         .value(":pending", s(InvitationStatus::Pending.as_str()))
@@ -138,6 +141,10 @@ impl InvitationStore for DynamoStore {
             TxOutcome::Committed => return Ok(()),
             Cancelled(r) => r,
         };
+        // The invitation's id is new to this write: an item under it is this write, applied.
+        if own_write(&r, inv_index, |_| true) {
+            return Ok(());
+        }
         if failed(&r, org_index)
             && old_item(&r, org_index).is_none()
             && self.get_organization(org_id).await?.is_none()
@@ -177,57 +184,60 @@ impl InvitationStore for DynamoStore {
             .transpose()
     }
 
-    /// One round trip (`feedback.rs`).
-    async fn record_delivery(
-        &self,
-        organization_id: &OrganizationId,
-        id: &InvitationId,
-        delivery: &crate::domain::Delivery,
-    ) -> Result<(), StoreError> {
-        self.write_delivery(organization_id, id, delivery).await
-    }
-
-    /// One round trip: a transaction that swaps the ticket hash and expiry on the invitation
-    /// (only if it is still pending on the ticket read) and the expiry on its slot (only if it
-    /// still holds it), when named checks the actor's role, and puts the abuse-limit logs on
-    /// the versions read.
+    /// One round trip: a transaction that swaps the ticket (hash, issue time) and expiry on the
+    /// invitation (only if it is still pending on the ticket read), queues its email when one
+    /// is asked for, moves the expiry on its slot (only if it still holds it), when named
+    /// checks the actor's role, and puts the abuse-limit logs on the versions read.
     async fn reissue_ticket(
         &self,
+        read: &Invitation,
         inv: &Invitation,
-        new_ticket_hash: &str,
-        new_expires_at: Millis,
-        now: Millis,
         actor: Option<&ActorRequirement>,
         limit_writes: &[LimitWrite],
     ) -> Result<(), StoreError> {
         let org_id = &inv.organization.id;
+        let new_hash = inv.ticket_hash.clone().unwrap_or_default();
         let mut tx = Tx::new(&self.table);
         let mut params = Params::new()
             .name("#st", "status")
             .value(":pending", s(InvitationStatus::Pending.as_str()))
-            .value(":hash", s(new_ticket_hash))
-            .value(":exp", n(new_expires_at))
-            .value(":now", n(now));
-        let same_ticket = match &inv.ticket_hash {
+            .value(":hash", s(&new_hash))
+            .value(":issued", n(inv.ticket_issued_at))
+            .value(":exp", n(inv.expires_at))
+            .value(":now", n(inv.updated_at))
+            .value(":by", s(inv.written_by.as_deref().unwrap_or_default()))
+            .value(":expkey", s(keys::expiry_sort_key(inv.expires_at, &inv.id)));
+        let mut set = "SET ticket_hash = :hash, ticket_issued_at = :issued, expires_at = :exp, \
+                       updated_at = :now, written_by = :by, GSI5SK = :expkey, GSI7SK = :expkey"
+            .to_string();
+        if let Some(delivery) = inv.delivery.as_ref().filter(|d| d.is_queued()) {
+            set.push_str(", delivery = :delivery, #ds = :queued, #mid = :unsent");
+            params = params
+                .name("#ds", keys::DELIVERY_STATUS)
+                .name("#mid", keys::GSI8PK)
+                .value(":delivery", codec::delivery_value(delivery))
+                .value(":queued", s("queued"))
+                .value(":unsent", s(keys::unsent_partition(&inv.id)));
+        }
+        let same_ticket = match &read.ticket_hash {
             Some(old) => {
                 params = params.value(":old", s(old));
                 "ticket_hash = :old"
             }
             None => "attribute_not_exists(ticket_hash)",
         };
-        tx.update(
+        let inv_index = tx.update(
             keys::invitation(org_id, &inv.id),
-            "SET ticket_hash = :hash, expires_at = :exp, updated_at = :now, GSI5SK = :expkey, \
-             GSI7SK = :expkey",
+            &set,
             &format!("#st = :pending AND {same_ticket}"),
-            params.value(":expkey", s(keys::expiry_sort_key(new_expires_at, &inv.id))),
+            params,
         )?;
         tx.update(
             keys::pending_slot(org_id, inv.email_address.key()),
             "SET expires_at = :exp",
             "invitation_id = :id",
             Params::new()
-                .value(":exp", n(new_expires_at))
+                .value(":exp", n(inv.expires_at))
                 .value(":id", s(inv.id.as_str())),
         )?;
         let actor_index = match actor {
@@ -235,14 +245,18 @@ impl InvitationStore for DynamoStore {
             None => None,
         };
         let limit_indexes = tx.put_limits(limit_writes)?;
+        let has_new_ticket = |item: &codec::Item| {
+            item.get("ticket_hash").and_then(|v| v.as_s().ok()) == Some(&new_hash)
+        };
         match tx.send(self.client()).await? {
             TxOutcome::Committed => Ok(()),
+            Cancelled(r) if own_write(&r, inv_index, has_new_ticket) => Ok(()),
             Cancelled(r) if actor_index.is_some_and(|i| failed(&r, i)) => {
                 Err(StoreError::ActorNotAllowed)
             }
             Cancelled(r)
-                if failed(&r, 0)
-                    || failed(&r, 1)
+                if failed(&r, inv_index)
+                    || failed(&r, inv_index + 1)
                     || limit_indexes.iter().any(|&i| failed(&r, i)) =>
             {
                 Err(StoreError::Contention)
@@ -258,8 +272,9 @@ impl InvitationStore for DynamoStore {
         id: &InvitationId,
         now: Millis,
         actor: Option<&ActorRequirement>,
+        token: &str,
     ) -> Result<Invitation, StoreError> {
-        self.revoke(organization_id, id, now, actor).await
+        self.revoke(organization_id, id, now, actor, token).await
     }
 }
 

@@ -38,7 +38,8 @@ pub const GSI7PK: &str = "GSI7PK";
 pub const GSI7SK: &str = "GSI7SK";
 
 /// Sparse, keys only: an invitation by its latest email's SES message id (`GSI8PK`), which is
-/// all SES's events name. Set by the write that records the send.
+/// all SES's events name; set by the write that records the send. Before that, while its email
+/// is asked for and not sent (`queued`), by `UNSENT#{shard}`: the sweeper sends those.
 pub const GSI8: &str = "GSI8";
 pub const GSI8PK: &str = "GSI8PK";
 
@@ -150,6 +151,15 @@ pub fn invitations_to_address(email_key: &str) -> String {
 /// One partition of the instance's invitations (GSI6).
 pub fn instance_partition(shard: u32) -> String {
     format!("INVITATIONS#{shard}")
+}
+
+/// One partition of the invitations whose email is queued, not sent (GSI8).
+pub fn unsent_partition(id: &InvitationId) -> String {
+    unsent_shard(crate::domain::listing::instance_shard(id))
+}
+
+pub fn unsent_shard(shard: u32) -> String {
+    format!("UNSENT#{shard}")
 }
 
 /// One partition of the instance's pending invitations by expiry (GSI7).

@@ -7,8 +7,8 @@
 mod acceptance;
 mod codec;
 mod directory;
+mod email;
 mod expiry;
-mod feedback;
 mod idempotency;
 mod invitations;
 pub mod keys;
@@ -89,7 +89,10 @@ impl DynamoStore {
 
     /// One `BatchGetItem` of up to 100 keys, strongly consistent, asked again (at most
     /// `BATCH_GET_ATTEMPTS` times in all) only for keys DynamoDB leaves unprocessed under load.
-    async fn batch_get(&self, keys: Vec<codec::Item>) -> Result<Vec<codec::Item>, StoreError> {
+    pub(super) async fn batch_get(
+        &self,
+        keys: Vec<codec::Item>,
+    ) -> Result<Vec<codec::Item>, StoreError> {
         let mut found = Vec::new();
         let mut pending = Some(keys);
         for _ in 0..BATCH_GET_ATTEMPTS {

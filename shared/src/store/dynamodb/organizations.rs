@@ -208,6 +208,7 @@ impl OrganizationStore for DynamoStore {
                 break;
             }
             let mut tx = Tx::new(&self.table);
+            let token = crate::domain::request::write_token(None);
             for item in &pending {
                 let inv = codec::invitation_from(item)?;
                 tx.settle_pending(
@@ -220,6 +221,7 @@ impl OrganizationStore for DynamoStore {
                     },
                     now,
                     self.retention_secs,
+                    &token,
                 )?;
             }
             match tx.send(self.client()).await? {

@@ -2,7 +2,7 @@
 
 use super::codec::{self, key, REVOKED_COUNT};
 use super::settle::Guard;
-use super::tx::{failed, Tx, TxOutcome};
+use super::tx::{failed, own_write, settled_by, Tx, TxOutcome};
 use super::{keys, unexplained, DynamoStore};
 use crate::clock::Millis;
 use crate::domain::{Invitation, InvitationId, InvitationStatus, OrganizationId};
@@ -22,6 +22,7 @@ impl DynamoStore {
         id: &InvitationId,
         now: Millis,
         actor: Option<&ActorRequirement>,
+        token: &str,
     ) -> Result<Invitation, StoreError> {
         let found = match actor {
             None => self.get_invitation(organization_id, id).await?,
@@ -47,7 +48,13 @@ impl DynamoStore {
                 found
             }
         };
-        let mut inv = found.ok_or(StoreError::NotFound)?;
+        let inv = found.ok_or(StoreError::NotFound)?;
+        // This request revoked it already (its answer was lost): done, not refused.
+        if inv.stored_status == InvitationStatus::Revoked
+            && inv.written_by.as_deref() == Some(token)
+        {
+            return Ok(inv);
+        }
         if inv.stored_status != InvitationStatus::Pending {
             return Err(StoreError::InvitationNotPending(Box::new(inv)));
         }
@@ -63,17 +70,23 @@ impl DynamoStore {
             },
             now,
             self.retention_secs,
+            token,
         )?;
         tx.free_seat(organization_id, REVOKED_COUNT)?;
         let actor_index = match actor {
             Some(a) => Some(tx.actor_check(organization_id, a)?),
             None => None,
         };
+        let revoked = |mut inv: Invitation| {
+            inv.stored_status = InvitationStatus::Revoked;
+            inv.updated_at = now;
+            inv.written_by = Some(token.to_string());
+            inv
+        };
         match tx.send(self.client()).await? {
-            TxOutcome::Committed => {
-                inv.stored_status = InvitationStatus::Revoked;
-                inv.updated_at = now;
-                Ok(inv)
+            TxOutcome::Committed => Ok(revoked(inv)),
+            Cancelled(r) if own_write(&r, inv_index, settled_by("revoked", token)) => {
+                Ok(revoked(inv))
             }
             Cancelled(r) if actor_index.is_some_and(|i| failed(&r, i)) => {
                 Err(StoreError::ActorNotAllowed)

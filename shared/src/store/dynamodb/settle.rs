@@ -35,6 +35,7 @@ impl Tx<'_> {
         guard: Guard,
         now: Millis,
         retain_secs: i64,
+        token: &str,
     ) -> Result<(usize, usize), StoreError> {
         let org_id = &inv.organization.id;
         let mut params = Params::new()
@@ -43,11 +44,13 @@ impl Tx<'_> {
             .value(":pending", s(InvitationStatus::Pending.as_str()))
             .value(":now", n(now))
             .value(":ttl", n(now.div_euclid(1000) + retain_secs))
-            .name("#ttl", keys::TTL);
-        let mut set = "SET #st = :end, updated_at = :now, #ttl = :ttl".to_string();
+            .name("#ttl", keys::TTL)
+            .value(":by", s(token));
+        let mut set =
+            "SET #st = :end, updated_at = :now, #ttl = :ttl, written_by = :by".to_string();
         if let Some(user) = &guard.accepted_by {
-            params = params.value(":by", s(user.as_str()));
-            set.push_str(", accepted_user_id = :by");
+            params = params.value(":user", s(user.as_str()));
+            set.push_str(", accepted_user_id = :user");
         }
         let mut condition = "#st = :pending".to_string();
         if let Some(expiry) = guard.expiry {

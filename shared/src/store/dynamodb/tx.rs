@@ -51,6 +51,11 @@ impl Params {
 pub struct Tx<'a> {
     table: &'a str,
     items: Vec<TransactWriteItem>,
+    /// The transaction's `ClientRequestToken`: the SDK's retries of it carry the same, so one
+    /// that committed before its answer was lost answers success again (within DynamoDB's ten
+    /// minutes). Where that is not enough (an emulator, a later retry), each write names its
+    /// request (`written_by`) and `own_write` tells the retry from a rival.
+    token: String,
 }
 
 /// How a transaction ended: committed, or cancelled with one reason per item (in order).
@@ -64,6 +69,7 @@ impl<'a> Tx<'a> {
         Self {
             table,
             items: Vec::new(),
+            token: crate::ids::random_base62(32),
         }
     }
 
@@ -156,6 +162,7 @@ impl<'a> Tx<'a> {
         match client
             .transact_write_items()
             .set_transact_items(Some(self.items))
+            .client_request_token(self.token)
             .send()
             .await
         {
@@ -175,6 +182,29 @@ pub fn failed(reasons: &[CancellationReason], index: usize) -> bool {
 /// The old item a failed condition reported (absent when the item did not exist).
 pub fn old_item(reasons: &[CancellationReason], index: usize) -> Option<&Item> {
     reasons.get(index).and_then(|r| r.item())
+}
+
+/// Whether item `index` failed its condition only because this very write was applied before:
+/// its old image is already what the write makes (`is_ours`). The SDK retried a transaction
+/// whose first attempt committed and whose answer was lost, and the retry met its own write.
+pub fn own_write(
+    reasons: &[CancellationReason],
+    index: usize,
+    is_ours: impl Fn(&Item) -> bool,
+) -> bool {
+    failed(reasons, index) && old_item(reasons, index).is_some_and(is_ours)
+}
+
+/// `is_ours` for an invitation a write settled in `status` for the request `token`.
+pub fn settled_by<'a>(status: &'static str, token: &'a str) -> impl Fn(&Item) -> bool + 'a {
+    move |item| {
+        let attr = |name: &str| {
+            item.get(name)
+                .and_then(|v| v.as_s().ok())
+                .map(String::as_str)
+        };
+        attr("status") == Some(status) && attr("written_by") == Some(token)
+    }
 }
 
 /// The seat condition on an organization item: unlimited, or members + pending below the maximum.

@@ -37,6 +37,7 @@ impl AcceptanceStore for MemoryStore {
         inv: &Invitation,
         m: &Membership,
         now: Millis,
+        token: &str,
     ) -> Result<(), StoreError> {
         let mut t = self.tables();
         let org_id = inv.organization.id.as_str();
@@ -72,6 +73,7 @@ impl AcceptanceStore for MemoryStore {
             InvitationStatus::Accepted,
             now,
             Some(&m.user_id),
+            token,
         );
         Ok(())
     }
@@ -80,6 +82,7 @@ impl AcceptanceStore for MemoryStore {
         &self,
         inv: &Invitation,
         now: Millis,
+        token: &str,
     ) -> Result<Invitation, StoreError> {
         let mut t = self.tables();
         let org_id = inv.organization.id.as_str();
@@ -96,8 +99,15 @@ impl AcceptanceStore for MemoryStore {
         if let Some(org) = t.organizations.get_mut(org_id) {
             org.pending_invitations_count = org.pending_invitations_count.saturating_sub(1);
         }
-        t.settle_invitation(org_id, &inv.id, InvitationStatus::Declined, now, None)
-            .ok_or(StoreError::NotFound)
+        t.settle_invitation(
+            org_id,
+            &inv.id,
+            InvitationStatus::Declined,
+            now,
+            None,
+            token,
+        )
+        .ok_or(StoreError::NotFound)
     }
 
     async fn find_invitation(&self, id: &InvitationId) -> Result<Option<Invitation>, StoreError> {

@@ -161,6 +161,7 @@ impl OrganizationStore for MemoryStore {
                 crate::domain::InvitationStatus::Revoked,
                 now,
                 None,
+                "organization deleted",
             ) {
                 t.slots.remove(&key(&org.id, inv.email_address.key()));
             }

@@ -47,7 +47,15 @@ impl ExpiryStore for MemoryStore {
         if let Some(org) = t.organizations.get_mut(org_id) {
             org.pending_invitations_count = org.pending_invitations_count.saturating_sub(1);
         }
-        t.settle_invitation(org_id, &inv.id, InvitationStatus::Expired, now, None);
+        let token = crate::domain::request::write_token(None);
+        t.settle_invitation(
+            org_id,
+            &inv.id,
+            InvitationStatus::Expired,
+            now,
+            None,
+            &token,
+        );
         Ok(())
     }
 }

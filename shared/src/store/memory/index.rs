@@ -63,6 +63,7 @@ impl super::Tables {
         status: InvitationStatus,
         now: Millis,
         accepted_by: Option<&crate::domain::UserId>,
+        token: &str,
     ) -> Option<Invitation> {
         let before = self
             .invitations
@@ -76,6 +77,7 @@ impl super::Tables {
         inv.stored_status = status;
         inv.updated_at = now;
         inv.accepted_user_id = accepted_by.cloned();
+        inv.written_by = Some(token.to_string());
         let settled = inv.clone();
         self.feed_invitation(Some(before), Some(settled.clone()));
         let address = super::key(org_id, settled.email_address.key());

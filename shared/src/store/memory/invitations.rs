@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use super::{key, MemoryStore};
 use crate::clock::Millis;
 use crate::domain::limits::{LimitKey, LimitWrite};
-use crate::domain::{Delivery, Invitation, InvitationId, InvitationStatus, OrganizationId, UserId};
+use crate::domain::{Invitation, InvitationId, InvitationStatus, OrganizationId, UserId};
 use crate::store::{ActorRequirement, InvitationContext, InvitationStore, SlotHolder, StoreError};
 
 #[async_trait]
@@ -64,6 +64,7 @@ impl InvitationStore for MemoryStore {
                 InvitationStatus::Expired,
                 inv.created_at,
                 None,
+                inv.written_by.as_deref().unwrap_or_default(),
             );
         } else if let Some(org) = t.organizations.get_mut(org_id) {
             org.pending_invitations_count += 1;
@@ -73,6 +74,7 @@ impl InvitationStore for MemoryStore {
             SlotHolder {
                 invitation_id: inv.id.clone(),
                 expires_at: inv.expires_at,
+                written_by: inv.written_by.clone(),
             },
         );
         t.invitation_index
@@ -103,6 +105,9 @@ impl InvitationStore for MemoryStore {
                 crate::domain::listing::created_sort_key(inv),
                 key(org_id, inv.id.as_str()),
             );
+        if inv.delivery.as_ref().is_some_and(|d| d.is_queued()) {
+            t.queue_email(inv);
+        }
         t.store_limits(limits);
         Ok(())
     }
@@ -119,38 +124,10 @@ impl InvitationStore for MemoryStore {
             .cloned())
     }
 
-    async fn record_delivery(
-        &self,
-        organization_id: &OrganizationId,
-        id: &InvitationId,
-        delivery: &Delivery,
-    ) -> Result<(), StoreError> {
-        let mut t = self.tables();
-        let inv = t
-            .invitations
-            .get_mut(&key(organization_id, id.as_str()))
-            .ok_or(StoreError::NotFound)?;
-        let before = inv.clone();
-        inv.delivery = Some(delivery.clone());
-        let after = inv.clone();
-        // As GSI8: only the latest message names the invitation.
-        if let Some(old) = before.delivery.as_ref().and_then(|d| d.message_id.as_ref()) {
-            t.messages.remove(old);
-        }
-        if let Some(message_id) = &delivery.message_id {
-            t.messages
-                .insert(message_id.clone(), key(organization_id, id.as_str()));
-        }
-        t.feed_invitation(Some(before), Some(after));
-        Ok(())
-    }
-
     async fn reissue_ticket(
         &self,
+        read: &Invitation,
         inv: &Invitation,
-        new_ticket_hash: &str,
-        new_expires_at: Millis,
-        now: Millis,
         actor: Option<&ActorRequirement>,
         limits: &[LimitWrite],
     ) -> Result<(), StoreError> {
@@ -165,32 +142,34 @@ impl InvitationStore for MemoryStore {
             .ok_or(StoreError::Contention)?;
         let slot_key = key(org_id, inv.email_address.key());
         if stored.stored_status != InvitationStatus::Pending
-            || stored.ticket_hash != inv.ticket_hash
+            || stored.ticket_hash != read.ticket_hash
             || t.slots.get(&slot_key).map(|h| &h.invitation_id) != Some(&inv.id)
             || !t.limits_unchanged(limits)
         {
             return Err(StoreError::Contention);
         }
-        let old_expires_at = stored.expires_at;
+        let before = stored.clone();
         if let Some(slot) = t.slots.get_mut(&slot_key) {
-            slot.expires_at = new_expires_at;
+            slot.expires_at = inv.expires_at;
         }
         if let Some(index) = t.invitation_index.get_mut(org_id) {
-            index.reexpire(&inv.id, old_expires_at, new_expires_at);
+            index.reexpire(&inv.id, before.expires_at, inv.expires_at);
         }
-        let mut moved = inv.clone();
-        moved.expires_at = old_expires_at;
-        t.due_remove(&moved);
-        moved.expires_at = new_expires_at;
-        t.due_add(&moved);
-        if let Some(stored) = t.invitations.get_mut(&key(org_id, inv.id.as_str())) {
-            let before = stored.clone();
-            stored.ticket_hash = Some(new_ticket_hash.to_string());
-            stored.expires_at = new_expires_at;
-            stored.updated_at = now;
-            let after = stored.clone();
-            t.feed_invitation(Some(before), Some(after));
+        t.due_remove(&before);
+        t.due_add(inv);
+        let mut after = before.clone();
+        after.ticket_hash = inv.ticket_hash.clone();
+        after.ticket_issued_at = inv.ticket_issued_at;
+        after.expires_at = inv.expires_at;
+        after.updated_at = inv.updated_at;
+        after.written_by = inv.written_by.clone();
+        if inv.delivery.as_ref().is_some_and(|d| d.is_queued()) {
+            after.delivery = inv.delivery.clone();
+            t.queue_email(&after);
         }
+        t.invitations
+            .insert(key(org_id, inv.id.as_str()), after.clone());
+        t.feed_invitation(Some(before), Some(after));
         t.store_limits(limits);
         Ok(())
     }
@@ -201,7 +180,8 @@ impl InvitationStore for MemoryStore {
         id: &InvitationId,
         now: Millis,
         actor: Option<&ActorRequirement>,
+        token: &str,
     ) -> Result<Invitation, StoreError> {
-        self.tables().revoke(organization_id, id, now, actor)
+        self.tables().revoke(organization_id, id, now, actor, token)
     }
 }

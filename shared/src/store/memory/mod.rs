@@ -4,8 +4,8 @@
 
 mod acceptance;
 mod directory;
+mod email;
 mod expiry;
-mod feedback;
 mod idempotency;
 mod index;
 mod invitations;
@@ -55,6 +55,8 @@ pub(super) struct Tables {
     address_counts: HashMap<OrgKey, AddressCounts>,
     /// Each invitation's latest message (DynamoDB's GSI8).
     messages: HashMap<String, OrgKey>,
+    /// The invitations whose email is queued, not sent, per shard (GSI8's `UNSENT#` keys).
+    unsent: HashMap<u32, std::collections::BTreeSet<OrgKey>>,
     /// The change feed (DynamoDB Streams' twin), when someone listens.
     feed: Option<Feed>,
 }
@@ -119,6 +121,24 @@ impl Tables {
                 inv.expires_at,
                 &inv.id,
             ));
+        }
+    }
+
+    /// The invitation's email is asked for and not sent yet.
+    pub(super) fn queue_email(&mut self, inv: &Invitation) {
+        self.unsent
+            .entry(crate::domain::listing::instance_shard(&inv.id))
+            .or_default()
+            .insert(key(&inv.organization.id, inv.id.as_str()));
+    }
+
+    /// The invitation's email was sent (or given up on).
+    pub(super) fn email_done(&mut self, inv: &Invitation) {
+        if let Some(shard) = self
+            .unsent
+            .get_mut(&crate::domain::listing::instance_shard(&inv.id))
+        {
+            shard.remove(&key(&inv.organization.id, inv.id.as_str()));
         }
     }
 

@@ -12,6 +12,7 @@ impl Tables {
         id: &InvitationId,
         now: Millis,
         actor: Option<&ActorRequirement>,
+        token: &str,
     ) -> Result<Invitation, StoreError> {
         // The actor first: someone who may not revoke learns nothing about the invitation.
         if !self.actor_allowed(organization_id, actor) {
@@ -21,6 +22,12 @@ impl Tables {
             .invitations
             .get(&key(organization_id, id.as_str()))
             .ok_or(StoreError::NotFound)?;
+        // This request revoked it already (its answer was lost): done, not refused.
+        if inv.stored_status == InvitationStatus::Revoked
+            && inv.written_by.as_deref() == Some(token)
+        {
+            return Ok(inv.clone());
+        }
         if inv.stored_status != InvitationStatus::Pending {
             return Err(StoreError::InvitationNotPending(Box::new(inv.clone())));
         }
@@ -29,7 +36,14 @@ impl Tables {
         if let Some(org) = self.organizations.get_mut(organization_id) {
             org.pending_invitations_count = org.pending_invitations_count.saturating_sub(1);
         }
-        self.settle_invitation(organization_id, id, InvitationStatus::Revoked, now, None)
-            .ok_or(StoreError::NotFound)
+        self.settle_invitation(
+            organization_id,
+            id,
+            InvitationStatus::Revoked,
+            now,
+            None,
+            token,
+        )
+        .ok_or(StoreError::NotFound)
     }
 }

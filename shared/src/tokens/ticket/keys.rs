@@ -1,10 +1,12 @@
 //! The ticket key's halves: the issuer signs (a private key, or the HS256 secret), the
 //! verifier checks (a public key, or the same secret), and a process holds either or both.
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use jsonwebtoken::{errors::ErrorKind, Algorithm, DecodingKey, EncodingKey, Header, Validation};
 
 use super::{nonce_hash, Claims, IssuedTicket, TicketError, VerifiedTicket};
-use super::{AUDIENCE, ISSUER, MIN_SECRET_BYTES, NONCE_LEN};
+use super::{AUDIENCE, ISSUER, MIN_SECRET_BYTES, NONCE_BYTES};
 use crate::clock::Millis;
 use crate::domain::InvitationId;
 use crate::tokens::{algorithm_name, header_algorithm};
@@ -31,6 +33,18 @@ pub fn new_ed25519_pair() -> Result<(String, String), String> {
 pub struct TicketIssuer {
     algorithm: Algorithm,
     encoding: EncodingKey,
+    /// Makes nonces: derived from the signing key, so only its holder can make (or remake) one.
+    nonce_key: aws_lc_rs::hmac::Key,
+}
+
+/// The nonce key of a signing key's material, kept apart from the signing use by its label.
+fn nonce_key(material: &[u8]) -> aws_lc_rs::hmac::Key {
+    use sha2::{Digest, Sha256};
+    let derived = Sha256::new()
+        .chain_update(b"invitations ticket nonce\n")
+        .chain_update(material)
+        .finalize();
+    aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, &derived)
 }
 
 /// Verifies tickets: what the ticket-verify function holds (a public key, or the HS256 secret).
@@ -74,6 +88,7 @@ impl TicketIssuer {
         Ok(Self {
             algorithm: Algorithm::HS256,
             encoding: EncodingKey::from_secret(secret),
+            nonce_key: nonce_key(secret),
         })
     }
 
@@ -84,12 +99,14 @@ impl TicketIssuer {
             return Ok(Self {
                 algorithm: Algorithm::EdDSA,
                 encoding,
+                nonce_key: nonce_key(pem.as_bytes()),
             });
         }
         if let Ok(encoding) = EncodingKey::from_ec_pem(pem.as_bytes()) {
             return Ok(Self {
                 algorithm: Algorithm::ES256,
                 encoding,
+                nonce_key: nonce_key(pem.as_bytes()),
             });
         }
         Err("the ticket signing key must be an Ed25519 or P-256 PKCS#8 private key in PEM, or an HS256 secret".into())
@@ -99,15 +116,22 @@ impl TicketIssuer {
         self.algorithm
     }
 
+    /// The ticket of `invitation` issued at `issued_at`: the same one every time for the same
+    /// invitation and moment (its nonce is made, not drawn), a new one for a new moment.
     pub fn issue(
         &self,
         invitation: &InvitationId,
         organization_id: &str,
         email_key: &str,
-        now: Millis,
+        issued_at: Millis,
         expires_at: Millis,
     ) -> Result<IssuedTicket, String> {
-        let nonce = crate::ids::random_base62(NONCE_LEN);
+        let tag = aws_lc_rs::hmac::sign(
+            &self.nonce_key,
+            format!("{invitation}#{issued_at}").as_bytes(),
+        );
+        let nonce = URL_SAFE_NO_PAD.encode(&tag.as_ref()[..NONCE_BYTES]);
+        let now = issued_at;
         let claims = Claims {
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
@@ -226,13 +250,19 @@ impl TicketSigner {
         invitation: &InvitationId,
         organization_id: &str,
         email_key: &str,
-        now: Millis,
+        issued_at: Millis,
         expires_at: Millis,
     ) -> Result<IssuedTicket, String> {
         self.issuer
             .as_ref()
             .ok_or("this process holds no ticket signing key")?
-            .issue(invitation, organization_id, email_key, now, expires_at)
+            .issue(
+                invitation,
+                organization_id,
+                email_key,
+                issued_at,
+                expires_at,
+            )
     }
 
     pub fn verify(&self, token: &str, now: Millis) -> Result<VerifiedTicket, TicketError> {

@@ -1,8 +1,11 @@
 //! Invitation tickets: JWTs this service signs with its own key (never the session key).
 //!
-//! A ticket names the invitation, its organization and address, and carries a random nonce.
-//! The stored invitation keeps only the nonce's SHA-256, so a resend (new nonce) or a revoke
-//! kills every older link, and the table alone cannot rebuild a link.
+//! A ticket names the invitation, its organization and address, and carries a nonce that only
+//! the holder of the signing key can make: an HMAC, under a key derived from the signing key,
+//! of the invitation and the moment the ticket was issued. The stored invitation keeps only the
+//! nonce's SHA-256 and that moment, so a resend (a new moment, a new nonce) or a revoke kills
+//! every older link, the table alone cannot rebuild a link, and the signing key can: a retried
+//! create answers the same link, and an email whose send was interrupted goes out with it.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -14,8 +17,8 @@ use crate::domain::InvitationId;
 
 const ISSUER: &str = "invitations";
 const AUDIENCE: &str = "invitations:ticket";
-/// Bytes of randomness in a nonce (as 22 base62 characters, ~131 bits).
-const NONCE_LEN: usize = 22;
+/// Bytes of a nonce (22 base64url characters, 128 bits).
+const NONCE_BYTES: usize = 16;
 const MIN_SECRET_BYTES: usize = 32;
 
 #[derive(Debug, Serialize, Deserialize)]

@@ -68,14 +68,44 @@ fn a_ticket_lives_exactly_as_long_as_its_invitation() {
 }
 
 #[test]
-fn a_new_ticket_makes_the_old_one_stale() {
+fn a_ticket_issued_at_a_new_moment_makes_the_old_one_stale() {
     let hs = TicketSigner::hs256(b"0123456789abcdef0123456789abcdef").unwrap();
     let id = InvitationId::generate();
     let first = hs.issue(&id, "org_1", "a@example.com", 0, 90_000).unwrap();
-    let second = hs.issue(&id, "org_1", "a@example.com", 0, 90_000).unwrap();
+    let second = hs.issue(&id, "org_1", "a@example.com", 1, 90_000).unwrap();
     let old = hs.verify(&first.token, 1).unwrap();
     assert!(!old.is_current(Some(&second.nonce_hash)));
     assert!(!old.is_current(None));
+}
+
+#[test]
+fn the_same_invitation_and_moment_make_the_same_ticket_and_only_the_key_can() {
+    let hs = TicketSigner::hs256(b"0123456789abcdef0123456789abcdef").unwrap();
+    let id = InvitationId::generate();
+    let first = hs
+        .issue(&id, "org_1", "a@example.com", 5_000, 90_000)
+        .unwrap();
+    let again = hs
+        .issue(&id, "org_1", "a@example.com", 5_000, 90_000)
+        .unwrap();
+    assert_eq!(first.nonce_hash, again.nonce_hash);
+    assert_eq!(
+        first.token, again.token,
+        "HS256 signatures are deterministic"
+    );
+    let other_key = TicketSigner::hs256(b"another-secret-0123456789abcdef!").unwrap();
+    let forged = other_key
+        .issue(&id, "org_1", "a@example.com", 5_000, 90_000)
+        .unwrap();
+    assert_ne!(forged.nonce_hash, first.nonce_hash);
+    let other = hs.issue(
+        &InvitationId::generate(),
+        "org_1",
+        "a@example.com",
+        5_000,
+        90_000,
+    );
+    assert_ne!(other.unwrap().nonce_hash, first.nonce_hash);
 }
 
 #[test]

@@ -83,6 +83,8 @@ async fn seeded_store() -> Arc<MemoryStore> {
         redirect_url: None,
         notify: true,
         ticket_hash: Some(FIXTURE_NONCE_HASH.into()),
+        ticket_issued_at: 0,
+        written_by: None,
         validity_days: 30,
         locale: "en".into(),
         delivery: None,

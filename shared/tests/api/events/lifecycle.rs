@@ -86,7 +86,7 @@ pub async fn live(h: &Harness) {
         verified_email: Some("accepts@example.com".into()),
     };
     h.service
-        .accept_ticket(&ticket_of(&resent.url), &session)
+        .accept_ticket(&ticket_of(resent.url.as_deref().unwrap()), &session)
         .await
         .unwrap();
 
@@ -102,7 +102,7 @@ pub async fn live(h: &Harness) {
         .unwrap();
     let declines = create("declines@example.com", 30).await;
     h.service
-        .decline_ticket(&ticket_of(&declines.url))
+        .decline_ticket(&ticket_of(declines.url.as_deref().unwrap()))
         .await
         .unwrap();
     let bounces = create("bounces@example.com", 30).await;

@@ -17,6 +17,11 @@ pub fn invitation_item(inv: &Invitation) -> Item {
         None => b,
     };
     let b = match &inv.delivery {
+        // Asked for, not sent: on the unsent index until the send is recorded.
+        Some(delivery) if delivery.is_queued() => b
+            .set("delivery", json(delivery))
+            .set(keys::DELIVERY_STATUS, s("queued"))
+            .set(keys::GSI8PK, s(keys::unsent_partition(&inv.id))),
         Some(delivery) => b.set("delivery", json(delivery)),
         None => b,
     };
@@ -31,6 +36,8 @@ pub fn invitation_item(inv: &Invitation) -> Item {
         .set("private_metadata", metadata(&inv.private_metadata))
         .set_opt("redirect_url", inv.redirect_url.as_deref())
         .set_opt("ticket_hash", inv.ticket_hash.as_deref())
+        .set("ticket_issued_at", n(inv.ticket_issued_at))
+        .set_opt("written_by", inv.written_by.as_deref())
         .set_opt(
             "accepted_user_id",
             inv.accepted_user_id.as_ref().map(|u| u.as_str()),
@@ -68,6 +75,8 @@ pub fn invitation_from(item: &Item) -> Result<Invitation, StoreError> {
         private_metadata: r.metadata("private_metadata")?,
         redirect_url: r.opt_s("redirect_url"),
         ticket_hash: r.opt_s("ticket_hash"),
+        ticket_issued_at: r.n("ticket_issued_at")?,
+        written_by: r.opt_s("written_by"),
         validity_days: r.n("validity_days")?,
         locale: r.opt_s("locale").unwrap_or_else(|| "en".into()),
         delivery: match r.opt_s::<String>("delivery") {
@@ -93,6 +102,7 @@ pub fn slot_item(inv: &Invitation) -> Item {
     )
     .set("invitation_id", s(inv.id.as_str()))
     .set("expires_at", n(inv.expires_at))
+    .set_opt("written_by", inv.written_by.as_deref())
     .0
 }
 
@@ -102,6 +112,7 @@ pub fn slot_from(item: &Item) -> Result<SlotHolder, StoreError> {
         invitation_id: InvitationId::parse(&r.s::<String>("invitation_id")?)
             .ok_or_else(|| r.corrupt("invitation_id"))?,
         expires_at: r.n("expires_at")?,
+        written_by: r.opt_s("written_by"),
     })
 }
 

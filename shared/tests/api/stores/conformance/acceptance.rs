@@ -21,7 +21,7 @@ async fn an_invitee_declines_by_link_or_by_id_and_the_links_die(h: Harness) {
         .await
         .unwrap();
     assert_eq!(org_now(&h, &org).await.pending_invitations_count, 1);
-    let ticket = crate::helpers::links::ticket_of(&issued.url);
+    let ticket = crate::helpers::links::ticket_of(issued.url.as_deref().unwrap());
     let declined = h.service.decline_ticket(&ticket).await.unwrap();
     assert_eq!(declined.status(h.clock.now()), InvitationStatus::Declined);
     assert_eq!(

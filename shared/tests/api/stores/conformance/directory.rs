@@ -220,7 +220,7 @@ async fn an_organization_is_updated_and_deleted_and_its_links_die(h: Harness) {
         h.service.get_organization(&org.id).await,
         Err(ServiceError::NotFound("organization"))
     ));
-    let link = crate::helpers::links::ticket_of(&pending.url);
+    let link = crate::helpers::links::ticket_of(pending.url.as_deref().unwrap());
     let followed = h.service.follow_ticket(&link, None).await;
     assert!(
         matches!(followed, Err(ServiceError::TicketRevoked)),

@@ -1,5 +1,6 @@
-//! The email's fate on the invitation: the send's record (which puts the message id on GSI8, so
-//! SES's events find the invitation in one read) and what SES reports later.
+//! The email's fate on the invitation: queued in the write that asks for it (on GSI8 under
+//! `UNSENT#{shard}`), the send's record (which puts the message id on GSI8 instead, so SES's
+//! events find the invitation in one read), and what SES reports later.
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
@@ -8,7 +9,7 @@ use super::codec::{self, key, s};
 use super::tx::EXISTING_ITEM;
 use super::{condition_failed, keys, sdk_error, DynamoStore};
 use crate::domain::{Delivery, DeliveryStatus, Invitation, InvitationId, OrganizationId};
-use crate::store::{MailFeedbackStore, StoreError};
+use crate::store::{EmailStore, StoreError};
 
 fn status_value(status: DeliveryStatus) -> AttributeValue {
     s(serde_json::to_value(status)
@@ -17,25 +18,36 @@ fn status_value(status: DeliveryStatus) -> AttributeValue {
         .unwrap_or_default())
 }
 
-impl DynamoStore {
-    /// One round trip: an `UpdateItem` of the delivery, which also moves the invitation's
-    /// GSI8 key to the new message id (or off the index when nothing was sent).
-    pub(super) async fn write_delivery(
+#[async_trait]
+impl EmailStore for DynamoStore {
+    /// One round trip: an `UpdateItem` of the delivery, only while the invitation holds the
+    /// ticket the email carried, which also moves the invitation's GSI8 key to the message id
+    /// (or off the index when nothing was sent).
+    async fn record_delivery(
         &self,
         organization_id: &OrganizationId,
         id: &InvitationId,
+        ticket_hash: Option<&str>,
         delivery: &Delivery,
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
         let mut request = self
             .client()
             .update_item()
             .table_name(&self.table)
             .set_key(Some(key(keys::invitation(organization_id, id))))
-            .condition_expression(EXISTING_ITEM)
             .expression_attribute_names("#ds", keys::DELIVERY_STATUS)
             .expression_attribute_names("#mid", keys::GSI8PK)
             .expression_attribute_values(":delivery", codec::delivery_value(delivery))
-            .expression_attribute_values(":status", status_value(delivery.status));
+            .expression_attribute_values(":status", status_value(delivery.status))
+            .return_values_on_condition_check_failure(
+                aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure::AllOld,
+            );
+        request = match ticket_hash {
+            Some(hash) => request
+                .condition_expression("attribute_exists(PK) AND ticket_hash = :hash")
+                .expression_attribute_values(":hash", s(hash)),
+            None => request.condition_expression(EXISTING_ITEM),
+        };
         request = match &delivery.message_id {
             Some(message_id) => request
                 .update_expression("SET delivery = :delivery, #ds = :status, #mid = :mid")
@@ -45,15 +57,63 @@ impl DynamoStore {
             }
         };
         match request.send().await {
-            Ok(_) => Ok(()),
-            Err(err) if condition_failed(&err) => Err(StoreError::NotFound),
+            Ok(_) => Ok(true),
+            Err(err) if condition_failed(&err) => {
+                let exists = err
+                    .as_service_error()
+                    .and_then(|e| match e {
+                        aws_sdk_dynamodb::operation::update_item::UpdateItemError::ConditionalCheckFailedException(c) => c.item(),
+                        _ => None,
+                    })
+                    .is_some();
+                if exists {
+                    Ok(false)
+                } else {
+                    Err(StoreError::NotFound)
+                }
+            }
             Err(err) => Err(sdk_error(err)),
         }
     }
-}
 
-#[async_trait]
-impl MailFeedbackStore for DynamoStore {
+    /// Two round trips: a `Query` of GSI8 under the partition's `UNSENT` key (keys only: the
+    /// queued emails, nothing else), then a `BatchGetItem` of those invitations.
+    async fn unsent_invitations(
+        &self,
+        shard: u32,
+        limit: u32,
+    ) -> Result<Vec<Invitation>, StoreError> {
+        let found = self
+            .client()
+            .query()
+            .table_name(&self.table)
+            .index_name(keys::GSI8)
+            .key_condition_expression("#mid = :unsent")
+            .expression_attribute_names("#mid", keys::GSI8PK)
+            .expression_attribute_values(":unsent", s(keys::unsent_shard(shard)))
+            .limit(limit.clamp(1, 100) as i32)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        let keys_found: Vec<codec::Item> = found
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|item| {
+                let (pk, sk) = (item.get(keys::PK)?.clone(), item.get(keys::SK)?.clone());
+                Some([(keys::PK.to_string(), pk), (keys::SK.to_string(), sk)].into())
+            })
+            .collect();
+        if keys_found.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.batch_get(keys_found)
+            .await?
+            .iter()
+            .map(codec::invitation_from)
+            .collect()
+    }
+
     /// Two round trips: a `Query` of GSI8 by the message id (the one read; keys only), then an
     /// `UpdateItem` whose condition holds the rules (still the latest message; no "delivered"
     /// over a bounce or complaint).

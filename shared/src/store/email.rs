@@ -1,0 +1,40 @@
+//! An invitation's email: the record of its send, the invitations whose email is asked for
+//! but not sent yet (the sweeper sends them), and what the mail service reported afterwards
+//! (SES's delivery, bounce and complaint events).
+
+use async_trait::async_trait;
+
+use super::StoreError;
+use crate::domain::{Delivery, Invitation, InvitationId, OrganizationId};
+
+#[async_trait]
+pub trait EmailStore: Send + Sync {
+    /// Records what became of the invitation's email for its ticket `ticket_hash`: only if the
+    /// invitation still has that ticket (a later resend records its own). `NotFound` when the
+    /// invitation is gone; `Ok(false)` when its ticket changed meanwhile.
+    async fn record_delivery(
+        &self,
+        organization_id: &OrganizationId,
+        id: &InvitationId,
+        ticket_hash: Option<&str>,
+        delivery: &Delivery,
+    ) -> Result<bool, StoreError>;
+
+    /// Invitations of one instance partition whose email is asked for and not sent
+    /// (`queued`), at most `limit`: only those are read.
+    async fn unsent_invitations(
+        &self,
+        shard: u32,
+        limit: u32,
+    ) -> Result<Vec<Invitation>, StoreError>;
+
+    /// Finds the invitation by the message's id (its pointer, written with the send's record:
+    /// one read) and records `delivery` on it, only if that message is still its latest and
+    /// `delivery` does not undo a bounce or complaint with a later "delivered". `None` when
+    /// the message is not one of ours or the record was not changed.
+    async fn record_mail_feedback(
+        &self,
+        message_id: &str,
+        delivery: &Delivery,
+    ) -> Result<Option<Invitation>, StoreError>;
+}
