@@ -27,7 +27,7 @@ pub use commands::{
     InvitationAction, NewInvitation, NewMembership, NewOrganization, NewUser,
     OrganizationListQuery, OrganizationPatch,
 };
-pub use email::UnsentReport;
+pub use email::{UnsentReport, UNSENT_GRACE_MS};
 pub use error::ServiceError;
 pub use feedback::MailFeedback;
 pub use invitations::IssuedInvitation;

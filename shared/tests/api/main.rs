@@ -43,6 +43,7 @@ mod link;
 mod list;
 mod properties;
 mod resend;
+mod retries;
 mod revoke;
 mod routing;
 mod sessions;

@@ -269,3 +269,95 @@ pub async fn batch_put(
         }
     }
 }
+
+/// Makes DynamoDB lose answers: the next `n` successful answers to an operation (by its name,
+/// `TransactWriteItems` say) come back as a 500, after the table applied the request. The
+/// SDK then retries what already happened, as it would after a lost answer in AWS.
+#[derive(Debug, Clone, Default)]
+pub struct LoseAnswers(Arc<Mutex<Vec<String>>>);
+
+impl LoseAnswers {
+    pub fn next(&self, operation: &str, n: usize) {
+        let mut lose = self.0.lock().unwrap();
+        lose.extend(std::iter::repeat_n(operation.to_string(), n));
+    }
+
+    /// Answers still to lose.
+    pub fn pending(&self) -> usize {
+        self.0.lock().unwrap().len()
+    }
+}
+
+/// The operation an attempt sends, kept for when its answer comes back.
+#[derive(Debug, Clone)]
+struct Operation(String);
+
+impl aws_smithy_types::config_bag::Storable for Operation {
+    type Storer = aws_smithy_types::config_bag::StoreReplace<Self>;
+}
+
+impl Intercept for LoseAnswers {
+    fn name(&self) -> &'static str {
+        "LoseAnswers"
+    }
+
+    fn read_before_transmit(
+        &self,
+        context: &BeforeTransmitInterceptorContextRef<'_>,
+        _components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), aws_sdk_dynamodb::error::BoxError> {
+        let operation = context
+            .request()
+            .headers()
+            .get("x-amz-target")
+            .and_then(|t| t.rsplit('.').next())
+            .unwrap_or_default()
+            .to_string();
+        cfg.interceptor_state().store_put(Operation(operation));
+        Ok(())
+    }
+
+    fn modify_before_deserialization(
+        &self,
+        context: &mut aws_sdk_dynamodb::config::interceptors::BeforeDeserializationInterceptorContextMut<'_>,
+        _components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), aws_sdk_dynamodb::error::BoxError> {
+        let operation = cfg
+            .load::<Operation>()
+            .map(|o| o.0.clone())
+            .unwrap_or_default();
+        if context.response().status().as_u16() != 200 {
+            return Ok(());
+        }
+        let mut lose = self.0.lock().unwrap();
+        let Some(at) = lose.iter().position(|op| *op == operation) else {
+            return Ok(());
+        };
+        lose.remove(at);
+        let response = context.response_mut();
+        *response.status_mut() = aws_smithy_runtime_api::http::StatusCode::try_from(500).unwrap();
+        *response.body_mut() = aws_smithy_types::body::SdkBody::from(
+            r#"{"__type":"com.amazonaws.dynamodb.v20120810#InternalServerError","message":"the answer was lost"}"#,
+        );
+        Ok(())
+    }
+}
+
+/// A store on moto whose answers `lose` may lose; every request is logged in `calls`.
+pub async fn dynamodb_losing(calls: &CallLog, lose: &LoseAnswers) -> DynamoStore {
+    let config = aws_sdk_dynamodb::Config::builder()
+        .behavior_version(aws_sdk_dynamodb::config::BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
+        .endpoint_url(dynamodb_endpoint())
+        .interceptor(calls.clone())
+        .interceptor(lose.clone())
+        .build();
+    let client = aws_sdk_dynamodb::Client::from_conf(config);
+    let table = format!("t-{}", invitations::ids::random_base62(12));
+    ensure_table(&client, &table).await.expect("create table");
+    calls.take();
+    DynamoStore::new(client, table)
+}

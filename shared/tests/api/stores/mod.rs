@@ -4,4 +4,5 @@ mod address_counts;
 mod conformance;
 mod dynamodb;
 mod feedback;
+mod lost_answers;
 mod retention;
