@@ -1,17 +1,35 @@
-//! The background functions that serve no route: the sweeper (expiry on time) and the bounces
-//! function (SES's reports). Each reads its store and nothing else: no key, no address.
+//! The background functions that serve no route: the sweeper (expiry on time, and the emails
+//! whose request stopped before sending them) and the bounces function (SES's reports). The
+//! bounces function reads its store and nothing else. The sweeper sends email with links in
+//! it, so it reads what sending needs: the ticket signing key (it signs the link again), where
+//! links point, the mail settings and the roles' names.
 
-use super::{store, ConfigError, HoldsSecrets, Secret, StoreConfig, Vars};
+use super::http::{links_at, mailer};
+use super::keys::ticket_keys;
+use super::{
+    roles, store, ConfigError, HoldsSecrets, LinkConfig, MailerConfig, Secret, StoreConfig,
+    TicketKeys, Vars,
+};
+use crate::domain::RoleCatalog;
 
 #[derive(Debug, Clone)]
 pub struct SweeperConfig {
     pub store: StoreConfig,
+    pub tickets: TicketKeys,
+    pub links: LinkConfig,
+    pub mailer: MailerConfig,
+    pub roles: RoleCatalog,
 }
 
 impl SweeperConfig {
     pub fn from_lookup(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let vars = Vars::new(lookup);
         Ok(Self {
-            store: store(false, &Vars::new(lookup))?,
+            store: store(false, &vars)?,
+            tickets: ticket_keys(false, true, false, &vars)?,
+            links: links_at(None, &vars)?,
+            mailer: mailer(false, true, &vars)?,
+            roles: roles(&vars)?,
         })
     }
 }
@@ -31,7 +49,7 @@ impl BouncesConfig {
 
 impl HoldsSecrets for SweeperConfig {
     fn secrets_mut(&mut self) -> Vec<&mut Secret> {
-        Vec::new()
+        self.tickets.signing.iter_mut().collect()
     }
 }
 

@@ -30,6 +30,13 @@ impl Target {
         matches!(self, Target::Local { .. })
     }
 
+    fn local_port(self) -> Option<u16> {
+        match self {
+            Target::Local { port } => Some(port),
+            Target::Function(_) => None,
+        }
+    }
+
     /// The function, `None` for the local server (every function's routes).
     pub fn function(self) -> Option<Function> {
         match self {
@@ -93,7 +100,7 @@ impl HttpConfig {
             target.verifies_tickets(),
             &vars,
         )?;
-        let links = links(target, &vars)?;
+        let links = links_at(target.local_port(), &vars)?;
         let redirects = redirects(&vars, &links)?;
         let browser_origins = match vars.get("CORS_ALLOWED_ORIGINS") {
             Some(list) => RedirectPolicy::from_list(&list)
@@ -117,7 +124,7 @@ impl HttpConfig {
                 true => sessions(&vars)?,
                 false => None,
             },
-            mailer: mailer(target, &vars)?,
+            mailer: mailer(target.is_local(), target.sends_mail(), &vars)?,
             browser_origins,
         })
     }
@@ -167,13 +174,15 @@ fn redirects(vars: &Vars<'_>, links: &LinkConfig) -> Result<RedirectPolicy, Conf
     }
 }
 
-fn links(target: Target, vars: &Vars<'_>) -> Result<LinkConfig, ConfigError> {
-    let public_base_url = match (vars.get("PUBLIC_BASE_URL"), target) {
+/// Where links point; locally (`local_port`) the server's own address.
+pub(super) fn links_at(
+    local_port: Option<u16>,
+    vars: &Vars<'_>,
+) -> Result<LinkConfig, ConfigError> {
+    let public_base_url = match (vars.get("PUBLIC_BASE_URL"), local_port) {
         (Some(raw), _) => url_var("PUBLIC_BASE_URL", &raw)?,
-        (None, Target::Local { port }) => {
-            url_var("PUBLIC_BASE_URL", &format!("http://127.0.0.1:{port}/"))?
-        }
-        (None, Target::Function(_)) => {
+        (None, Some(port)) => url_var("PUBLIC_BASE_URL", &format!("http://127.0.0.1:{port}/"))?,
+        (None, None) => {
             return Err(ConfigError::Missing {
                 var: "PUBLIC_BASE_URL",
                 purpose: "invitation links start with it (the API's public URL)",
@@ -182,7 +191,7 @@ fn links(target: Target, vars: &Vars<'_>) -> Result<LinkConfig, ConfigError> {
     };
     let default_redirect = match vars.get("DEFAULT_REDIRECT_URL") {
         Some(raw) => Some(url_var("DEFAULT_REDIRECT_URL", &raw)?),
-        None if target.is_local() => Some(public_base_url.clone()),
+        None if local_port.is_some() => Some(public_base_url.clone()),
         None => None,
     };
     Ok(LinkConfig {
@@ -191,11 +200,15 @@ fn links(target: Target, vars: &Vars<'_>) -> Result<LinkConfig, ConfigError> {
     })
 }
 
-fn mailer(target: Target, vars: &Vars<'_>) -> Result<MailerConfig, ConfigError> {
-    if !target.sends_mail() {
+pub(super) fn mailer(
+    local: bool,
+    sends_mail: bool,
+    vars: &Vars<'_>,
+) -> Result<MailerConfig, ConfigError> {
+    if !sends_mail {
         return Ok(MailerConfig::Disabled);
     }
-    let default = if target.is_local() { "outbox" } else { "ses" };
+    let default = if local { "outbox" } else { "ses" };
     match vars.get("MAILER").as_deref().unwrap_or(default) {
         "ses" => Ok(MailerConfig::Ses {
             from: vars.get("SES_FROM_ADDRESS").ok_or(ConfigError::Missing {

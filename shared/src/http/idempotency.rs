@@ -121,9 +121,11 @@ pub async fn idempotent(State(state): State<AppState>, request: Request, next: N
         .to_string();
     let fingerprint = digest(&[parts.method.as_str().as_bytes(), target.as_bytes(), &bytes]);
     let scoped_key = format!("{scope}#{key}");
+    // This attempt: the record names it, so only it completes or releases the key.
+    let owner = crate::ids::random_base62(20);
     match state
         .service
-        .begin_idempotent(&scoped_key, &fingerprint)
+        .begin_idempotent(&scoped_key, &fingerprint, &owner)
         .await
     {
         Err(e) => ApiError::from(e).into_response(),
@@ -153,7 +155,7 @@ pub async fn idempotent(State(state): State<AppState>, request: Request, next: N
             let sealed = seal(&credential, &key, &bytes).unwrap_or_default();
             state
                 .service
-                .finish_idempotent(&scoped_key, parts.status.as_u16(), &sealed)
+                .finish_idempotent(&scoped_key, &owner, parts.status.as_u16(), &sealed)
                 .await;
             Response::from_parts(parts, Body::from(bytes))
         }

@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use super::{Aws, StartError};
 use crate::clock::SystemClock;
-use crate::config::{ConfigError, HttpConfig, MailerConfig, SessionKeys, StoreConfig, TicketKeys};
+use crate::config::{
+    ConfigError, HttpConfig, LinkConfig, MailerConfig, SessionKeys, StoreConfig, TicketKeys,
+};
 use crate::http::{routes, AppState, SecretKeys};
 use crate::mail::compose::EmailTemplates;
 use crate::mail::outbox::OutboxMailer;
@@ -73,24 +75,17 @@ pub fn http_state(
         allowed_redirect_origins = %config.policy.redirects.describe(),
         "invitation links may redirect to these origins only"
     );
-    let links = Links::new(
-        Some(tickets(&config.tickets)?),
-        &config.links.public_base_url,
-        routes::ACCEPT_LINK_PATH,
-        config.links.default_redirect.clone(),
-    )
-    .map_err(|reason| ConfigError::invalid("PUBLIC_BASE_URL", reason))?;
-    let service = Service::new(
+    let service = service(
         store,
-        Arc::new(SystemClock),
-        config.roles.clone(),
-        config.policy.clone(),
-        links,
-        Mail {
-            mailer: mailer(&config.mailer, aws)?,
-            templates: EmailTemplates::new(),
+        Parts {
+            roles: &config.roles,
+            policy: &config.policy,
+            tickets: &config.tickets,
+            links: &config.links,
+            mailer: &config.mailer,
         },
-    );
+        aws,
+    )?;
     let browser = crate::http::browser::BrowserPolicy::new(&config.browser_origins)
         .map_err(|reason| ConfigError::invalid("CORS_ALLOWED_ORIGINS", reason))?;
     Ok(AppState {
@@ -101,6 +96,41 @@ pub fn http_state(
         sessions: sessions(config)?,
         browser: Arc::new(browser),
     })
+}
+
+/// What a service is made of, beside its store.
+pub struct Parts<'a> {
+    pub roles: &'a crate::domain::RoleCatalog,
+    pub policy: &'a crate::service::Policy,
+    pub tickets: &'a TicketKeys,
+    pub links: &'a LinkConfig,
+    pub mailer: &'a MailerConfig,
+}
+
+/// The service on `store`: its links (with the ticket keys the function holds) and its mail.
+pub fn service(
+    store: Arc<dyn crate::store::Store>,
+    parts: Parts<'_>,
+    aws: &Aws,
+) -> Result<Service, StartError> {
+    let links = Links::new(
+        Some(tickets(parts.tickets)?),
+        &parts.links.public_base_url,
+        routes::ACCEPT_LINK_PATH,
+        parts.links.default_redirect.clone(),
+    )
+    .map_err(|reason| ConfigError::invalid("PUBLIC_BASE_URL", reason))?;
+    Ok(Service::new(
+        store,
+        Arc::new(SystemClock),
+        parts.roles.clone(),
+        parts.policy.clone(),
+        links,
+        Mail {
+            mailer: mailer(parts.mailer, aws)?,
+            templates: EmailTemplates::new(),
+        },
+    ))
 }
 
 fn mailer(config: &MailerConfig, aws: &Aws) -> Result<Arc<dyn Mailer>, StartError> {

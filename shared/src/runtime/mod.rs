@@ -9,7 +9,7 @@ mod secrets;
 
 use std::sync::{Arc, OnceLock};
 
-pub use build::{http_state, store, Store};
+pub use build::{http_state, service, store, Parts, Store};
 pub use pipeline::pipeline;
 
 use crate::aws::MissingAwsVariable;
@@ -83,23 +83,36 @@ pub async fn run_http(function: Function) -> Result<(), lambda_http::Error> {
     lambda_http::run(http::app(Some(function), state)).await
 }
 
-/// The whole of the sweeper's `main`: its store once, then one sweep per scheduled event. It
-/// serves no HTTP, holds no key and sends no email.
+/// The whole of the sweeper's `main`: its service once, then per scheduled event one sweep of
+/// the due invitations and one pass over the emails whose request stopped before sending
+/// them. It serves no HTTP; it signs links (for those emails) and sends email.
 pub async fn run_sweeper() -> Result<(), lambda_http::Error> {
     lambda_http::tracing::init_default_subscriber();
     let aws = Aws::default();
-    let config = SweeperConfig::from_lookup(&environment()).unwrap_or_else(|e| exit_on(e.into()));
-    let store = store(&config.store, false, &aws)
-        .await
-        .unwrap_or_else(|e| exit_on(e));
-    let sweeper = crate::service::Sweeper::new(store.shared, Arc::new(crate::clock::SystemClock));
+    let service = async {
+        let mut config = SweeperConfig::from_lookup(&environment())?;
+        resolve_secrets(&aws, &mut config).await?;
+        let store = store(&config.store, false, &aws).await?;
+        let parts = Parts {
+            roles: &config.roles,
+            policy: &crate::service::Policy::default(),
+            tickets: &config.tickets,
+            links: &config.links,
+            mailer: &config.mailer,
+        };
+        service(store.shared, parts, &aws)
+    }
+    .await
+    .unwrap_or_else(|e| exit_on(e));
     lambda_http::lambda_runtime::run(lambda_http::service_fn(
         move |_: lambda_http::LambdaEvent<serde_json::Value>| {
-            let sweeper = sweeper.clone();
+            let service = service.clone();
             async move {
-                let report = sweeper.sweep_expired().await?;
+                let swept = service.sweeper().sweep_expired().await?;
+                let unsent = service.send_unsent().await?;
                 Ok::<_, lambda_http::Error>(serde_json::json!({
-                    "read": report.read, "expired": report.expired, "skipped": report.skipped,
+                    "read": swept.read, "expired": swept.expired, "skipped": swept.skipped,
+                    "unsent_found": unsent.found, "unsent_sent": unsent.sent,
                 }))
             }
         },

@@ -19,28 +19,43 @@ pub enum IdempotencyBegin {
     Completed { status: u16, body: String },
 }
 
-/// Requests made idempotent by a key: one record per (caller, key), kept 24 hours (TTL).
+/// Requests made idempotent by a key: one record per (caller, key), kept 24 hours (TTL). A
+/// record names the attempt that holds it (`owner`): the SDK's retry of its own `begin` finds
+/// itself, and only the owner completes or releases it. A record past its TTL (DynamoDB deletes
+/// within days, not at once) or in flight since before `stale_before` (its request died: no
+/// function runs that long) is free.
 #[async_trait]
 pub trait IdempotencyStore: Send + Sync {
-    /// Takes the key for a request with `fingerprint`, only if no one holds it (one conditional
-    /// write); else says what holds it.
+    /// Takes the key for a request with `fingerprint`, as `owner`, only if it is free (one
+    /// conditional write); else says what holds it.
     async fn begin_request(
         &self,
         key: &str,
         fingerprint: &str,
+        owner: &str,
         now: Millis,
         expires_at: Millis,
+        stale_before: Millis,
     ) -> Result<IdempotencyBegin, StoreError>;
-    /// Reads what holds the key now (`Started` if nothing does).
+    /// Reads what holds the key now (`Started` if nothing does, or only something free).
     async fn request_state(
         &self,
         key: &str,
         fingerprint: &str,
+        now: Millis,
+        stale_before: Millis,
     ) -> Result<IdempotencyBegin, StoreError>;
-    /// Records the answer of the request that holds the key.
-    async fn complete_request(&self, key: &str, status: u16, body: &str) -> Result<(), StoreError>;
-    /// Releases the key (the request failed without changing anything, or transiently).
-    async fn abandon_request(&self, key: &str) -> Result<(), StoreError>;
+    /// Records the answer of the request that holds the key, if `owner` still does.
+    async fn complete_request(
+        &self,
+        key: &str,
+        owner: &str,
+        status: u16,
+        body: &str,
+    ) -> Result<(), StoreError>;
+    /// Releases the key, if `owner` still holds it (the request failed without changing
+    /// anything for sure, or transiently).
+    async fn abandon_request(&self, key: &str, owner: &str) -> Result<(), StoreError>;
 }
 
 /// Abuse-limit logs on their own, for operations whose context read cannot name them.

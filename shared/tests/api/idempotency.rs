@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use axum::http::{Method, StatusCode};
+use invitations::clock::Clock;
 use invitations::mail::memory::CapturingMailer;
 use serde_json::json;
 
@@ -91,7 +92,84 @@ async fn twenty_concurrent_creates_with_one_key_make_one_invitation_and_one_emai
     );
 }
 
-both_stores!(twenty_concurrent_creates_with_one_key_make_one_invitation_and_one_email);
+/// A key never sticks: only the attempt that took it answers or releases it, and a holder
+/// that died is free once no function could still be running it.
+async fn a_key_is_held_by_its_owner_until_it_answers_or_goes_stale(h: Harness) {
+    use invitations::service::idempotency::{Idempotent, IN_FLIGHT_STALE_MS};
+    let s = &h.service;
+    let first = s
+        .begin_idempotent("scope#k", "fp", "owner-a")
+        .await
+        .unwrap();
+    assert_eq!(first, Idempotent::Proceed);
+    // Another attempt may neither answer nor release it.
+    h.store
+        .complete_request("scope#k", "owner-b", 200, "theirs")
+        .await
+        .unwrap();
+    h.store.abandon_request("scope#k", "owner-b").await.unwrap();
+    let seen = h
+        .store
+        .request_state("scope#k", "fp", h.clock.now(), 0)
+        .await
+        .unwrap();
+    assert_eq!(seen, invitations::store::IdempotencyBegin::InFlight);
+    // The holder died: once it is stale, the next attempt takes the key and runs.
+    h.clock.advance(IN_FLIGHT_STALE_MS + 1);
+    let next = s
+        .begin_idempotent("scope#k", "fp", "owner-c")
+        .await
+        .unwrap();
+    assert_eq!(next, Idempotent::Proceed);
+    s.finish_idempotent("scope#k", "owner-c", 200, "answer")
+        .await;
+    // The dead one's late answer is not kept over the live one's.
+    s.finish_idempotent("scope#k", "owner-a", 200, "stale")
+        .await;
+    let replay = s
+        .begin_idempotent("scope#k", "fp", "owner-d")
+        .await
+        .unwrap();
+    assert_eq!(
+        replay,
+        Idempotent::Replay {
+            status: 200,
+            body: "answer".into()
+        }
+    );
+    // A day later the record is gone for good, whether or not the table deleted it yet.
+    h.clock
+        .advance(invitations::service::idempotency::IDEMPOTENCY_TTL_MS + 1_000);
+    let fresh = s
+        .begin_idempotent("scope#k", "other fp", "owner-e")
+        .await
+        .unwrap();
+    assert_eq!(fresh, Idempotent::Proceed);
+}
+
+both_stores!(
+    twenty_concurrent_creates_with_one_key_make_one_invitation_and_one_email,
+    a_key_is_held_by_its_owner_until_it_answers_or_goes_stale,
+);
+
+/// The key's taking applied and its answer was lost: the SDK's retry meets its own record and
+/// the request runs, instead of waiting 5 s for itself and answering 409.
+#[tokio::test]
+#[ignore = "needs moto: scripts/test runs it"]
+async fn a_key_whose_taking_lost_its_answer_is_its_own() {
+    let calls = CallLog::default();
+    let lose = LoseAnswers::default();
+    let h = Harness::new(Arc::new(dynamodb_losing(&calls, &lose).await), calls);
+    lose.next("PutItem", 1);
+    let started = tokio::time::Instant::now();
+    let taken = h.service.begin_idempotent("scope#k", "fp", "owner-a").await;
+    assert_eq!(
+        taken.unwrap(),
+        invitations::service::idempotency::Idempotent::Proceed
+    );
+    assert_eq!(lose.pending(), 0);
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+}
 
 /// The kept answer holds the accept link; the table must not give it away.
 #[tokio::test]

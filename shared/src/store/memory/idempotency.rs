@@ -1,4 +1,5 @@
-//! Idempotency records in memory, forgotten a day after they were taken (DynamoDB's TTL).
+//! Idempotency records in memory, forgotten a day after they were taken (DynamoDB's TTL), with
+//! the same owner and staleness rules as the DynamoDB records.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -11,6 +12,8 @@ use crate::store::{IdempotencyBegin, IdempotencyStore, StoreError};
 #[derive(Clone)]
 struct Record {
     fingerprint: String,
+    owner: String,
+    started_at: Millis,
     answer: Option<(u16, String)>,
     expires_at: Millis,
 }
@@ -38,9 +41,20 @@ impl IdempotencyRecords {
         }
     }
 
-    fn state(&self, key: &str, fingerprint: &str) -> IdempotencyBegin {
+    fn state(
+        &self,
+        key: &str,
+        fingerprint: &str,
+        now: Millis,
+        stale_before: Millis,
+    ) -> IdempotencyBegin {
         match self.records.get(key) {
             None => IdempotencyBegin::Started,
+            Some(r)
+                if r.expires_at <= now || (r.answer.is_none() && r.started_at < stale_before) =>
+            {
+                IdempotencyBegin::Started
+            }
             Some(r) if r.fingerprint != fingerprint => IdempotencyBegin::Mismatch,
             Some(Record { answer: None, .. }) => IdempotencyBegin::InFlight,
             Some(Record {
@@ -52,6 +66,10 @@ impl IdempotencyRecords {
             },
         }
     }
+
+    fn held_by(&self, key: &str, owner: &str) -> bool {
+        self.records.get(key).is_some_and(|r| r.owner == owner)
+    }
 }
 
 #[async_trait]
@@ -60,17 +78,21 @@ impl IdempotencyStore for MemoryStore {
         &self,
         key: &str,
         fingerprint: &str,
+        owner: &str,
         now: Millis,
         expires_at: Millis,
+        stale_before: Millis,
     ) -> Result<IdempotencyBegin, StoreError> {
         let mut t = self.tables();
         t.idempotency.forget_until(now);
-        let state = t.idempotency.state(key, fingerprint);
+        let state = t.idempotency.state(key, fingerprint, now, stale_before);
         if state == IdempotencyBegin::Started {
             t.idempotency.records.insert(
                 key.to_string(),
                 Record {
                     fingerprint: fingerprint.to_string(),
+                    owner: owner.to_string(),
+                    started_at: now,
                     answer: None,
                     expires_at,
                 },
@@ -86,19 +108,36 @@ impl IdempotencyStore for MemoryStore {
         &self,
         key: &str,
         fingerprint: &str,
+        now: Millis,
+        stale_before: Millis,
     ) -> Result<IdempotencyBegin, StoreError> {
-        Ok(self.tables().idempotency.state(key, fingerprint))
+        Ok(self
+            .tables()
+            .idempotency
+            .state(key, fingerprint, now, stale_before))
     }
 
-    async fn complete_request(&self, key: &str, status: u16, body: &str) -> Result<(), StoreError> {
-        if let Some(r) = self.tables().idempotency.records.get_mut(key) {
-            r.answer = Some((status, body.to_string()));
+    async fn complete_request(
+        &self,
+        key: &str,
+        owner: &str,
+        status: u16,
+        body: &str,
+    ) -> Result<(), StoreError> {
+        let mut t = self.tables();
+        if t.idempotency.held_by(key, owner) {
+            if let Some(r) = t.idempotency.records.get_mut(key) {
+                r.answer = Some((status, body.to_string()));
+            }
         }
         Ok(())
     }
 
-    async fn abandon_request(&self, key: &str) -> Result<(), StoreError> {
-        self.tables().idempotency.records.remove(key);
+    async fn abandon_request(&self, key: &str, owner: &str) -> Result<(), StoreError> {
+        let mut t = self.tables();
+        if t.idempotency.held_by(key, owner) {
+            t.idempotency.records.remove(key);
+        }
         Ok(())
     }
 }

@@ -1,7 +1,8 @@
 //! For every function: the secrets `template.yaml` lets it read are exactly the secrets its
 //! configuration reads, given the environment the template gives it, with and without the
-//! optional secrets. And in the default deployment, only the invite function reads a secret
-//! at start: the ticket signing key.
+//! optional secrets. And in the default deployment, only the functions that sign read a
+//! secret at start, the ticket signing key: invite, and the sweeper (which sends the emails
+//! whose request stopped, with their links).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -66,12 +67,12 @@ fn every_function_may_read_exactly_the_secrets_its_configuration_reads() {
 }
 
 #[test]
-fn in_the_default_deployment_only_invite_reads_a_secret_the_ticket_signing_key() {
+fn in_the_default_deployment_only_the_signers_read_a_secret_the_ticket_signing_key() {
     let t = template();
     let defaults = Conditions::defaults();
     for (binary, resource) in all_functions(&t) {
         let expected: BTreeSet<String> = match binary.as_str() {
-            "invite" => ["TicketSigningKeySecret".to_string()].into(),
+            "invite" | "sweeper" => ["TicketSigningKeySecret".to_string()].into(),
             _ => BTreeSet::new(),
         };
         assert_eq!(readable_secrets(&resource, &defaults), expected, "{binary}");

@@ -198,12 +198,17 @@ fn the_sweeper_runs_on_a_schedule_with_least_privilege() {
     );
     let actions = actions(&sweeper);
     assert!(
-        actions.iter().all(|a| a.starts_with("dynamodb:")),
+        actions
+            .iter()
+            .all(|a| a.starts_with("dynamodb:") || a == "ses:SendEmail"),
         "{actions:?}"
     );
     assert!(!actions
         .iter()
         .any(|a| a == "dynamodb:Scan" || a == "dynamodb:PutItem"));
+    let queried = format!("{:?}", sweeper["Properties"]["Policies"]);
+    assert!(queried.contains("index/GSI7") && queried.contains("index/GSI8"));
+    assert!(!queried.contains("index/*"), "only the due and the queued");
 }
 
 #[test]
@@ -268,4 +273,20 @@ fn ses_events_reach_the_bounces_function_which_may_only_find_and_update() {
         ses_env.contains("MailConfigurationSet"),
         "emails go out through it: {ses_env}"
     );
+}
+
+/// A key in flight, or an email queued, longer than any route's function can run belongs to a
+/// request that died: the routes' timeout stays below both thresholds.
+#[test]
+fn no_route_function_runs_as_long_as_a_key_or_a_queued_email_is_trusted() {
+    let t = template();
+    let global = t["Globals"]["Function"]["Timeout"].as_i64().unwrap();
+    for (name, resource) in functions(&t) {
+        let timeout_ms = resource["Properties"]["Timeout"].as_i64().unwrap_or(global) * 1000;
+        assert!(
+            timeout_ms < invitations::service::idempotency::IN_FLIGHT_STALE_MS
+                && timeout_ms < invitations::service::UNSENT_GRACE_MS,
+            "{name} may run {timeout_ms} ms"
+        );
+    }
 }
