@@ -150,10 +150,26 @@ fn a_function_that_sends_no_email_needs_no_mail_settings() {
 }
 
 #[test]
-fn background_functions_need_only_their_table() {
+fn background_functions_need_only_what_they_use() {
     let vars = lookup(&[("TABLE_NAME", "invitations")]);
-    assert!(SweeperConfig::from_lookup(&vars).is_ok());
     assert!(BouncesConfig::from_lookup(&vars).is_ok());
+    // The sweeper sends the emails whose request stopped: it signs their links again.
+    let e = SweeperConfig::from_lookup(&vars).unwrap_err();
+    assert!(
+        e.to_string().starts_with("TICKET_SIGNING_KEY is not set"),
+        "{e}"
+    );
+    let mut sweeper = SweeperConfig::from_lookup(&lookup(&[
+        ("TABLE_NAME", "invitations"),
+        (
+            "TICKET_SIGNING_KEY_ARN",
+            "arn:aws:secretsmanager:us-east-1:1:secret:t",
+        ),
+        ("PUBLIC_BASE_URL", "https://api.example.com/"),
+        ("SES_FROM_ADDRESS", "i@mail.example.com"),
+    ]))
+    .unwrap();
+    assert_eq!(sweeper.secrets_by_arn(), ["TICKET_SIGNING_KEY"]);
     let mut events = EventsConfig::from_lookup(false, &vars).unwrap();
     assert!(events.secrets_by_arn().is_empty());
     let with_webhooks = lookup(&[

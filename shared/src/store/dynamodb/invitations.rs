@@ -122,12 +122,16 @@ impl InvitationStore for DynamoStore {
             Some(old) => Some(
                 tx.update(
                     keys::invitation(org_id, &old.invitation_id),
-                    &format!("SET #st = :expired, updated_at = :now, #ttl = :ttl, written_by = :by REMOVE {PENDING_INDEX_ATTRIBUTES}"),
+                    &format!("SET #st = :expired, updated_at = :now, #ttl = :ttl, written_by = :by, GSI4PK = :stpart REMOVE {PENDING_INDEX_ATTRIBUTES}"),
                     "#st = :pending",
                     Params::new()
                         .name("#st", "status")
                         .name("#ttl", keys::TTL)
                         .value(":by", s(inv.written_by.as_deref().unwrap_or_default()))
+                        .value(
+                            ":stpart",
+                            s(keys::status_partition(org_id, InvitationStatus::Expired)),
+                        )
                         .value(":ttl", n(inv.created_at.div_euclid(1000) + self.retention_secs))
                         .value(":expired", s(InvitationStatus::Expired.as_str()))
                         .value(":pending", s(InvitationStatus::Pending.as_str()))

@@ -17,12 +17,14 @@ pub const GSI2SK: &str = "GSI2SK";
 pub const GSI3: &str = "GSI3";
 pub const GSI3PK: &str = "GSI3PK";
 pub const GSI3SK: &str = "GSI3SK";
-/// Sparse: only pending invitations, by creation. The pending list reads exactly its page.
+/// Every invitation by its organization and stored status, by creation: a list bound to a
+/// status reads exactly its page (one query per status asked for). The write that ends an
+/// invitation moves it to its end state's partition.
 pub const GSI4: &str = "GSI4";
 pub const GSI4PK: &str = "GSI4PK";
 pub const GSI4SK: &str = "GSI4SK";
-/// Sparse: only pending invitations, by expiry. Those past it are counted without reading the
-/// rest (and a sweeper can find them).
+/// Sparse: only pending invitations, by expiry, with their created key (`GSI4SK`) projected.
+/// Those past it are counted, and placed in an `expired` page, without reading the rest.
 pub const GSI5: &str = "GSI5";
 pub const GSI5PK: &str = "GSI5PK";
 pub const GSI5SK: &str = "GSI5SK";
@@ -53,8 +55,9 @@ pub fn address_counts(org_id: &OrganizationId, email_key: &str) -> (String, Stri
     (format!("ORG#{org_id}"), format!("ADDRCOUNT#{email_key}"))
 }
 
-/// The attributes an invitation leaves the pending indexes by, in the write that ends it.
-pub const PENDING_INDEX_ATTRIBUTES: &str = "GSI4PK, GSI4SK, GSI5PK, GSI5SK, GSI7PK, GSI7SK";
+/// The attributes an invitation leaves the pending indexes by, in the write that ends it
+/// (which also moves its `GSI4PK` to its end state's partition).
+pub const PENDING_INDEX_ATTRIBUTES: &str = "GSI5PK, GSI5SK, GSI7PK, GSI7SK";
 
 /// The table's TTL attribute (seconds since the epoch): items that only count recent events
 /// (abuse-limit logs) leave the table by it.
@@ -167,9 +170,14 @@ pub fn due_partition(shard: u32) -> String {
     format!("DUE#{shard}")
 }
 
-/// The pending indexes' shared partition (GSI4 and GSI5).
+/// The partition of pending invitations by expiry (GSI5).
 pub fn pending_partition(org_id: &OrganizationId) -> String {
     format!("ORG#{org_id}#PENDING")
+}
+
+/// The partition of an organization's invitations stored in `status` (GSI4).
+pub fn status_partition(org_id: &OrganizationId, status: InvitationStatus) -> String {
+    format!("ORG#{org_id}#ST#{}", status.as_str())
 }
 
 /// Every index key of an invitation; the pending ones only while it is stored pending.
@@ -187,12 +195,15 @@ pub fn invitation_index_keys(inv: &Invitation) -> Vec<(&'static str, String)> {
             instance_partition(crate::domain::listing::instance_shard(&inv.id)),
         ),
         (GSI6SK, created_sort_key(inv)),
+        (
+            GSI4PK,
+            status_partition(&inv.organization.id, inv.stored_status),
+        ),
+        (GSI4SK, created_sort_key(inv)),
     ];
     if inv.stored_status == InvitationStatus::Pending {
         let pending = pending_partition(&inv.organization.id);
         keys.extend([
-            (GSI4PK, pending.clone()),
-            (GSI4SK, created_sort_key(inv)),
             (GSI5PK, pending),
             (GSI5SK, expiry_sort_key(inv.expires_at, &inv.id)),
             (

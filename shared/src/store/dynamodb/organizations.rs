@@ -197,7 +197,13 @@ impl OrganizationStore for DynamoStore {
                 .table_name(&self.table)
                 .index_name(keys::GSI4)
                 .key_condition_expression("GSI4PK = :pk")
-                .expression_attribute_values(":pk", s(keys::pending_partition(&org.id)))
+                .expression_attribute_values(
+                    ":pk",
+                    s(keys::status_partition(
+                        &org.id,
+                        crate::domain::InvitationStatus::Pending,
+                    )),
+                )
                 .limit(25)
                 .send()
                 .await

@@ -45,9 +45,11 @@ impl Tx<'_> {
             .value(":now", n(now))
             .value(":ttl", n(now.div_euclid(1000) + retain_secs))
             .name("#ttl", keys::TTL)
-            .value(":by", s(token));
-        let mut set =
-            "SET #st = :end, updated_at = :now, #ttl = :ttl, written_by = :by".to_string();
+            .value(":by", s(token))
+            .value(":stpart", s(keys::status_partition(org_id, status)));
+        let mut set = "SET #st = :end, updated_at = :now, #ttl = :ttl, written_by = :by, \
+                       GSI4PK = :stpart"
+            .to_string();
         if let Some(user) = &guard.accepted_by {
             params = params.value(":user", s(user.as_str()));
             set.push_str(", accepted_user_id = :user");

@@ -152,7 +152,12 @@ impl OrganizationStore for MemoryStore {
         let pending: Vec<_> = t
             .invitation_index
             .get(org.id.as_str())
-            .map(|index| index.pending_by_created.values().cloned().collect())
+            .and_then(|index| {
+                index
+                    .by_status
+                    .get(&crate::domain::InvitationStatus::Pending)
+            })
+            .map(|pending| pending.values().cloned().collect())
             .unwrap_or_default();
         for id in pending {
             if let Some(inv) = t.settle_invitation(

@@ -1,8 +1,9 @@
 //! An organization's invitations in the orders its lists read them: the in-memory twins of the
-//! DynamoDB indexes (GSI1 by creation, GSI2 by address, the sparse GSI4 and GSI5 of pending
-//! invitations by creation and by expiry), so a list costs what it costs in production.
+//! DynamoDB indexes (GSI1 by creation, GSI2 by address, GSI4 by stored status and creation,
+//! the sparse GSI5 of pending invitations by expiry), so a list costs what it costs in
+//! production.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap};
 
 use crate::clock::Millis;
 use crate::domain::listing::{created_sort_key, email_sort_key, expiry_sort_key, time_key};
@@ -12,43 +13,59 @@ use crate::domain::{Invitation, InvitationId, InvitationStatus};
 pub(super) struct OrgInvitations {
     pub(super) by_created: BTreeMap<String, InvitationId>,
     pub(super) by_email: BTreeMap<String, InvitationId>,
-    pub(super) pending_by_created: BTreeMap<String, InvitationId>,
-    pending_by_expiry: BTreeSet<String>,
+    /// Each stored status's invitations by creation.
+    pub(super) by_status: HashMap<InvitationStatus, BTreeMap<String, InvitationId>>,
+    /// Pending invitations by expiry, each with its created key.
+    pending_by_expiry: BTreeMap<String, String>,
 }
 
 impl OrgInvitations {
     /// A new (pending) invitation enters every index.
     pub(super) fn add(&mut self, inv: &Invitation) {
-        self.by_created
-            .insert(created_sort_key(inv), inv.id.clone());
+        let created = created_sort_key(inv);
+        self.by_created.insert(created.clone(), inv.id.clone());
         self.by_email.insert(email_sort_key(inv), inv.id.clone());
-        self.pending_by_created
-            .insert(created_sort_key(inv), inv.id.clone());
+        self.by_status
+            .entry(InvitationStatus::Pending)
+            .or_default()
+            .insert(created.clone(), inv.id.clone());
         self.pending_by_expiry
-            .insert(expiry_sort_key(inv.expires_at, &inv.id));
+            .insert(expiry_sort_key(inv.expires_at, &inv.id), created);
     }
 
-    /// `inv` (as stored while pending) was accepted, revoked or replaced: it leaves the pending
-    /// indexes.
-    pub(super) fn settle(&mut self, inv: &Invitation) {
-        self.pending_by_created.remove(&created_sort_key(inv));
+    /// `inv` (as stored while pending) reached `status`: it moves to that status's index and
+    /// leaves the index by expiry.
+    pub(super) fn settle(&mut self, inv: &Invitation, status: InvitationStatus) {
+        let created = created_sort_key(inv);
+        if let Some(pending) = self.by_status.get_mut(&InvitationStatus::Pending) {
+            pending.remove(&created);
+        }
+        self.by_status
+            .entry(status)
+            .or_default()
+            .insert(created, inv.id.clone());
         self.pending_by_expiry
             .remove(&expiry_sort_key(inv.expires_at, &inv.id));
     }
 
     /// A resend moved the expiry.
-    pub(super) fn reexpire(&mut self, id: &InvitationId, old: Millis, new: Millis) {
-        self.pending_by_expiry.remove(&expiry_sort_key(old, id));
-        self.pending_by_expiry.insert(expiry_sort_key(new, id));
+    pub(super) fn reexpire(&mut self, inv: &Invitation, old: Millis) {
+        self.pending_by_expiry
+            .remove(&expiry_sort_key(old, &inv.id));
+        self.pending_by_expiry.insert(
+            expiry_sort_key(inv.expires_at, &inv.id),
+            created_sort_key(inv),
+        );
     }
 
-    /// Pending invitations whose expiry has passed at `now`; reads only those, at most
-    /// `LAPSED_READ_LIMIT` (as DynamoDB's one page of GSI5).
-    pub(super) fn lapsed(&self, now: Millis) -> u64 {
+    /// The created keys of the pending invitations whose expiry has passed at `now`; reads only
+    /// those, at most `LAPSED_READ_LIMIT` (as DynamoDB's one page of GSI5).
+    pub(super) fn lapsed(&self, now: Millis) -> Vec<&String> {
         self.pending_by_expiry
             .range(..time_key(now + 1))
             .take(crate::domain::listing::LAPSED_READ_LIMIT as usize)
-            .count() as u64
+            .map(|(_, created)| created)
+            .collect()
     }
 }
 
@@ -72,7 +89,7 @@ impl super::Tables {
         self.due_remove(&before);
         let inv = self.invitations.get_mut(&super::key(org_id, id.as_str()))?;
         if let Some(index) = self.invitation_index.get_mut(org_id) {
-            index.settle(inv);
+            index.settle(inv, status);
         }
         inv.stored_status = status;
         inv.updated_at = now;

@@ -153,7 +153,7 @@ impl InvitationStore for MemoryStore {
             slot.expires_at = inv.expires_at;
         }
         if let Some(index) = t.invitation_index.get_mut(org_id) {
-            index.reexpire(&inv.id, before.expires_at, inv.expires_at);
+            index.reexpire(inv, before.expires_at);
         }
         t.due_remove(&before);
         t.due_add(inv);

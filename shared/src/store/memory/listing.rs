@@ -9,7 +9,7 @@ use super::index::OrgInvitations;
 use super::MemoryStore;
 use super::{key, Tables};
 use crate::clock::Millis;
-use crate::domain::listing::{InvitationCounts, PageStart};
+use crate::domain::listing::{after_cursor, merge_sources, InvitationCounts, PageStart, Source};
 use crate::domain::person_list::AddressRead;
 use crate::domain::{Invitation, InvitationId, InvitationQuery, OrganizationId, Page};
 use crate::store::{ListingStore, StoreError};
@@ -60,34 +60,19 @@ impl Tables {
         let Some(index) = self.invitation_index.get(organization_id) else {
             return Ok(Page::from_overfetch(Vec::new(), 0, query.order, 0));
         };
-        let (entries, prefix) = plan(index, query);
-        let start = match &query.page.start {
-            PageStart::Offset(_) => None,
-            // With one address in creation order, the address index's key is the address, then
-            // the creation key the cursor holds (as GSI2's is).
-            PageStart::After(cursor) => Some(match (&prefix, query.order.by_email()) {
-                (Some(prefix), false) => format!("{prefix}{}", cursor.sort_key),
-                _ => cursor.sort_key.clone(),
-            }),
-        };
         let skip = match &query.page.start {
             PageStart::Offset(n) => *n as usize,
             PageStart::After(_) => 0,
         };
         let limit = query.page.limit as usize;
-        let read: Vec<Invitation> = self
-            .walk(
-                organization_id,
-                entries,
-                &prefix,
-                start,
-                query.order.ascending(),
-            )
-            .filter(|inv| query.matches(inv, now))
-            .skip(skip)
-            .take(limit + 1)
-            .cloned()
-            .collect();
+        let read = match query.status_sources() {
+            Some(sources) => self.status_bound(organization_id, index, query, &sources, now),
+            None => self.filtered(organization_id, index, query, now),
+        };
+        let read = match query.status_sources() {
+            Some(_) => read,
+            None => read.into_iter().skip(skip).take(limit + 1).collect(),
+        };
         let counts = match &query.email_key {
             // One address: its own counters, and whether its pending invitation has lapsed.
             Some(email) => {
@@ -104,12 +89,105 @@ impl Tables {
                 InvitationCounts::of_address(found.created, found.settled, lapsed)
             }
             None => match self.organizations.get(organization_id) {
-                Some(org) => InvitationCounts::of_organization(org, index.lapsed(now)),
+                Some(org) => InvitationCounts::of_organization(org, index.lapsed(now).len() as u64),
                 None => InvitationCounts::default(),
             },
         };
         let total_count = query.total_from(&counts);
         Ok(Page::from_overfetch(read, limit, query.order, total_count))
+    }
+
+    /// A list with no status bound: the index by creation or by address (within one address's
+    /// prefix when one is asked for), filtered, from the page's start on.
+    fn filtered(
+        &self,
+        organization_id: &str,
+        index: &OrgInvitations,
+        query: &InvitationQuery,
+        now: Millis,
+    ) -> Vec<Invitation> {
+        let (entries, prefix) = plan(index, query);
+        let start = match &query.page.start {
+            PageStart::Offset(_) => None,
+            // With one address in creation order, the address index's key is the address, then
+            // the creation key the cursor holds (as GSI2's is).
+            PageStart::After(cursor) => Some(match (&prefix, query.order.by_email()) {
+                (Some(prefix), false) => format!("{prefix}{}", cursor.sort_key),
+                _ => cursor.sort_key.clone(),
+            }),
+        };
+        let skip = match &query.page.start {
+            PageStart::Offset(n) => *n as usize,
+            PageStart::After(_) => 0,
+        };
+        self.walk(
+            organization_id,
+            entries,
+            &prefix,
+            start,
+            query.order.ascending(),
+        )
+        .filter(|inv| query.matches(inv, now))
+        .take(skip + query.page.limit as usize + 1)
+        .cloned()
+        .collect()
+    }
+
+    /// A status-bound list: each part read from the page's start on (as many as the page can
+    /// take), merged, as DynamoDB reads a page of GSI4 per status and the lapsed from GSI5.
+    fn status_bound(
+        &self,
+        organization_id: &str,
+        index: &OrgInvitations,
+        query: &InvitationQuery,
+        sources: &[Source],
+        now: Millis,
+    ) -> Vec<Invitation> {
+        let (skip, cursor) = match &query.page.start {
+            PageStart::Offset(n) => (*n as usize, None),
+            PageStart::After(cursor) => (0, Some(cursor.sort_key.clone())),
+        };
+        let wanted = skip + query.page.limit as usize + 1;
+        let empty = BTreeMap::new();
+        let parts = sources
+            .iter()
+            .map(|source| match *source {
+                Source::Stored {
+                    status,
+                    unlapsed_only,
+                } => self
+                    .walk(
+                        organization_id,
+                        index.by_status.get(&status).unwrap_or(&empty),
+                        &None,
+                        cursor.clone(),
+                        query.order.ascending(),
+                    )
+                    .filter(|inv| !unlapsed_only || inv.expires_at > now)
+                    .take(wanted)
+                    .cloned()
+                    .collect(),
+                Source::Lapsed => {
+                    let mut keys: Vec<&String> = index
+                        .lapsed(now)
+                        .into_iter()
+                        .filter(|k| after_cursor(k, cursor.as_deref(), query.order))
+                        .collect();
+                    keys.sort();
+                    if !query.order.ascending() {
+                        keys.reverse();
+                    }
+                    keys.into_iter()
+                        .take(wanted)
+                        .filter_map(|k| {
+                            let id = k.rsplit('#').next()?;
+                            self.invitations.get(&key(organization_id, id)).cloned()
+                        })
+                        .collect()
+                }
+            })
+            .collect();
+        merge_sources(parts, query.order, skip, query.page.limit as usize + 1)
     }
 
     /// The invitations of `entries` in order, within `prefix`, after `start` when given.
@@ -150,9 +228,7 @@ fn plan<'a>(
     if let Some(email) = &query.email_key {
         return (&index.by_email, Some(format!("{email}#")));
     }
-    if query.is_pending_by_creation() {
-        (&index.pending_by_created, None)
-    } else if query.order.by_email() {
+    if query.order.by_email() {
         (&index.by_email, None)
     } else {
         (&index.by_created, None)

@@ -365,10 +365,12 @@ async fn a_pending_list_reads_only_its_page_however_long_the_history() {
         .item
         .unwrap();
     assert_eq!(template["status"].as_s().unwrap(), "revoked");
-    assert!(
-        !template.contains_key("GSI4PK"),
-        "a revoked invitation left the pending index"
+    assert_eq!(
+        template["GSI4PK"].as_s().unwrap(),
+        &format!("ORG#{}#ST#revoked", org.id),
+        "a revoked invitation moved to the revoked partition"
     );
+    assert!(!template.contains_key("GSI5PK"), "and left the pending one");
     let old_id = first.id.as_str().to_string();
     let copies: Vec<WriteRequest> = (0..10_000)
         .map(|i| {
@@ -453,6 +455,34 @@ async fn a_pending_list_reads_only_its_page_however_long_the_history() {
     assert_eq!(rest.data.len(), 10);
     assert_eq!(rest.data[9].email_address.as_str(), "pending00@example.com");
     assert!(rest.next_cursor.is_none());
+
+    // None expired among 10,020: `status=expired&limit=1` reads the expired partition (empty),
+    // the lapsed page (empty) and the counters: three calls, nothing of the history.
+    h.calls.take();
+    let expired = invitation_query(&query_pairs(Some("status=expired&limit=1"))).unwrap();
+    let page = h
+        .service
+        .list_invitations(&Actor::Backend, &org.id, &expired)
+        .await
+        .unwrap();
+    assert_eq!((page.data.len(), page.total_count), (0, 0));
+    let requests = h.calls.take_requests();
+    assert!(requests.len() <= 3, "{requests:?}");
+    // And a page of revoked ones reads its page: one more than the limit.
+    let revoked = invitation_query(&query_pairs(Some("status=revoked&limit=5"))).unwrap();
+    let page = h
+        .service
+        .list_invitations(&Actor::Backend, &org.id, &revoked)
+        .await
+        .unwrap();
+    assert_eq!(page.data.len(), 5);
+    let requests = h.calls.take_requests();
+    let page_query = requests
+        .iter()
+        .find(|(op, body)| op == "Query" && body["IndexName"] == "GSI4")
+        .expect("the revoked page");
+    assert_eq!(page_query.1["Limit"], 6);
+    assert_eq!(requests.len(), 2, "the page and the counters: {requests:?}");
 }
 
 fn s(text: impl Into<String>) -> aws_sdk_dynamodb::types::AttributeValue {

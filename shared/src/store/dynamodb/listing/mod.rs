@@ -1,7 +1,9 @@
 //! Lists of invitations on DynamoDB: an organization's (`organization.rs`), one address's
 //! across organizations (GSI3) and one partition of the instance's (GSI6).
 
+mod by_status;
 mod organization;
+mod plan;
 
 use async_trait::async_trait;
 

@@ -1,138 +1,12 @@
 //! An organization's invitations: which index serves a query, its filter and paging.
 
-use aws_sdk_dynamodb::types::AttributeValue;
-
+use super::plan::{status_filter, Filter, IndexPlan};
 use crate::clock::Millis;
-use crate::domain::listing::{time_key, Cursor, InvitationCounts, PageStart, LAPSED_READ_LIMIT};
-use crate::domain::{
-    Invitation, InvitationId, InvitationQuery, InvitationStatus, OrganizationId, Page,
-};
-use crate::store::dynamodb::codec::{self, key, n, s, Item};
+use crate::domain::listing::{time_key, InvitationCounts, PageStart, Source, LAPSED_READ_LIMIT};
+use crate::domain::{Invitation, InvitationQuery, OrganizationId, Page};
+use crate::store::dynamodb::codec::{self, key, s, Item};
 use crate::store::dynamodb::{keys, sdk_error, DynamoStore};
 use crate::store::{OrganizationStore, StoreError};
-
-type Filter = (String, Vec<(String, AttributeValue)>);
-
-/// The filter that keeps invitations whose visible status is one of `statuses`.
-fn status_filter(query: &InvitationQuery, now: Millis) -> Option<Filter> {
-    if query.statuses.is_empty() {
-        return None;
-    }
-    let clauses: Vec<&str> = query
-        .statuses
-        .iter()
-        .map(|status| match status {
-            InvitationStatus::Pending => "(#st = :pending AND expires_at > :now)",
-            InvitationStatus::Expired => {
-                "((#st = :pending AND expires_at <= :now) OR #st = :expired)"
-            }
-            InvitationStatus::Accepted => "#st = :accepted",
-            InvitationStatus::Revoked => "#st = :revoked",
-            InvitationStatus::Declined => "#st = :declined",
-        })
-        .collect();
-    let expression = clauses.join(" OR ");
-    // DynamoDB rejects a declared placeholder the expression does not use.
-    let mut values = Vec::new();
-    if expression.contains(":now") {
-        values.push((":now".to_string(), n(now)));
-    }
-    for st in [
-        InvitationStatus::Pending,
-        InvitationStatus::Expired,
-        InvitationStatus::Accepted,
-        InvitationStatus::Revoked,
-        InvitationStatus::Declined,
-    ] {
-        let placeholder = format!(":{}", st.as_str());
-        if expression.contains(&placeholder) {
-            values.push((placeholder, s(st.as_str())));
-        }
-    }
-    Some((expression, values))
-}
-
-/// Which index serves a query, and its key condition.
-struct IndexPlan {
-    index: &'static str,
-    pk_attr: &'static str,
-    sk_attr: &'static str,
-    partition: String,
-    sk_prefix: Option<String>,
-}
-
-impl IndexPlan {
-    fn for_query(org_id: &OrganizationId, query: &InvitationQuery) -> Self {
-        // Pending by creation, the default admin view: the sparse index holds only pending
-        // invitations, so a page reads its own items (and any past expiry not yet swept).
-        if query.is_pending_by_creation() {
-            return Self {
-                index: keys::GSI4,
-                pk_attr: keys::GSI4PK,
-                sk_attr: keys::GSI4SK,
-                partition: keys::pending_partition(org_id),
-                sk_prefix: None,
-            };
-        }
-        let partition = keys::invitations_partition(org_id);
-        // One address: GSI2's sort key starts with it, and within it sorts by creation, so it
-        // serves both orders exactly.
-        if let Some(email) = &query.email_key {
-            return Self {
-                index: keys::GSI2,
-                pk_attr: keys::GSI2PK,
-                sk_attr: keys::GSI2SK,
-                partition,
-                sk_prefix: Some(format!("{email}#")),
-            };
-        }
-        if query.order.by_email() {
-            Self {
-                index: keys::GSI2,
-                pk_attr: keys::GSI2PK,
-                sk_attr: keys::GSI2SK,
-                partition,
-                sk_prefix: None,
-            }
-        } else {
-            Self {
-                index: keys::GSI1,
-                pk_attr: keys::GSI1PK,
-                sk_attr: keys::GSI1SK,
-                partition,
-                sk_prefix: None,
-            }
-        }
-    }
-
-    fn key_condition(&self) -> String {
-        match self.sk_prefix {
-            Some(_) => format!(
-                "{} = :pk AND begins_with({}, :prefix)",
-                self.pk_attr, self.sk_attr
-            ),
-            None => format!("{} = :pk", self.pk_attr),
-        }
-    }
-
-    /// The index key at which a page after `cursor` starts.
-    fn start_key(
-        &self,
-        org_id: &OrganizationId,
-        query: &InvitationQuery,
-        cursor: &Cursor,
-    ) -> Option<Item> {
-        let id = InvitationId::parse(cursor.sort_key.rsplit('#').next()?)?;
-        let index_sk = match (&query.email_key, query.order.by_email()) {
-            (Some(email), false) => format!("{email}#{}", cursor.sort_key),
-            _ => cursor.sort_key.clone(),
-        };
-        let mut item = key(keys::invitation(org_id, &id));
-        item.insert(self.pk_attr.into(), s(&self.partition));
-        item.insert(self.sk_attr.into(), s(index_sk));
-        Some(item)
-    }
-}
 
 impl DynamoStore {
     fn invitation_query(
@@ -167,7 +41,11 @@ impl DynamoStore {
     /// keys below `now` (keys only), at most `LAPSED_READ_LIMIT`. The sweeper expires them every
     /// 5 minutes, so the page holds only the expiries since its last run, whatever the
     /// organization's age; past the limit (a sweeper far behind) the count stops there.
-    async fn count_lapsed(&self, org_id: &OrganizationId, now: Millis) -> Result<u64, StoreError> {
+    pub(super) async fn count_lapsed(
+        &self,
+        org_id: &OrganizationId,
+        now: Millis,
+    ) -> Result<u64, StoreError> {
         let out = self
             .client()
             .query()
@@ -239,25 +117,51 @@ impl DynamoStore {
 }
 
 impl DynamoStore {
-    /// One `Query` per page: GSI4 for pending by creation (only pending items), GSI1 for
-    /// creation order, GSI2 for address order or one address. Concurrently, `total_count` from
-    /// the organization's counters (`GetItem`), plus a GSI5 count of lapsed pending invitations
-    /// when the filter is `pending` or `expired` alone. Other status filters are applied after
-    /// reading, so such a page continues with further `Query` calls until it is full or the
-    /// index ends; `offset` reads past the skipped items the same way.
+    /// A status-bound list (`by_status.rs`): one `Query` of GSI4 per status asked for (and the
+    /// lapsed from GSI5), and concurrently `total_count` from the organization's counters
+    /// (`GetItem`, plus the GSI5 count when `pending` is asked without `expired`). Otherwise
+    /// one `Query` per page: GSI1 for creation order, GSI2 for address order or one address,
+    /// with `total_count` alongside; a status filter on the address order is applied after
+    /// reading (such a page continues until it is full or the index ends), and `offset` reads
+    /// past the skipped items the same way.
     pub(super) async fn invitation_page(
         &self,
         organization_id: &OrganizationId,
         query: &InvitationQuery,
         now: Millis,
     ) -> Result<Page<Invitation>, StoreError> {
+        let limit = query.page.limit as usize;
+        if let Some(sources) = query.status_sources() {
+            // The page's own read of GSI5 counts the lapsed when it makes one; `pending` alone
+            // counts them with one more Query (stored pending − lapsed).
+            let reads_lapsed = sources.contains(&Source::Lapsed);
+            let count = async {
+                match !reads_lapsed && query.needs_lapsed_count() {
+                    true => Some(self.count_lapsed(organization_id, now).await),
+                    false => None,
+                }
+            };
+            let (read, org, counted) = tokio::join!(
+                self.status_page(organization_id, query, &sources, now),
+                self.get_organization(organization_id),
+                count
+            );
+            let (page, lapsed_read) = read?;
+            let org = org?.ok_or(StoreError::NotFound)?;
+            let lapsed = match (lapsed_read, counted) {
+                (Some(n), _) => n,
+                (None, Some(n)) => n?,
+                (None, None) => 0,
+            };
+            let total = query.total_from(&InvitationCounts::of_organization(&org, lapsed));
+            return Ok(Page::from_overfetch(page, limit, query.order, total));
+        }
         let plan = IndexPlan::for_query(organization_id, query);
         let filter = status_filter(query, now);
         let (skip, start) = match &query.page.start {
             PageStart::Offset(n) => (*n as usize, None),
             PageStart::After(cursor) => (0, plan.start_key(organization_id, query, cursor)),
         };
-        let limit = query.page.limit as usize;
         // One more than the page, to know whether another page follows.
         let wanted = skip + limit + 1;
         let page = async {
@@ -280,52 +184,5 @@ impl DynamoStore {
             query.order,
             total_count?,
         ))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::listing::{InvitationOrder, PageRequest};
-
-    fn query(statuses: Vec<InvitationStatus>) -> InvitationQuery {
-        InvitationQuery {
-            statuses,
-            email_key: None,
-            order: InvitationOrder::CreatedDesc,
-            page: PageRequest {
-                limit: 10,
-                start: PageStart::Offset(0),
-            },
-        }
-    }
-
-    #[test]
-    fn a_status_filter_uses_every_placeholder_it_declares() {
-        for statuses in [
-            vec![InvitationStatus::Pending],
-            vec![InvitationStatus::Expired],
-            vec![InvitationStatus::Accepted],
-            vec![InvitationStatus::Revoked, InvitationStatus::Accepted],
-            InvitationStatus::ALL.to_vec(),
-        ] {
-            let (expression, values) = status_filter(&query(statuses.clone()), 5).unwrap();
-            for (placeholder, _) in &values {
-                assert!(
-                    expression.contains(placeholder.as_str()),
-                    "{statuses:?}: {placeholder} unused"
-                );
-            }
-            for token in expression.split(|c: char| !(c.is_alphanumeric() || c == ':' || c == '_'))
-            {
-                if token.starts_with(':') {
-                    assert!(
-                        values.iter().any(|(k, _)| k == token),
-                        "{statuses:?}: {token} undeclared"
-                    );
-                }
-            }
-        }
-        assert!(status_filter(&query(vec![]), 5).is_none());
     }
 }

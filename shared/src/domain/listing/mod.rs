@@ -6,6 +6,9 @@ use base64::Engine;
 
 use crate::clock::Millis;
 
+mod sources;
+pub use sources::{after_cursor, merge_sources, Source};
+
 use super::{Invitation, InvitationStatus, Organization};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -176,13 +179,6 @@ impl InvitationQuery {
             &self.statuses
         };
         statuses.iter().map(|st| visible(*st)).sum()
-    }
-
-    /// The only question the pending index answers: pending, by creation, any address.
-    pub fn is_pending_by_creation(&self) -> bool {
-        self.statuses == [InvitationStatus::Pending]
-            && self.email_key.is_none()
-            && !self.order.by_email()
     }
 }
 
