@@ -10,6 +10,7 @@ use invitations::http;
 use invitations::runtime::{http_state, pipeline, resolve_secrets, store, Aws};
 
 mod demo;
+mod schedule;
 
 /// Errors are printed as sentences (their `Display`), not as debug structures.
 #[tokio::main]
@@ -31,6 +32,7 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
             .map_err(|_| format!("PORT must be a port number, not {p:?}"))?,
         Err(_) => 3000,
     };
+    let sweep_every = schedule::sweep_interval()?;
     let aws = Aws::default();
     let env = environment();
     let mut config = HttpConfig::from_lookup(Target::Local { port }, &env)?;
@@ -40,6 +42,10 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
     config.check_keys_are_distinct()?;
     let built = store(&config.store, true, &aws).await?;
     let state = http_state(&config, built.shared.clone(), &aws)?;
+    tokio::spawn(schedule::sweep_on_schedule(
+        state.service.clone(),
+        sweep_every,
+    ));
     let mut events = EventsConfig::from_lookup(true, &env)?;
     // The in-memory store's change feed runs the events pipeline in process: each event a
     // JSON file beside the outbox, and signed webhooks to `WEBHOOK_ENDPOINTS`.

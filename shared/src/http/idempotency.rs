@@ -24,6 +24,12 @@ use crate::domain::{FieldError, RequestKey};
 use crate::service::idempotency::Idempotent;
 
 pub const HEADER: &str = "idempotency-key";
+
+/// On an answer with parts a retry could better (a bulk item throttled, unavailable, contended
+/// or waiting on a limit): the key is not kept, so the same request with the same key runs
+/// again, answers what was made as made, and tries the rest.
+#[derive(Debug, Clone, Copy)]
+pub struct PartlyRetryable;
 const MAX_KEY_LEN: usize = 255;
 
 fn digest(parts: &[&[u8]]) -> String {
@@ -153,9 +159,15 @@ pub async fn idempotent(State(state): State<AppState>, request: Request, next: N
             let (parts, body) = response.into_parts();
             let bytes = to_bytes(body, usize::MAX).await.unwrap_or_default();
             let sealed = seal(&credential, &key, &bytes).unwrap_or_default();
+            // A part that a retry could better makes the whole answer one (status 503 is
+            // what the key's record is told: given up, not kept).
+            let status = match parts.extensions.get::<PartlyRetryable>() {
+                Some(_) => StatusCode::SERVICE_UNAVAILABLE.as_u16(),
+                None => parts.status.as_u16(),
+            };
             state
                 .service
-                .finish_idempotent(&scoped_key, &owner, parts.status.as_u16(), &sealed)
+                .finish_idempotent(&scoped_key, &owner, status, &sealed)
                 .await;
             Response::from_parts(parts, Body::from(bytes))
         }

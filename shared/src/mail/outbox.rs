@@ -28,7 +28,34 @@ impl OutboxMailer {
     pub fn dir(&self) -> &std::path::Path {
         &self.dir
     }
+
+    /// Appends one line per send to `sent.log`: one `write` of an `O_APPEND` file, so lines
+    /// of concurrent sends never interleave.
+    async fn log_send(&self, email: &OutgoingEmail) -> Result<(), MailError> {
+        use tokio::io::AsyncWriteExt;
+        let path = self.dir.join(SENT_LOG);
+        let mut line = serde_json::json!({
+            "at": crate::clock::Clock::now(&crate::clock::SystemClock),
+            "delivery_id": email.delivery_id,
+            "invitation_id": email.invitation_id,
+        })
+        .to_string();
+        line.push('\n');
+        let unavailable =
+            |e: std::io::Error| MailError::Unavailable(format!("{}: {e}", path.display()));
+        let mut log = tokio::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .await
+            .map_err(unavailable)?;
+        log.write_all(line.as_bytes()).await.map_err(unavailable)?;
+        log.flush().await.map_err(unavailable)
+    }
 }
+
+/// The outbox's record of every send, one JSON line each (time, email id, invitation).
+pub const SENT_LOG: &str = "sent.log";
 
 #[async_trait]
 impl Mailer for OutboxMailer {
@@ -47,8 +74,8 @@ impl Mailer for OutboxMailer {
                 email.html.clone(),
             ))
             .map_err(|e| MailError::Rejected(e.to_string()))?;
-        // One file per email id: the same email sent again (a retry after a lost answer, the
-        // sweeper after an interrupted request) replaces its copy instead of adding one.
+        // One file per email id, the latest copy; every send is also a line of `sent.log`, as
+        // SES would send it again: a duplicate shows there, never hidden by the files.
         let stem = &email.delivery_id;
         tokio::fs::create_dir_all(&self.dir)
             .await
@@ -61,6 +88,7 @@ impl Mailer for OutboxMailer {
         tokio::fs::write(&html, &email.html)
             .await
             .map_err(|e| MailError::Unavailable(format!("{}: {e}", html.display())))?;
+        self.log_send(email).await?;
         tracing::info!(invitation = %email.invitation_id, file = %html.display(), "invitation email written to the outbox");
         Ok(format!("outbox-{stem}"))
     }
@@ -121,6 +149,53 @@ mod tests {
         assert!(log.contains("written to the outbox"), "{log}");
         assert!(log.contains(".html"), "{log}");
         assert!(!log.contains("ticket="), "{log}");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[tokio::test]
+    async fn an_email_sent_twice_keeps_one_copy_and_two_lines_in_the_sent_log() {
+        let dir =
+            std::env::temp_dir().join(format!("outbox-test-{}", crate::ids::random_base62(8)));
+        let mailer = OutboxMailer::new(&dir, "Invitations <i@localhost.localdomain>").unwrap();
+        let email = |delivery: &str| OutgoingEmail {
+            invitation_id: "orginv_twice".into(),
+            delivery_id: delivery.into(),
+            to: "grace@example.com".into(),
+            subject: "Join Acme".into(),
+            html: "<p>Join</p>".into(),
+            text: "Join".into(),
+            accept_url: "https://api.example.com/v1/tickets/accept?ticket=t".into(),
+        };
+        for delivery in ["orginv_twice-a", "orginv_twice-a", "orginv_twice-b"] {
+            mailer.send(&email(delivery)).await.unwrap();
+        }
+        let emls = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .path()
+                    .extension()
+                    .is_some_and(|x| x == "eml")
+            })
+            .count();
+        assert_eq!(emls, 2, "one copy per email");
+        let log = std::fs::read_to_string(dir.join(SENT_LOG)).unwrap();
+        let deliveries: Vec<String> = log
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<serde_json::Value>(l).unwrap()["delivery_id"].to_string()
+            })
+            .collect();
+        assert_eq!(
+            deliveries,
+            [
+                "\"orginv_twice-a\"",
+                "\"orginv_twice-a\"",
+                "\"orginv_twice-b\""
+            ],
+            "every send is a line"
+        );
         let _ = std::fs::remove_dir_all(dir);
     }
 }

@@ -9,13 +9,18 @@ use futures::stream::{self, StreamExt};
 use super::{IssuedInvitation, Service, ServiceError};
 use crate::domain::listing::INSTANCE_SHARDS;
 use crate::domain::{Delivery, DeliveryStatus, Invitation, InvitationStatus};
+use crate::store::StoreError;
 
 /// Messages of one bulk request sent at once.
 const BULK_SEND_CONCURRENCY: usize = 4;
 
 /// A queued email older than this is one whose request stopped: longer than any function runs
-/// (`template.yaml`'s timeouts are 10 s for the routes), so the sweeper never races a live send.
+/// (`template.yaml`'s timeouts are 10 s for the routes), so the sweeper never races a live send;
+/// with that request's retry it may, and a claim (`claim`) lets one of them send.
 pub const UNSENT_GRACE_MS: i64 = 60_000;
+
+/// Pauses before the record of a send is tried again (each try is the SDK's own retries).
+const RECORD_RETRY_PAUSES_MS: [u64; 3] = [50, 200, 800];
 
 /// Queued emails read per partition and sweep.
 const UNSENT_PAGE: u32 = 100;
@@ -25,6 +30,9 @@ impl Service {
     /// ticket the invitation holds. Without its link (a ticket made with another key), the
     /// email is recorded as not sent.
     pub(super) async fn deliver(&self, mut issued: IssuedInvitation) -> IssuedInvitation {
+        if issued.recovered && !self.claim(&issued.invitation).await {
+            return issued;
+        }
         let invitation = &issued.invitation;
         let sent = match &issued.url {
             Some(url) => self.send(invitation, url).await,
@@ -33,6 +41,24 @@ impl Service {
         let delivery = self.record(invitation, sent).await;
         issued.invitation.delivery = Some(delivery);
         issued
+    }
+
+    /// Of two that find an email queued by a request that stopped (its retry and the
+    /// sweeper), one sends. A claim the store cannot make leaves the email queued, for the
+    /// sweeper's next pass.
+    async fn claim(&self, invitation: &Invitation) -> bool {
+        let claim = crate::ids::random_base62(20);
+        match self
+            .store
+            .claim_queued_email(invitation, &claim, self.clock.now())
+            .await
+        {
+            Ok(claimed) => claimed,
+            Err(e) => {
+                tracing::warn!(invitation = %invitation.id, error = %e, "a queued email could not be claimed; the sweeper sends it");
+                false
+            }
+        }
     }
 
     async fn send(&self, invitation: &Invitation, url: &str) -> Result<String, String> {
@@ -70,18 +96,33 @@ impl Service {
                 }
             }
         };
-        let recorded = self
-            .store
-            .record_delivery(
+        let record = || {
+            self.store.record_delivery(
                 &invitation.organization.id,
                 &invitation.id,
                 invitation.ticket_hash.as_deref(),
                 &delivery,
             )
-            .await;
+        };
+        // The email is out: an unrecorded send is one the sweeper would send again, so the
+        // record is tried harder than other writes (it is idempotent: the same ticket, the
+        // same outcome).
+        let mut recorded = record().await;
+        for pause_ms in RECORD_RETRY_PAUSES_MS {
+            match &recorded {
+                Err(
+                    StoreError::Throttled | StoreError::Unavailable(_) | StoreError::Contention,
+                ) => {
+                    tokio::time::sleep(std::time::Duration::from_millis(pause_ms)).await;
+                    recorded = record().await;
+                }
+                _ => break,
+            }
+        }
         if let Err(e) = recorded {
             // The answer still says what happened; the email stays queued, and the sweeper
-            // finds it: the same link, the same email id (an outbox keeps one copy).
+            // finds it and sends it again: the same link, the same email id (SES takes no
+            // idempotency key, so this is the one way an email goes out twice).
             tracing::error!(invitation = %invitation.id, error = %e, "recording the email's delivery failed");
         }
         delivery
@@ -117,6 +158,9 @@ impl Service {
                     continue;
                 }
                 report.found += 1;
+                if !self.claim(&invitation).await {
+                    continue;
+                }
                 let sent = if invitation.status(now) != InvitationStatus::Pending {
                     Err("not sent: the invitation ended before its email went out".into())
                 } else {

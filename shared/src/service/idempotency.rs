@@ -102,8 +102,7 @@ impl Service {
     /// done for sure (a server error, a conflict or a throttle: a retry may do better; every
     /// write it did is marked with the key, so the retry recognises it).
     pub async fn finish_idempotent(&self, key: &str, owner: &str, status: u16, body: &str) {
-        let keep = status < 500 && status != 409 && status != 429;
-        let recorded = if keep {
+        let recorded = if is_final(status) {
             self.store.complete_request(key, owner, status, body).await
         } else {
             self.store.abandon_request(key, owner).await
@@ -114,6 +113,12 @@ impl Service {
             tracing::error!(error = %e, "recording an idempotent answer failed");
         }
     }
+}
+
+/// An answer a retry could better (a server error, a conflict, a throttle or a limit's wait),
+/// or one to keep.
+pub fn is_final(status: u16) -> bool {
+    status < 500 && status != 409 && status != 429
 }
 
 fn stale_before(now: Millis) -> Millis {

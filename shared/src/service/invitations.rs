@@ -18,6 +18,9 @@ pub struct IssuedInvitation {
     pub invitation: Invitation,
     /// `None` only when the link cannot be made again (a ticket made with another key).
     pub url: Option<String>,
+    /// Found by a retry of the request that made it, not made by this attempt: an email still
+    /// queued is claimed before it is sent (the sweeper may have found it too).
+    pub recovered: bool,
 }
 
 impl IssuedInvitation {
@@ -165,6 +168,7 @@ impl Service {
             Ok(()) => Ok(IssuedInvitation {
                 url: Some(self.links.accept_link(&ticket.token)),
                 invitation,
+                recovered: false,
             }),
             Err(StoreError::NotFound) => Err(ServiceError::NotFound("organization")),
             Err(StoreError::AlreadyMember) => Err(ServiceError::AlreadyMember),
@@ -228,6 +232,7 @@ impl Service {
         Ok(IssuedInvitation {
             url: self.links.rebuild(&invitation),
             invitation,
+            recovered: true,
         })
     }
 

@@ -43,6 +43,7 @@ impl Service {
                 return Ok(IssuedInvitation {
                     url: self.links.rebuild(&read),
                     invitation: read,
+                    recovered: true,
                 });
             }
             match read.status(now) {
@@ -80,6 +81,7 @@ impl Service {
             Ok(IssuedInvitation {
                 url: Some(self.links.accept_link(&ticket.token)),
                 invitation,
+                recovered: false,
             })
         })
         .await?;

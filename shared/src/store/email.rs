@@ -5,6 +5,7 @@
 use async_trait::async_trait;
 
 use super::StoreError;
+use crate::clock::Millis;
 use crate::domain::{Delivery, Invitation, InvitationId, OrganizationId};
 
 #[async_trait]
@@ -18,6 +19,18 @@ pub trait EmailStore: Send + Sync {
         id: &InvitationId,
         ticket_hash: Option<&str>,
         delivery: &Delivery,
+    ) -> Result<bool, StoreError>;
+
+    /// Claims an email found queued by someone other than the request that queued it (that
+    /// request's retry, the sweeper): only while the invitation's delivery is still the one
+    /// read (`invitation.delivery`, queued) on the same ticket, it becomes queued at `now` under
+    /// `claim`. Of two that find it, one sends; a claimer that dies leaves it queued, for the
+    /// sweeper after the grace. A claim whose answer was lost and retried is still its own.
+    async fn claim_queued_email(
+        &self,
+        invitation: &Invitation,
+        claim: &str,
+        now: Millis,
     ) -> Result<bool, StoreError>;
 
     /// Invitations of one instance partition whose email is asked for and not sent

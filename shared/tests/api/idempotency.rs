@@ -147,9 +147,59 @@ async fn a_key_is_held_by_its_owner_until_it_answers_or_goes_stale(h: Harness) {
     assert_eq!(fresh, Idempotent::Proceed);
 }
 
+/// A bulk answer with an item a retry could better (here one waiting on the address's
+/// cooldown) is not kept: the same key runs again, answers the item made as made (the same
+/// invitation, no second email) and tries the other, which later goes through.
+async fn a_bulk_with_an_item_to_retry_runs_again_with_its_key_and_does_the_rest(h: Harness) {
+    let (app, mailer) = app_over(&h);
+    let (org, _) = app.org_with_admin("Acme", 0).await;
+    let path = format!("/v1/organizations/{org}/invitations");
+    let cooling = post_with_key(
+        &app,
+        &path,
+        &json!({"email_address": "kay@example.com", "role": "org:member"}).to_string(),
+        "first-kay",
+        KEY,
+    )
+    .await;
+    let revoke = format!("{path}/{}/revoke", cooling.id());
+    assert_eq!(
+        post_with_key(&app, &revoke, "{}", "revoke-kay", KEY)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let bulk = format!("{path}/bulk");
+    let body = json!([
+        {"email_address": "alan@example.com", "role": "org:member"},
+        {"email_address": "kay@example.com", "role": "org:member"},
+    ])
+    .to_string();
+    let first = post_with_key(&app, &bulk, &body, "bulk-1", KEY).await;
+    assert_eq!(first.status, StatusCode::MULTI_STATUS, "{}", first.body);
+    assert_eq!(first.body["data"][1]["status"], 429, "{}", first.body);
+    let alan = first.body["data"][0]["id"].clone();
+    assert_eq!(mailer.sent().len(), 2, "kay's first, alan's");
+
+    h.clock.advance(61_000);
+    let again = post_with_key(&app, &bulk, &body, "bulk-1", KEY).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    assert!(again.headers.get("idempotent-replayed").is_none(), "it ran");
+    assert_eq!(again.body["data"][0]["id"], alan, "alan's, as made");
+    assert_eq!(again.body["data"][1]["email_address"], "kay@example.com");
+    assert_eq!(mailer.sent().len(), 3, "kay's second only");
+    let kept = post_with_key(&app, &bulk, &body, "bulk-1", KEY).await;
+    assert_eq!((kept.status, &kept.body), (again.status, &again.body));
+    assert!(
+        kept.headers.get("idempotent-replayed").is_some(),
+        "now kept"
+    );
+}
+
 both_stores!(
     twenty_concurrent_creates_with_one_key_make_one_invitation_and_one_email,
     a_key_is_held_by_its_owner_until_it_answers_or_goes_stale,
+    a_bulk_with_an_item_to_retry_runs_again_with_its_key_and_does_the_rest,
 );
 
 /// The key's taking applied and its answer was lost: the SDK's retry meets its own record and

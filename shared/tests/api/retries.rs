@@ -22,6 +22,7 @@ both_stores!(
     a_resend_sent_again_with_its_key_answers_the_same_link_and_sends_nothing_more,
     a_revoke_an_accept_and_a_decline_sent_again_with_their_keys_are_answered_as_done,
     an_email_whose_request_stopped_goes_out_once_from_the_retry_or_the_sweeper,
+    a_queued_email_found_by_the_retry_and_the_sweeper_goes_out_once,
 );
 
 fn key(k: &str) -> Option<RequestKey> {
@@ -232,4 +233,61 @@ async fn an_email_whose_request_stopped_goes_out_once_from_the_retry_or_the_swee
     assert_eq!(sent.sent().len(), 2);
     assert_eq!(sent.sent()[1].to, "swept@example.com");
     assert_eq!(service.send_unsent().await.unwrap().found, 0, "sent once");
+}
+
+/// The sweeper reads a queued email just as the caller's retry finds it too: of the two, the
+/// one that claims it first sends it; the other's claim, from what it read, fails.
+async fn a_queued_email_found_by_the_retry_and_the_sweeper_goes_out_once(h: Harness) {
+    let (org, _) = org_with_admin(&h, "admin@acme.test", 0).await;
+    let sent = Arc::new(CapturingMailer::new());
+    let stalling = Arc::new(Stalling {
+        stalls: AtomicUsize::new(1),
+        then: sent.clone(),
+    });
+    let service = Service::new(
+        h.store.clone(),
+        h.clock.clone(),
+        RoleCatalog::default(),
+        policy(),
+        links(),
+        mail(stalling),
+    );
+    let input = grace_input("raced@example.com");
+    let first = service.for_request(key("raced-1"));
+    let create = first.create_invitation(&Actor::Backend, &org.id, &input);
+    assert!(
+        tokio::time::timeout(std::time::Duration::from_millis(200), create)
+            .await
+            .is_err(),
+        "the request stopped in its send"
+    );
+    h.clock.advance(invitations::service::UNSENT_GRACE_MS);
+    let mut swept_read = Vec::new();
+    for shard in 0..invitations::domain::listing::INSTANCE_SHARDS {
+        swept_read.extend(h.store.unsent_invitations(shard, 100).await.unwrap());
+    }
+    let [queued] = swept_read.as_slice() else {
+        panic!("one queued email: {swept_read:?}")
+    };
+
+    let retried = service
+        .for_request(key("raced-1"))
+        .create_invitation(&Actor::Backend, &org.id, &input)
+        .await
+        .unwrap();
+    assert_eq!(
+        retried.invitation.delivery.as_ref().unwrap().status,
+        DeliveryStatus::Sent
+    );
+    assert_eq!(sent.sent().len(), 1);
+    let now = invitations::clock::Clock::now(h.clock.as_ref());
+    assert!(
+        !h.store
+            .claim_queued_email(queued, "the-sweeper", now)
+            .await
+            .unwrap(),
+        "the sweeper's read is stale: the retry sent it"
+    );
+    assert_eq!(service.send_unsent().await.unwrap().found, 0);
+    assert_eq!(sent.sent().len(), 1, "once");
 }

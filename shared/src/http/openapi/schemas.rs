@@ -75,7 +75,7 @@ pub fn schemas() -> Value {
             json!({ "id": string(), "name": string(), "slug": string(), "image_url": string(), "has_image": boolean() }),
         ),
         "Delivery": object(&["status", "at"], json!({
-            "status": { "type": "string", "enum": ["sent", "failed", "delivered", "bounced", "complained"] },
+            "status": { "type": "string", "enum": ["queued", "sent", "failed", "delivered", "bounced", "complained"] },
             "message_id": nullable(string()), "error": nullable(string()),
             "bounce_type": nullable(string()), "at": timestamp,
         })),

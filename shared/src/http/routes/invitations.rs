@@ -140,6 +140,14 @@ async fn create_bulk(
     let total = data.len() as u64;
     let mut response = with_link(List::new(data, total, None));
     *response.status_mut() = status;
+    let retryable = outcomes.iter().any(|outcome| {
+        matches!(outcome, Err((status, _)) if !crate::service::idempotency::is_final(status.as_u16()))
+    });
+    if retryable {
+        response
+            .extensions_mut()
+            .insert(crate::http::idempotency::PartlyRetryable);
+    }
     Ok(response)
 }
 

@@ -8,6 +8,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use super::codec::{self, key, s};
 use super::tx::EXISTING_ITEM;
 use super::{condition_failed, keys, sdk_error, DynamoStore};
+use crate::clock::Millis;
 use crate::domain::{Delivery, DeliveryStatus, Invitation, InvitationId, OrganizationId};
 use crate::store::{EmailStore, StoreError};
 
@@ -72,6 +73,57 @@ impl EmailStore for DynamoStore {
                     Err(StoreError::NotFound)
                 }
             }
+            Err(err) => Err(sdk_error(err)),
+        }
+    }
+
+    /// One round trip: an `UpdateItem` conditioned on the delivery read (its JSON, which
+    /// holds the time it was queued) and the ticket, naming the claim in `send_claim`; when
+    /// the condition fails, the item it returns says whether the claim there is this one (the
+    /// SDK's retry of a claim whose answer was lost).
+    async fn claim_queued_email(
+        &self,
+        invitation: &Invitation,
+        claim: &str,
+        now: Millis,
+    ) -> Result<bool, StoreError> {
+        let (Some(seen), Some(hash)) = (
+            invitation.delivery.as_ref().filter(|d| d.is_queued()),
+            invitation.ticket_hash.as_deref(),
+        ) else {
+            return Ok(false);
+        };
+        let claimed = self
+            .client()
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::invitation(
+                &invitation.organization.id,
+                &invitation.id,
+            ))))
+            .update_expression("SET delivery = :claimed, #claim = :claim")
+            .condition_expression("delivery = :seen AND ticket_hash = :hash")
+            .expression_attribute_names("#claim", keys::SEND_CLAIM)
+            .expression_attribute_values(":claimed", codec::delivery_value(&Delivery::queued(now)))
+            .expression_attribute_values(":claim", s(claim))
+            .expression_attribute_values(":seen", codec::delivery_value(seen))
+            .expression_attribute_values(":hash", s(hash))
+            .return_values_on_condition_check_failure(
+                aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure::AllOld,
+            )
+            .send()
+            .await;
+        match claimed {
+            Ok(_) => Ok(true),
+            Err(err) if condition_failed(&err) => Ok(err
+                .as_service_error()
+                .and_then(|e| match e {
+                    aws_sdk_dynamodb::operation::update_item::UpdateItemError::ConditionalCheckFailedException(c) => c.item(),
+                    _ => None,
+                })
+                .and_then(|item| item.get(keys::SEND_CLAIM))
+                .and_then(|v| v.as_s().ok())
+                .is_some_and(|held| held == claim)),
             Err(err) => Err(sdk_error(err)),
         }
     }

@@ -45,6 +45,10 @@ pub const GSI7SK: &str = "GSI7SK";
 pub const GSI8: &str = "GSI8";
 pub const GSI8PK: &str = "GSI8PK";
 
+/// Who last claimed an invitation's queued email (`claim_queued_email`): the claim's own
+/// token, so a claim retried after its answer was lost knows it holds it.
+pub const SEND_CLAIM: &str = "send_claim";
+
 /// The address counters' count of invitations sent (the end states use the organization's
 /// counter names).
 pub const SENT_COUNT: &str = "invitations_count";

@@ -5,6 +5,7 @@
 use async_trait::async_trait;
 
 use super::{key, MemoryStore};
+use crate::clock::Millis;
 use crate::domain::{Delivery, DeliveryStatus, Invitation, InvitationId, OrganizationId};
 use crate::store::{EmailStore, StoreError};
 
@@ -38,6 +39,28 @@ impl EmailStore for MemoryStore {
         }
         t.email_done(&after);
         t.feed_invitation(Some(before), Some(after));
+        Ok(true)
+    }
+
+    async fn claim_queued_email(
+        &self,
+        invitation: &Invitation,
+        _claim: &str,
+        now: Millis,
+    ) -> Result<bool, StoreError> {
+        let mut t = self.tables();
+        let k = key(&invitation.organization.id, invitation.id.as_str());
+        let Some(inv) = t.invitations.get_mut(&k) else {
+            return Ok(false);
+        };
+        let seen = invitation.delivery.as_ref().filter(|d| d.is_queued());
+        if seen.is_none()
+            || inv.delivery.as_ref() != seen
+            || inv.ticket_hash != invitation.ticket_hash
+        {
+            return Ok(false);
+        }
+        inv.delivery = Some(Delivery::queued(now));
         Ok(true)
     }
 

@@ -285,9 +285,6 @@ fn no_route_function_runs_as_long_as_a_key_or_a_queued_email_is_trusted() {
         .min(invitations::service::UNSENT_GRACE_MS);
     for (name, resource) in functions(&t) {
         let timeout_ms = resource["Properties"]["Timeout"].as_i64().unwrap_or(global) * 1000;
-        assert!(
-            timeout_ms < trusted_ms,
-            "{name} may run {timeout_ms} ms"
-        );
+        assert!(timeout_ms < trusted_ms, "{name} may run {timeout_ms} ms");
     }
 }

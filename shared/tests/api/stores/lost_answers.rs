@@ -145,3 +145,42 @@ async fn a_resend_a_revoke_an_accept_and_a_decline_whose_answers_were_lost_are_d
     // One email per invitation and ticket: the four creates and the resend.
     assert_eq!(h.mailer.sent().len(), 5);
 }
+
+/// A claim on a queued email applied, its answer lost: the SDK's retry finds the claim there
+/// and it is still this claimer's; another claim from the same read is refused.
+#[tokio::test]
+#[ignore = "needs moto: scripts/test runs it"]
+async fn a_claim_on_a_queued_email_whose_answer_was_lost_is_still_its_own() {
+    let (h, lose) = harness().await;
+    let (org, _) = org_with_admin(&h, "admin@acme.test", 0).await;
+    let made = invite(&h, &org, "queued@example.com").await;
+    let now = invitations::clock::Clock::now(h.clock.as_ref());
+    let queued = invitations::domain::Delivery::queued(now);
+    assert!(h
+        .store
+        .record_delivery(&org.id, &made.id, made.ticket_hash.as_deref(), &queued)
+        .await
+        .unwrap());
+    let read = h
+        .store
+        .get_invitation(&org.id, &made.id)
+        .await
+        .unwrap()
+        .unwrap();
+    h.calls.take();
+    lose.next("UpdateItem", 1);
+    assert!(h
+        .store
+        .claim_queued_email(&read, "claim-1", now + 1)
+        .await
+        .unwrap());
+    assert_eq!(lose.pending(), 0, "an answer was lost");
+    assert_eq!(h.calls.take(), ["UpdateItem", "UpdateItem"]);
+    assert!(
+        !h.store
+            .claim_queued_email(&read, "claim-2", now + 2)
+            .await
+            .unwrap(),
+        "one claim per read"
+    );
+}
