@@ -55,6 +55,31 @@ impl EmailAddress {
     pub fn key(&self) -> &str {
         &self.key
     }
+
+    /// The mailbox the address delivers to, as far as it can be told from the address: what
+    /// the limits per recipient and the suppression list count by, so that spelling one inbox
+    /// many ways does not multiply what it may be sent. Case folded; a `+tag` dropped on every
+    /// domain (the common subaddress separator: at worst two people who use `+` in their
+    /// names share a limit, never a message); for Gmail, dots dropped and `googlemail.com`
+    /// read as `gmail.com`, as Gmail delivers them. The address stored and shown stays as given.
+    pub fn mailbox(&self) -> String {
+        let (local, domain) = self.key.rsplit_once('@').unwrap_or(("", &self.key));
+        let local = local.split_once('+').map_or(local, |(base, _)| base);
+        let domain = match domain {
+            "googlemail.com" => "gmail.com",
+            other => other,
+        };
+        let local = match domain {
+            "gmail.com" => local.replace('.', ""),
+            _ => local.to_string(),
+        };
+        // A local part that was all tag (`+x@…`), or whose tag followed a dot, keeps what it
+        // had: a mailbox is always an address.
+        if !is_dot_atom(&local) {
+            return self.key.clone();
+        }
+        format!("{local}@{domain}")
+    }
 }
 
 /// `atext` of RFC 5322 minus `#`, `/`, `%` and quotes (`"`, `` ` ``).
@@ -108,6 +133,29 @@ mod tests {
             EmailAddress::parse("email_address", "  Ada.Lovelace+org@Example.COM ").unwrap();
         assert_eq!(email.as_str(), "Ada.Lovelace+org@Example.COM");
         assert_eq!(email.key(), "ada.lovelace+org@example.com");
+    }
+
+    #[test]
+    fn the_mailbox_drops_tags_everywhere_and_gmails_dots_and_alias() {
+        let mailbox = |raw: &str| EmailAddress::parse("email_address", raw).unwrap().mailbox();
+        for same in [
+            "victim@gmail.com",
+            "Victim@Gmail.com",
+            "v.ictim@gmail.com",
+            "vi.ct.im@gmail.com",
+            "victim@googlemail.com",
+            "victim+1@gmail.com",
+            "v.i.c.t.i.m+news+x@googlemail.com",
+        ] {
+            assert_eq!(mailbox(same), "victim@gmail.com", "{same}");
+        }
+        assert_eq!(mailbox("ada+org@example.com"), "ada@example.com");
+        // Dots mean something elsewhere.
+        assert_eq!(mailbox("a.da@example.com"), "a.da@example.com");
+        assert_eq!(mailbox("+only@example.com"), "+only@example.com");
+        // Displayed as given.
+        let given = EmailAddress::parse("email_address", "V.ictim+1@GoogleMail.com").unwrap();
+        assert_eq!(given.as_str(), "V.ictim+1@GoogleMail.com");
     }
 
     #[test]

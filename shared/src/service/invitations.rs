@@ -73,7 +73,7 @@ impl Service {
         let now = self.clock.now();
         let email = &input.email_address;
         let limit_keys = if input.notify {
-            email_limit_keys(org_id, input.inviter_user_id.as_ref(), email.key())
+            email_limit_keys(org_id, input.inviter_user_id.as_ref(), email)
         } else {
             Vec::new()
         };

@@ -3,20 +3,22 @@
 use super::{Service, ServiceError};
 use crate::clock::Millis;
 use crate::domain::limits::{admit_all, LimitKey, LimitState, LimitWrite};
-use crate::domain::{OrganizationId, UserId};
+use crate::domain::{EmailAddress, OrganizationId, UserId};
 
 /// The logs one invitation email counts against: its organization's, its inviter's (a person;
-/// a backend acting as no one is counted by the organization alone), its address's across the
-/// service, and the (organization, address) cooldown.
+/// a backend acting as no one is counted by the organization alone), its recipient's across
+/// the service, and the (organization, recipient) cooldown. A recipient is a mailbox
+/// (`EmailAddress::mailbox`): every spelling of one inbox shares its limits.
 pub(super) fn email_limit_keys(
     org_id: &OrganizationId,
     inviter: Option<&UserId>,
-    email_key: &str,
+    email: &EmailAddress,
 ) -> Vec<LimitKey> {
+    let mailbox = email.mailbox();
     let mut keys = vec![
         LimitKey::organization_emails(org_id),
-        LimitKey::address_emails(email_key),
-        LimitKey::address_cooldown(org_id, email_key),
+        LimitKey::address_emails(&mailbox),
+        LimitKey::address_cooldown(org_id, &mailbox),
     ];
     if let Some(user) = inviter {
         keys.push(LimitKey::inviter_emails(user));

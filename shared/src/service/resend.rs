@@ -51,7 +51,7 @@ impl Service {
                 other => return Err(ServiceError::InvitationNotPending(other)),
             }
             let limit_writes = if action.notify {
-                let keys = email_limit_keys(org_id, acting.as_ref(), read.email_address.key());
+                let keys = email_limit_keys(org_id, acting.as_ref(), &read.email_address);
                 let states = self.store.read_limits(&keys).await?;
                 self.admit(&states, now)?
             } else {

@@ -59,6 +59,61 @@ fn the_address_rule_never_panics_and_what_it_accepts_is_safe() {
         .unwrap();
 }
 
+/// The mailbox rule: any spelling of a Gmail inbox (dots inside, a `+tag`, either domain, any
+/// case) counts as that inbox; and a mailbox is an address whose mailbox is itself.
+#[test]
+fn spellings_of_one_mailbox_share_one_mailbox() {
+    let spelling = (
+        "[a-z0-9]{2,12}",
+        proptest::option::of("[a-z0-9.+-]{0,8}"),
+        prop::collection::vec(1usize..12, 0..4),
+        any::<bool>(),
+        any::<bool>(),
+    );
+    runner(1000)
+        .run(&spelling, |(base, tag, dots, googlemail, upper)| {
+            let mut local = base.clone();
+            for at in dots {
+                let at = at % local.len();
+                if at > 0 && !local[..at].ends_with('.') && !local[at..].starts_with('.') {
+                    local.insert(at, '.');
+                }
+            }
+            if let Some(tag) =
+                tag.filter(|t| !t.starts_with('.') && !t.ends_with('.') && !t.contains(".."))
+            {
+                local = format!("{local}+{tag}");
+            }
+            let domain = if googlemail {
+                "googlemail.com"
+            } else {
+                "gmail.com"
+            };
+            let mut raw = format!("{local}@{domain}");
+            if upper {
+                raw = raw.to_uppercase();
+            }
+            let Ok(address) = EmailAddress::parse("email_address", &raw) else {
+                return Ok(());
+            };
+            prop_assert_eq!(address.mailbox(), format!("{base}@gmail.com"), "{}", raw);
+            prop_assert_eq!(address.as_str(), raw.as_str(), "shown as given");
+            Ok(())
+        })
+        .unwrap();
+    runner(1000)
+        .run(&prop_oneof![address_parts(), address_like()], |raw| {
+            if let Ok(address) = EmailAddress::parse("email_address", &raw) {
+                let mailbox = address.mailbox();
+                let again = EmailAddress::parse("email_address", &mailbox);
+                prop_assert!(again.is_ok(), "{} gave {}", raw, mailbox);
+                prop_assert_eq!(again.unwrap().mailbox(), mailbox);
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
 #[test]
 fn the_redirect_check_never_panics_and_passes_only_listed_origins() {
     let policy =

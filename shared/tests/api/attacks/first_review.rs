@@ -1,77 +1,18 @@
-//! The findings of the attack review (issue 9), each reproduced and shown refused or bounded,
-//! on both stores where the store takes part.
-
-use std::sync::Arc;
+//! The findings of the first attack review (issue 9), each reproduced and shown refused or
+//! bounded, on both stores where the store takes part.
 
 use axum::http::{Method, StatusCode};
 use invitations::config::{HttpConfig, Target};
-use invitations::domain::limits::{Limit, Limits};
+use invitations::domain::limits::Limit;
 use invitations::http::Function;
-use invitations::mail::memory::CapturingMailer;
-use invitations::service::{Actor, InvitationAction, Policy, ServiceError};
-use serde_json::{json, Value};
+use invitations::service::{Actor, InvitationAction, ServiceError};
+use serde_json::json;
 
-use crate::helpers::app::{session_token, Reply, TestApp};
+use crate::helpers::app::TestApp;
 use crate::helpers::links::{path_of, ticket_of};
 use crate::helpers::*;
 
-const SECOND: i64 = 1000;
-
-/// Every route over the harness's store and clock, with `policy` and a mailer to count.
-fn app_over(h: &Harness, policy: Policy) -> (TestApp, Arc<CapturingMailer>) {
-    let mailer = Arc::new(CapturingMailer::new());
-    let app = TestApp::builder()
-        .store(h.store.clone())
-        .clock(h.clock.clone())
-        .policy(policy)
-        .mailer(mailer.clone())
-        .build();
-    (app, mailer)
-}
-
-fn limits(change: impl FnOnce(&mut Limits)) -> Policy {
-    let mut p = policy();
-    change(&mut p.limits);
-    p
-}
-
-/// An organization of its own, created by a backend with no one in it.
-async fn another_org(app: &TestApp, name: &str) -> String {
-    app.post("/v1/organizations", json!({ "name": name }))
-        .await
-        .id()
-}
-
-async fn as_user(app: &TestApp, user: &str, method: Method, path: &str, body: Value) -> Reply {
-    app.request(
-        method,
-        path,
-        &[
-            (
-                "authorization",
-                format!("Bearer {}", session_token(user, None)),
-            ),
-            ("content-type", "application/json".into()),
-        ],
-        Some(body.to_string()),
-    )
-    .await
-}
-
-fn retry_after(reply: &Reply) -> u64 {
-    let header: u64 = reply.headers["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
-    assert_eq!(
-        reply.body["errors"][0]["meta"]["retry_after_seconds"].as_u64(),
-        Some(header),
-        "the header and the body agree"
-    );
-    assert!(header > 0);
-    header
-}
+use super::*;
 
 // 1. Open redirect by default.
 
