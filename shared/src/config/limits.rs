@@ -7,7 +7,8 @@
 //! | `LIMIT_EMAILS_PER_INVITER_PER_HOUR` | 20 |
 //! | `LIMIT_EMAILS_PER_ADDRESS_PER_DAY` | 5 (all organizations together) |
 //! | `EMAIL_COOLDOWN_SECONDS` | 60 (one organization, one address) |
-//! | `LIMIT_LINK_LOOKUPS_PER_ORGANIZATION_PER_HOUR` | 300 |
+//! | `LIMIT_LINK_LOOKUPS_PER_LINK_PER_HOUR` | 20 (one invitation's links) |
+//! | `LIMIT_SILENT_INVITATIONS_PER_ORGANIZATION_PER_HOUR` | 100 (invitations made without an email) |
 
 use super::{ConfigError, Vars};
 use crate::domain::limits::{Limit, Limits};
@@ -52,8 +53,13 @@ pub(super) fn limits(vars: &Vars<'_>) -> Result<Limits, ConfigError> {
         )?)),
         link_lookups: Limit::per_hour(positive(
             vars,
-            "LIMIT_LINK_LOOKUPS_PER_ORGANIZATION_PER_HOUR",
+            "LIMIT_LINK_LOOKUPS_PER_LINK_PER_HOUR",
             d.link_lookups.max,
+        )?),
+        silent_invitations: Limit::per_hour(positive(
+            vars,
+            "LIMIT_SILENT_INVITATIONS_PER_ORGANIZATION_PER_HOUR",
+            d.silent_invitations.max,
         )?),
     })
 }

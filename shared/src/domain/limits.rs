@@ -1,6 +1,13 @@
 //! Abuse limits: how many invitation emails may go out per organization, per inviter and per
-//! address in a sliding window, how soon one organization may email one address again, and how
-//! many link lookups (`sign_in` / `sign_up` answers) one organization's links may give.
+//! recipient (a mailbox) in a sliding window, how soon one organization may email one mailbox
+//! again, how many invitations an organization may make without an email, and how many lookups
+//! (`sign_in` / `sign_up` answers) one link may give.
+//!
+//! Each link has its own lookup budget, so no one holding a link (an invitee, a forwarded email,
+//! a mail scanner) can spend another's. What the lookups tell (whether the address has an
+//! account) is worth probing only for an address one chose: an invitation made without an
+//! email, whose link the organization holds; those count against the organization's own
+//! hourly budget of such invitations, at their creation, off every link's path.
 //!
 //! Each limited key keeps a [`RateLog`] in the store: counts in time buckets of 1/60 of the
 //! window (at least a second). A bucket counts as long as any part of it lies in the window,
@@ -23,7 +30,10 @@ pub enum LimitKind {
     /// One email per (organization, address) per window, however the invitation came to be
     /// (created, re-created after a revoke, resent).
     AddressCooldown,
+    /// Lookups of one link (one invitation's tickets).
     LinkLookups,
+    /// Invitations an organization makes without an email (whose links it holds itself).
+    SilentInvitations,
 }
 
 /// At most `max` events in any `window_ms`-long span.
@@ -120,20 +130,25 @@ pub struct Limits {
     pub address_emails: Limit,
     pub address_cooldown: Limit,
     pub link_lookups: Limit,
+    pub silent_invitations: Limit,
 }
 
 impl Default for Limits {
     /// At most 5 invitation emails reach one address in any 24 hours, from all organizations
     /// together, and one organization emails one address at most once a minute; an organization
-    /// sends at most 100 an hour, and one inviter 20 of those; an organization's links answer
-    /// at most 300 `sign_in`/`sign_up` lookups an hour.
+    /// sends at most 100 an hour, and one inviter 20 of those.
+    ///
+    /// One link answers at most 20 lookups an hour (an invitee, their mail scanner's three or
+    /// so fetches, a few reloads), and an organization makes at most 100 invitations an hour
+    /// without an email.
     fn default() -> Self {
         Self {
             organization_emails: Limit::per_hour(100),
             inviter_emails: Limit::per_hour(20),
             address_emails: Limit::per_day(5),
             address_cooldown: Limit::once_per_seconds(60),
-            link_lookups: Limit::per_hour(300),
+            link_lookups: Limit::per_hour(20),
+            silent_invitations: Limit::per_hour(100),
         }
     }
 }
@@ -146,6 +161,7 @@ impl Limits {
             LimitKind::AddressEmails => self.address_emails,
             LimitKind::AddressCooldown => self.address_cooldown,
             LimitKind::LinkLookups => self.link_lookups,
+            LimitKind::SilentInvitations => self.silent_invitations,
         }
     }
 }
@@ -180,8 +196,16 @@ impl LimitKey {
         )
     }
 
-    pub fn link_lookups(org_id: &str) -> Self {
-        Self::new(LimitKind::LinkLookups, format!("LOOKUPS#ORG#{org_id}"))
+    /// One invitation's links (every ticket it was given).
+    pub fn link_lookups(invitation_id: &str) -> Self {
+        Self::new(
+            LimitKind::LinkLookups,
+            format!("LOOKUPS#INV#{invitation_id}"),
+        )
+    }
+
+    pub fn silent_invitations(org_id: &str) -> Self {
+        Self::new(LimitKind::SilentInvitations, format!("SILENT#ORG#{org_id}"))
     }
 
     fn new(kind: LimitKind, key: String) -> Self {

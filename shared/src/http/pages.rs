@@ -38,6 +38,7 @@ pub fn error_for(headers: &HeaderMap, error: ApiError) -> Response {
         return error.into_response();
     }
     let (status, entries) = error.describe();
+    let retry_after = error.retry_after(status);
     let trace = trace_id();
     tracing::info!(trace_id = %trace, status = status.as_u16(), code = entries[0].code, "ticket refused");
     let page = pages().get_template("ticket_error.html").and_then(|t| {
@@ -55,6 +56,11 @@ pub fn error_for(headers: &HeaderMap, error: ApiError) -> Response {
                 header::CONTENT_SECURITY_POLICY,
                 HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'"),
             );
+            if let Some(seconds) = retry_after {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+            }
             response
         }
         Err(_) => error.into_response(),

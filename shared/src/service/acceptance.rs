@@ -24,7 +24,7 @@ impl Service {
     /// `GET /v1/tickets/accept`: verify the ticket, read everything in one round trip, and
     /// decide `sign_in` / `sign_up` / `complete`; `complete` (the invitee's own session)
     /// accepts the invitation before answering (one write), and `sign_in` / `sign_up` count
-    /// against the organization's link-lookup limit (one write).
+    /// against this link's own lookup budget (one write, to an item of its own).
     #[tracing::instrument(skip_all)]
     pub async fn follow_ticket(
         &self,
@@ -35,7 +35,7 @@ impl Service {
         let mark = self.write_token();
         retry_on_contention(|| async {
             let now = self.clock.now();
-            let lookups = [LimitKey::link_lookups(&ticket.organization_id)];
+            let lookups = [LimitKey::link_lookups(ticket.invitation_id.as_str())];
             let ctx = self.ticket_context(&ticket, session, &lookups).await?;
             let invitation = self.current_invitation(&ticket, ctx.invitation.clone(), now)?;
             let target = self.redirect_target(&invitation)?;

@@ -2,6 +2,7 @@
 
 use super::limits::email_limit_keys;
 use super::{not_allowed_or, retry_on_contention, Actor, NewInvitation, Service, ServiceError};
+use crate::domain::limits::LimitKey;
 use crate::domain::listing::PageStart;
 use crate::domain::role::MANAGE_MEMBERSHIPS;
 use crate::domain::{
@@ -72,10 +73,12 @@ impl Service {
     ) -> Result<IssuedInvitation, ServiceError> {
         let now = self.clock.now();
         let email = &input.email_address;
+        // Without an email, the organization holds the link itself: what its lookups tell is
+        // bounded by how many such invitations it may make.
         let limit_keys = if input.notify {
             email_limit_keys(org_id, input.inviter_user_id.as_ref(), email)
         } else {
-            Vec::new()
+            vec![LimitKey::silent_invitations(org_id)]
         };
         let ctx = self
             .store

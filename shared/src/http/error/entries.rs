@@ -43,7 +43,12 @@ pub(super) fn limit_entry(limit: &LimitReached) -> ErrorEntry {
         LimitKind::LinkLookups => (
             "link_lookup_limit_reached",
             "too many link lookups",
-            "This organization's invitation links have been followed too often in the last hour.",
+            "This invitation link has been followed too often in the last hour.",
+        ),
+        LimitKind::SilentInvitations => (
+            "organization_silent_invitation_limit_reached",
+            "too many invitations without an email",
+            "This organization has made as many invitations without an email as it may in an hour.",
         ),
     };
     ErrorEntry::new(code, short, format!("{long} Retry in {wait} s."))

@@ -90,20 +90,30 @@ impl IntoResponse for ApiError {
             "errors": entries,
             "clerk_trace_id": trace,
         });
+        let retry_after = self.retry_after(status);
         let mut response = (status, Json(body)).into_response();
-        let retry_after = match &self {
-            ApiError::Service(ServiceError::LimitReached(limit)) => limit.retry_after_seconds,
-            _ => 1,
-        };
-        if matches!(
-            status,
-            StatusCode::CONFLICT | StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
-        ) {
+        if let Some(seconds) = retry_after {
             response
                 .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
+    }
+}
+
+impl ApiError {
+    /// `Retry-After` for an answer worth retrying (a conflict, a limit, an outage): a limit's
+    /// own wait, else a second. Every rendering of the error (JSON, the link's HTML page)
+    /// carries it.
+    pub fn retry_after(&self, status: StatusCode) -> Option<u64> {
+        let retryable = matches!(
+            status,
+            StatusCode::CONFLICT | StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
+        );
+        retryable.then(|| match self {
+            ApiError::Service(ServiceError::LimitReached(limit)) => limit.retry_after_seconds,
+            _ => 1,
+        })
     }
 }
 
