@@ -110,7 +110,7 @@ impl ApiError {
             status,
             StatusCode::CONFLICT | StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
         );
-        retryable.then(|| match self {
+        retryable.then_some(match self {
             ApiError::Service(ServiceError::LimitReached(limit)) => limit.retry_after_seconds,
             _ => 1,
         })
