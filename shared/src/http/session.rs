@@ -41,6 +41,10 @@ impl FromRequestParts<AppState> for SignedIn {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        // Verified once per request: the idempotency layer, which runs first, keeps it.
+        if let Some(session) = parts.extensions.get::<Session>() {
+            return Ok(SignedIn(session.clone()));
+        }
         let (token, by_cookie) =
             session_token(parts).ok_or(ApiError::Service(ServiceError::SessionMissing))?;
         if by_cookie {
@@ -59,6 +63,7 @@ impl FromRequestParts<AppState> for SignedIn {
             .verify(&token)
             .await
             .map_err(|e| ApiError::Service(e.into()))?;
+        parts.extensions.insert(session.clone());
         Ok(SignedIn(session))
     }
 }

@@ -45,6 +45,17 @@ impl Service {
         })
     }
 
+    /// Whether `user_id` manages the organization's memberships now: a replayed answer to a
+    /// signed-in person is given only then (their role may have changed since). One read.
+    pub async fn still_manages(
+        &self,
+        org_id: &OrganizationId,
+        user_id: &UserId,
+    ) -> Result<(), ServiceError> {
+        self.authorize_manager(org_id, self.manager(Some(user_id.clone())).as_ref())
+            .await
+    }
+
     /// Before anything about an invitation is read for an acting user: their stored role must
     /// manage memberships, so that a refusal tells nothing about the invitation (whether it
     /// exists, its status). One read when a user acts, none otherwise; the write checks the role

@@ -115,10 +115,16 @@ impl Service {
     }
 }
 
-/// An answer a retry could better (a server error, a conflict, a throttle or a limit's wait),
-/// or one to keep.
+/// An answer to keep; not one a retry could better (a server error, a conflict, a throttle or
+/// a limit's wait), nor one that refuses the caller (401, 403): a refusal stores nothing.
 pub fn is_final(status: u16) -> bool {
-    status < 500 && status != 409 && status != 429
+    !worth_retrying(status) && !matches!(status, 401 | 403)
+}
+
+/// An answer that changed nothing for sure, which the same request may better later: a server
+/// error, a conflict, a throttle, a limit's wait.
+pub fn worth_retrying(status: u16) -> bool {
+    status >= 500 || matches!(status, 409 | 429)
 }
 
 fn stale_before(now: Millis) -> Millis {

@@ -141,7 +141,7 @@ async fn create_bulk(
     let mut response = with_link(List::new(data, total, None));
     *response.status_mut() = status;
     let retryable = outcomes.iter().any(|outcome| {
-        matches!(outcome, Err((status, _)) if !crate::service::idempotency::is_final(status.as_u16()))
+        matches!(outcome, Err((status, _)) if crate::service::idempotency::worth_retrying(status.as_u16()))
     });
     if retryable {
         response

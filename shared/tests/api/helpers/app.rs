@@ -88,9 +88,19 @@ pub struct AppBuilder {
     sessions: SessionVerifier,
     mailer: Arc<dyn Mailer>,
     browser_origins: Vec<String>,
+    secret_keys: Vec<String>,
 }
 
+/// A second backend key the test deployment accepts (as during a rotation).
+pub const ROTATED_KEY: &str = "sk_test_rotated_key_00000";
+
 impl AppBuilder {
+    /// The backend keys accepted (by default `KEY` and `ROTATED_KEY`).
+    pub fn secret_keys(mut self, keys: &[&str]) -> Self {
+        self.secret_keys = keys.iter().map(|k| k.to_string()).collect();
+        self
+    }
+
     pub fn store(mut self, store: Arc<dyn Store>) -> Self {
         self.store = store;
         self
@@ -137,13 +147,7 @@ impl AppBuilder {
                 self.links,
                 super::mail(self.mailer),
             ),
-            secret_keys: Arc::new(
-                SecretKeys::new(vec![
-                    KEY.to_string(),
-                    "sk_test_rotated_key_00000".to_string(),
-                ])
-                .unwrap(),
-            ),
+            secret_keys: Arc::new(SecretKeys::new(self.secret_keys).unwrap()),
             sessions: Some(Arc::new(self.sessions)),
             browser: Arc::new(
                 invitations::http::browser::BrowserPolicy::new(&self.browser_origins).unwrap(),
@@ -173,6 +177,7 @@ impl TestApp {
             sessions: SessionVerifier::hs256(SESSION_SECRET).unwrap(),
             mailer: Arc::new(CapturingMailer::new()),
             browser_origins: vec![APP_ORIGIN.to_string()],
+            secret_keys: vec![KEY.to_string(), ROTATED_KEY.to_string()],
         }
     }
 
