@@ -174,12 +174,13 @@ export function createClient(options = {}) {
     },
 
     /**
-     * Whoever holds the link declines the invitation (no session needed).
+     * Whoever holds the link declines the invitation (no session needed). The answer says
+     * only that it is declined: the invitation is its organization's business.
      * @param {string} ticket
-     * @returns {Promise<Invitation>}
+     * @returns {Promise<'declined'>}
      */
     async declineTicket(ticket) {
-      return invitation(await call('POST', '/v1/tickets/decline', { ticket }));
+      return (await call('POST', '/v1/tickets/decline', { ticket })).status;
     },
 
     /**

@@ -107,9 +107,37 @@ pub struct Invitation {
     pub delivery: Option<super::Delivery>,
     /// Who accepted it, once accepted (Clerk's `organizationInvitation.accepted` names them).
     pub accepted_user_id: Option<super::UserId>,
+    /// How it was declined, once declined.
+    pub declined_via: Option<DeclineChannel>,
     pub expires_at: Millis,
     pub created_at: Millis,
     pub updated_at: Millis,
+}
+
+/// How an invitation was declined: by whoever held its link (no account needed), or by the
+/// signed-in owner of its address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeclineChannel {
+    Link,
+    SignedIn,
+}
+
+impl DeclineChannel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeclineChannel::Link => "link",
+            DeclineChannel::SignedIn => "signed_in",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "link" => Some(DeclineChannel::Link),
+            "signed_in" => Some(DeclineChannel::SignedIn),
+            _ => None,
+        }
+    }
 }
 
 impl Invitation {

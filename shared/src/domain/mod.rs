@@ -20,7 +20,7 @@ pub use delivery::{Delivery, DeliveryStatus, MailFeedback};
 pub use email::EmailAddress;
 pub use error::{FieldError, FieldErrorKind};
 pub use id::{OrganizationId, RoleKey, UserId};
-pub use invitation::{Invitation, InvitationId, InvitationStatus};
+pub use invitation::{DeclineChannel, Invitation, InvitationId, InvitationStatus};
 pub use listing::{InvitationOrder, InvitationQuery, Page, PageRequest};
 pub use membership::Membership;
 pub use metadata::Metadata;

@@ -199,6 +199,7 @@ mod tests {
             locale: "en".into(),
             delivery: None,
             accepted_user_id: None,
+            declined_via: None,
             expires_at: 2_000,
             created_at: 1_000,
             updated_at: 1_000,

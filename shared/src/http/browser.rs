@@ -4,7 +4,7 @@
 
 use axum::http::header::{CONTENT_TYPE, ORIGIN};
 use axum::http::request::Parts;
-use axum::http::{HeaderName, HeaderValue, Method};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 /// The origins (`scheme://host[:port]`) allowed to call from a browser.
@@ -52,27 +52,44 @@ impl BrowserPolicy {
         if matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
             return Ok(());
         }
-        let json = parts
-            .headers
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
-        if !json {
+        if !is_json(&parts.headers) {
             return Err("a write signed in by cookie must send Content-Type: application/json");
         }
-        let same_site = parts
-            .headers
-            .get("sec-fetch-site")
-            .is_some_and(|v| v == "same-origin");
-        let allowed_origin = parts
-            .headers
-            .get(ORIGIN)
-            .is_some_and(|o| self.origins.contains(o));
-        if same_site || allowed_origin {
+        if self.sent_by_the_app(&parts.headers) {
             Ok(())
         } else {
             Err("a write signed in by cookie must come from an allowed Origin")
         }
     }
+
+    /// A write carried by a link's ticket alone (declining) holds the same rules for a
+    /// browser: JSON, and when a page sent it (it has an `Origin`), an allowed origin or the
+    /// same site. A caller that is no browser sends no `Origin`, and no page can forge one.
+    pub fn check_link_write(&self, headers: &HeaderMap) -> Result<(), &'static str> {
+        if !is_json(headers) {
+            return Err("a link's write must send Content-Type: application/json");
+        }
+        if headers.contains_key(ORIGIN) && !self.sent_by_the_app(headers) {
+            return Err("a link's write from a page must come from an allowed Origin");
+        }
+        Ok(())
+    }
+
+    fn sent_by_the_app(&self, headers: &HeaderMap) -> bool {
+        let same_site = headers
+            .get("sec-fetch-site")
+            .is_some_and(|v| v == "same-origin");
+        let allowed_origin = headers
+            .get(ORIGIN)
+            .is_some_and(|o| self.origins.contains(o));
+        same_site || allowed_origin
+    }
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"))
 }

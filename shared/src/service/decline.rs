@@ -4,7 +4,7 @@ use super::acceptance::still_pending;
 use super::people::owned_addresses;
 use super::{retry_on_contention, Service, ServiceError};
 use crate::clock::Millis;
-use crate::domain::{Invitation, InvitationId, InvitationStatus};
+use crate::domain::{DeclineChannel, Invitation, InvitationId, InvitationStatus};
 use crate::store::StoreError;
 use crate::tokens::session::Session;
 
@@ -27,7 +27,8 @@ impl Service {
                 return Ok(inv.clone());
             }
             let invitation = self.current_invitation(&ticket, ctx.invitation, now)?;
-            self.decline(&invitation, now, &mark).await
+            self.decline(&invitation, now, &mark, DeclineChannel::Link)
+                .await
         })
         .await
     }
@@ -56,7 +57,8 @@ impl Service {
                 return Ok(invitation);
             }
             still_pending(&invitation, now)?;
-            self.decline(&invitation, now, &mark).await
+            self.decline(&invitation, now, &mark, DeclineChannel::SignedIn)
+                .await
         })
         .await
     }
@@ -71,8 +73,13 @@ impl Service {
         invitation: &Invitation,
         now: Millis,
         token: &str,
+        via: DeclineChannel,
     ) -> Result<Invitation, ServiceError> {
-        match self.store.decline_invitation(invitation, now, token).await {
+        match self
+            .store
+            .decline_invitation(invitation, now, token, via)
+            .await
+        {
             Ok(declined) => Ok(declined),
             Err(StoreError::NotFound) => Err(ServiceError::NotFound("invitation")),
             Err(e) => Err(e.into()),

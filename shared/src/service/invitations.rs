@@ -153,6 +153,7 @@ impl Service {
             locale: input.locale.to_string(),
             delivery: input.notify.then(|| crate::domain::Delivery::queued(now)),
             accepted_user_id: None,
+            declined_via: None,
             expires_at,
             created_at: now,
             updated_at: now,

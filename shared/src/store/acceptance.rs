@@ -47,12 +47,14 @@ pub trait AcceptanceStore: Send + Sync {
 
     /// Marks `invitation` (pending, on the ticket read just before) declined, frees its slot
     /// and seat, and counts it; only if it is still so. Fails with `Contention` otherwise; the
-    /// write is marked `written_by` `token`, and a retry of its own applied write is done.
+    /// write is marked `written_by` `token`, and a retry of its own applied write is done. It
+    /// records how it was declined (`via`).
     async fn decline_invitation(
         &self,
         invitation: &Invitation,
         now: Millis,
         token: &str,
+        via: crate::domain::DeclineChannel,
     ) -> Result<Invitation, StoreError>;
 
     /// An invitation by its id alone, in whatever organization it belongs to.

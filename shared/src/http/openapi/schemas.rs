@@ -96,9 +96,14 @@ pub fn schemas() -> Value {
                 "expires_at": timestamp, "created_at": timestamp, "updated_at": timestamp,
                 "private_metadata": r("Metadata"), "locale": string(),
                 "delivery": nullable(r("Delivery")),
+                "declined_via": { "description": "How it was declined: by the link's holder, or by the signed-in owner of its address.", "type": "string", "enum": ["link", "signed_in"] },
             }),
         ),
         "Invitations": list_of(r("Invitation")),
+        "Declined": object(&["object", "status"], json!({
+            "object": { "const": "organization_invitation_decline" },
+            "status": { "const": "declined" },
+        })),
         "BulkRefusal": object(&["object", "status", "email_address", "errors"], json!({
             "object": { "const": "error" }, "status": int(), "email_address": string(),
             "errors": { "type": "array", "items": r("ErrorEntry") },

@@ -46,8 +46,8 @@ pub const ROUTES: &[Route] = &[
             (200, ok(r("Membership"), json!({}))), WRITE_ERRORS)
             .body(object(&["ticket"], json!({ "ticket": string() })))),
     route!(POST "/v1/tickets/decline", TicketVerify, Anyone, handler = |f| unstored(f, decline_with_ticket),
-        op("DeclineInvitationTicket", "Whoever holds the link declines: the invitation is `declined`, its seat freed, its links dead.",
-            (200, ok(r("Invitation"), json!({}))), WRITE_ERRORS)
+        op("DeclineInvitationTicket", "Whoever holds the link declines: the invitation is `declined`, its seat freed, its links dead. JSON only; from a page, an allowed Origin. The answer says only that it is declined.",
+            (200, ok(r("Declined"), json!({}))), WRITE_ERRORS)
             .body(object(&["ticket"], json!({ "ticket": string() })))),
     route!(POST "/v1/me/organization_invitations/{inv}/decline", TicketVerify, SignedIn,
         handler = |f| unstored(f, decline_by_id),
@@ -124,18 +124,28 @@ async fn accept_by_id(
 }
 
 /// The holder of the link says no.
+/// Whoever holds the link may decline, with no account: the answer says that it is declined
+/// and nothing else (the invitation itself is its organization's business).
 async fn decline_with_ticket(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Retried(key): Retried,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
+    state
+        .browser
+        .check_link_write(&headers)
+        .map_err(ApiError::CrossSiteWrite)?;
     let ticket = parse::ticket(&body)?;
-    let declined = state
+    state
         .service
         .for_request(key)
         .decline_ticket(&ticket)
         .await?;
-    Ok(as_invitee(&state, &declined))
+    Ok(
+        Json(json!({ "object": "organization_invitation_decline", "status": "declined" }))
+            .into_response(),
+    )
 }
 
 async fn decline_by_id(

@@ -73,6 +73,7 @@ impl AcceptanceStore for DynamoStore {
                 same_ticket: true,
                 expiry: Some("expires_at > :now"),
                 accepted_by: Some(m.user_id.clone()),
+                declined_via: None,
             },
             now,
             self.retention_secs,
@@ -117,6 +118,7 @@ impl AcceptanceStore for DynamoStore {
         inv: &Invitation,
         now: Millis,
         token: &str,
+        via: crate::domain::DeclineChannel,
     ) -> Result<Invitation, StoreError> {
         let mut tx = Tx::new(&self.table);
         let (inv_index, slot_index) = tx.settle_pending(
@@ -126,6 +128,7 @@ impl AcceptanceStore for DynamoStore {
                 same_ticket: true,
                 expiry: None,
                 accepted_by: None,
+                declined_via: Some(via),
             },
             now,
             self.retention_secs,
@@ -137,6 +140,7 @@ impl AcceptanceStore for DynamoStore {
             declined.stored_status = InvitationStatus::Declined;
             declined.updated_at = now;
             declined.written_by = Some(token.to_string());
+            declined.declined_via = Some(via);
             declined
         };
         match tx.send(self.client()).await? {

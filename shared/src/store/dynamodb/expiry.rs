@@ -50,6 +50,7 @@ impl ExpiryStore for DynamoStore {
                 same_ticket: true,
                 expiry: Some("expires_at <= :now"),
                 accepted_by: None,
+                declined_via: None,
             },
             now,
             self.retention_secs,

@@ -224,6 +224,7 @@ impl OrganizationStore for DynamoStore {
                         same_ticket: false,
                         expiry: None,
                         accepted_by: None,
+                        declined_via: None,
                     },
                     now,
                     self.retention_secs,

@@ -67,6 +67,7 @@ impl DynamoStore {
                 same_ticket: false,
                 expiry: None,
                 accepted_by: None,
+                declined_via: None,
             },
             now,
             self.retention_secs,

@@ -18,6 +18,8 @@ pub struct Guard {
     pub expiry: Option<&'static str>,
     /// Recorded on the invitation when it is accepted.
     pub accepted_by: Option<crate::domain::UserId>,
+    /// Recorded on the invitation when it is declined.
+    pub declined_via: Option<crate::domain::DeclineChannel>,
 }
 
 /// How long an invitation stays in the table after it ends, unless configured
@@ -53,6 +55,10 @@ impl Tx<'_> {
         if let Some(user) = &guard.accepted_by {
             params = params.value(":user", s(user.as_str()));
             set.push_str(", accepted_user_id = :user");
+        }
+        if let Some(via) = guard.declined_via {
+            params = params.value(":via", s(via.as_str()));
+            set.push_str(", declined_via = :via");
         }
         let mut condition = "#st = :pending".to_string();
         if let Some(expiry) = guard.expiry {

@@ -1,5 +1,6 @@
 //! Following a link and accepting, in memory.
 
+use super::index::EndedBy;
 use async_trait::async_trait;
 
 use super::{key, MemoryStore};
@@ -72,7 +73,10 @@ impl AcceptanceStore for MemoryStore {
             &inv.id,
             InvitationStatus::Accepted,
             now,
-            Some(&m.user_id),
+            EndedBy {
+                accepted_by: Some(&m.user_id),
+                declined_via: None,
+            },
             token,
         );
         Ok(())
@@ -83,6 +87,7 @@ impl AcceptanceStore for MemoryStore {
         inv: &Invitation,
         now: Millis,
         token: &str,
+        via: crate::domain::DeclineChannel,
     ) -> Result<Invitation, StoreError> {
         let mut t = self.tables();
         let org_id = inv.organization.id.as_str();
@@ -104,7 +109,10 @@ impl AcceptanceStore for MemoryStore {
             &inv.id,
             InvitationStatus::Declined,
             now,
-            None,
+            EndedBy {
+                accepted_by: None,
+                declined_via: Some(via),
+            },
             token,
         )
         .ok_or(StoreError::NotFound)

@@ -1,5 +1,6 @@
 //! Users, organizations and memberships in memory.
 
+use super::index::EndedBy;
 use async_trait::async_trait;
 
 use super::{key, MemoryStore};
@@ -165,7 +166,7 @@ impl OrganizationStore for MemoryStore {
                 &id,
                 crate::domain::InvitationStatus::Revoked,
                 now,
-                None,
+                EndedBy::default(),
                 "organization deleted",
             ) {
                 t.slots.remove(&key(&org.id, inv.email_address.key()));

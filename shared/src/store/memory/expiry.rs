@@ -1,6 +1,7 @@
 //! Expiry in memory: the due index (DynamoDB's GSI7) read below now, and the write that ends
 //! each due invitation.
 
+use super::index::EndedBy;
 use async_trait::async_trait;
 
 use super::{key, MemoryStore};
@@ -53,7 +54,7 @@ impl ExpiryStore for MemoryStore {
             &inv.id,
             InvitationStatus::Expired,
             now,
-            None,
+            EndedBy::default(),
             &token,
         );
         Ok(())

@@ -19,6 +19,13 @@ pub(super) struct OrgInvitations {
     pending_by_expiry: BTreeMap<String, String>,
 }
 
+/// Who accepted an invitation, or how it was declined: recorded on it as it ends.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct EndedBy<'a> {
+    pub accepted_by: Option<&'a crate::domain::UserId>,
+    pub declined_via: Option<crate::domain::DeclineChannel>,
+}
+
 impl OrgInvitations {
     /// A new (pending) invitation enters every index.
     pub(super) fn add(&mut self, inv: &Invitation) {
@@ -79,7 +86,7 @@ impl super::Tables {
         id: &InvitationId,
         status: InvitationStatus,
         now: Millis,
-        accepted_by: Option<&crate::domain::UserId>,
+        ended_by: EndedBy<'_>,
         token: &str,
     ) -> Option<Invitation> {
         let before = self
@@ -93,7 +100,8 @@ impl super::Tables {
         }
         inv.stored_status = status;
         inv.updated_at = now;
-        inv.accepted_user_id = accepted_by.cloned();
+        inv.accepted_user_id = ended_by.accepted_by.cloned();
+        inv.declined_via = ended_by.declined_via;
         inv.written_by = Some(token.to_string());
         let settled = inv.clone();
         self.feed_invitation(Some(before), Some(settled.clone()));

@@ -1,5 +1,6 @@
 //! Invitations in memory: the same checks, in the same order, as the DynamoDB transactions.
 
+use super::index::EndedBy;
 use async_trait::async_trait;
 
 use super::{key, MemoryStore};
@@ -63,7 +64,7 @@ impl InvitationStore for MemoryStore {
                 &old.invitation_id,
                 InvitationStatus::Expired,
                 inv.created_at,
-                None,
+                EndedBy::default(),
                 inv.written_by.as_deref().unwrap_or_default(),
             );
         } else if let Some(org) = t.organizations.get_mut(org_id) {

@@ -1,5 +1,6 @@
 //! Revoking in memory: the same checks, in the same order, as the DynamoDB transaction.
 
+use super::index::EndedBy;
 use super::{key, Tables};
 use crate::clock::Millis;
 use crate::domain::{Invitation, InvitationId, InvitationStatus, OrganizationId};
@@ -41,7 +42,7 @@ impl Tables {
             id,
             InvitationStatus::Revoked,
             now,
-            None,
+            EndedBy::default(),
             token,
         )
         .ok_or(StoreError::NotFound)

@@ -399,7 +399,105 @@ async fn finding_5_a_replayed_create_or_resend_keeps_cache_control_no_store(h: H
     }
 }
 
+// 6. A link's decline took text/plain from any origin and told the whole invitation.
+
+/// Declining by link is JSON only, from a page only an allowed origin, and the answer says
+/// that it is declined and nothing more; the invitation records that it was by link (a
+/// signed-in decline records `signed_in`).
+async fn finding_6_a_links_decline_is_json_from_the_app_and_answers_only_its_status(h: Harness) {
+    let (app, _) = app_over(&h, policy());
+    let (org, _) = app.org_with_admin("Acme", 0).await;
+    let made = app
+        .post(
+            &format!("/v1/organizations/{org}/invitations"),
+            json!({"email_address": "grace@example.com", "role": "org:member"}),
+        )
+        .await;
+    let id = made.id();
+    let ticket = crate::helpers::links::ticket_of(made.body["url"].as_str().unwrap());
+    let body = json!({ "ticket": ticket }).to_string();
+    let decline = |headers: Vec<(&'static str, String)>| {
+        let body = body.clone();
+        let app = &app;
+        async move {
+            app.request(Method::POST, "/v1/tickets/decline", &headers, Some(body))
+                .await
+        }
+    };
+    let form = decline(vec![
+        ("content-type", "text/plain".into()),
+        ("origin", "https://evil.example".into()),
+    ])
+    .await;
+    assert_eq!(
+        (form.status, form.code()),
+        (StatusCode::FORBIDDEN, "cross_site_request_refused")
+    );
+    let foreign = decline(vec![
+        ("content-type", "application/json".into()),
+        ("origin", "https://evil.example".into()),
+    ])
+    .await;
+    assert_eq!(foreign.status, StatusCode::FORBIDDEN);
+    let still = app
+        .get(&format!("/v1/organizations/{org}/invitations/{id}"))
+        .await;
+    assert_eq!(still.body["status"], "pending", "nothing was declined");
+    let from_app = decline(vec![
+        ("content-type", "application/json".into()),
+        ("origin", crate::helpers::app::APP_ORIGIN.into()),
+    ])
+    .await;
+    assert_eq!(from_app.status, StatusCode::OK, "{}", from_app.body);
+    assert_eq!(
+        from_app.body,
+        json!({"object": "organization_invitation_decline", "status": "declined"})
+    );
+    let seen = app
+        .get(&format!("/v1/organizations/{org}/invitations/{id}"))
+        .await;
+    assert_eq!(
+        (
+            seen.body["status"].as_str(),
+            seen.body["declined_via"].as_str()
+        ),
+        (Some("declined"), Some("link"))
+    );
+}
+
+/// A signed-in invitee's decline records `signed_in`.
+async fn finding_6_a_signed_in_decline_is_recorded_as_such(h: Harness) {
+    let (app, _) = app_over(&h, policy());
+    let (org, _) = app.org_with_admin("Acme", 0).await;
+    let alan = app
+        .post("/v1/users", json!({"email_address": ["alan@example.com"]}))
+        .await
+        .id();
+    let id = app
+        .post(
+            &format!("/v1/organizations/{org}/invitations"),
+            json!({"email_address": "alan@example.com", "role": "org:member"}),
+        )
+        .await
+        .id();
+    let declined = as_user(
+        &app,
+        &alan,
+        Method::POST,
+        &format!("/v1/me/organization_invitations/{id}/decline"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(declined.status, StatusCode::OK, "{}", declined.body);
+    let seen = app
+        .get(&format!("/v1/organizations/{org}/invitations/{id}"))
+        .await;
+    assert_eq!(seen.body["declined_via"], "signed_in");
+}
+
 both_stores!(
+    finding_6_a_links_decline_is_json_from_the_app_and_answers_only_its_status,
+    finding_6_a_signed_in_decline_is_recorded_as_such,
     finding_3_a_key_sent_without_a_valid_credential_stores_nothing,
     finding_3_callers_without_a_credential_cannot_squat_each_others_keys,
     finding_4_a_replay_to_an_expired_session_is_refused,

@@ -89,6 +89,7 @@ async fn seeded_store() -> Arc<MemoryStore> {
         locale: "en".into(),
         delivery: None,
         accepted_user_id: None,
+        declined_via: None,
         expires_at: t + 30 * crate::helpers::DAY,
         created_at: t,
         updated_at: t,

@@ -84,6 +84,9 @@ pub fn invitation_from(item: &Item) -> Result<Invitation, StoreError> {
             None => None,
         },
         accepted_user_id: r.opt_s("accepted_user_id"),
+        declined_via: r
+            .opt_s::<String>("declined_via")
+            .and_then(|raw| crate::domain::DeclineChannel::parse(&raw)),
         notify: r.bool("notify")?,
         expires_at: r.n("expires_at")?,
         created_at: r.n("created_at")?,
