@@ -44,6 +44,7 @@ fn invitation() -> Invitation {
         locale: "en".into(),
         delivery: None,
         accepted_user_id: None,
+        declined_via: None,
         expires_at: 1_792_592_000_000,
         created_at: 1_790_000_000_000,
         updated_at: 1_790_000_000_000,
