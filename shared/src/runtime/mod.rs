@@ -4,6 +4,7 @@
 //! built from it.
 
 mod build;
+pub mod logging;
 mod pipeline;
 mod secrets;
 
@@ -75,7 +76,7 @@ pub async fn http_from_env(
 
 /// The whole of an HTTP function's `main`: configuration and clients once, then requests.
 pub async fn run_http(function: Function) -> Result<(), lambda_http::Error> {
-    lambda_http::tracing::init_default_subscriber();
+    logging::init();
     let aws = Aws::default();
     let (_, state) = http_from_env(Target::Function(function), &aws)
         .await
@@ -87,7 +88,7 @@ pub async fn run_http(function: Function) -> Result<(), lambda_http::Error> {
 /// the due invitations and one pass over the emails whose request stopped before sending
 /// them. It serves no HTTP; it signs links (for those emails) and sends email.
 pub async fn run_sweeper() -> Result<(), lambda_http::Error> {
-    lambda_http::tracing::init_default_subscriber();
+    logging::init();
     let aws = Aws::default();
     let service = async {
         let mut config = SweeperConfig::from_lookup(&environment())?;
@@ -123,7 +124,7 @@ pub async fn run_sweeper() -> Result<(), lambda_http::Error> {
 /// The whole of the events function's `main`: the pipeline once, then one stream batch per
 /// invocation, answered with its batch item failures.
 pub async fn run_events() -> Result<(), lambda_http::Error> {
-    lambda_http::tracing::init_default_subscriber();
+    logging::init();
     let aws = Aws::default();
     let pipeline = async {
         let mut config = EventsConfig::from_lookup(false, &environment())?;
@@ -151,7 +152,7 @@ pub async fn run_events() -> Result<(), lambda_http::Error> {
 /// The whole of the bounces function's `main`: SES's delivery, bounce and complaint events
 /// (through SNS) recorded on their invitations.
 pub async fn run_bounces() -> Result<(), lambda_http::Error> {
-    lambda_http::tracing::init_default_subscriber();
+    logging::init();
     let aws = Aws::default();
     let config = BouncesConfig::from_lookup(&environment()).unwrap_or_else(|e| exit_on(e.into()));
     let store = store(&config.store, false, &aws)

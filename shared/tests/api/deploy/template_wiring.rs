@@ -288,3 +288,25 @@ fn no_route_function_runs_as_long_as_a_key_or_a_queued_email_is_trusted() {
         assert!(timeout_ms < trusted_ms, "{name} may run {timeout_ms} ms");
     }
 }
+
+/// At TRACE the Lambda runtime logs each raw event whole (the backend key, the session
+/// cookie, tickets): the template offers no such level.
+#[test]
+fn the_template_offers_no_log_level_that_logs_raw_events() {
+    let t = template();
+    let allowed: Vec<&str> = t["Parameters"]["LogLevel"]["AllowedValues"]
+        .as_vec()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(
+        !allowed.iter().any(|l| l.eq_ignore_ascii_case("trace")),
+        "{allowed:?}"
+    );
+    // yaml-rust reads `!Ref LogLevel` as the name it refers to.
+    assert_eq!(
+        t["Globals"]["Function"]["LoggingConfig"]["ApplicationLogLevel"].as_str(),
+        Some("LogLevel")
+    );
+}
