@@ -10,6 +10,7 @@ use invitations::http;
 use invitations::runtime::{http_state, pipeline, resolve_secrets, store, Aws};
 
 mod demo;
+mod guard;
 mod schedule;
 
 /// Errors are printed as sentences (their `Display`), not as debug structures.
@@ -78,6 +79,8 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
             Err(e) => eprintln!("the demo was not seeded ({e}); the API is served alone"),
         }
     }
+    let hosts = guard::AllowedHosts::new(port, &config.links.public_base_url);
+    let app = app.layer(axum::middleware::from_fn_with_state(hosts, guard::guard));
     let listener = tokio::net::TcpListener::bind(addr).await?;
     print_banner(&addr, &config, demo_key_set);
     tokio::select! {
@@ -204,6 +207,72 @@ mod tests {
             !String::from_utf8_lossy(&rest).contains("200 OK"),
             "no request was served"
         );
+    }
+
+    /// The server's own guard over a route, on a real connection.
+    async fn guarded(body_timeout: std::time::Duration) -> SocketAddr {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let base = url::Url::parse(&format!("http://127.0.0.1:{}/", addr.port())).unwrap();
+        let hosts = guard::AllowedHosts::with_body_timeout(addr.port(), &base, body_timeout);
+        let app = axum::Router::new()
+            .route("/", axum::routing::post(|body: String| async move { body }))
+            .layer(axum::middleware::from_fn_with_state(hosts, guard::guard));
+        tokio::spawn(async move { accept_loop(listener, app, HEADER_READ_TIMEOUT).await });
+        addr
+    }
+
+    async fn exchange(addr: SocketAddr, head: &str, trickle: &[&str]) -> String {
+        let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        stream.write_all(head.as_bytes()).await.unwrap();
+        for part in trickle {
+            tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+            if stream.write_all(part.as_bytes()).await.is_err() {
+                break;
+            }
+        }
+        let mut reply = String::new();
+        let _ = tokio::time::timeout(
+            std::time::Duration::from_secs(30),
+            stream.read_to_string(&mut reply),
+        )
+        .await;
+        reply
+    }
+
+    #[tokio::test]
+    async fn a_page_reaching_the_server_by_another_name_is_refused() {
+        let addr = guarded(std::time::Duration::from_secs(5)).await;
+        let port = addr.port();
+        let rebinding = exchange(
+            addr,
+            &format!("POST / HTTP/1.1\r\nHost: evil.example:{port}\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi"),
+            &[],
+        )
+        .await;
+        assert!(rebinding.starts_with("HTTP/1.1 421"), "{rebinding}");
+        assert!(rebinding.contains("host_not_allowed"), "{rebinding}");
+        let own = exchange(
+            addr,
+            &format!("POST / HTTP/1.1\r\nHost: localhost:{port}\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi"),
+            &[],
+        )
+        .await;
+        assert!(own.starts_with("HTTP/1.1 200"), "{own}");
+    }
+
+    #[tokio::test]
+    async fn a_body_sent_a_byte_at_a_time_is_cut_off() {
+        let addr = guarded(std::time::Duration::from_millis(500)).await;
+        let port = addr.port();
+        let trickle = ["a"; 20];
+        let reply = exchange(
+            addr,
+            &format!("POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 20\r\nConnection: close\r\n\r\n"),
+            &trickle,
+        )
+        .await;
+        assert!(reply.starts_with("HTTP/1.1 408"), "{reply}");
     }
 
     #[tokio::test]
