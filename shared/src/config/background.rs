@@ -32,6 +32,17 @@ impl SweeperConfig {
             roles: roles(&vars)?,
         })
     }
+
+    /// Once the secrets are read: no published key where data persists.
+    pub fn check_keys(&self) -> Result<(), ConfigError> {
+        super::fixtures::refuse_published_keys(
+            false,
+            &self.store,
+            &super::BackendKeys::default(),
+            &self.tickets,
+            None,
+        )
+    }
 }
 
 #[derive(Debug, Clone)]

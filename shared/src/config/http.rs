@@ -129,9 +129,17 @@ impl HttpConfig {
         })
     }
 
-    /// Once the secrets are read: no two kinds of key may be the same.
+    /// Once the secrets are read: no two kinds of key may be the same, and a deployment holds
+    /// none of the keys this repository publishes.
     pub fn check_keys_are_distinct(&self) -> Result<(), ConfigError> {
-        check_distinct(&self.tickets, &self.backend_keys, self.sessions.as_ref())
+        check_distinct(&self.tickets, &self.backend_keys, self.sessions.as_ref())?;
+        super::fixtures::refuse_published_keys(
+            self.target.is_local(),
+            &self.store,
+            &self.backend_keys,
+            &self.tickets,
+            self.sessions.as_ref(),
+        )
     }
 }
 

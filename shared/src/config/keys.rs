@@ -155,9 +155,18 @@ pub(super) fn sessions(vars: &Vars<'_>) -> Result<Option<SessionConfig>, ConfigE
             }
         },
     };
+    let issuer = vars.get("SESSION_JWT_ISSUER");
+    // A JWKS is the provider's, and may sign for others than this app: only tokens it issued
+    // for this app's issuer are sessions here.
+    if matches!(keys, SessionKeys::JwksUrl(_)) && issuer.is_none() {
+        return Err(ConfigError::Missing {
+            var: "SESSION_JWT_ISSUER",
+            purpose: "with SESSION_JWKS_URL, sessions must name the issuer they come from (a JWKS may sign for other apps)",
+        });
+    }
     Ok(Some(SessionConfig {
         keys,
-        issuer: vars.get("SESSION_JWT_ISSUER"),
+        issuer,
         audience: vars.get("SESSION_JWT_AUDIENCE"),
         max_age_seconds,
     }))

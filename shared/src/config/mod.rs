@@ -37,6 +37,7 @@ use crate::domain::RoleCatalog;
 
 mod background;
 mod events;
+mod fixtures;
 mod http;
 mod keys;
 mod limits;

@@ -96,6 +96,7 @@ fn functions_that_only_verify_read_no_secret() {
             "SESSION_JWKS_URL",
             "https://clerk.example.com/.well-known/jwks.json",
         ),
+        ("SESSION_JWT_ISSUER", "https://clerk.example.com"),
     ];
     for function in [
         Function::List,

@@ -232,6 +232,7 @@ fn sessions(config: &HttpConfig) -> Result<Option<Arc<SessionVerifier>>, StartEr
         verifier
             .issuer(c.issuer.clone())
             .audience(c.audience.clone())
+            .authorized_parties(config.browser_origins.clone())
             .max_age_seconds(c.max_age_seconds),
     )))
 }

@@ -93,6 +93,7 @@ pub async fn run_sweeper() -> Result<(), lambda_http::Error> {
     let service = async {
         let mut config = SweeperConfig::from_lookup(&environment())?;
         resolve_secrets(&aws, &mut config).await?;
+        config.check_keys()?;
         let store = store(&config.store, false, &aws).await?;
         let parts = Parts {
             roles: &config.roles,

@@ -32,6 +32,8 @@ pub enum SessionError {
     SignatureInvalid,
     #[error("the session token has expired or is not valid yet")]
     Expired,
+    #[error("the session token was made for another site (its azp is not an allowed origin)")]
+    UnauthorizedParty,
     #[error("the session token lives longer than the configured maximum, or carries no iat")]
     LifetimeTooLong,
     #[error("the session token's issuer or audience is not the configured one")]
@@ -53,6 +55,7 @@ pub struct SessionVerifier {
     issuer: Option<String>,
     audience: Option<String>,
     max_age_seconds: u64,
+    authorized_parties: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -65,6 +68,9 @@ struct Claims {
     email: Option<String>,
     #[serde(default)]
     email_verified: Option<bool>,
+    /// The origin the token was made for (Clerk's `azp`).
+    #[serde(default)]
+    azp: Option<String>,
 }
 
 impl SessionVerifier {
@@ -117,6 +123,7 @@ impl SessionVerifier {
             issuer: None,
             audience: None,
             max_age_seconds: DEFAULT_MAX_AGE_SECONDS,
+            authorized_parties: Vec::new(),
         }
     }
 
@@ -132,6 +139,17 @@ impl SessionVerifier {
 
     pub fn audience(mut self, audience: Option<String>) -> Self {
         self.audience = audience;
+        self
+    }
+
+    /// The origins a token's `azp` may name (the app's, as `CORS_ALLOWED_ORIGINS` lists them):
+    /// a token made for another site is no session here. A token without `azp` is judged by
+    /// the rest.
+    pub fn authorized_parties(mut self, origins: Vec<String>) -> Self {
+        self.authorized_parties = origins
+            .into_iter()
+            .map(|o| o.trim_end_matches('/').to_string())
+            .collect();
         self
     }
 
@@ -197,6 +215,15 @@ impl SessionVerifier {
         let claims = data.claims;
         if claims.sub.is_empty() {
             return Err(SessionError::Malformed);
+        }
+        if let Some(azp) = &claims.azp {
+            if !self
+                .authorized_parties
+                .iter()
+                .any(|o| o == azp.trim_end_matches('/'))
+            {
+                return Err(SessionError::UnauthorizedParty);
+            }
         }
         self.check_lifetime(claims.iat, claims.exp)?;
         Ok(Session {

@@ -60,6 +60,9 @@ fn jwk(key: &EncodingKey, alg: Algorithm, kid: &str) -> Jwk {
     jwk
 }
 
+/// The site the provider's tokens are made for (`azp`): the app's origin.
+const APP_SITE: &str = "https://app.example.com";
+
 fn now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -96,6 +99,7 @@ async fn a_provider_jwks_verifies_sessions_and_rotation_is_followed_by_kid() {
     // No minimum between refetches here, so the rotation below needs no waiting.
     let verifier = SessionVerifier::jwks_refetching_after(&p.url, std::time::Duration::ZERO)
         .unwrap()
+        .authorized_parties(vec![APP_SITE.into()])
         .issuer(Some("https://clerk.example.com".into()));
 
     let session = verifier
@@ -158,7 +162,9 @@ async fn made_up_kids_do_not_hammer_the_provider() {
         .lock()
         .unwrap()
         .push(jwk(&key, Algorithm::RS256, "k1"));
-    let verifier = SessionVerifier::jwks(&p.url).unwrap();
+    let verifier = SessionVerifier::jwks(&p.url)
+        .unwrap()
+        .authorized_parties(vec![APP_SITE.into()]);
     verifier
         .verify(&token(
             &key,
@@ -199,6 +205,7 @@ async fn jwks_sessions_refuse_swapped_algorithms_wrong_issuers_and_expired_token
         .push(jwk(&key, Algorithm::RS256, "k1"));
     let verifier = SessionVerifier::jwks(&p.url)
         .unwrap()
+        .authorized_parties(vec![APP_SITE.into()])
         .issuer(Some("https://clerk.example.com".into()))
         .audience(Some("app".into()));
     let ok = claims(json!({"aud": "app"}));
@@ -314,7 +321,9 @@ async fn pem_keys_pin_their_algorithm() {
             Algorithm::EdDSA,
         ),
     ] {
-        let verifier = SessionVerifier::public_key_pem(public).unwrap();
+        let verifier = SessionVerifier::public_key_pem(public)
+            .unwrap()
+            .authorized_parties(vec![APP_SITE.into()]);
         let key = match alg {
             Algorithm::ES256 => EncodingKey::from_ec_pem(private.as_bytes()).unwrap(),
             _ => EncodingKey::from_ed_pem(private.as_bytes()).unwrap(),
@@ -350,7 +359,9 @@ async fn a_slow_key_fetch_does_not_hold_up_tokens_whose_key_is_cached() {
         .unwrap()
         .push(jwk(&key, Algorithm::RS256, "k1"));
     let verifier = Arc::new(
-        SessionVerifier::jwks_refetching_after(&p.url, std::time::Duration::ZERO).unwrap(),
+        SessionVerifier::jwks_refetching_after(&p.url, std::time::Duration::ZERO)
+            .unwrap()
+            .authorized_parties(vec![APP_SITE.into()]),
     );
     let cached = token(&key, Algorithm::RS256, Some("k1"), claims(json!({})));
     verifier.verify(&cached).await.unwrap();
