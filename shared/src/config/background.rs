@@ -48,12 +48,15 @@ impl SweeperConfig {
 #[derive(Debug, Clone)]
 pub struct BouncesConfig {
     pub store: StoreConfig,
+    pub breaker: crate::domain::reputation::BreakerPolicy,
 }
 
 impl BouncesConfig {
     pub fn from_lookup(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let vars = Vars::new(lookup);
         Ok(Self {
-            store: store(false, &Vars::new(lookup))?,
+            store: store(false, &vars)?,
+            breaker: super::limits::breaker(&vars)?,
         })
     }
 }

@@ -12,6 +12,7 @@
 
 use super::{ConfigError, Vars};
 use crate::domain::limits::{Limit, Limits};
+use crate::domain::reputation::BreakerPolicy;
 
 fn positive(vars: &Vars<'_>, var: &'static str, default: u32) -> Result<u32, ConfigError> {
     match vars.get(var) {
@@ -62,4 +63,89 @@ pub(super) fn limits(vars: &Vars<'_>) -> Result<Limits, ConfigError> {
             d.silent_invitations.max,
         )?),
     })
+}
+
+/// The email breaker (`domain::reputation`), read by the bounces function. Like the limits, it
+/// may be tuned, never turned off.
+///
+/// | variable | default |
+/// |---|---|
+/// | `MAIL_BREAKER_BOUNCE_RATE_PERCENT` | 2.5 (hard bounces of what was sent, over 7 days) |
+/// | `MAIL_BREAKER_COMPLAINT_RATE_PERCENT` | 0.05 (complaints of what was sent, over 7 days) |
+/// | `MAIL_BREAKER_MIN_SENT` | 100 (emails in 7 days before the rates are judged) |
+pub(super) fn breaker(vars: &Vars<'_>) -> Result<BreakerPolicy, ConfigError> {
+    let d = BreakerPolicy::default();
+    Ok(BreakerPolicy {
+        min_sent: u64::from(positive(vars, "MAIL_BREAKER_MIN_SENT", d.min_sent as u32)?),
+        max_bounce_bp: basis_points(vars, "MAIL_BREAKER_BOUNCE_RATE_PERCENT", d.max_bounce_bp)?,
+        max_complaint_bp: basis_points(
+            vars,
+            "MAIL_BREAKER_COMPLAINT_RATE_PERCENT",
+            d.max_complaint_bp,
+        )?,
+    })
+}
+
+/// A percentage with at most two decimals, above 0 and at most 100, as basis points.
+fn basis_points(vars: &Vars<'_>, var: &'static str, default: u64) -> Result<u64, ConfigError> {
+    let Some(raw) = vars.get(var) else {
+        return Ok(default);
+    };
+    let refuse = || {
+        ConfigError::invalid(
+            var,
+            format!(
+                "{raw:?} is not a percentage above 0 and at most 100, with at most two decimals"
+            ),
+        )
+    };
+    let (whole, fraction) = raw.trim().split_once('.').unwrap_or((raw.trim(), ""));
+    if fraction.len() > 2 || !fraction.chars().all(|c| c.is_ascii_digit()) {
+        return Err(refuse());
+    }
+    let whole: u64 = whole.parse().map_err(|_| refuse())?;
+    let fraction: u64 = format!("{fraction:0<2}").parse().map_err(|_| refuse())?;
+    let bp = whole * 100 + fraction;
+    if bp == 0 || bp > 10_000 {
+        return Err(refuse());
+    }
+    Ok(bp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn breaker_rates_read_as_basis_points_and_cannot_be_turned_off() {
+        let vars = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let lookup = vars(&[
+            ("MAIL_BREAKER_BOUNCE_RATE_PERCENT", "3"),
+            ("MAIL_BREAKER_COMPLAINT_RATE_PERCENT", "0.08"),
+            ("MAIL_BREAKER_MIN_SENT", "500"),
+        ]);
+        let b = breaker(&Vars::new(&lookup)).unwrap();
+        assert_eq!(
+            (b.max_bounce_bp, b.max_complaint_bp, b.min_sent),
+            (300, 8, 500)
+        );
+        let none = |_: &str| None;
+        assert_eq!(
+            breaker(&Vars::new(&none)).unwrap(),
+            BreakerPolicy::default()
+        );
+        for bad in ["0", "0.00", "101", "2.555", "-1", "x"] {
+            let lookup = move |name: &str| {
+                (name == "MAIL_BREAKER_BOUNCE_RATE_PERCENT").then(|| bad.to_string())
+            };
+            assert!(breaker(&Vars::new(&lookup)).is_err(), "{bad}");
+        }
+    }
 }

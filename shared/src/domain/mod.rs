@@ -12,6 +12,7 @@ pub mod metadata;
 pub mod organization;
 pub mod person_list;
 pub mod redirect;
+pub mod reputation;
 pub mod request;
 pub mod role;
 pub mod user;

@@ -21,10 +21,12 @@ pub enum EventType {
     MembershipCreated,
     MembershipUpdated,
     MembershipDeleted,
+    OrganizationEmailPaused,
+    OrganizationEmailResumed,
 }
 
 impl EventType {
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 11] = [
         Self::InvitationCreated,
         Self::InvitationAccepted,
         Self::InvitationRevoked,
@@ -34,6 +36,8 @@ impl EventType {
         Self::MembershipCreated,
         Self::MembershipUpdated,
         Self::MembershipDeleted,
+        Self::OrganizationEmailPaused,
+        Self::OrganizationEmailResumed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -47,6 +51,8 @@ impl EventType {
             Self::MembershipCreated => "organizationMembership.created",
             Self::MembershipUpdated => "organizationMembership.updated",
             Self::MembershipDeleted => "organizationMembership.deleted",
+            Self::OrganizationEmailPaused => "organizationEmail.paused",
+            Self::OrganizationEmailResumed => "organizationEmail.resumed",
         }
     }
 }
@@ -117,6 +123,23 @@ pub fn events_of(
                 None => Vec::new(),
             }
         }
+        ChangeRecord::MailSending {
+            organization_id,
+            old,
+            new,
+        } => match (old, new) {
+            (None, Some(pause)) => vec![make(
+                EventType::OrganizationEmailPaused,
+                pause.at,
+                payload::mail_sending(organization_id, Some(pause)),
+            )],
+            (Some(_), None) => vec![make(
+                EventType::OrganizationEmailResumed,
+                change.at.unwrap_or(now),
+                payload::mail_sending(organization_id, None),
+            )],
+            _ => Vec::new(),
+        },
         ChangeRecord::Other => Vec::new(),
     }
 }
@@ -260,5 +283,38 @@ mod tests {
         assert_ne!(a, event_id("stream-2", EventType::InvitationCreated));
         assert_ne!(a, event_id("stream-1", EventType::InvitationBounced));
         assert!(a.starts_with("evt_") && a.len() == 4 + 32);
+    }
+
+    #[test]
+    fn a_paused_and_a_resumed_organization_email_make_their_events() {
+        use crate::domain::reputation::{MailPause, PausedBy};
+        let ctx = EventContext {
+            instance_id: "ins_1".into(),
+            roles: RoleCatalog::default(),
+        };
+        let pause = MailPause {
+            at: 5_000,
+            by: PausedBy::Breaker,
+            reason: "12 of 402 emails in 7 days bounced for good".into(),
+        };
+        let change = |old: Option<MailPause>, new: Option<MailPause>| Change {
+            id: "c-1".into(),
+            at: Some(9_000),
+            record: ChangeRecord::MailSending {
+                organization_id: "org_1".into(),
+                old,
+                new,
+            },
+        };
+        let paused = events_of(&change(None, Some(pause.clone())), &ctx, None, 0);
+        assert_eq!(paused.len(), 1);
+        assert_eq!(paused[0].body.kind, "organizationEmail.paused");
+        assert_eq!(paused[0].body.timestamp, 5_000);
+        assert_eq!(paused[0].body.data["paused_by"], "breaker");
+        assert_eq!(paused[0].body.data["organization_id"], "org_1");
+        assert!(paused[0].body.data.get("last_days").is_none());
+        let resumed = events_of(&change(Some(pause), None), &ctx, None, 0);
+        assert_eq!(resumed[0].body.kind, "organizationEmail.resumed");
+        assert_eq!(resumed[0].body.data["paused"], false);
     }
 }

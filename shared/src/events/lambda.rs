@@ -95,7 +95,7 @@ pub async fn handle_sns(
     for record in event.records {
         match crate::mail::feedback::parse(&record.sns.message) {
             Ok(Some((message_id, feedback))) => {
-                match recorder.record(&message_id, &feedback).await? {
+                match recorder.record(&message_id, &feedback).await?.invitation {
                     Some(inv) => {
                         tracing::info!(invitation = %inv.id, ?feedback, "mail feedback recorded");
                         report.recorded += 1;

@@ -43,3 +43,11 @@ pub fn membership(m: &Membership, org: Option<&Organization>, roles: &RoleCatalo
     };
     serde_json::to_value(wire::membership(&Actor::Backend, m, org, roles)).unwrap_or(Value::Null)
 }
+
+/// An organization's email sending, paused or resumed (our own events: Clerk has none).
+pub fn mail_sending(
+    organization_id: &crate::domain::OrganizationId,
+    pause: Option<&crate::domain::reputation::MailPause>,
+) -> Value {
+    serde_json::to_value(wire::mail_sending(organization_id, pause, None)).unwrap_or(Value::Null)
+}

@@ -159,8 +159,12 @@ pub async fn run_bounces() -> Result<(), lambda_http::Error> {
     let store = store(&config.store, false, &aws)
         .await
         .unwrap_or_else(|e| exit_on(e));
-    let feedback =
-        crate::service::MailFeedback::new(store.shared, Arc::new(crate::clock::SystemClock));
+    let feedback = crate::service::MailFeedback::new(
+        store.shared.clone(),
+        store.shared,
+        Arc::new(crate::clock::SystemClock),
+    )
+    .with_breaker(config.breaker);
     lambda_http::lambda_runtime::run(lambda_http::service_fn(
         move |event: lambda_http::LambdaEvent<aws_lambda_events::event::sns::SnsEvent>| {
             let feedback = feedback.clone();

@@ -49,6 +49,10 @@ pub enum ServiceError {
     SessionUserUnknown,
     #[error("an abuse limit ({:?}) refused the request; retry in {} s", .0.kind, .0.retry_after_seconds)]
     LimitReached(crate::domain::limits::LimitReached),
+    #[error("the recipient's mailbox is suppressed ({})", .0.reason.as_str())]
+    Suppressed(Box<crate::domain::reputation::Suppression>),
+    #[error("the organization's email is paused by the {}", .0.by.as_str())]
+    MailPaused(Box<crate::domain::reputation::MailPause>),
     #[error("issuing a ticket failed: {0}")]
     TicketIssue(String),
     #[error("the Idempotency-Key was used with another request")]

@@ -80,6 +80,7 @@ impl Service {
         } else {
             vec![LimitKey::silent_invitations(org_id)]
         };
+        let mailbox = input.notify.then(|| email.mailbox());
         let ctx = self
             .store
             .invitation_context(
@@ -87,6 +88,7 @@ impl Service {
                 email.key(),
                 input.inviter_user_id.as_ref(),
                 &limit_keys,
+                mailbox.as_deref(),
             )
             .await?;
         let org = ctx
@@ -125,6 +127,14 @@ impl Service {
         }
         if replacing.is_none() && !org.has_free_seat() {
             return Err(ServiceError::QuotaExceeded);
+        }
+        // The deployment's reputation: no email to a mailbox that bounced for good or
+        // complained, none for an organization whose email is paused.
+        if let Some(suppressed) = ctx.suppression {
+            return Err(ServiceError::Suppressed(Box::new(suppressed)));
+        }
+        if let Some(paused) = ctx.mail_pause {
+            return Err(ServiceError::MailPaused(Box::new(paused)));
         }
         // Last: a request refused for another reason counts against no limit.
         let limit_writes = self.admit(&ctx.limits, now)?;

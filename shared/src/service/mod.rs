@@ -15,6 +15,7 @@ mod limits;
 pub mod links;
 mod organizations;
 mod people;
+mod reputation;
 mod resend;
 mod retry;
 mod sweeper;
@@ -29,9 +30,10 @@ pub use commands::{
 };
 pub use email::{UnsentReport, UNSENT_GRACE_MS};
 pub use error::ServiceError;
-pub use feedback::MailFeedback;
+pub use feedback::{FeedbackOutcome, MailFeedback};
 pub use invitations::IssuedInvitation;
 pub use links::{Links, TicketStatus};
+pub use reputation::MailSending;
 pub use retry::{retry_on_contention, CONTENTION_ATTEMPTS};
 pub use sweeper::{SweepReport, Sweeper};
 
@@ -130,7 +132,7 @@ impl Service {
 
     /// SES's reports over this service's store and clock (the bounces function's service).
     pub fn mail_feedback(&self) -> MailFeedback {
-        MailFeedback::new(self.store.clone(), self.clock.clone())
+        MailFeedback::new(self.store.clone(), self.store.clone(), self.clock.clone())
     }
 }
 

@@ -52,8 +52,17 @@ impl Service {
             }
             let limit_writes = if action.notify {
                 let keys = email_limit_keys(org_id, acting.as_ref(), &read.email_address);
-                let states = self.store.read_limits(&keys).await?;
-                self.admit(&states, now)?
+                let gate = self
+                    .store
+                    .email_gate(org_id, &read.email_address.mailbox(), &keys)
+                    .await?;
+                if let Some(suppressed) = gate.suppression {
+                    return Err(ServiceError::Suppressed(Box::new(suppressed)));
+                }
+                if let Some(paused) = gate.pause {
+                    return Err(ServiceError::MailPaused(Box::new(paused)));
+                }
+                self.admit(&gate.limits, now)?
             } else {
                 Vec::new()
             };

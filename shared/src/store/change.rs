@@ -1,6 +1,7 @@
 //! What changed, as both stores report it: the record before and after one write.
 
-use crate::domain::{Invitation, Membership};
+use crate::domain::reputation::MailPause;
+use crate::domain::{Invitation, Membership, OrganizationId};
 
 /// One changed record. `id` is stable for the change: DynamoDB Streams' `eventID` (the same on
 /// a redelivery), or the in-memory feed's sequence number.
@@ -22,6 +23,12 @@ pub enum ChangeRecord {
         old: Option<Box<Membership>>,
         new: Option<Box<Membership>>,
     },
+    /// An organization's email paused or resumed.
+    MailSending {
+        organization_id: OrganizationId,
+        old: Option<MailPause>,
+        new: Option<MailPause>,
+    },
     /// Any other item (pointers, slots, counters, limits): no event.
     Other,
 }
@@ -40,6 +47,9 @@ impl Change {
                 .or(old.as_deref())
                 .map(|m| format!("{}#{}", m.organization_id, m.user_id))
                 .unwrap_or_default(),
+            ChangeRecord::MailSending {
+                organization_id, ..
+            } => format!("mail#{organization_id}"),
             ChangeRecord::Other => String::new(),
         }
     }

@@ -43,11 +43,12 @@ pub trait EmailStore: Send + Sync {
 
     /// Finds the invitation by the message's id (its pointer, written with the send's record:
     /// one read) and records `delivery` on it, only if that message is still its latest and
-    /// `delivery` does not undo a bounce or complaint with a later "delivered". `None` when
-    /// the message is not one of ours or the record was not changed.
+    /// `delivery` does not undo a bounce or complaint with a later "delivered". The invitation
+    /// before and after; `None` when the message is not one of ours or the record was not
+    /// written. (SES may report one event twice: the second write finds the status it sets.)
     async fn record_mail_feedback(
         &self,
         message_id: &str,
         delivery: &Delivery,
-    ) -> Result<Option<Invitation>, StoreError>;
+    ) -> Result<Option<(Invitation, Invitation)>, StoreError>;
 }

@@ -37,6 +37,10 @@ pub struct InvitationContext {
     pub address_is_member: bool,
     /// The abuse-limit logs asked for, in the order asked.
     pub limits: Vec<LimitState>,
+    /// When an email is asked for: the recipient mailbox's suppression, if any.
+    pub suppression: Option<crate::domain::reputation::Suppression>,
+    /// When an email is asked for: the organization's email pause, if any.
+    pub mail_pause: Option<crate::domain::reputation::MailPause>,
 }
 
 #[async_trait]
@@ -47,6 +51,7 @@ pub trait InvitationStore: Send + Sync {
         email_key: &str,
         actor_user_id: Option<&UserId>,
         limit_keys: &[LimitKey],
+        mailbox: Option<&str>,
     ) -> Result<InvitationContext, StoreError>;
 
     /// Writes a pending invitation, atomically taking its address's slot and a seat.

@@ -16,6 +16,7 @@ mod invitations;
 mod listing;
 pub mod memory;
 mod organizations;
+mod reputation;
 
 pub use acceptance::{AcceptanceStore, TicketContext};
 pub use directory::{MembershipStore, UserStore};
@@ -27,6 +28,7 @@ pub use guards::{IdempotencyBegin, IdempotencyStore, LimitStore};
 pub use invitations::{ActorRequirement, InvitationContext, InvitationStore, SlotHolder};
 pub use listing::ListingStore;
 pub use organizations::OrganizationStore;
+pub use reputation::{EmailGate, ReputationStore};
 
 /// Everything the service needs from persistence.
 pub trait Store:
@@ -40,6 +42,7 @@ pub trait Store:
     + LimitStore
     + IdempotencyStore
     + EmailStore
+    + ReputationStore
 {
 }
 
@@ -53,7 +56,8 @@ impl<
             + AcceptanceStore
             + LimitStore
             + IdempotencyStore
-            + EmailStore,
+            + EmailStore
+            + ReputationStore,
     > Store for T
 {
 }

@@ -12,11 +12,13 @@ use crate::domain::{
 use crate::service::Actor;
 
 mod invitation;
+mod mail;
 mod user;
 
 pub use invitation::{
     invitation, AnswerFields, BackendFields, EventData, EventFields, InvitationBody, InvitationView,
 };
+pub use mail::{mail_sending, suppression, MailSendingBody, SuppressionBody};
 pub use user::{user, AdminVerification, EmailAddressBody, UserBody};
 
 /// A body as one audience sees it.

@@ -35,6 +35,7 @@ mod browser;
 mod deploy;
 mod directory;
 mod email;
+mod email_reputation;
 mod events;
 mod helpers;
 mod idempotency;

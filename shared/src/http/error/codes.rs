@@ -3,7 +3,7 @@
 use axum::http::StatusCode;
 use serde_json::json;
 
-use super::entries::{field_entry, limit_entry};
+use super::entries::{field_entry, limit_entry, mail_paused_entry, suppressed_entry};
 use super::{ApiError, ErrorEntry};
 use crate::service::ServiceError;
 use crate::store::StoreError;
@@ -237,6 +237,10 @@ impl ApiError {
             ApiError::Service(S::LimitReached(limit)) => {
                 one(StatusCode::TOO_MANY_REQUESTS, limit_entry(limit))
             }
+            ApiError::Service(S::Suppressed(x)) => {
+                one(StatusCode::UNPROCESSABLE_ENTITY, suppressed_entry(x))
+            }
+            ApiError::Service(S::MailPaused(p)) => one(StatusCode::FORBIDDEN, mail_paused_entry(p)),
             ApiError::Service(S::TicketIssue(_)) => one(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 ErrorEntry::new(

@@ -4,6 +4,7 @@ use serde_json::json;
 
 use super::ErrorEntry;
 use crate::domain::limits::{LimitKind, LimitReached};
+use crate::domain::reputation::{MailPause, Suppression, SuppressionReason};
 use crate::domain::{FieldError, FieldErrorKind};
 
 pub(super) fn field_entry(e: &FieldError) -> ErrorEntry {
@@ -53,4 +54,41 @@ pub(super) fn limit_entry(limit: &LimitReached) -> ErrorEntry {
     };
     ErrorEntry::new(code, short, format!("{long} Retry in {wait} s."))
         .with_meta(json!({ "retry_after_seconds": wait }))
+}
+
+/// An email to a mailbox that bounced for good or complained: named, with why and how to
+/// lift it; nothing was stored.
+pub(super) fn suppressed_entry(x: &Suppression) -> ErrorEntry {
+    let why = match x.reason {
+        SuppressionReason::HardBounce => "bounced for good",
+        SuppressionReason::Complaint => "marked an invitation as spam",
+    };
+    ErrorEntry::new(
+        "email_address_suppressed",
+        "the address is suppressed",
+        format!(
+            "Invitation email to {} {why}, so none is sent to it any more. Invite without an email (\"notify\": false), or lift the suppression (DELETE /v1/email_suppressions/{}).",
+            x.mailbox, x.mailbox
+        ),
+    )
+    .with_meta(json!({
+        "param_name": "email_address",
+        "email_address": x.mailbox,
+        "reason": x.reason.as_str(),
+        "bounce_type": x.detail,
+    }))
+}
+
+/// An email for an organization whose email is paused.
+pub(super) fn mail_paused_entry(p: &MailPause) -> ErrorEntry {
+    ErrorEntry::new(
+        "organization_email_paused",
+        "the organization's email is paused",
+        format!(
+            "This organization's invitation email is paused ({}: {}). Invite without an email (\"notify\": false), or have an operator resume it (PATCH /v1/organizations/{{org}}/email_sending).",
+            p.by.as_str(),
+            p.reason
+        ),
+    )
+    .with_meta(json!({ "paused_by": p.by.as_str(), "paused_at": p.at, "reason": p.reason }))
 }

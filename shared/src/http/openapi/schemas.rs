@@ -100,6 +100,29 @@ pub fn schemas() -> Value {
             }),
         ),
         "Invitations": list_of(r("Invitation")),
+        "EmailSuppression": object(
+            &["object", "email_address", "reason", "bounce_type", "organization_id", "invitation_id", "created_at"],
+            json!({
+                "object": { "const": "email_suppression" },
+                "email_address": { "description": "The mailbox: the address as the limits fold it (case, +tag, Gmail's dots).", "type": "string" },
+                "reason": { "type": "string", "enum": ["hard_bounce", "complaint"] },
+                "bounce_type": nullable(string()), "organization_id": string(), "invitation_id": string(),
+                "created_at": timestamp,
+            }),
+        ),
+        "EmailSending": object(
+            &["object", "organization_id", "paused", "paused_at", "paused_by", "reason"],
+            json!({
+                "object": { "const": "organization_email_sending" },
+                "organization_id": string(), "paused": boolean(),
+                "paused_at": { "anyOf": [timestamp, { "type": "null" }] },
+                "paused_by": { "anyOf": [{ "type": "string", "enum": ["breaker", "operator"] }, { "type": "null" }] },
+                "reason": nullable(string()),
+                "last_days": object(&["days", "delivered", "bounced", "complained"], json!({
+                    "days": int(), "delivered": int(), "bounced": int(), "complained": int(),
+                })),
+            }),
+        ),
         "Declined": object(&["object", "status"], json!({
             "object": { "const": "organization_invitation_decline" },
             "status": { "const": "declined" },

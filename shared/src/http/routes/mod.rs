@@ -10,6 +10,7 @@ use super::AppState;
 
 mod across_organizations;
 mod document;
+mod email;
 mod invitations;
 mod memberships;
 mod organizations;
@@ -27,6 +28,7 @@ const RESOURCES: &[&[Route]] = &[
     users::ROUTES,
     organizations::ROUTES,
     memberships::ROUTES,
+    email::ROUTES,
     document::ROUTES,
 ];
 

@@ -173,7 +173,7 @@ impl EmailStore for DynamoStore {
         &self,
         message_id: &str,
         delivery: &Delivery,
-    ) -> Result<Option<Invitation>, StoreError> {
+    ) -> Result<Option<(Invitation, Invitation)>, StoreError> {
         let found = self
             .client()
             .query()
@@ -205,7 +205,7 @@ impl EmailStore for DynamoStore {
             .expression_attribute_values(":mid", s(message_id))
             .expression_attribute_values(":delivery", codec::delivery_value(delivery))
             .expression_attribute_values(":status", status_value(delivery.status))
-            .return_values(ReturnValue::AllNew);
+            .return_values(ReturnValue::AllOld);
         if delivery.status == DeliveryStatus::Delivered {
             condition.push_str(" AND NOT #ds IN (:bounced, :complained)");
             request = request
@@ -217,7 +217,12 @@ impl EmailStore for DynamoStore {
         }
         match request.condition_expression(condition).send().await {
             Ok(out) => match out.attributes {
-                Some(item) => codec::invitation_from(&item).map(Some),
+                Some(item) => {
+                    let before = codec::invitation_from(&item)?;
+                    let mut after = before.clone();
+                    after.delivery = Some(delivery.clone());
+                    Ok(Some((before, after)))
+                }
                 None => Ok(None),
             },
             Err(err) if condition_failed(&err) => Ok(None),

@@ -18,15 +18,16 @@ use crate::store::{
 #[async_trait]
 impl InvitationStore for DynamoStore {
     /// One round trip: a `BatchGetItem` of the organization, the address's pending slot and
-    /// member claim and,
-    /// when an actor is named, the actor's membership and profile (repeated only for keys
-    /// DynamoDB leaves unprocessed under load).
+    /// member claim, when an actor is named the actor's membership and profile, and when an
+    /// email is asked for its limit logs, the mailbox's suppression and the organization's
+    /// mail state (repeated only for keys DynamoDB leaves unprocessed under load).
     async fn invitation_context(
         &self,
         organization_id: &OrganizationId,
         email_key: &str,
         actor_user_id: Option<&UserId>,
         limit_keys: &[LimitKey],
+        mailbox: Option<&str>,
     ) -> Result<InvitationContext, StoreError> {
         let mut keys_wanted = vec![
             key(keys::organization(organization_id)),
@@ -38,6 +39,10 @@ impl InvitationStore for DynamoStore {
             keys_wanted.push(key(keys::user(user_id)));
         }
         keys_wanted.extend(limits::limit_keys(limit_keys));
+        if let Some(mailbox) = mailbox {
+            keys_wanted.push(key(keys::suppression(mailbox)));
+            keys_wanted.push(key(keys::mail_state(organization_id)));
+        }
         let mut ctx = InvitationContext::default();
         let mut logs = limits::FoundLogs::default();
         for item in self.batch_get(keys_wanted).await? {
@@ -48,6 +53,12 @@ impl InvitationStore for DynamoStore {
                 Some("membership") => ctx.actor_membership = Some(codec::membership_from(&item)?),
                 Some("user") => ctx.actor_user = Some(codec::user_from(&item)?),
                 Some("member_address") => ctx.address_is_member = true,
+                Some("suppression") => {
+                    ctx.suppression = Some(super::reputation::suppression_from(&item)?)
+                }
+                Some("mail_state") => {
+                    ctx.mail_pause = Some(super::reputation::pause_from(&item)?.1)
+                }
                 _ => {
                     return Err(StoreError::Corrupt(
                         "unexpected item in invitation context".into(),

@@ -174,6 +174,22 @@ pub fn due_partition(shard: u32) -> String {
     format!("DUE#{shard}")
 }
 
+/// A mailbox no invitation email goes to (`EmailAddress::mailbox`).
+pub fn suppression(mailbox: &str) -> (String, String) {
+    (format!("SUPPRESSED#{mailbox}"), "MAILBOX".into())
+}
+
+/// Whether an organization's email is paused.
+pub fn mail_state(org_id: &OrganizationId) -> (String, String) {
+    (format!("ORG#{org_id}"), "MAIL#STATE".into())
+}
+
+/// One day (days since the epoch, UTC) of an organization's mail outcomes: zero-padded, so
+/// string order is day order.
+pub fn mail_day(org_id: &OrganizationId, day: i64) -> (String, String) {
+    (format!("ORG#{org_id}"), format!("MAIL#DAY#{day:08}"))
+}
+
 /// The partition of pending invitations by expiry (GSI5).
 pub fn pending_partition(org_id: &OrganizationId) -> String {
     format!("ORG#{org_id}#PENDING")

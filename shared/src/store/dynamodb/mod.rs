@@ -15,6 +15,7 @@ pub mod keys;
 mod limits;
 mod listing;
 mod organizations;
+mod reputation;
 mod revoke;
 mod settle;
 pub mod stream;

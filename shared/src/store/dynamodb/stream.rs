@@ -1,6 +1,7 @@
 //! DynamoDB Streams records (new and old images) as [`Change`]s: an invitation item
-//! (`INV#…`) or a membership item (`MEM#…`) read with the same codec the store writes with;
-//! every other item (pointers, slots, counters, limits, idempotency keys) is `Other`.
+//! (`INV#…`), a membership item (`MEM#…`) or an organization's mail state (`MAIL#STATE`) read
+//! with the same codec the store writes with; every other item (pointers, slots, counters,
+//! limits, idempotency keys) is `Other`.
 
 use super::codec::{self, Item};
 use super::keys;
@@ -11,6 +12,7 @@ use crate::store::StoreError;
 enum Kind {
     Invitation,
     Membership,
+    MailState,
     Other,
 }
 
@@ -18,6 +20,7 @@ fn kind(item: &Item) -> Kind {
     match item.get(keys::SK).and_then(|v| v.as_s().ok()) {
         Some(sk) if sk.starts_with("INV#") => Kind::Invitation,
         Some(sk) if sk.starts_with("MEM#") => Kind::Membership,
+        Some(sk) if sk == "MAIL#STATE" => Kind::MailState,
         _ => Kind::Other,
     }
 }
@@ -63,6 +66,31 @@ pub fn change_from_images(
                 .transpose()?
                 .map(Box::new),
         },
+        Kind::MailState => {
+            let old = old
+                .as_ref()
+                .map(super::reputation::pause_from)
+                .transpose()?;
+            let new = new
+                .as_ref()
+                .map(super::reputation::pause_from)
+                .transpose()?;
+            let organization_id = match (&old, &new) {
+                (Some((org, _)), _) | (None, Some((org, _))) => org.clone(),
+                (None, None) => {
+                    return Ok(Change {
+                        id,
+                        at,
+                        record: ChangeRecord::Other,
+                    })
+                }
+            };
+            ChangeRecord::MailSending {
+                organization_id,
+                old: old.map(|(_, p)| p),
+                new: new.map(|(_, p)| p),
+            }
+        }
         Kind::Other => ChangeRecord::Other,
     };
     Ok(Change { id, at, record })

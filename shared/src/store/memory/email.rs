@@ -83,7 +83,7 @@ impl EmailStore for MemoryStore {
         &self,
         message_id: &str,
         delivery: &Delivery,
-    ) -> Result<Option<Invitation>, StoreError> {
+    ) -> Result<Option<(Invitation, Invitation)>, StoreError> {
         let mut t = self.tables();
         let Some(k) = t.messages.get(message_id).cloned() else {
             return Ok(None);
@@ -105,7 +105,7 @@ impl EmailStore for MemoryStore {
         let before = inv.clone();
         inv.delivery = Some(delivery.clone());
         let after = inv.clone();
-        t.feed_invitation(Some(before), Some(after.clone()));
-        Ok(Some(after))
+        t.feed_invitation(Some(before.clone()), Some(after.clone()));
+        Ok(Some((before, after)))
     }
 }

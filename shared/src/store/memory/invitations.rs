@@ -17,8 +17,13 @@ impl InvitationStore for MemoryStore {
         email_key: &str,
         actor_user_id: Option<&UserId>,
         limit_keys: &[LimitKey],
+        mailbox: Option<&str>,
     ) -> Result<InvitationContext, StoreError> {
         let t = self.tables();
+        let (suppression, mail_pause) = match mailbox {
+            Some(mailbox) => t.reputation.gate(organization_id, mailbox),
+            None => (None, None),
+        };
         Ok(InvitationContext {
             organization: t.organizations.get(organization_id).cloned(),
             slot_holder: t.slots.get(&key(organization_id, email_key)).cloned(),
@@ -29,6 +34,8 @@ impl InvitationStore for MemoryStore {
                 .member_addresses
                 .contains(&key(organization_id, email_key)),
             limits: t.limit_states(limit_keys),
+            suppression,
+            mail_pause,
         })
     }
 

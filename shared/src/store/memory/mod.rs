@@ -11,6 +11,7 @@ mod index;
 mod invitations;
 mod limits;
 mod listing;
+mod reputation;
 mod revoke;
 
 use std::collections::{HashMap, HashSet};
@@ -57,6 +58,8 @@ pub(super) struct Tables {
     messages: HashMap<String, OrgKey>,
     /// The invitations whose email is queued, not sent, per shard (GSI8's `UNSENT#` keys).
     unsent: HashMap<u32, std::collections::BTreeSet<OrgKey>>,
+    /// Email reputation: suppressed mailboxes, organizations' days and pauses.
+    reputation: reputation::Reputation,
     /// The change feed (DynamoDB Streams' twin), when someone listens.
     feed: Option<Feed>,
 }

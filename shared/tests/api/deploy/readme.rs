@@ -84,8 +84,11 @@ async fn invoke(function: &str, event: &str) -> String {
         "bounces" => {
             let config = invitations::config::BouncesConfig::from_lookup(&lookup).unwrap();
             let store = runtime::store(&config.store, false, &aws).await.unwrap();
-            let feedback =
-                invitations::service::MailFeedback::new(store.shared, Arc::new(SystemClock));
+            let feedback = invitations::service::MailFeedback::new(
+                store.shared.clone(),
+                store.shared,
+                Arc::new(SystemClock),
+            );
             let answer = invitations::events::lambda::handle_sns(
                 &feedback,
                 serde_json::from_str(event).unwrap(),

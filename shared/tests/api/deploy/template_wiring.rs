@@ -248,7 +248,7 @@ fn the_events_function_reads_the_stream_with_partial_failures_bisect_and_a_dead_
 }
 
 #[test]
-fn ses_events_reach_the_bounces_function_which_may_only_find_and_update() {
+fn ses_events_reach_the_bounces_function_which_may_only_find_update_and_suppress() {
     let t = template();
     let destination =
         &t["Resources"]["MailConfigurationSetEvents"]["Properties"]["EventDestination"];
@@ -264,7 +264,28 @@ fn ses_events_reach_the_bounces_function_which_may_only_find_and_update() {
         bounces["Properties"]["Events"]["MailEvents"]["Type"].as_str(),
         Some("SNS")
     );
-    assert_eq!(actions(&bounces), ["dynamodb:Query", "dynamodb:UpdateItem"]);
+    // It finds the invitation (GSI8), records on it and counts the day (UpdateItem),
+    // suppresses and pauses (PutItem), reads the organization's last days (Query): it never
+    // deletes, and reads no secret.
+    assert_eq!(
+        actions(&bounces),
+        [
+            "dynamodb:Query",
+            "dynamodb:UpdateItem",
+            "dynamodb:PutItem",
+            "dynamodb:Query"
+        ]
+    );
+    for var in [
+        "MAIL_BREAKER_BOUNCE_RATE_PERCENT",
+        "MAIL_BREAKER_COMPLAINT_RATE_PERCENT",
+        "MAIL_BREAKER_MIN_SENT",
+    ] {
+        assert!(
+            !bounces["Properties"]["Environment"]["Variables"][var].is_badvalue(),
+            "{var}"
+        );
+    }
     let ses_env = format!(
         "{:?}",
         function(&t, "invite")["Properties"]["Environment"]["Variables"]["SES_CONFIGURATION_SET"]

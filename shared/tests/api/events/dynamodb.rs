@@ -331,8 +331,9 @@ async fn the_ses_bounce_fixture_marks_its_invitation_bounced_and_emits_bounced()
     let ops = h.calls.take();
     assert_eq!(
         ops,
-        ["Query", "UpdateItem"],
-        "one read (GSI8) finds the invitation"
+        ["Query", "UpdateItem", "UpdateItem", "PutItem", "Query"],
+        "one read (GSI8) finds the invitation, one write records it; a hard bounce counts in \
+         its organization's day, suppresses the mailbox, and the breaker reads the week"
     );
     let now = h
         .service

@@ -121,6 +121,7 @@ pub async fn live(h: &Harness) {
         .record(&message_id, &bounced)
         .await
         .unwrap()
+        .invitation
         .is_some());
     // A second report of the same bounce changes nothing and so makes no second event.
     assert!(h
@@ -129,6 +130,7 @@ pub async fn live(h: &Harness) {
         .record(&message_id, &MailFeedback::Delivered)
         .await
         .unwrap()
+        .invitation
         .is_none());
 
     create("lapses@example.com", 1).await;

@@ -32,6 +32,7 @@ async fn a_bounce_finds_its_invitation_by_message_id_and_marks_it(h: Harness) {
         .record(&message_of(&inv), &bounced())
         .await
         .unwrap()
+        .invitation
         .unwrap();
     assert_eq!(marked.id, inv.id);
     let stored = h
@@ -66,6 +67,7 @@ async fn only_the_latest_message_counts_and_a_bounce_is_final(h: Harness) {
         .record(&first, &bounced())
         .await
         .unwrap()
+        .invitation
         .is_none());
     let delivered = h
         .service
@@ -73,6 +75,7 @@ async fn only_the_latest_message_counts_and_a_bounce_is_final(h: Harness) {
         .record(&second, &MailFeedback::Delivered)
         .await
         .unwrap()
+        .invitation
         .unwrap();
     assert_eq!(
         delivered.delivery.unwrap().status,
@@ -84,6 +87,7 @@ async fn only_the_latest_message_counts_and_a_bounce_is_final(h: Harness) {
         .record(&second, &MailFeedback::Complained)
         .await
         .unwrap()
+        .invitation
         .unwrap();
     assert_eq!(
         complained.delivery.unwrap().status,
@@ -95,6 +99,7 @@ async fn only_the_latest_message_counts_and_a_bounce_is_final(h: Harness) {
         .record(&second, &MailFeedback::Delivered)
         .await
         .unwrap()
+        .invitation
         .is_none());
     let stored = h
         .service
@@ -113,5 +118,6 @@ async fn an_unknown_message_changes_nothing(h: Harness) {
         .record("not-ours-0001", &bounced())
         .await
         .unwrap()
+        .invitation
         .is_none());
 }
