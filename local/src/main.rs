@@ -11,6 +11,7 @@ use invitations::runtime::{http_state, pipeline, resolve_secrets, store, Aws};
 
 mod demo;
 mod guard;
+mod metrics;
 mod schedule;
 
 /// Errors are printed as sentences (their `Display`), not as debug structures.
@@ -34,6 +35,7 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
         Err(_) => 3000,
     };
     let sweep_every = schedule::sweep_interval()?;
+    let metrics = metrics::install()?;
     let aws = Aws::default();
     let env = environment();
     let mut config = HttpConfig::from_lookup(Target::Local { port }, &env)?;
@@ -62,7 +64,7 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
         tokio::spawn(async move { pipeline.follow(feed).await });
     }
     let addr: SocketAddr = ([127, 0, 0, 1], port).into();
-    let mut app = http::app(None, state.clone());
+    let mut app = metrics::routes(metrics, state.clone()).merge(http::app(None, state.clone()));
     // The demo needs its own session key (an environment naming a real identity provider
     // gets the API alone) and the in-memory store's fresh data.
     if let Some(key) = demo_key {
@@ -164,6 +166,9 @@ fn print_banner(addr: &SocketAddr, config: &HttpConfig, demo: bool) {
         } else {
             "not configured (set SESSION_JWT_SECRET, SESSION_JWT_PUBLIC_KEY or SESSION_JWKS_URL)"
         }
+    );
+    println!(
+        "  metrics:    http://{addr}/metrics (Prometheus; with the secret key as a Bearer token)"
     );
     println!("  try:        curl -H 'Authorization: Bearer {key}' http://{addr}/v1/organizations");
 }

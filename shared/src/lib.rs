@@ -3,8 +3,9 @@
 //! The layers, lowest first; a module imports only from layers below its own (a test,
 //! `structure::every_module_imports_only_from_the_layers_below_it`, holds this):
 //!
-//! 1. [`clock`], [`ids`], [`pem`], [`domain`]: the vocabulary (addresses, roles, invitations,
-//!    memberships, limits, redirect policy) with no I/O.
+//! 1. [`clock`], [`ids`], [`pem`], [`telemetry`] (the metrics, named once), [`domain`]: the
+//!    vocabulary (addresses, roles, invitations, memberships, limits, redirect policy) with no
+//!    I/O.
 //! 2. [`aws`]: what the AWS SDK clients share (region, credentials, the HTTPS client).
 //! 3. [`tokens`] (tickets this service signs, sessions from the identity provider) and
 //!    [`mail`] (composing the invitation email; SES, the outbox).
@@ -22,6 +23,7 @@ pub mod clock;
 pub mod domain;
 pub mod ids;
 pub mod pem;
+pub mod telemetry;
 
 pub mod aws;
 

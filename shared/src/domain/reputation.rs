@@ -100,6 +100,17 @@ pub enum MailOutcome {
     Complained,
 }
 
+impl MailOutcome {
+    /// Its name in the `emails` metric's `outcome`.
+    pub fn metric_name(self) -> &'static str {
+        match self {
+            Self::Delivered => "delivered",
+            Self::HardBounced => "bounced_permanent",
+            Self::Complained => "complained",
+        }
+    }
+}
+
 /// The day (UTC, days since the epoch) of `at`.
 pub fn day_of(at: Millis) -> i64 {
     at.div_euclid(DAY_MS)

@@ -17,6 +17,7 @@ use super::{svix, Change, Endpoint, Event, EventContext};
 use crate::clock::Clock;
 use crate::domain::{Organization, OrganizationId};
 use crate::store::OrganizationStore;
+use crate::telemetry;
 
 pub struct Pipeline {
     pub ctx: EventContext,
@@ -166,6 +167,11 @@ impl Pipeline {
                         })?;
                         tracing::warn!(event = %event.id, endpoint = %endpoint.url, "delivery dead-lettered");
                         outcome.dead_lettered += 1;
+                        telemetry::count_by(
+                            telemetry::WEBHOOK_DELIVERIES,
+                            "result",
+                            "dead_lettered",
+                        );
                     }
                 }
             }
@@ -186,10 +192,14 @@ impl Pipeline {
             let now_secs = self.clock.now().div_euclid(1000);
             let headers = svix::headers(&endpoint.secret, &event.id, now_secs, &body);
             match self.transport.post(&endpoint.url, &headers, &body).await {
-                Ok(status) if (200..300).contains(&status) => return Ok(()),
+                Ok(status) if (200..300).contains(&status) => {
+                    telemetry::count_by(telemetry::WEBHOOK_DELIVERIES, "result", "delivered");
+                    return Ok(());
+                }
                 Ok(status) => last_error = format!("the endpoint answered {status}"),
                 Err(e) => last_error = e,
             }
+            telemetry::count_by(telemetry::WEBHOOK_DELIVERIES, "result", "failed");
         }
         Err((attempts, last_error))
     }

@@ -44,6 +44,18 @@ pub struct AppState {
     pub browser: Arc<browser::BrowserPolicy>,
 }
 
+/// Each answer of a route, by its path template (never the raw path: ids stay out of labels).
+async fn measured(
+    path: axum::extract::MatchedPath,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    crate::telemetry::http_answer(path.as_str(), response.status().as_u16(), started.elapsed());
+    response
+}
+
 /// The routes of `function`, or of every function (`None`: the local server), made servable:
 /// unknown routes and methods answer in the error envelope.
 pub fn app(function: Option<Function>, state: AppState) -> Router {
@@ -51,6 +63,7 @@ pub fn app(function: Option<Function>, state: AppState) -> Router {
     let idempotent = axum::middleware::from_fn_with_state(state.clone(), idempotency::idempotent);
     routes::router(function)
         .route_layer(idempotent)
+        .route_layer(axum::middleware::from_fn(measured))
         .fallback(|| async { ApiError::RouteNotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .with_state(state)

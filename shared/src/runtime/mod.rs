@@ -5,6 +5,7 @@
 
 mod build;
 pub mod logging;
+pub mod metrics;
 mod pipeline;
 mod secrets;
 
@@ -29,6 +30,8 @@ pub enum StartError {
     Aws(#[from] MissingAwsVariable),
     #[error("the DynamoDB table could not be prepared: {0}")]
     Table(#[source] StoreError),
+    #[error("the metrics recorder could not be installed: {0}")]
+    Metrics(String),
 }
 
 /// The AWS SDK's shared configuration, made from the environment on first need (a process
@@ -77,11 +80,16 @@ pub async fn http_from_env(
 /// The whole of an HTTP function's `main`: configuration and clients once, then requests.
 pub async fn run_http(function: Function) -> Result<(), lambda_http::Error> {
     logging::init();
+    let collector = metrics::init(function.name()).unwrap_or_else(|e| exit_on(e));
     let aws = Aws::default();
     let (_, state) = http_from_env(Target::Function(function), &aws)
         .await
         .unwrap_or_else(|e| exit_on(e));
-    lambda_http::run(http::app(Some(function), state)).await
+    metrics_cloudwatch_embedded::lambda::service::run_http(
+        collector,
+        http::app(Some(function), state),
+    )
+    .await
 }
 
 /// The whole of the sweeper's `main`: its service once, then per scheduled event one sweep of
@@ -89,6 +97,7 @@ pub async fn run_http(function: Function) -> Result<(), lambda_http::Error> {
 /// them. It serves no HTTP; it signs links (for those emails) and sends email.
 pub async fn run_sweeper() -> Result<(), lambda_http::Error> {
     logging::init();
+    let collector = metrics::init("sweeper").unwrap_or_else(|e| exit_on(e));
     let aws = Aws::default();
     let service = async {
         let mut config = SweeperConfig::from_lookup(&environment())?;
@@ -106,8 +115,9 @@ pub async fn run_sweeper() -> Result<(), lambda_http::Error> {
     }
     .await
     .unwrap_or_else(|e| exit_on(e));
-    lambda_http::lambda_runtime::run(lambda_http::service_fn(
-        move |_: lambda_http::LambdaEvent<serde_json::Value>| {
+    metrics_cloudwatch_embedded::lambda::service::run(
+        collector,
+        lambda_http::service_fn(move |_: lambda_http::LambdaEvent<serde_json::Value>| {
             let service = service.clone();
             async move {
                 let swept = service.sweeper().sweep_expired().await?;
@@ -117,8 +127,8 @@ pub async fn run_sweeper() -> Result<(), lambda_http::Error> {
                     "unsent_found": unsent.found, "unsent_sent": unsent.sent,
                 }))
             }
-        },
-    ))
+        }),
+    )
     .await
 }
 
@@ -126,6 +136,7 @@ pub async fn run_sweeper() -> Result<(), lambda_http::Error> {
 /// invocation, answered with its batch item failures.
 pub async fn run_events() -> Result<(), lambda_http::Error> {
     logging::init();
+    let collector = metrics::init("events").unwrap_or_else(|e| exit_on(e));
     let aws = Aws::default();
     let pipeline = async {
         let mut config = EventsConfig::from_lookup(false, &environment())?;
@@ -137,16 +148,19 @@ pub async fn run_events() -> Result<(), lambda_http::Error> {
     .await
     .unwrap_or_else(|e| exit_on(e));
     let pipeline = Arc::new(pipeline);
-    lambda_http::lambda_runtime::run(lambda_http::service_fn(
-        move |event: lambda_http::LambdaEvent<aws_lambda_events::event::dynamodb::Event>| {
-            let pipeline = pipeline.clone();
-            async move {
-                Ok::<_, lambda_http::Error>(
-                    crate::events::lambda::handle_stream(&pipeline, event.payload).await,
-                )
-            }
-        },
-    ))
+    metrics_cloudwatch_embedded::lambda::service::run(
+        collector,
+        lambda_http::service_fn(
+            move |event: lambda_http::LambdaEvent<aws_lambda_events::event::dynamodb::Event>| {
+                let pipeline = pipeline.clone();
+                async move {
+                    Ok::<_, lambda_http::Error>(
+                        crate::events::lambda::handle_stream(&pipeline, event.payload).await,
+                    )
+                }
+            },
+        ),
+    )
     .await
 }
 
@@ -154,6 +168,7 @@ pub async fn run_events() -> Result<(), lambda_http::Error> {
 /// (through SNS) recorded on their invitations.
 pub async fn run_bounces() -> Result<(), lambda_http::Error> {
     logging::init();
+    let collector = metrics::init("bounces").unwrap_or_else(|e| exit_on(e));
     let aws = Aws::default();
     let config = BouncesConfig::from_lookup(&environment()).unwrap_or_else(|e| exit_on(e.into()));
     let store = store(&config.store, false, &aws)
@@ -165,15 +180,19 @@ pub async fn run_bounces() -> Result<(), lambda_http::Error> {
         Arc::new(crate::clock::SystemClock),
     )
     .with_breaker(config.breaker);
-    lambda_http::lambda_runtime::run(lambda_http::service_fn(
-        move |event: lambda_http::LambdaEvent<aws_lambda_events::event::sns::SnsEvent>| {
-            let feedback = feedback.clone();
-            async move {
-                let report = crate::events::lambda::handle_sns(&feedback, event.payload).await?;
-                Ok::<_, lambda_http::Error>(report)
-            }
-        },
-    ))
+    metrics_cloudwatch_embedded::lambda::service::run(
+        collector,
+        lambda_http::service_fn(
+            move |event: lambda_http::LambdaEvent<aws_lambda_events::event::sns::SnsEvent>| {
+                let feedback = feedback.clone();
+                async move {
+                    let report =
+                        crate::events::lambda::handle_sns(&feedback, event.payload).await?;
+                    Ok::<_, lambda_http::Error>(report)
+                }
+            },
+        ),
+    )
     .await
 }
 

@@ -10,6 +10,7 @@ use crate::domain::limits::LimitKey;
 use crate::domain::{Invitation, InvitationId, InvitationStatus, Membership, Organization, User};
 use crate::ids::new_id;
 use crate::store::{StoreError, TicketContext};
+use crate::telemetry;
 use crate::tokens::session::Session;
 use crate::tokens::ticket::{TicketError, VerifiedTicket};
 
@@ -27,6 +28,29 @@ impl Service {
     /// against this link's own lookup budget (one write, to an item of its own).
     #[tracing::instrument(skip_all)]
     pub async fn follow_ticket(
+        &self,
+        token: &str,
+        session: Option<&Session>,
+    ) -> Result<TicketRedirect, ServiceError> {
+        let followed = self.follow(token, session).await;
+        let outcome = match &followed {
+            Ok(redirect) => redirect.status.as_str(),
+            Err(ServiceError::Ticket(TicketError::Expired)) => "expired",
+            Err(ServiceError::Ticket(_)) => "invalid",
+            Err(
+                ServiceError::TicketRevoked
+                | ServiceError::TicketAlreadyAccepted
+                | ServiceError::TicketDeclined
+                | ServiceError::TicketSuperseded,
+            ) => "ended",
+            Err(ServiceError::LimitReached(_)) => "limited",
+            Err(_) => "failed",
+        };
+        telemetry::count_by(telemetry::LINK_LOOKUPS, "outcome", outcome);
+        followed
+    }
+
+    async fn follow(
         &self,
         token: &str,
         session: Option<&Session>,
@@ -271,7 +295,7 @@ impl Service {
             .accept_invitation(invitation, &membership, now, token)
             .await
         {
-            Ok(()) => {}
+            Ok(()) => telemetry::accepted_after(now - invitation.created_at),
             Err(StoreError::AlreadyMember) => return Err(ServiceError::AlreadyMember),
             Err(e) => return Err(e.into()),
         }

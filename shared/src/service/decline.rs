@@ -6,6 +6,7 @@ use super::{retry_on_contention, Service, ServiceError};
 use crate::clock::Millis;
 use crate::domain::{DeclineChannel, Invitation, InvitationId, InvitationStatus};
 use crate::store::StoreError;
+use crate::telemetry;
 use crate::tokens::session::Session;
 
 impl Service {
@@ -80,7 +81,10 @@ impl Service {
             .decline_invitation(invitation, now, token, via)
             .await
         {
-            Ok(declined) => Ok(declined),
+            Ok(declined) => {
+                telemetry::count_by(telemetry::INVITATIONS_DECLINED, "via", via.as_str());
+                Ok(declined)
+            }
             Err(StoreError::NotFound) => Err(ServiceError::NotFound("invitation")),
             Err(e) => Err(e.into()),
         }

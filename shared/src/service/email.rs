@@ -10,6 +10,7 @@ use super::{IssuedInvitation, Service, ServiceError};
 use crate::domain::listing::INSTANCE_SHARDS;
 use crate::domain::{Delivery, DeliveryStatus, Invitation, InvitationStatus};
 use crate::store::StoreError;
+use crate::telemetry;
 
 /// Messages of one bulk request sent at once.
 const BULK_SEND_CONCURRENCY: usize = 4;
@@ -77,6 +78,8 @@ impl Service {
     /// The outcome on the invitation, for the ticket the email carried.
     async fn record(&self, invitation: &Invitation, sent: Result<String, String>) -> Delivery {
         let at = self.clock.now();
+        let outcome = if sent.is_ok() { "sent" } else { "failed" };
+        telemetry::count_by(telemetry::EMAILS, "outcome", outcome);
         let delivery = match sent {
             Ok(message_id) => Delivery {
                 status: DeliveryStatus::Sent,

@@ -14,6 +14,7 @@ use crate::domain::reputation::{
 };
 use crate::domain::{Delivery, DeliveryStatus, Invitation, MailFeedback as Feedback};
 use crate::store::{EmailStore, ReputationStore};
+use crate::telemetry;
 
 #[derive(Clone)]
 pub struct MailFeedback {
@@ -92,10 +93,13 @@ impl MailFeedback {
             ),
             // A full mailbox, a blip: the next email may well arrive.
             Feedback::Bounced { .. } => {
+                if moved {
+                    telemetry::count_by(telemetry::EMAILS, "outcome", "bounced_transient");
+                }
                 return Ok(FeedbackOutcome {
                     invitation: Some(invitation),
                     ..FeedbackOutcome::default()
-                })
+                });
             }
             Feedback::Complained => (
                 MailOutcome::Complained,
@@ -104,6 +108,7 @@ impl MailFeedback {
         };
         let day = day_of(now);
         if moved {
+            telemetry::count_by(telemetry::EMAILS, "outcome", outcome.metric_name());
             self.reputation
                 .count_mail_outcome(org, day, outcome)
                 .await?;
@@ -125,6 +130,9 @@ impl MailFeedback {
                 at: now,
             })
             .await?;
+        if moved {
+            telemetry::count_by(telemetry::SUPPRESSIONS, "reason", reason.as_str());
+        }
         tracing::warn!(organization = %org, invitation = %invitation.id, reason = reason.as_str(), "a mailbox was suppressed");
         let days = self
             .reputation
@@ -139,6 +147,7 @@ impl MailFeedback {
                 };
                 let tripped = self.reputation.pause_mail(org, &pause).await?;
                 if tripped {
+                    telemetry::count(telemetry::BREAKER_TRIPS);
                     tracing::error!(organization = %org, reason = %why, "the organization's email breaker tripped: its invitation email is paused until an operator resumes it");
                 }
                 tripped.then_some(why)

@@ -1,4 +1,4 @@
-//! Creating, reading, listing and revoking an organization's invitations.
+//! Creating, reading and listing an organization's invitations (revoking: `revoke.rs`).
 
 use super::limits::email_limit_keys;
 use super::{not_allowed_or, retry_on_contention, Actor, NewInvitation, Service, ServiceError};
@@ -9,6 +9,7 @@ use crate::domain::{
     FieldError, Invitation, InvitationId, InvitationQuery, InvitationStatus, OrganizationId, Page,
 };
 use crate::store::StoreError;
+use crate::telemetry;
 
 pub(super) const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
@@ -131,9 +132,11 @@ impl Service {
         // The deployment's reputation: no email to a mailbox that bounced for good or
         // complained, none for an organization whose email is paused.
         if let Some(suppressed) = ctx.suppression {
+            telemetry::count_by(telemetry::EMAILS, "outcome", "suppressed");
             return Err(ServiceError::Suppressed(Box::new(suppressed)));
         }
         if let Some(paused) = ctx.mail_pause {
+            telemetry::count_by(telemetry::EMAILS, "outcome", "paused");
             return Err(ServiceError::MailPaused(Box::new(paused)));
         }
         // Last: a request refused for another reason counts against no limit.
@@ -179,11 +182,14 @@ impl Service {
             )
             .await
         {
-            Ok(()) => Ok(IssuedInvitation {
-                url: Some(self.links.accept_link(&ticket.token)),
-                invitation,
-                recovered: false,
-            }),
+            Ok(()) => {
+                telemetry::count(telemetry::INVITATIONS_CREATED);
+                Ok(IssuedInvitation {
+                    url: Some(self.links.accept_link(&ticket.token)),
+                    invitation,
+                    recovered: false,
+                })
+            }
             Err(StoreError::NotFound) => Err(ServiceError::NotFound("organization")),
             Err(StoreError::AlreadyMember) => Err(ServiceError::AlreadyMember),
             Err(StoreError::QuotaExceeded) => Err(ServiceError::QuotaExceeded),
@@ -309,39 +315,5 @@ impl Service {
             Err(StoreError::NotFound) => Err(ServiceError::NotFound("organization")),
             Err(e) => Err(e.into()),
         }
-    }
-
-    /// Pending invitations only (including ones past their expiry, which frees their seat).
-    /// One read and one write (`revoke_invitation` in the store); an acting user's role is
-    /// read with the invitation and checked first, so nothing about the invitation is told to
-    /// someone who may not revoke it.
-    #[tracing::instrument(skip_all, fields(organization = %org_id, invitation = raw_id))]
-    pub async fn revoke_invitation(
-        &self,
-        actor: &Actor,
-        org_id: &OrganizationId,
-        raw_id: &str,
-        requesting_user_id: Option<&crate::domain::UserId>,
-    ) -> Result<Invitation, ServiceError> {
-        let acting = actor.acting_user(requesting_user_id)?;
-        let id = InvitationId::parse(raw_id).ok_or(ServiceError::NotFound("invitation"))?;
-        let requirement = self.manager(acting);
-        let token = self.write_token();
-        retry_on_contention(|| async {
-            let now = self.clock.now();
-            match self
-                .store
-                .revoke_invitation(org_id, &id, now, requirement.as_ref(), &token)
-                .await
-            {
-                Ok(inv) => Ok(inv),
-                Err(StoreError::NotFound) => Err(ServiceError::NotFound("invitation")),
-                Err(StoreError::InvitationNotPending(inv)) => {
-                    Err(ServiceError::InvitationNotPending(inv.status(now)))
-                }
-                Err(e) => Err(not_allowed_or(e)),
-            }
-        })
-        .await
     }
 }

@@ -4,6 +4,7 @@ use super::{Service, ServiceError};
 use crate::clock::Millis;
 use crate::domain::limits::{admit_all, LimitKey, LimitState, LimitWrite};
 use crate::domain::{EmailAddress, OrganizationId, UserId};
+use crate::telemetry;
 
 /// The logs one invitation email counts against: its organization's, its inviter's (a person;
 /// a backend acting as no one is counted by the organization alone), its recipient's across
@@ -33,6 +34,9 @@ impl Service {
         states: &[LimitState],
         now: Millis,
     ) -> Result<Vec<LimitWrite>, ServiceError> {
-        admit_all(&self.policy.limits, states, now).map_err(ServiceError::LimitReached)
+        admit_all(&self.policy.limits, states, now).map_err(|refused| {
+            telemetry::count_by(telemetry::LIMIT_REFUSALS, "limit", refused.kind.as_str());
+            ServiceError::LimitReached(refused)
+        })
     }
 }

@@ -18,6 +18,7 @@ mod people;
 mod reputation;
 mod resend;
 mod retry;
+mod revoke;
 mod sweeper;
 
 use std::sync::Arc;

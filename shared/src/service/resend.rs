@@ -7,6 +7,7 @@ use super::{
     ServiceError,
 };
 use crate::domain::{InvitationId, InvitationStatus, OrganizationId};
+use crate::telemetry;
 
 impl Service {
     /// A new ticket for a pending invitation: every older link stops working, and the expiry
@@ -57,9 +58,11 @@ impl Service {
                     .email_gate(org_id, &read.email_address.mailbox(), &keys)
                     .await?;
                 if let Some(suppressed) = gate.suppression {
+                    telemetry::count_by(telemetry::EMAILS, "outcome", "suppressed");
                     return Err(ServiceError::Suppressed(Box::new(suppressed)));
                 }
                 if let Some(paused) = gate.pause {
+                    telemetry::count_by(telemetry::EMAILS, "outcome", "paused");
                     return Err(ServiceError::MailPaused(Box::new(paused)));
                 }
                 self.admit(&gate.limits, now)?

@@ -7,6 +7,7 @@ use super::ServiceError;
 use crate::clock::Clock;
 use crate::domain::listing::INSTANCE_SHARDS;
 use crate::store::{ExpiryStore, StoreError};
+use crate::telemetry;
 
 /// Due invitations read per query.
 const PAGE: u32 = 100;
@@ -40,10 +41,14 @@ impl Sweeper {
     pub async fn sweep_expired(&self) -> Result<SweepReport, ServiceError> {
         let now = self.clock.now();
         let mut report = SweepReport::default();
+        let mut oldest_due = now;
         for shard in 0..INSTANCE_SHARDS {
             loop {
                 let due = self.store.due_invitations(shard, now, PAGE).await?;
                 report.read += due.len() as u64;
+                if let Some(first) = due.first() {
+                    oldest_due = oldest_due.min(first.expires_at);
+                }
                 let mut progressed = false;
                 for inv in &due {
                     match self.store.expire_invitation(inv, now).await {
@@ -62,6 +67,8 @@ impl Sweeper {
                 }
             }
         }
+        telemetry::count_n(telemetry::INVITATIONS_EXPIRED, report.expired);
+        telemetry::sweep(now - oldest_due);
         tracing::info!(
             read = report.read,
             expired = report.expired,

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 /// The layers of `lib.rs`, lowest first.
 const LAYERS: &[&[&str]] = &[
-    &["clock", "ids", "pem"],
+    &["clock", "ids", "pem", "telemetry"],
     &["domain"],
     &["aws"],
     &["mail", "tokens"],

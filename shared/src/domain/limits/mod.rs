@@ -36,6 +36,20 @@ pub enum LimitKind {
     SilentInvitations,
 }
 
+impl LimitKind {
+    /// Its name in metrics and audit entries.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::OrganizationEmails => "organization_emails",
+            Self::InviterEmails => "inviter_emails",
+            Self::AddressEmails => "address_emails",
+            Self::AddressCooldown => "address_cooldown",
+            Self::LinkLookups => "link_lookups",
+            Self::SilentInvitations => "silent_invitations",
+        }
+    }
+}
+
 /// At most `max` events in any `window_ms`-long span.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limit {

@@ -172,6 +172,7 @@ async fn still_allowed(
 }
 
 fn replay(status: u16, kept: KeptAnswer) -> Response {
+    crate::telemetry::count(crate::telemetry::IDEMPOTENT_REPLAYS);
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
     let mut response = (status, kept.body).into_response();
     let headers = response.headers_mut();
