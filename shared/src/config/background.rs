@@ -19,6 +19,8 @@ pub struct SweeperConfig {
     pub links: LinkConfig,
     pub mailer: MailerConfig,
     pub roles: RoleCatalog,
+    /// `AUDIT_RETENTION_DAYS`, for the expiries it records.
+    pub audit_retention_days: u32,
 }
 
 impl SweeperConfig {
@@ -30,6 +32,7 @@ impl SweeperConfig {
             links: links_at(None, &vars)?,
             mailer: mailer(false, true, &vars)?,
             roles: roles(&vars)?,
+            audit_retention_days: super::limits::audit_retention_days(&vars)?,
         })
     }
 
@@ -49,6 +52,8 @@ impl SweeperConfig {
 pub struct BouncesConfig {
     pub store: StoreConfig,
     pub breaker: crate::domain::reputation::BreakerPolicy,
+    /// `AUDIT_RETENTION_DAYS`, for the breaker's pauses it records.
+    pub audit_retention_days: u32,
 }
 
 impl BouncesConfig {
@@ -57,6 +62,7 @@ impl BouncesConfig {
         Ok(Self {
             store: store(false, &vars)?,
             breaker: super::limits::breaker(&vars)?,
+            audit_retention_days: super::limits::audit_retention_days(&vars)?,
         })
     }
 }

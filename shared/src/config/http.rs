@@ -117,6 +117,7 @@ impl HttpConfig {
                 default_max_allowed_memberships: default_max_allowed_memberships(&vars)?,
                 redirects,
                 limits: limits::limits(&vars)?,
+                audit_retention_days: limits::audit_retention_days(&vars)?,
             },
             tickets,
             links,

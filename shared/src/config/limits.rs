@@ -29,6 +29,19 @@ fn positive(vars: &Vars<'_>, var: &'static str, default: u32) -> Result<u32, Con
     }
 }
 
+/// `AUDIT_RETENTION_DAYS`: how long audit entries are kept, 1 to 3650 days (365 unset).
+pub(super) fn audit_retention_days(vars: &Vars<'_>) -> Result<u32, ConfigError> {
+    use crate::domain::audit::{DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS};
+    let days = positive(vars, "AUDIT_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)?;
+    if days > MAX_RETENTION_DAYS {
+        return Err(ConfigError::invalid(
+            "AUDIT_RETENTION_DAYS",
+            format!("{days} is more than {MAX_RETENTION_DAYS} days"),
+        ));
+    }
+    Ok(days)
+}
+
 pub(super) fn limits(vars: &Vars<'_>) -> Result<Limits, ConfigError> {
     let d = Limits::default();
     Ok(Limits {

@@ -1,5 +1,6 @@
 //! The vocabulary of organization invitations. Nothing here performs I/O or knows of HTTP or AWS.
 
+pub mod audit;
 pub mod delivery;
 pub mod email;
 pub mod error;
@@ -27,6 +28,6 @@ pub use membership::Membership;
 pub use metadata::Metadata;
 pub use organization::{Organization, PublicOrganizationData, SettledInvitations};
 pub use redirect::RedirectPolicy;
-pub use request::RequestKey;
+pub use request::{RequestKey, RequestScope};
 pub use role::{Role, RoleCatalog};
 pub use user::{PublicUserData, User, UserEmail};

@@ -29,3 +29,11 @@ pub fn write_token(key: Option<&RequestKey>) -> String {
         None => format!("call:{}", crate::ids::random_base62(20)),
     }
 }
+
+/// What the edge knows of one request: its key when it may be sent again, and where it came
+/// from (for the audit log).
+#[derive(Debug, Clone, Default)]
+pub struct RequestScope {
+    pub key: Option<RequestKey>,
+    pub origin: super::audit::AuditContext,
+}

@@ -23,10 +23,13 @@ pub enum EventType {
     MembershipDeleted,
     OrganizationEmailPaused,
     OrganizationEmailResumed,
+    /// An audit log entry (our own event: Clerk has none). Sent to an endpoint that asks for
+    /// it (`auditLogEntry.created`, `auditLogEntry.*` or `*`), never to one with no filter.
+    AuditLogEntryCreated,
 }
 
 impl EventType {
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 12] = [
         Self::InvitationCreated,
         Self::InvitationAccepted,
         Self::InvitationRevoked,
@@ -38,7 +41,14 @@ impl EventType {
         Self::MembershipDeleted,
         Self::OrganizationEmailPaused,
         Self::OrganizationEmailResumed,
+        Self::AuditLogEntryCreated,
     ];
+
+    /// What an endpoint with no `events` filter gets: Clerk's events and ours about email,
+    /// not the audit log (which doubles the traffic; asked for by name).
+    pub fn is_default(self) -> bool {
+        self != Self::AuditLogEntryCreated
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -53,6 +63,7 @@ impl EventType {
             Self::MembershipDeleted => "organizationMembership.deleted",
             Self::OrganizationEmailPaused => "organizationEmail.paused",
             Self::OrganizationEmailResumed => "organizationEmail.resumed",
+            Self::AuditLogEntryCreated => "auditLogEntry.created",
         }
     }
 }
@@ -140,6 +151,11 @@ pub fn events_of(
             )],
             _ => Vec::new(),
         },
+        ChangeRecord::Audit(entry) => vec![make(
+            EventType::AuditLogEntryCreated,
+            entry.occurred_at,
+            serde_json::to_value(crate::wire::audit_entry(entry)).unwrap_or_default(),
+        )],
         ChangeRecord::Other => Vec::new(),
     }
 }

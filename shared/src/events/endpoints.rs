@@ -1,6 +1,7 @@
 //! `WEBHOOK_ENDPOINTS`: a JSON array of `{"url", "secret": "whsec_…", "events": [patterns]}`.
 //! A pattern is a type (`organizationInvitation.accepted`), a family
-//! (`organizationInvitation.*`) or `*`; without `events`, an endpoint gets every type.
+//! (`organizationInvitation.*`) or `*`; without `events`, an endpoint gets every type but the
+//! audit log's (`auditLogEntry.created`, asked for by name, a family or `*`).
 
 use serde::Deserialize;
 
@@ -64,7 +65,10 @@ pub fn parse(raw: Option<&str>) -> Result<Vec<Endpoint>, EndpointsError> {
             }
             let secret = SigningSecret::parse(&r.secret).map_err(err)?;
             let types = match r.events {
-                None => EventType::ALL.to_vec(),
+                None => EventType::ALL
+                    .into_iter()
+                    .filter(|t| t.is_default())
+                    .collect(),
                 Some(patterns) => {
                     let mut types = Vec::new();
                     for p in &patterns {
@@ -114,7 +118,11 @@ mod tests {
         assert!(!e[0].wants(EventType::MembershipCreated));
         assert!(e[1].wants(EventType::MembershipDeleted));
         assert!(!e[1].wants(EventType::MembershipCreated));
-        assert!(EventType::ALL.iter().all(|t| e[2].wants(*t)));
+        assert!(EventType::ALL
+            .iter()
+            .filter(|t| t.is_default())
+            .all(|t| e[2].wants(*t)));
+        assert!(!e[2].wants(EventType::AuditLogEntryCreated));
     }
 
     #[test]

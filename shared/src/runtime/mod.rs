@@ -104,9 +104,13 @@ pub async fn run_sweeper() -> Result<(), lambda_http::Error> {
         resolve_secrets(&aws, &mut config).await?;
         config.check_keys()?;
         let store = store(&config.store, false, &aws).await?;
+        let policy = crate::service::Policy {
+            audit_retention_days: config.audit_retention_days,
+            ..Default::default()
+        };
         let parts = Parts {
             roles: &config.roles,
-            policy: &crate::service::Policy::default(),
+            policy: &policy,
             tickets: &config.tickets,
             links: &config.links,
             mailer: &config.mailer,
@@ -179,7 +183,8 @@ pub async fn run_bounces() -> Result<(), lambda_http::Error> {
         store.shared,
         Arc::new(crate::clock::SystemClock),
     )
-    .with_breaker(config.breaker);
+    .with_breaker(config.breaker)
+    .with_audit_retention(config.audit_retention_days);
     metrics_cloudwatch_embedded::lambda::service::run(
         collector,
         lambda_http::service_fn(

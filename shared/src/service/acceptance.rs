@@ -10,6 +10,7 @@ use crate::domain::limits::LimitKey;
 use crate::domain::{Invitation, InvitationId, InvitationStatus, Membership, Organization, User};
 use crate::ids::new_id;
 use crate::store::{StoreError, TicketContext};
+use crate::domain::audit::{AuditAction, AuditActor};
 use crate::telemetry;
 use crate::tokens::session::Session;
 use crate::tokens::ticket::{TicketError, VerifiedTicket};
@@ -78,7 +79,10 @@ impl Service {
                 // Whether the address has an account is worth knowing to anyone holding a link
                 // (an admin can make one for any address), so these answers are counted.
                 (None, ctx) => {
-                    let writes = self.admit(&ctx.limits, now)?;
+                    let holder = AuditActor::link_holder(invitation.id.as_str());
+                    let writes = self
+                        .admit_or_record(&ctx.limits, now, &invitation.organization.id, holder)
+                        .await?;
                     self.store.write_limits(&writes).await?;
                     if ctx.address_owner.is_some() {
                         TicketStatus::SignIn
@@ -290,9 +294,21 @@ impl Service {
             created_at: now,
             updated_at: now,
         };
+        let audit = self
+            .audit_entry(
+                &invitation.organization.id,
+                AuditAction::InvitationAccepted,
+                AuditActor::user(&user.id),
+                now,
+            )
+            .target("invitation", &invitation.id)
+            .target("user", &user.id)
+            .with("email_address", invitation.email_address.as_str())
+            .with("role", invitation.role.as_str())
+            .with("authenticated_by", "session");
         match self
             .store
-            .accept_invitation(invitation, &membership, now, token)
+            .accept_invitation(invitation, &membership, now, token, &audit)
             .await
         {
             Ok(()) => telemetry::accepted_after(now - invitation.created_at),

@@ -6,6 +6,7 @@ use super::{retry_on_contention, Service, ServiceError};
 use crate::clock::Millis;
 use crate::domain::{DeclineChannel, Invitation, InvitationId, InvitationStatus};
 use crate::store::StoreError;
+use crate::domain::audit::{AuditAction, AuditActor};
 use crate::telemetry;
 use crate::tokens::session::Session;
 
@@ -28,7 +29,8 @@ impl Service {
                 return Ok(inv.clone());
             }
             let invitation = self.current_invitation(&ticket, ctx.invitation, now)?;
-            self.decline(&invitation, now, &mark, DeclineChannel::Link)
+            let holder = AuditActor::link_holder(invitation.id.as_str());
+            self.decline(&invitation, now, &mark, DeclineChannel::Link, holder)
                 .await
         })
         .await
@@ -58,7 +60,8 @@ impl Service {
                 return Ok(invitation);
             }
             still_pending(&invitation, now)?;
-            self.decline(&invitation, now, &mark, DeclineChannel::SignedIn)
+            let me = AuditActor::user(&user.id);
+            self.decline(&invitation, now, &mark, DeclineChannel::SignedIn, me)
                 .await
         })
         .await
@@ -75,10 +78,21 @@ impl Service {
         now: Millis,
         token: &str,
         via: DeclineChannel,
+        actor: AuditActor,
     ) -> Result<Invitation, ServiceError> {
+        let audit = self
+            .audit_entry(
+                &invitation.organization.id,
+                AuditAction::InvitationDeclined,
+                actor,
+                now,
+            )
+            .target("invitation", &invitation.id)
+            .with("email_address", invitation.email_address.as_str())
+            .with("via", via.as_str());
         match self
             .store
-            .decline_invitation(invitation, now, token, via)
+            .decline_invitation(invitation, now, token, via, &audit)
             .await
         {
             Ok(declined) => {

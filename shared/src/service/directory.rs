@@ -1,5 +1,6 @@
 //! Users and memberships: the records invitations refer to (organizations are in `organizations.rs`).
 
+use crate::domain::audit::AuditAction;
 use super::{retry_on_contention, NewMembership, NewUser, Service, ServiceError};
 use crate::domain::{
     FieldError, Membership, Metadata, Organization, OrganizationId, RoleKey, User, UserEmail,
@@ -75,7 +76,11 @@ impl Service {
             input.private_metadata,
             now,
         );
-        match self.store.insert_membership(&membership).await {
+        let audit = self
+            .backend_audit(org_id, AuditAction::MembershipCreated, now)
+            .target("user", &membership.user_id)
+            .with("role", membership.role.as_str());
+        match self.store.insert_membership(&membership, &audit).await {
             Ok(()) => {
                 org.members_count += 1;
                 Ok((membership, org))
@@ -161,9 +166,16 @@ impl Service {
                 return Err(ServiceError::Invalid(errors));
             }
             updated.updated_at = self.clock.now();
+            let audit = self
+                .backend_audit(
+                    org_id,
+                    AuditAction::MembershipMetadataUpdated,
+                    updated.updated_at,
+                )
+                .target("user", user_id);
             match self
                 .store
-                .replace_membership_metadata(&read, &updated)
+                .replace_membership_metadata(&read, &updated, &audit)
                 .await
             {
                 Ok(()) => Ok((updated, org)),
@@ -183,9 +195,13 @@ impl Service {
         role: &RoleKey,
     ) -> Result<(Membership, Organization), ServiceError> {
         let now = self.clock.now();
+        let audit = self
+            .backend_audit(org_id, AuditAction::MembershipRoleUpdated, now)
+            .target("user", user_id)
+            .with("role", role.as_str());
         let (updated, org) = tokio::join!(
             self.store
-                .update_membership_role(org_id, user_id, role, now),
+                .update_membership_role(org_id, user_id, role, now, &audit),
             self.store.get_organization(org_id)
         );
         let membership = match updated {
@@ -207,7 +223,10 @@ impl Service {
         user_id: &UserId,
     ) -> Result<(Membership, Organization), ServiceError> {
         let membership = retry_on_contention(|| async {
-            match self.store.delete_membership(org_id, user_id).await {
+            let audit = self
+                .backend_audit(org_id, AuditAction::MembershipDeleted, self.clock.now())
+                .target("user", user_id);
+            match self.store.delete_membership(org_id, user_id, &audit).await {
                 Err(StoreError::NotFound) => Err(ServiceError::NotFound("membership")),
                 other => Ok(other?),
             }

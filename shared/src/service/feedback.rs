@@ -4,6 +4,7 @@
 //! organization's day; a hard bounce or a complaint suppresses the mailbox and may trip the
 //! organization's breaker (`domain::reputation`).
 
+use crate::domain::audit::{AuditAction, AuditActor, AuditContext, AuditEntry};
 use std::sync::Arc;
 
 use super::ServiceError;
@@ -22,6 +23,7 @@ pub struct MailFeedback {
     reputation: Arc<dyn ReputationStore>,
     clock: Arc<dyn Clock>,
     breaker: BreakerPolicy,
+    audit_retention_days: u32,
 }
 
 /// What one report did.
@@ -46,7 +48,14 @@ impl MailFeedback {
             reputation,
             clock,
             breaker: BreakerPolicy::default(),
+            audit_retention_days: crate::domain::audit::DEFAULT_RETENTION_DAYS,
         }
+    }
+
+    /// How long the breaker's audit entries are kept (`AUDIT_RETENTION_DAYS`).
+    pub fn with_audit_retention(mut self, days: u32) -> Self {
+        self.audit_retention_days = days;
+        self
     }
 
     /// The breaker's rates and volume (`MAIL_BREAKER_*`).
@@ -145,7 +154,17 @@ impl MailFeedback {
                     by: PausedBy::Breaker,
                     reason: why.clone(),
                 };
-                let tripped = self.reputation.pause_mail(org, &pause).await?;
+                let audit = AuditEntry::new(
+                    org,
+                    AuditAction::EmailSendingPaused,
+                    AuditActor::system("breaker"),
+                    &AuditContext::default(),
+                    now,
+                    self.audit_retention_days,
+                )
+                .target("organization", org)
+                .with("reason", why.as_str());
+                let tripped = self.reputation.pause_mail(org, &pause, &audit).await?;
                 if tripped {
                     telemetry::count(telemetry::BREAKER_TRIPS);
                     tracing::error!(organization = %org, reason = %why, "the organization's email breaker tripped: its invitation email is paused until an operator resumes it");

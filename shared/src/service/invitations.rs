@@ -9,6 +9,8 @@ use crate::domain::{
     FieldError, Invitation, InvitationId, InvitationQuery, InvitationStatus, OrganizationId, Page,
 };
 use crate::store::StoreError;
+use super::audit::audit_actor;
+use crate::domain::audit::AuditAction;
 use crate::telemetry;
 
 pub(super) const DAY_MS: i64 = 24 * 60 * 60 * 1000;
@@ -46,7 +48,9 @@ impl Service {
     ) -> Result<IssuedInvitation, ServiceError> {
         let input = &self.invitation_by(actor, input)?;
         let token = self.write_token();
-        let issued = self.write_invitation(org_id, input, &token).await?;
+        let issued = self
+            .write_invitation(actor, org_id, input, &token, false)
+            .await?;
         Ok(if issued.queued() {
             self.deliver(issued).await
         } else {
@@ -59,18 +63,22 @@ impl Service {
     /// again from the read, which then sees the winner (and answers `duplicate_record`, say).
     async fn write_invitation(
         &self,
+        actor: &Actor,
         org_id: &OrganizationId,
         input: &NewInvitation,
         token: &str,
+        bulk: bool,
     ) -> Result<IssuedInvitation, ServiceError> {
-        retry_on_contention(|| self.try_create_invitation(org_id, input, token)).await
+        retry_on_contention(|| self.try_create_invitation(actor, org_id, input, token, bulk)).await
     }
 
     async fn try_create_invitation(
         &self,
+        actor: &Actor,
         org_id: &OrganizationId,
         input: &NewInvitation,
         token: &str,
+        bulk: bool,
     ) -> Result<IssuedInvitation, ServiceError> {
         let now = self.clock.now();
         let email = &input.email_address;
@@ -140,7 +148,10 @@ impl Service {
             return Err(ServiceError::MailPaused(Box::new(paused)));
         }
         // Last: a request refused for another reason counts against no limit.
-        let limit_writes = self.admit(&ctx.limits, now)?;
+        let acting = input.inviter_user_id.as_ref();
+        let limit_writes = self
+            .admit_or_record(&ctx.limits, now, org_id, audit_actor(actor, acting))
+            .await?;
         let id = InvitationId::generate();
         let expires_at = now + i64::from(input.expires_in_days) * DAY_MS;
         let ticket = self
@@ -171,14 +182,29 @@ impl Service {
             created_at: now,
             updated_at: now,
         };
-        let actor = self.manager(input.inviter_user_id.clone());
+        let mut audit = self
+            .audit_by(org_id, AuditAction::InvitationCreated, actor, acting, now)
+            .target("invitation", &invitation.id)
+            .with("email_address", invitation.email_address.as_str())
+            .with("role", invitation.role.as_str())
+            .with("notify", invitation.notify)
+            .with("expires_at", invitation.expires_at);
+        if bulk {
+            audit = audit.with("bulk", true);
+        }
+        if let Some(old) = &replacing {
+            // The lapsed invitation this one takes the address's place of ends with it.
+            audit = audit.with("replaced_invitation_id", old.invitation_id.as_str());
+        }
+        let requirement = self.manager(input.inviter_user_id.clone());
         match self
             .store
             .insert_invitation(
                 &invitation,
                 replacing.as_ref(),
-                actor.as_ref(),
+                requirement.as_ref(),
                 &limit_writes,
+                &audit,
             )
             .await
         {
@@ -224,7 +250,8 @@ impl Service {
             let result = if repeated {
                 Err(ServiceError::DuplicateInvitation)
             } else {
-                self.write_invitation(org_id, input, &token).await
+                self.write_invitation(actor, org_id, input, &token, true)
+                    .await
             };
             // No organization: the whole request is refused (404), as Clerk does, rather
             // than every item alike.

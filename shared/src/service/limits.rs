@@ -4,6 +4,7 @@ use super::{Service, ServiceError};
 use crate::clock::Millis;
 use crate::domain::limits::{admit_all, LimitKey, LimitState, LimitWrite};
 use crate::domain::{EmailAddress, OrganizationId, UserId};
+use crate::domain::audit::AuditActor;
 use crate::telemetry;
 
 /// The logs one invitation email counts against: its organization's, its inviter's (a person;
@@ -28,6 +29,23 @@ pub(super) fn email_limit_keys(
 }
 
 impl Service {
+    /// As `admit`, and a refusal is recorded in `org`'s audit log as `actor`'s.
+    pub(super) async fn admit_or_record(
+        &self,
+        states: &[LimitState],
+        now: Millis,
+        org: &OrganizationId,
+        actor: AuditActor,
+    ) -> Result<Vec<LimitWrite>, ServiceError> {
+        match self.admit(states, now) {
+            Err(ServiceError::LimitReached(refused)) => {
+                self.record_trip(org, actor, &refused, now).await;
+                Err(ServiceError::LimitReached(refused))
+            }
+            other => other,
+        }
+    }
+
     /// One more event on each log read, or the refusal (`429`, with when to retry).
     pub(super) fn admit(
         &self,

@@ -3,6 +3,7 @@
 
 mod acceptance;
 mod actor;
+mod audit;
 pub mod commands;
 mod decline;
 mod directory;
@@ -39,16 +40,19 @@ pub use retry::{retry_on_contention, CONTENTION_ATTEMPTS};
 pub use sweeper::{SweepReport, Sweeper};
 
 use crate::clock::{Clock, Millis};
-use crate::domain::{RequestKey, RoleCatalog};
+use crate::domain::audit::AuditContext;
+use crate::domain::{RequestKey, RequestScope, RoleCatalog};
 use crate::store::{Store, StoreError};
 
 /// Deployment-wide settings the operations need.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Policy {
     /// For organizations created without `max_allowed_memberships`; 0 is unlimited.
     pub default_max_allowed_memberships: u32,
     pub redirects: crate::domain::RedirectPolicy,
     pub limits: crate::domain::limits::Limits,
+    /// How long audit entries are kept (`AUDIT_RETENTION_DAYS`).
+    pub audit_retention_days: u32,
 }
 
 #[derive(Clone)]
@@ -61,6 +65,19 @@ pub struct Service {
     mail: Arc<Mail>,
     /// The request being served, when it may be sent again (`for_request`).
     request: Option<RequestKey>,
+    /// Where the request being served came from, for its audit entries.
+    origin: AuditContext,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self {
+            default_max_allowed_memberships: 0,
+            redirects: Default::default(),
+            limits: Default::default(),
+            audit_retention_days: crate::domain::audit::DEFAULT_RETENTION_DAYS,
+        }
+    }
 }
 
 /// How invitation emails are written and sent.
@@ -86,14 +103,16 @@ impl Service {
             links: Arc::new(links),
             mail: Arc::new(mail),
             request: None,
+            origin: AuditContext::default(),
         }
     }
 
     /// The service as one request uses it: its writes are marked with `key`, so that a retry
     /// of the request (after a lost answer) recognises what it already did.
-    pub fn for_request(&self, key: Option<RequestKey>) -> Self {
+    pub fn for_request(&self, scope: RequestScope) -> Self {
         Self {
-            request: key,
+            request: scope.key,
+            origin: scope.origin,
             ..self.clone()
         }
     }
@@ -129,11 +148,13 @@ impl Service {
     /// The sweeper over this service's store and clock (what the sweeper function builds alone).
     pub fn sweeper(&self) -> Sweeper {
         Sweeper::new(self.store.clone(), self.clock.clone())
+            .with_audit_retention(self.policy.audit_retention_days)
     }
 
     /// SES's reports over this service's store and clock (the bounces function's service).
     pub fn mail_feedback(&self) -> MailFeedback {
         MailFeedback::new(self.store.clone(), self.store.clone(), self.clock.clone())
+            .with_audit_retention(self.policy.audit_retention_days)
     }
 }
 

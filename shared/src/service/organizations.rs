@@ -1,6 +1,7 @@
 //! Organizations: created with their creator as admin, read by id or slug, listed, updated
 //! and deleted.
 
+use crate::domain::audit::AuditAction;
 use super::directory::membership_for;
 use super::{retry_on_contention, NewOrganization, Service, ServiceError};
 use crate::domain::organization::slugify;
@@ -56,9 +57,19 @@ impl Service {
                 now,
             )
         });
+        let audit = self
+            .audit_by(
+                &org.id,
+                AuditAction::OrganizationCreated,
+                &super::Actor::Backend,
+                org.created_by.as_ref(),
+                now,
+            )
+            .target("organization", &org.id)
+            .with("slug", org.slug.as_str());
         match self
             .store
-            .insert_organization(&org, membership.as_ref())
+            .insert_organization(&org, membership.as_ref(), &audit)
             .await
         {
             Ok(()) => Ok(org),
@@ -111,7 +122,21 @@ impl Service {
                 updated.private_metadata = m.clone();
             }
             updated.updated_at = self.clock.now();
-            match self.store.update_organization(&read, &updated).await {
+            let changed: Vec<&str> = [
+                ("name", patch.name.is_some()),
+                ("slug", patch.slug.is_some()),
+                ("max_allowed_memberships", patch.max_allowed_memberships.is_some()),
+                ("public_metadata", patch.public_metadata.is_some()),
+                ("private_metadata", patch.private_metadata.is_some()),
+            ]
+            .into_iter()
+            .filter_map(|(field, given)| given.then_some(field))
+            .collect();
+            let audit = self
+                .backend_audit(org_id, AuditAction::OrganizationUpdated, updated.updated_at)
+                .target("organization", org_id)
+                .with("fields", changed);
+            match self.store.update_organization(&read, &updated, &audit).await {
                 Ok(()) => Ok(updated),
                 Err(StoreError::SlugTaken) => Err(ServiceError::SlugTaken),
                 Err(StoreError::NotFound) => Err(ServiceError::NotFound("organization")),
@@ -134,7 +159,14 @@ impl Service {
             .get_organization(org_id)
             .await?
             .ok_or(ServiceError::NotFound("organization"))?;
-        match self.store.delete_organization(&org, self.clock.now()).await {
+        let now = self.clock.now();
+        let audit = self
+            .backend_audit(org_id, AuditAction::OrganizationDeleted, now)
+            .target("organization", org_id)
+            .with("slug", org.slug.as_str())
+            .with("members_count", org.members_count)
+            .with("pending_invitations_count", org.pending_invitations_count);
+        match self.store.delete_organization(&org, now, &audit).await {
             Ok(()) => Ok(org),
             Err(StoreError::NotFound) => Err(ServiceError::NotFound("organization")),
             Err(e) => Err(e.into()),

@@ -1,7 +1,8 @@
 //! The deployment's email reputation, for backends: a suppressed mailbox seen and lifted, an
 //! organization's email sending seen, paused and resumed by an operator.
 
-use super::{Service, ServiceError};
+use crate::domain::audit::AuditAction;
+use super::{retry_on_contention, Service, ServiceError};
 use crate::domain::reputation::{
     day_of, MailDay, MailPause, PausedBy, Suppression, BREAKER_WINDOW_DAYS,
 };
@@ -65,10 +66,21 @@ impl Service {
                 by: PausedBy::Operator,
                 reason: "paused by an operator".into(),
             };
-            if self.store.pause_mail(org_id, &pause).await? {
+            let audit = self
+                .backend_audit(org_id, AuditAction::EmailSendingPaused, pause.at)
+                .target("organization", org_id)
+                .with("reason", pause.reason.as_str());
+            if self.store.pause_mail(org_id, &pause, &audit).await? {
                 tracing::warn!(organization = %org_id, "an operator paused the organization's email");
             }
-        } else if let Some(lifted) = self.store.resume_mail(org_id).await? {
+        } else if let Some(lifted) = retry_on_contention(|| async {
+            let audit = self
+                .backend_audit(org_id, AuditAction::EmailSendingResumed, self.clock.now())
+                .target("organization", org_id);
+            Ok::<_, ServiceError>(self.store.resume_mail(org_id, &audit).await?)
+        })
+        .await?
+        {
             tracing::warn!(organization = %org_id, paused_by = lifted.by.as_str(), "the organization's email was resumed");
         }
         self.mail_sending(org_id).await

@@ -7,6 +7,8 @@ use super::{
     ServiceError,
 };
 use crate::domain::{InvitationId, InvitationStatus, OrganizationId};
+use super::audit::audit_actor;
+use crate::domain::audit::AuditAction;
 use crate::telemetry;
 
 impl Service {
@@ -65,7 +67,13 @@ impl Service {
                     telemetry::count_by(telemetry::EMAILS, "outcome", "paused");
                     return Err(ServiceError::MailPaused(Box::new(paused)));
                 }
-                self.admit(&gate.limits, now)?
+                self.admit_or_record(
+                    &gate.limits,
+                    now,
+                    org_id,
+                    audit_actor(actor, acting.as_ref()),
+                )
+                .await?
             } else {
                 Vec::new()
             };
@@ -86,8 +94,26 @@ impl Service {
             if action.notify {
                 invitation.delivery = Some(crate::domain::Delivery::queued(now));
             }
+            let audit = self
+                .audit_by(
+                    org_id,
+                    AuditAction::InvitationResent,
+                    actor,
+                    acting.as_ref(),
+                    now,
+                )
+                .target("invitation", &id)
+                .with("email_address", read.email_address.as_str())
+                .with("notify", action.notify)
+                .with("expires_at", expires_at);
             self.store
-                .reissue_ticket(&read, &invitation, requirement.as_ref(), &limit_writes)
+                .reissue_ticket(
+                    &read,
+                    &invitation,
+                    requirement.as_ref(),
+                    &limit_writes,
+                    &audit,
+                )
                 .await
                 .map_err(not_allowed_or)?;
             Ok(IssuedInvitation {

@@ -3,6 +3,7 @@
 use super::{not_allowed_or, retry_on_contention, Actor, Service, ServiceError};
 use crate::domain::{Invitation, InvitationId, OrganizationId};
 use crate::store::StoreError;
+use crate::domain::audit::AuditAction;
 use crate::telemetry;
 
 impl Service {
@@ -20,13 +21,22 @@ impl Service {
     ) -> Result<Invitation, ServiceError> {
         let acting = actor.acting_user(requesting_user_id)?;
         let id = InvitationId::parse(raw_id).ok_or(ServiceError::NotFound("invitation"))?;
-        let requirement = self.manager(acting);
+        let requirement = self.manager(acting.clone());
         let token = self.write_token();
         retry_on_contention(|| async {
             let now = self.clock.now();
+            let audit = self
+                .audit_by(
+                    org_id,
+                    AuditAction::InvitationRevoked,
+                    actor,
+                    acting.as_ref(),
+                    now,
+                )
+                .target("invitation", &id);
             match self
                 .store
-                .revoke_invitation(org_id, &id, now, requirement.as_ref(), &token)
+                .revoke_invitation(org_id, &id, now, requirement.as_ref(), &token, &audit)
                 .await
             {
                 Ok(inv) => {

@@ -7,6 +7,7 @@ use super::ServiceError;
 use crate::clock::Clock;
 use crate::domain::listing::INSTANCE_SHARDS;
 use crate::store::{ExpiryStore, StoreError};
+use crate::domain::audit::{AuditAction, AuditActor, AuditContext, AuditEntry};
 use crate::telemetry;
 
 /// Due invitations read per query.
@@ -27,11 +28,22 @@ pub struct SweepReport {
 pub struct Sweeper {
     store: Arc<dyn ExpiryStore>,
     clock: Arc<dyn Clock>,
+    audit_retention_days: u32,
 }
 
 impl Sweeper {
     pub fn new(store: Arc<dyn ExpiryStore>, clock: Arc<dyn Clock>) -> Self {
-        Self { store, clock }
+        Self {
+            store,
+            clock,
+            audit_retention_days: crate::domain::audit::DEFAULT_RETENTION_DAYS,
+        }
+    }
+
+    /// How long its audit entries are kept (`AUDIT_RETENTION_DAYS`).
+    pub fn with_audit_retention(mut self, days: u32) -> Self {
+        self.audit_retention_days = days;
+        self
     }
 
     /// Per partition, pages of up to 100 due invitations, each expired in one transaction,
@@ -51,7 +63,18 @@ impl Sweeper {
                 }
                 let mut progressed = false;
                 for inv in &due {
-                    match self.store.expire_invitation(inv, now).await {
+                    let audit = AuditEntry::new(
+                        &inv.organization.id,
+                        AuditAction::InvitationExpired,
+                        AuditActor::system("sweeper"),
+                        &AuditContext::default(),
+                        now,
+                        self.audit_retention_days,
+                    )
+                    .target("invitation", &inv.id)
+                    .with("email_address", inv.email_address.as_str())
+                    .with("expires_at", inv.expires_at);
+                    match self.store.expire_invitation(inv, now, &audit).await {
                         Ok(()) => {
                             report.expired += 1;
                             progressed = true;

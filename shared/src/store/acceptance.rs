@@ -1,6 +1,7 @@
 //! Following a link and answering it: the context a link reads, accepting, declining, and an
 //! invitation found by its id alone.
 
+use crate::domain::audit::AuditEntry;
 use async_trait::async_trait;
 
 use super::StoreError;
@@ -43,6 +44,7 @@ pub trait AcceptanceStore: Send + Sync {
         membership: &Membership,
         now: Millis,
         token: &str,
+        audit: &AuditEntry,
     ) -> Result<(), StoreError>;
 
     /// Marks `invitation` (pending, on the ticket read just before) declined, frees its slot
@@ -55,6 +57,7 @@ pub trait AcceptanceStore: Send + Sync {
         now: Millis,
         token: &str,
         via: crate::domain::DeclineChannel,
+        audit: &AuditEntry,
     ) -> Result<Invitation, StoreError>;
 
     /// An invitation by its id alone, in whatever organization it belongs to.

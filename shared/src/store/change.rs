@@ -29,6 +29,8 @@ pub enum ChangeRecord {
         old: Option<MailPause>,
         new: Option<MailPause>,
     },
+    /// An audit entry written (never changed; its removal by retention makes no event).
+    Audit(Box<crate::domain::audit::AuditEntry>),
     /// Any other item (pointers, slots, counters, limits): no event.
     Other,
 }
@@ -50,6 +52,7 @@ impl Change {
             ChangeRecord::MailSending {
                 organization_id, ..
             } => format!("mail#{organization_id}"),
+            ChangeRecord::Audit(entry) => format!("audit#{}", entry.organization_id),
             ChangeRecord::Other => String::new(),
         }
     }

@@ -1,5 +1,6 @@
 //! Users and memberships: who exists, who belongs where, with which role.
 
+use crate::domain::audit::AuditEntry;
 use async_trait::async_trait;
 
 use super::StoreError;
@@ -17,7 +18,11 @@ pub trait UserStore: Send + Sync {
 #[async_trait]
 pub trait MembershipStore: Send + Sync {
     /// Fails with `NotFound` (no organization), `AlreadyMember` or `QuotaExceeded`.
-    async fn insert_membership(&self, membership: &Membership) -> Result<(), StoreError>;
+    async fn insert_membership(
+        &self,
+        membership: &Membership,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError>;
     async fn get_membership(
         &self,
         organization_id: &OrganizationId,
@@ -45,6 +50,7 @@ pub trait MembershipStore: Send + Sync {
         &self,
         read: &Membership,
         updated: &Membership,
+        audit: &AuditEntry,
     ) -> Result<(), StoreError>;
 
     async fn update_membership_role(
@@ -53,10 +59,12 @@ pub trait MembershipStore: Send + Sync {
         user_id: &UserId,
         role: &RoleKey,
         now: Millis,
+        audit: &AuditEntry,
     ) -> Result<Membership, StoreError>;
     async fn delete_membership(
         &self,
         organization_id: &OrganizationId,
         user_id: &UserId,
+        audit: &AuditEntry,
     ) -> Result<Membership, StoreError>;
 }

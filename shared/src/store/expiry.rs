@@ -1,5 +1,6 @@
 //! Expiry on time: the sweeper reads the due invitations, and only those, and ends each one.
 
+use crate::domain::audit::AuditEntry;
 use async_trait::async_trait;
 
 use super::StoreError;
@@ -23,5 +24,6 @@ pub trait ExpiryStore: Send + Sync {
         &self,
         invitation: &Invitation,
         now: Millis,
+        audit: &AuditEntry,
     ) -> Result<(), StoreError>;
 }

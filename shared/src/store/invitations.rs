@@ -1,6 +1,7 @@
 //! An organization's invitations, written: the context a create reads, the create itself,
 //! one invitation read, the record of its email, a new ticket, and revoking.
 
+use crate::domain::audit::AuditEntry;
 use async_trait::async_trait;
 
 use super::StoreError;
@@ -67,6 +68,7 @@ pub trait InvitationStore: Send + Sync {
         replacing: Option<&SlotHolder>,
         actor: Option<&ActorRequirement>,
         limits: &[LimitWrite],
+        audit: &AuditEntry,
     ) -> Result<(), StoreError>;
 
     async fn get_invitation(
@@ -86,6 +88,7 @@ pub trait InvitationStore: Send + Sync {
         reissued: &Invitation,
         actor: Option<&ActorRequirement>,
         limits: &[LimitWrite],
+        audit: &AuditEntry,
     ) -> Result<(), StoreError>;
 
     /// Marks a pending (or expired-but-unreplaced) invitation revoked, frees its slot and seat,
@@ -99,5 +102,6 @@ pub trait InvitationStore: Send + Sync {
         now: Millis,
         actor: Option<&ActorRequirement>,
         token: &str,
+        audit: &AuditEntry,
     ) -> Result<Invitation, StoreError>;
 }

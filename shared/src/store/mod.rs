@@ -5,6 +5,7 @@
 //! clock have a file of their own on both stores (`revoke.rs`, `expiry.rs`).
 
 mod acceptance;
+mod audit;
 pub mod change;
 mod directory;
 pub mod dynamodb;
@@ -19,6 +20,7 @@ mod organizations;
 mod reputation;
 
 pub use acceptance::{AcceptanceStore, TicketContext};
+pub use audit::AuditStore;
 pub use directory::{MembershipStore, UserStore};
 pub use email::EmailStore;
 pub use error::StoreError;
@@ -43,6 +45,7 @@ pub trait Store:
     + IdempotencyStore
     + EmailStore
     + ReputationStore
+    + AuditStore
 {
 }
 
@@ -57,7 +60,8 @@ impl<
             + LimitStore
             + IdempotencyStore
             + EmailStore
-            + ReputationStore,
+            + ReputationStore
+            + AuditStore,
     > Store for T
 {
 }

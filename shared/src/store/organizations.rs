@@ -1,5 +1,6 @@
 //! Organizations: created, found by id or slug, listed, updated and deleted.
 
+use crate::domain::audit::AuditEntry;
 use async_trait::async_trait;
 
 use super::StoreError;
@@ -13,6 +14,7 @@ pub trait OrganizationStore: Send + Sync {
         &self,
         org: &Organization,
         creator: Option<&Membership>,
+        audit: &AuditEntry,
     ) -> Result<(), StoreError>;
     async fn get_organization(
         &self,
@@ -45,10 +47,16 @@ pub trait OrganizationStore: Send + Sync {
         &self,
         read: &Organization,
         updated: &Organization,
+        audit: &AuditEntry,
     ) -> Result<(), StoreError>;
 
     /// Removes the organization: its pending invitations are revoked (their links die), its
     /// memberships and their address claims deleted, then the organization and its slug claim.
     /// The cost grows with its pending invitations and members, not with its history.
-    async fn delete_organization(&self, org: &Organization, now: Millis) -> Result<(), StoreError>;
+    async fn delete_organization(
+        &self,
+        org: &Organization,
+        now: Millis,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError>;
 }

@@ -1,6 +1,7 @@
 //! Email reputation in the store: the suppressed mailboxes, each organization's recent mail
 //! outcomes per day, and whether its email is paused (`domain::reputation` has the rules).
 
+use crate::domain::audit::AuditEntry;
 use async_trait::async_trait;
 
 use super::StoreError;
@@ -62,11 +63,13 @@ pub trait ReputationStore: Send + Sync {
         &self,
         organization_id: &OrganizationId,
         pause: &MailPause,
+        audit: &AuditEntry,
     ) -> Result<bool, StoreError>;
 
-    /// Resumes it; the pause lifted, `None` when it was not paused.
+    /// Resumes it; the pause lifted, `None` when it was not paused (and nothing is recorded).
     async fn resume_mail(
         &self,
         organization_id: &OrganizationId,
+        audit: &AuditEntry,
     ) -> Result<Option<MailPause>, StoreError>;
 }

@@ -11,10 +11,12 @@ use crate::domain::{
 };
 use crate::service::Actor;
 
+mod audit;
 mod invitation;
 mod mail;
 mod user;
 
+pub use audit::{audit_entry, audit_page, AuditEntryBody, AuditPageBody};
 pub use invitation::{
     invitation, AnswerFields, BackendFields, EventData, EventFields, InvitationBody, InvitationView,
 };

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use invitations::domain::{DeliveryStatus, InvitationStatus, RequestKey, RoleCatalog};
+use invitations::domain::{DeliveryStatus, InvitationStatus, RequestKey, RequestScope, RoleCatalog};
 use invitations::mail::memory::CapturingMailer;
 use invitations::mail::{MailError, Mailer, OutgoingEmail};
 use invitations::service::{Actor, InvitationAction, Service};
@@ -25,8 +25,11 @@ both_stores!(
     a_queued_email_found_by_the_retry_and_the_sweeper_goes_out_once,
 );
 
-fn key(k: &str) -> Option<RequestKey> {
-    Some(RequestKey::new(k))
+fn key(k: &str) -> RequestScope {
+    RequestScope {
+        key: Some(RequestKey::new(k)),
+        origin: Default::default(),
+    }
 }
 
 fn grace_input(email: &str) -> invitations::service::NewInvitation {

@@ -100,6 +100,27 @@ pub fn schemas() -> Value {
             }),
         ),
         "Invitations": list_of(r("Invitation")),
+        "AuditLogEntry": object(
+            &["object", "id", "organization_id", "action", "occurred_at", "occurred_at_ms", "actor", "targets", "context", "metadata"],
+            json!({
+                "object": { "const": "audit_log_entry" }, "id": string(), "organization_id": string(),
+                "action": string(),
+                "occurred_at": { "description": "RFC 3339, as WorkOS sends it.", "type": "string" },
+                "occurred_at_ms": timestamp,
+                "actor": object(&["type", "id"], json!({
+                    "type": { "type": "string", "enum": ["user", "api_key", "system", "link_holder"] },
+                    "id": string(), "name": string(),
+                })),
+                "targets": { "type": "array", "items": object(&["type", "id"], json!({ "type": string(), "id": string() })) },
+                "context": object(&[], json!({ "ip": string(), "user_agent": string(), "request_id": string() })),
+                "metadata": { "type": "object" },
+            }),
+        ),
+        "AuditLogEntries": object(&["object", "data", "next_cursor"], json!({
+            "object": { "const": "list" },
+            "data": { "type": "array", "items": r("AuditLogEntry") },
+            "next_cursor": nullable(string()),
+        })),
         "EmailSuppression": object(
             &["object", "email_address", "reason", "bounce_type", "organization_id", "invitation_id", "created_at"],
             json!({

@@ -1,11 +1,13 @@
 //! Parsing at the edge: request bodies, query strings and tickets become the service's typed
 //! commands here, every bad field reported with its own code; nothing half-parsed goes further.
 
+mod audit;
 mod bodies;
 mod fields;
 pub mod number;
 mod query;
 
+pub use audit::{audit_cursor, audit_query};
 pub use bodies::{
     bulk_invitations, invitation, invitation_action, membership, metadata_patch, organization,
     organization_patch, role_update, ticket, user, BULK_MAX_ITEMS,

@@ -9,7 +9,7 @@ use serde_json::json;
 use crate::domain::{FieldError, OrganizationId};
 use crate::http::auth::Backend;
 use crate::http::error::ApiError;
-use crate::http::extract::JsonBody;
+use crate::http::extract::{JsonBody, Retried};
 use crate::http::openapi::builder::{
     boolean, object, ok, op, org, param, r, READ_ERRORS, WRITE_ERRORS,
 };
@@ -75,6 +75,7 @@ async fn get_sending(
 async fn set_sending(
     _: Backend,
     State(state): State<AppState>,
+    Retried(scope): Retried,
     Path(org): Path<OrganizationId>,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
@@ -82,6 +83,6 @@ async fn set_sending(
         .get("paused")
         .and_then(serde_json::Value::as_bool)
         .ok_or_else(|| ApiError::from(vec![FieldError::missing("paused")]))?;
-    let (pause, days) = state.service.set_mail_sending(&org, paused).await?;
+    let (pause, days) = state.service.for_request(scope).set_mail_sending(&org, paused).await?;
     Ok(Json(wire::mail_sending(&org, pause.as_ref(), Some(&days))).into_response())
 }

@@ -10,7 +10,7 @@ use crate::domain::{OrganizationId, UserId};
 use crate::http::answers;
 use crate::http::auth::Backend;
 use crate::http::error::ApiError;
-use crate::http::extract::JsonBody;
+use crate::http::extract::{JsonBody, Retried};
 use crate::http::openapi::builder::{
     list_params, object, ok, op, org, r, role, string, user, with, READ_ERRORS, WRITE_ERRORS,
 };
@@ -56,11 +56,12 @@ pub const ROUTES: &[Route] = &[
 async fn create_membership(
     _: Backend,
     State(state): State<AppState>,
+    Retried(scope): Retried,
     Path(org): Path<OrganizationId>,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
     let input = parse::membership(&body, state.service.roles())?;
-    let (membership, org) = state.service.create_membership(&org, input).await?;
+    let (membership, org) = state.service.for_request(scope).create_membership(&org, input).await?;
     Ok(answers::membership(
         &state,
         &Actor::Backend,
@@ -93,13 +94,12 @@ async fn list_memberships(
 async fn update_membership_metadata(
     _: Backend,
     State(state): State<AppState>,
+    Retried(scope): Retried,
     Path((org, user)): Path<(OrganizationId, UserId)>,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
     let (public, private) = parse::metadata_patch(&body)?;
-    let (membership, org) = state
-        .service
-        .update_membership_metadata(&org, &user, public, private)
+    let (membership, org) = state.service.for_request(scope).update_membership_metadata(&org, &user, public, private)
         .await?;
     Ok(answers::membership(
         &state,
@@ -112,13 +112,12 @@ async fn update_membership_metadata(
 async fn update_membership(
     _: Backend,
     State(state): State<AppState>,
+    Retried(scope): Retried,
     Path((org, user)): Path<(OrganizationId, UserId)>,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
     let role = parse::role_update(&body, state.service.roles())?;
-    let (membership, org) = state
-        .service
-        .update_membership_role(&org, &user, &role)
+    let (membership, org) = state.service.for_request(scope).update_membership_role(&org, &user, &role)
         .await?;
     Ok(answers::membership(
         &state,
@@ -131,9 +130,10 @@ async fn update_membership(
 async fn delete_membership(
     _: Backend,
     State(state): State<AppState>,
+    Retried(scope): Retried,
     Path((org, user)): Path<(OrganizationId, UserId)>,
 ) -> Result<Response, ApiError> {
-    let (membership, org) = state.service.delete_membership(&org, &user).await?;
+    let (membership, org) = state.service.for_request(scope).delete_membership(&org, &user).await?;
     Ok(answers::membership(
         &state,
         &Actor::Backend,

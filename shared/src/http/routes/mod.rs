@@ -9,6 +9,7 @@ use super::table::{Function, Route};
 use super::AppState;
 
 mod across_organizations;
+mod audit;
 mod document;
 mod email;
 mod invitations;
@@ -29,6 +30,7 @@ const RESOURCES: &[&[Route]] = &[
     organizations::ROUTES,
     memberships::ROUTES,
     email::ROUTES,
+    audit::ROUTES,
     document::ROUTES,
 ];
 

@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::domain::OrganizationId;
 use crate::http::auth::Backend;
 use crate::http::error::ApiError;
-use crate::http::extract::JsonBody;
+use crate::http::extract::{JsonBody, Retried};
 use crate::http::openapi::builder::{
     boolean, list_of, list_params, object, ok, op, org, param, r, string, READ_ERRORS, WRITE_ERRORS,
 };
@@ -69,11 +69,10 @@ pub const ROUTES: &[Route] = &[
 async fn create_organization(
     _: Backend,
     State(state): State<AppState>,
+    Retried(scope): Retried,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
-    let org = state
-        .service
-        .create_organization(parse::organization(&body)?)
+    let org = state.service.for_request(scope).create_organization(parse::organization(&body)?)
         .await?;
     Ok(Json(wire::organization(&Actor::Backend, &org)).into_response())
 }
@@ -104,11 +103,12 @@ async fn list_organizations(
 async fn update_organization(
     _: Backend,
     State(state): State<AppState>,
+    Retried(scope): Retried,
     Path(org): Path<OrganizationId>,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
     let patch = parse::organization_patch(&body)?;
-    let org = state.service.update_organization(&org, &patch).await?;
+    let org = state.service.for_request(scope).update_organization(&org, &patch).await?;
     Ok(Json(wire::organization(&Actor::Backend, &org)).into_response())
 }
 
@@ -124,9 +124,10 @@ struct Deleted<'a> {
 async fn delete_organization(
     _: Backend,
     State(state): State<AppState>,
+    Retried(scope): Retried,
     Path(org): Path<OrganizationId>,
 ) -> Result<Response, ApiError> {
-    let org = state.service.delete_organization(&org).await?;
+    let org = state.service.for_request(scope).delete_organization(&org).await?;
     Ok(Json(Deleted {
         object: "organization",
         id: &org.id,

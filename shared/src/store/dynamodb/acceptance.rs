@@ -1,5 +1,6 @@
 //! Tickets and acceptance on DynamoDB.
 
+use crate::domain::audit::AuditEntry;
 use async_trait::async_trait;
 
 use super::codec::{self, key, n, ACCEPTED_COUNT, DECLINED_COUNT};
@@ -63,6 +64,7 @@ impl AcceptanceStore for DynamoStore {
         m: &Membership,
         now: Millis,
         token: &str,
+        audit: &AuditEntry,
     ) -> Result<(), StoreError> {
         let org_id = &inv.organization.id;
         let mut tx = Tx::new(&self.table);
@@ -95,6 +97,7 @@ impl AcceptanceStore for DynamoStore {
                 .value(":minus", n(-1))
                 .value(":now", n(now)),
         )?;
+        tx.audit(audit)?;
         match tx.send(self.client()).await? {
             TxOutcome::Committed => Ok(()),
             TxOutcome::Cancelled(r) if own_write(&r, inv_index, settled_by("accepted", token)) => {
@@ -119,6 +122,7 @@ impl AcceptanceStore for DynamoStore {
         now: Millis,
         token: &str,
         via: crate::domain::DeclineChannel,
+        audit: &AuditEntry,
     ) -> Result<Invitation, StoreError> {
         let mut tx = Tx::new(&self.table);
         let (inv_index, slot_index) = tx.settle_pending(
@@ -143,6 +147,7 @@ impl AcceptanceStore for DynamoStore {
             declined.declined_via = Some(via);
             declined
         };
+        tx.audit(audit)?;
         match tx.send(self.client()).await? {
             TxOutcome::Committed => Ok(declined()),
             TxOutcome::Cancelled(r) if own_write(&r, inv_index, settled_by("declined", token)) => {

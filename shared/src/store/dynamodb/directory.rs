@@ -1,5 +1,6 @@
 //! Users and memberships on DynamoDB.
 
+use crate::domain::audit::AuditEntry;
 use async_trait::async_trait;
 
 use super::codec::{self, key, n, s};
@@ -62,7 +63,11 @@ use TxOutcome::Cancelled;
 impl MembershipStore for DynamoStore {
     /// One round trip: seat taken on the organization (conditioned on a free one), membership
     /// and address claims put only if new.
-    async fn insert_membership(&self, m: &Membership) -> Result<(), StoreError> {
+    async fn insert_membership(
+        &self,
+        m: &Membership,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
         let mut tx = Tx::new(&self.table);
         let org_index = tx.update(
             keys::organization(&m.organization_id),
@@ -74,6 +79,7 @@ impl MembershipStore for DynamoStore {
                 .value(":now", n(m.created_at)),
         )?;
         let member_index = self.member_items(&mut tx, m)?;
+        tx.audit(audit)?;
         match tx.send(self.client()).await? {
             TxOutcome::Committed => Ok(()),
             Cancelled(r) if failed(&r, org_index) && old_item(&r, org_index).is_none() => {
@@ -189,89 +195,51 @@ impl MembershipStore for DynamoStore {
         Ok((page, more))
     }
 
-    /// One round trip: an `UpdateItem` conditioned on the metadata read (compared whole, as
-    /// the stored JSON).
+    /// See `membership_updates.rs`.
     async fn replace_membership_metadata(
         &self,
         read: &Membership,
         updated: &Membership,
+        audit: &AuditEntry,
     ) -> Result<(), StoreError> {
-        let result = self
-            .client()
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key(keys::membership(&read.organization_id, &read.user_id))))
-            .update_expression(
-                "SET public_metadata = :public, private_metadata = :private, updated_at = :now",
-            )
-            .condition_expression(
-                "attribute_exists(PK) AND public_metadata = :old_public AND private_metadata = :old_private",
-            )
-            .expression_attribute_values(":public", codec::metadata(&updated.public_metadata))
-            .expression_attribute_values(":private", codec::metadata(&updated.private_metadata))
-            .expression_attribute_values(":old_public", codec::metadata(&read.public_metadata))
-            .expression_attribute_values(":old_private", codec::metadata(&read.private_metadata))
-            .expression_attribute_values(":now", n(updated.updated_at))
-            .return_values_on_condition_check_failure(
-                aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure::AllOld,
-            )
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(err) => match err.as_service_error() {
-                Some(aws_sdk_dynamodb::operation::update_item::UpdateItemError::ConditionalCheckFailedException(e)) => {
-                    if e.item().is_some() {
-                        Err(StoreError::Contention)
-                    } else {
-                        Err(StoreError::NotFound)
-                    }
-                }
-                _ => Err(sdk_error(err)),
-            },
-        }
+        self.replace_metadata(read, updated, audit).await
     }
 
-    /// One round trip: `UpdateItem` returning the new item.
+    /// See `membership_updates.rs`.
     async fn update_membership_role(
         &self,
         organization_id: &OrganizationId,
         user_id: &UserId,
         role: &RoleKey,
         now: Millis,
+        audit: &AuditEntry,
     ) -> Result<Membership, StoreError> {
-        let result = self
-            .client()
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key(keys::membership(organization_id, user_id))))
-            .update_expression("SET #role = :role, updated_at = :now")
-            .condition_expression(EXISTING_ITEM)
-            .expression_attribute_names("#role", "role")
-            .expression_attribute_values(":role", s(role))
-            .expression_attribute_values(":now", n(now))
-            .return_values(aws_sdk_dynamodb::types::ReturnValue::AllNew)
-            .send()
-            .await;
-        match result {
-            Ok(out) => codec::membership_from(&out.attributes.unwrap_or_default()),
-            Err(err)
-                if err
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Err(StoreError::NotFound)
-            }
-            Err(err) => Err(sdk_error(err)),
-        }
+        self.change_role(organization_id, user_id, role, now, audit)
+            .await
     }
 
-    /// Two round trips: the membership is read for its address claims, then membership, claims
-    /// and the seat go in one transaction conditioned on the membership being unchanged.
+    /// See `remove_membership`.
     async fn delete_membership(
         &self,
         organization_id: &OrganizationId,
         user_id: &UserId,
+        audit: &AuditEntry,
+    ) -> Result<Membership, StoreError> {
+        self.remove_membership(organization_id, user_id, Some(audit))
+            .await
+    }
+}
+
+impl DynamoStore {
+    /// Two round trips: the membership is read for its address claims, then membership, claims
+    /// and the seat go in one transaction conditioned on the membership being unchanged.
+    /// With its audit entry, or none when the organization's deletion removes it (whose own
+    /// entry says so).
+    pub(super) async fn remove_membership(
+        &self,
+        organization_id: &OrganizationId,
+        user_id: &UserId,
+        audit: Option<&AuditEntry>,
     ) -> Result<Membership, StoreError> {
         let m = self
             .get_membership(organization_id, user_id)
@@ -296,6 +264,9 @@ impl MembershipStore for DynamoStore {
             EXISTING_ITEM,
             Params::new().value(":minus", n(-1)),
         )?;
+        if let Some(audit) = audit {
+            tx.audit(audit)?;
+        }
         match tx.send(self.client()).await? {
             TxOutcome::Committed => Ok(m),
             Cancelled(r) if failed(&r, 0) => Err(StoreError::NotFound),

@@ -6,6 +6,7 @@ use super::settle::Guard;
 use super::tx::{failed, own_write, settled_by, Tx, TxOutcome};
 use super::{keys, sdk_error, unexplained, DynamoStore};
 use crate::clock::Millis;
+use crate::domain::audit::AuditEntry;
 use crate::domain::{Invitation, InvitationStatus};
 use crate::store::{ExpiryStore, StoreError};
 use async_trait::async_trait;
@@ -40,7 +41,12 @@ impl ExpiryStore for DynamoStore {
     /// One round trip: a transaction of the invitation (expired only if still pending, past its
     /// expiry, on the same ticket), its slot (deleted) and the organization (seat back,
     /// counted).
-    async fn expire_invitation(&self, inv: &Invitation, now: Millis) -> Result<(), StoreError> {
+    async fn expire_invitation(
+        &self,
+        inv: &Invitation,
+        now: Millis,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
         let token = crate::domain::request::write_token(None);
         let mut tx = Tx::new(&self.table);
         let (inv_index, slot_index) = tx.settle_pending(
@@ -57,6 +63,7 @@ impl ExpiryStore for DynamoStore {
             &token,
         )?;
         tx.free_seat(&inv.organization.id, EXPIRED_COUNT)?;
+        tx.audit(audit)?;
         match tx.send(self.client()).await? {
             TxOutcome::Committed => Ok(()),
             TxOutcome::Cancelled(r) if own_write(&r, inv_index, settled_by("expired", &token)) => {

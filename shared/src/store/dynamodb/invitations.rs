@@ -1,5 +1,6 @@
 //! Invitations on DynamoDB.
 
+use crate::domain::audit::AuditEntry;
 use async_trait::async_trait;
 
 use super::codec::{self, key, n, s, EXPIRED_COUNT};
@@ -81,6 +82,7 @@ impl InvitationStore for DynamoStore {
         replacing: Option<&SlotHolder>,
         actor: Option<&ActorRequirement>,
         limit_writes: &[LimitWrite],
+        audit: &AuditEntry,
     ) -> Result<(), StoreError> {
         let org_id = &inv.organization.id;
         let mut tx = Tx::new(&self.table);
@@ -152,6 +154,7 @@ impl InvitationStore for DynamoStore {
             None => None,
         };
         let limit_indexes = tx.put_limits(limit_writes)?;
+        tx.audit(audit)?;
         let r = match tx.send(self.client()).await? {
             TxOutcome::Committed => return Ok(()),
             Cancelled(r) => r,
@@ -209,6 +212,7 @@ impl InvitationStore for DynamoStore {
         inv: &Invitation,
         actor: Option<&ActorRequirement>,
         limit_writes: &[LimitWrite],
+        audit: &AuditEntry,
     ) -> Result<(), StoreError> {
         let org_id = &inv.organization.id;
         let new_hash = inv.ticket_hash.clone().unwrap_or_default();
@@ -263,6 +267,7 @@ impl InvitationStore for DynamoStore {
         let has_new_ticket = |item: &codec::Item| {
             item.get("ticket_hash").and_then(|v| v.as_s().ok()) == Some(&new_hash)
         };
+        tx.audit(audit)?;
         match tx.send(self.client()).await? {
             TxOutcome::Committed => Ok(()),
             Cancelled(r) if own_write(&r, inv_index, has_new_ticket) => Ok(()),
@@ -288,8 +293,10 @@ impl InvitationStore for DynamoStore {
         now: Millis,
         actor: Option<&ActorRequirement>,
         token: &str,
+        audit: &AuditEntry,
     ) -> Result<Invitation, StoreError> {
-        self.revoke(organization_id, id, now, actor, token).await
+        self.revoke(organization_id, id, now, actor, token, audit)
+            .await
     }
 }
 

@@ -5,6 +5,7 @@
 //! `TransactWriteItems` whose conditions hold it, so concurrent requests cannot break it.
 
 mod acceptance;
+mod audit;
 mod codec;
 mod directory;
 mod email;
@@ -14,6 +15,7 @@ mod invitations;
 pub mod keys;
 mod limits;
 mod listing;
+mod membership_updates;
 mod organizations;
 mod reputation;
 mod revoke;

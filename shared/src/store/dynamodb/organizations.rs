@@ -1,6 +1,7 @@
 //! Organizations on DynamoDB: create (with the creator's membership), read by id or slug,
 //! list, update and delete.
 
+use crate::domain::audit::AuditEntry;
 use async_trait::async_trait;
 
 use super::codec::{self, n, s};
@@ -25,6 +26,7 @@ impl OrganizationStore for DynamoStore {
         &self,
         org: &Organization,
         creator: Option<&Membership>,
+        audit: &AuditEntry,
     ) -> Result<(), StoreError> {
         let mut tx = Tx::new(&self.table);
         let org_index = tx.put_new(codec::organization_item(org))?;
@@ -38,6 +40,7 @@ impl OrganizationStore for DynamoStore {
             ANY_ITEM,
             Params::new().value(":one", n(1)),
         )?;
+        tx.audit(audit)?;
         match tx.send(self.client()).await? {
             TxOutcome::Committed => Ok(()),
             Cancelled(r) if failed(&r, slug_index) => Err(StoreError::SlugTaken),
@@ -134,6 +137,7 @@ impl OrganizationStore for DynamoStore {
         &self,
         read: &Organization,
         updated: &Organization,
+        audit: &AuditEntry,
     ) -> Result<(), StoreError> {
         let mut tx = Tx::new(&self.table);
         let org_index = tx.update(
@@ -168,6 +172,7 @@ impl OrganizationStore for DynamoStore {
         } else {
             None
         };
+        tx.audit(audit)?;
         match tx.send(self.client()).await? {
             TxOutcome::Committed => Ok(()),
             Cancelled(r) if failed(&r, org_index) && old_item(&r, org_index).is_none() => {
@@ -183,7 +188,12 @@ impl OrganizationStore for DynamoStore {
     /// frees their slots; pages of memberships (GSI1), each deleted with its address claims;
     /// then one transaction removing the organization and its slug claim. 1 + ⌈pending/25⌉ × 2
     /// + members' pages + 1 round trips: the organization's history is not read.
-    async fn delete_organization(&self, org: &Organization, now: Millis) -> Result<(), StoreError> {
+    async fn delete_organization(
+        &self,
+        org: &Organization,
+        now: Millis,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
         // Indexes are eventually consistent: a page may still show what was just changed. A few
         // pages in a row without progress end in `Contention` (the caller may retry).
         let mut stalled = 0;
@@ -248,7 +258,7 @@ impl OrganizationStore for DynamoStore {
             }
             let mut deleted = false;
             for m in members {
-                match self.delete_membership(&org.id, &m.user_id).await {
+                match self.remove_membership(&org.id, &m.user_id, None).await {
                     Ok(_) => deleted = true,
                     Err(StoreError::NotFound) => {}
                     Err(e) => return Err(e),
@@ -269,6 +279,7 @@ impl OrganizationStore for DynamoStore {
             ANY_ITEM,
             Params::new().value(":minus", n(-1)),
         )?;
+        tx.audit(audit)?;
         match tx.send(self.client()).await? {
             TxOutcome::Committed => Ok(()),
             Cancelled(r) if failed(&r, 0) => Err(StoreError::NotFound),

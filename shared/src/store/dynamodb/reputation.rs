@@ -8,7 +8,9 @@ use aws_sdk_dynamodb::types::ReturnValue;
 
 use super::codec::{key, n, s, Item, ItemBuilder, Reader};
 use super::limits::{limit_keys, FoundLogs};
-use super::{applied, keys, sdk_error, DynamoStore};
+use super::tx::{failed, Params, Tx, TxOutcome};
+use super::{keys, sdk_error, unexplained, DynamoStore};
+use crate::domain::audit::AuditEntry;
 use crate::domain::limits::LimitKey;
 use crate::domain::reputation::{
     MailDay, MailOutcome, MailPause, PausedBy, Suppression, SuppressionReason, BREAKER_WINDOW_DAYS,
@@ -216,43 +218,47 @@ impl ReputationStore for DynamoStore {
             .map(|(_, pause)| pause))
     }
 
-    /// One `PutItem`, only where there is none: the first pause stands (an operator's is not
-    /// replaced by the breaker's).
+    /// One transaction: the pause, only where there is none (the first pause stands: an
+    /// operator's is not replaced by the breaker's), and its audit entry.
     async fn pause_mail(
         &self,
         organization_id: &OrganizationId,
         pause: &MailPause,
+        audit: &AuditEntry,
     ) -> Result<bool, StoreError> {
-        applied(
-            self.client()
-                .put_item()
-                .table_name(&self.table)
-                .set_item(Some(pause_item(organization_id, pause)))
-                .condition_expression(super::tx::NEW_ITEM)
-                .send()
-                .await,
-        )
+        let mut tx = Tx::new(self.table());
+        let paused = tx.put_new(pause_item(organization_id, pause))?;
+        tx.audit(audit)?;
+        match tx.send(self.client()).await? {
+            TxOutcome::Committed => Ok(true),
+            TxOutcome::Cancelled(r) if failed(&r, paused) => Ok(false),
+            TxOutcome::Cancelled(r) => Err(unexplained(&r)),
+        }
     }
 
-    /// One `DeleteItem`, answering the pause it lifted.
+    /// Two round trips: the pause is read (the answer), then one transaction removes that
+    /// very pause (by when it was made) and writes the audit entry; `Contention` when it
+    /// changed between the two.
     async fn resume_mail(
         &self,
         organization_id: &OrganizationId,
+        audit: &AuditEntry,
     ) -> Result<Option<MailPause>, StoreError> {
-        let out = self
-            .client()
-            .delete_item()
-            .table_name(&self.table)
-            .set_key(Some(key(keys::mail_state(organization_id))))
-            .return_values(ReturnValue::AllOld)
-            .send()
-            .await
-            .map_err(sdk_error)?;
-        Ok(out
-            .attributes
-            .as_ref()
-            .map(pause_from)
-            .transpose()?
-            .map(|(_, pause)| pause))
+        let Some(item) = self.get(keys::mail_state(organization_id)).await? else {
+            return Ok(None);
+        };
+        let (_, pause) = pause_from(&item)?;
+        let mut tx = Tx::new(self.table());
+        let lifted = tx.delete(
+            keys::mail_state(organization_id),
+            "paused_at = :at",
+            Params::new().value(":at", n(pause.at)),
+        )?;
+        tx.audit(audit)?;
+        match tx.send(self.client()).await? {
+            TxOutcome::Committed => Ok(Some(pause)),
+            TxOutcome::Cancelled(r) if failed(&r, lifted) => Err(StoreError::Contention),
+            TxOutcome::Cancelled(r) => Err(unexplained(&r)),
+        }
     }
 }

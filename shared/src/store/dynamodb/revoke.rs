@@ -5,6 +5,7 @@ use super::settle::Guard;
 use super::tx::{failed, own_write, settled_by, Tx, TxOutcome};
 use super::{keys, unexplained, DynamoStore};
 use crate::clock::Millis;
+use crate::domain::audit::AuditEntry;
 use crate::domain::{Invitation, InvitationId, InvitationStatus, OrganizationId};
 use crate::store::{ActorRequirement, InvitationStore, StoreError};
 
@@ -23,6 +24,7 @@ impl DynamoStore {
         now: Millis,
         actor: Option<&ActorRequirement>,
         token: &str,
+        audit: &AuditEntry,
     ) -> Result<Invitation, StoreError> {
         let found = match actor {
             None => self.get_invitation(organization_id, id).await?,
@@ -84,6 +86,7 @@ impl DynamoStore {
             inv.written_by = Some(token.to_string());
             inv
         };
+        tx.audit(audit)?;
         match tx.send(self.client()).await? {
             TxOutcome::Committed => Ok(revoked(inv)),
             Cancelled(r) if own_write(&r, inv_index, settled_by("revoked", token)) => {

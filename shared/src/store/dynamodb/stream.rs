@@ -10,6 +10,7 @@ use crate::store::change::{Change, ChangeRecord};
 use crate::store::StoreError;
 
 enum Kind {
+    Audit,
     Invitation,
     Membership,
     MailState,
@@ -17,6 +18,9 @@ enum Kind {
 }
 
 fn kind(item: &Item) -> Kind {
+    if codec::is_audit(item) {
+        return Kind::Audit;
+    }
     match item.get(keys::SK).and_then(|v| v.as_s().ok()) {
         Some(sk) if sk.starts_with("INV#") => Kind::Invitation,
         Some(sk) if sk.starts_with("MEM#") => Kind::Membership,
@@ -91,6 +95,11 @@ pub fn change_from_images(
                 new: new.map(|(_, p)| p),
             }
         }
+        // Written once and never changed; its removal (retention) makes no event.
+        Kind::Audit => match (&old, &new) {
+            (None, Some(item)) => ChangeRecord::Audit(Box::new(codec::audit_from(item)?)),
+            _ => ChangeRecord::Other,
+        },
         Kind::Other => ChangeRecord::Other,
     };
     Ok(Change { id, at, record })

@@ -11,6 +11,7 @@ use super::build_error;
 use super::cancellation_reasons;
 use super::codec::{key, s, Item};
 use super::keys;
+use crate::domain::audit::AuditEntry;
 use crate::domain::OrganizationId;
 use crate::store::{ActorRequirement, StoreError};
 
@@ -56,6 +57,8 @@ pub struct Tx<'a> {
     /// minutes). Where that is not enough (an emulator, a later retry), each write names its
     /// request (`written_by`) and `own_write` tells the retry from a rival.
     token: String,
+    /// The actions of the audit entries it writes, counted once it commits.
+    audited: Vec<&'static str>,
 }
 
 /// How a transaction ended: committed, or cancelled with one reason per item (in order).
@@ -70,6 +73,7 @@ impl<'a> Tx<'a> {
             table,
             items: Vec::new(),
             token: crate::ids::random_base62(32),
+            audited: Vec::new(),
         }
     }
 
@@ -99,6 +103,13 @@ impl<'a> Tx<'a> {
 
     pub fn put_new(&mut self, item: Item) -> Result<usize, StoreError> {
         self.put(item, NEW_ITEM, Params::new())
+    }
+
+    /// The audit entry of the change this transaction makes: a new item in the same
+    /// transaction (added last, so the change's items keep their indexes).
+    pub fn audit(&mut self, entry: &AuditEntry) -> Result<usize, StoreError> {
+        self.audited.push(entry.action.as_str());
+        self.put_new(super::codec::audit_item(entry))
     }
 
     pub fn update(
@@ -166,7 +177,12 @@ impl<'a> Tx<'a> {
             .send()
             .await
         {
-            Ok(_) => Ok(TxOutcome::Committed),
+            Ok(_) => {
+                for action in self.audited {
+                    crate::telemetry::count_by(crate::telemetry::AUDIT_ENTRIES, "action", action);
+                }
+                Ok(TxOutcome::Committed)
+            }
             Err(err) => cancellation_reasons(err).map(TxOutcome::Cancelled),
         }
     }

@@ -5,6 +5,7 @@ use async_trait::async_trait;
 
 use super::{key, MemoryStore};
 use crate::clock::Millis;
+use crate::domain::audit::AuditEntry;
 use crate::domain::limits::LimitKey;
 use crate::domain::{
     Invitation, InvitationId, InvitationStatus, Membership, OrganizationId, UserId,
@@ -39,6 +40,7 @@ impl AcceptanceStore for MemoryStore {
         m: &Membership,
         now: Millis,
         token: &str,
+        audit: &AuditEntry,
     ) -> Result<(), StoreError> {
         let mut t = self.tables();
         let org_id = inv.organization.id.as_str();
@@ -79,6 +81,7 @@ impl AcceptanceStore for MemoryStore {
             },
             token,
         );
+        t.audit(audit);
         Ok(())
     }
 
@@ -88,6 +91,7 @@ impl AcceptanceStore for MemoryStore {
         now: Millis,
         token: &str,
         via: crate::domain::DeclineChannel,
+        audit: &AuditEntry,
     ) -> Result<Invitation, StoreError> {
         let mut t = self.tables();
         let org_id = inv.organization.id.as_str();
@@ -104,18 +108,21 @@ impl AcceptanceStore for MemoryStore {
         if let Some(org) = t.organizations.get_mut(org_id) {
             org.pending_invitations_count = org.pending_invitations_count.saturating_sub(1);
         }
-        t.settle_invitation(
-            org_id,
-            &inv.id,
-            InvitationStatus::Declined,
-            now,
-            EndedBy {
-                accepted_by: None,
-                declined_via: Some(via),
-            },
-            token,
-        )
-        .ok_or(StoreError::NotFound)
+        let declined = t
+            .settle_invitation(
+                org_id,
+                &inv.id,
+                InvitationStatus::Declined,
+                now,
+                EndedBy {
+                    accepted_by: None,
+                    declined_via: Some(via),
+                },
+                token,
+            )
+            .ok_or(StoreError::NotFound)?;
+        t.audit(audit);
+        Ok(declined)
     }
 
     async fn find_invitation(&self, id: &InvitationId) -> Result<Option<Invitation>, StoreError> {

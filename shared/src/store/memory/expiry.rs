@@ -2,6 +2,7 @@
 //! each due invitation.
 
 use super::index::EndedBy;
+use crate::domain::audit::AuditEntry;
 use async_trait::async_trait;
 
 use super::{key, MemoryStore};
@@ -28,7 +29,12 @@ impl ExpiryStore for MemoryStore {
             .collect())
     }
 
-    async fn expire_invitation(&self, inv: &Invitation, now: Millis) -> Result<(), StoreError> {
+    async fn expire_invitation(
+        &self,
+        inv: &Invitation,
+        now: Millis,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
         let mut t = self.tables();
         let org_id = inv.organization.id.as_str();
         let current = t
@@ -57,6 +63,7 @@ impl ExpiryStore for MemoryStore {
             EndedBy::default(),
             &token,
         );
+        t.audit(audit);
         Ok(())
     }
 }

@@ -1,6 +1,7 @@
 //! Invitations in memory: the same checks, in the same order, as the DynamoDB transactions.
 
 use super::index::EndedBy;
+use crate::domain::audit::AuditEntry;
 use async_trait::async_trait;
 
 use super::{key, MemoryStore};
@@ -45,6 +46,7 @@ impl InvitationStore for MemoryStore {
         replacing: Option<&SlotHolder>,
         actor: Option<&ActorRequirement>,
         limits: &[LimitWrite],
+        audit: &AuditEntry,
     ) -> Result<(), StoreError> {
         let mut t = self.tables();
         let org_id = inv.organization.id.as_str();
@@ -117,6 +119,7 @@ impl InvitationStore for MemoryStore {
             t.queue_email(inv);
         }
         t.store_limits(limits);
+        t.audit(audit);
         Ok(())
     }
 
@@ -138,6 +141,7 @@ impl InvitationStore for MemoryStore {
         inv: &Invitation,
         actor: Option<&ActorRequirement>,
         limits: &[LimitWrite],
+        audit: &AuditEntry,
     ) -> Result<(), StoreError> {
         let mut t = self.tables();
         let org_id = inv.organization.id.as_str();
@@ -179,6 +183,7 @@ impl InvitationStore for MemoryStore {
             .insert(key(org_id, inv.id.as_str()), after.clone());
         t.feed_invitation(Some(before), Some(after));
         t.store_limits(limits);
+        t.audit(audit);
         Ok(())
     }
 
@@ -189,7 +194,9 @@ impl InvitationStore for MemoryStore {
         now: Millis,
         actor: Option<&ActorRequirement>,
         token: &str,
+        audit: &AuditEntry,
     ) -> Result<Invitation, StoreError> {
-        self.tables().revoke(organization_id, id, now, actor, token)
+        self.tables()
+            .revoke(organization_id, id, now, actor, token, audit)
     }
 }

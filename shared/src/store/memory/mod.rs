@@ -3,6 +3,7 @@
 //! capabilities as the DynamoDB adapter: `directory`, `invitations`, `listing`, `acceptance`.
 
 mod acceptance;
+mod audit;
 mod directory;
 mod email;
 mod expiry;
@@ -11,6 +12,7 @@ mod index;
 mod invitations;
 mod limits;
 mod listing;
+mod memberships;
 mod reputation;
 mod revoke;
 
@@ -60,6 +62,8 @@ pub(super) struct Tables {
     unsent: HashMap<u32, std::collections::BTreeSet<OrgKey>>,
     /// Email reputation: suppressed mailboxes, organizations' days and pauses.
     reputation: reputation::Reputation,
+    /// The audit log and its indexes.
+    audit_log: audit::AuditLog,
     /// The change feed (DynamoDB Streams' twin), when someone listens.
     feed: Option<Feed>,
 }

@@ -2,6 +2,7 @@
 //! order (a range read, as DynamoDB's `MAIL#DAY#` sort keys), and pauses; a pause or resume is
 //! a change on the feed, as on DynamoDB's stream.
 
+use crate::domain::audit::AuditEntry;
 use std::collections::{BTreeMap, HashMap};
 
 use async_trait::async_trait;
@@ -119,6 +120,7 @@ impl ReputationStore for MemoryStore {
         &self,
         organization_id: &OrganizationId,
         pause: &MailPause,
+        audit: &AuditEntry,
     ) -> Result<bool, StoreError> {
         let mut t = self.tables();
         if t.reputation.pauses.contains_key(organization_id) {
@@ -132,12 +134,14 @@ impl ReputationStore for MemoryStore {
             old: None,
             new: Some(pause.clone()),
         });
+        t.audit(audit);
         Ok(true)
     }
 
     async fn resume_mail(
         &self,
         organization_id: &OrganizationId,
+        audit: &AuditEntry,
     ) -> Result<Option<MailPause>, StoreError> {
         let mut t = self.tables();
         let lifted = t.reputation.pauses.remove(organization_id);
@@ -147,6 +151,7 @@ impl ReputationStore for MemoryStore {
                 old: Some(old.clone()),
                 new: None,
             });
+            t.audit(audit);
         }
         Ok(lifted)
     }

@@ -3,6 +3,7 @@
 use super::index::EndedBy;
 use super::{key, Tables};
 use crate::clock::Millis;
+use crate::domain::audit::AuditEntry;
 use crate::domain::{Invitation, InvitationId, InvitationStatus, OrganizationId};
 use crate::store::{ActorRequirement, StoreError};
 
@@ -14,6 +15,7 @@ impl Tables {
         now: Millis,
         actor: Option<&ActorRequirement>,
         token: &str,
+        audit: &AuditEntry,
     ) -> Result<Invitation, StoreError> {
         // The actor first: someone who may not revoke learns nothing about the invitation.
         if !self.actor_allowed(organization_id, actor) {
@@ -37,14 +39,17 @@ impl Tables {
         if let Some(org) = self.organizations.get_mut(organization_id) {
             org.pending_invitations_count = org.pending_invitations_count.saturating_sub(1);
         }
-        self.settle_invitation(
-            organization_id,
-            id,
-            InvitationStatus::Revoked,
-            now,
-            EndedBy::default(),
-            token,
-        )
-        .ok_or(StoreError::NotFound)
+        let revoked = self
+            .settle_invitation(
+                organization_id,
+                id,
+                InvitationStatus::Revoked,
+                now,
+                EndedBy::default(),
+                token,
+            )
+            .ok_or(StoreError::NotFound)?;
+        self.audit(audit);
+        Ok(revoked)
     }
 }

@@ -1,4 +1,5 @@
 //! Real API Gateway events through each function's router.
+use invitations::domain::audit::AuditAction;
 use std::sync::Arc;
 
 use crate::helpers::app::TestApp;
@@ -68,7 +69,11 @@ async fn seeded_store() -> Arc<MemoryStore> {
         updated_at: t,
     };
     store
-        .insert_organization(&org, Some(&membership))
+        .insert_organization(
+            &org,
+            Some(&membership),
+            &crate::helpers::audit(ORG, AuditAction::OrganizationCreated),
+        )
         .await
         .unwrap();
     let invitation = Invitation {
@@ -95,7 +100,13 @@ async fn seeded_store() -> Arc<MemoryStore> {
         updated_at: t,
     };
     store
-        .insert_invitation(&invitation, None, None, &[])
+        .insert_invitation(
+            &invitation,
+            None,
+            None,
+            &[],
+            &crate::helpers::audit(ORG, AuditAction::InvitationCreated),
+        )
         .await
         .unwrap();
     store

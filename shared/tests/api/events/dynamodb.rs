@@ -227,9 +227,12 @@ async fn on_dynamodb_a_delivery_that_keeps_failing_lands_in_the_sqs_queue_whole(
         .collect();
     let mut types: Vec<&str> = letters.iter().map(|l| l.event_type.as_str()).collect();
     types.sort();
+    // The bus takes every event: the audit log's entries too.
     assert_eq!(
         types,
         [
+            "auditLogEntry.created",
+            "auditLogEntry.created",
             "organizationInvitation.created",
             "organizationInvitation.revoked"
         ]
@@ -300,9 +303,13 @@ async fn on_dynamodb_events_reach_an_eventbridge_bus() {
         })
         .collect();
     types.sort();
+    // The bus takes every event: the audit log's entries (the organization's creation and
+    // the invitation's) too.
     assert_eq!(
         types,
         [
+            "auditLogEntry.created",
+            "auditLogEntry.created",
             "organizationInvitation.created",
             "organizationMembership.created"
         ]

@@ -44,6 +44,18 @@ pub fn links() -> Links {
 }
 pub const DAY: Millis = 24 * 60 * 60 * 1000;
 
+/// An audit entry for a write a test makes on a store directly.
+pub fn audit(org: &str, action: invitations::domain::audit::AuditAction) -> invitations::domain::audit::AuditEntry {
+    invitations::domain::audit::AuditEntry::new(
+        &invitations::domain::OrganizationId::new(org),
+        action,
+        invitations::domain::audit::AuditActor::api_key(),
+        &Default::default(),
+        T0,
+        365,
+    )
+}
+
 /// The policy of a deployment that sets no allow-list: redirects only to the service's own
 /// origin and the default target's; the default abuse limits.
 pub fn policy() -> Policy {

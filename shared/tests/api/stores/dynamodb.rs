@@ -265,9 +265,35 @@ async fn each_operation_makes_its_documented_round_trips_and_never_scans() {
     calls.sort();
     assert_eq!(
         calls,
-        ["GetItem", "GetItem", "UpdateItem"],
-        "membership metadata: the membership and the organization, then the conditional write"
+        ["GetItem", "GetItem", "TransactWriteItems"],
+        "membership metadata: the membership and the organization, then the conditional write with its audit entry"
     );
+
+    h.service
+        .update_membership_role(&org.id, &admin.id, &"org:member".into())
+        .await
+        .unwrap();
+    let mut calls = h.calls.take();
+    calls.sort();
+    assert_eq!(
+        calls,
+        ["GetItem", "GetItem", "TransactWriteItems"],
+        "membership role: the write with its audit entry, then the membership read back, and the organization alongside"
+    );
+
+    h.service
+        .audit_log(
+            &org.id,
+            &invitations::domain::audit::AuditQuery {
+                action: Some(invitations::domain::audit::AuditAction::MembershipRoleUpdated),
+                actor: None,
+                before: None,
+                limit: 10,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(h.calls.take(), ["Query"], "one page of the audit log: one query");
 }
 
 #[tokio::test]

@@ -15,8 +15,10 @@ use crate::domain::{
 };
 use crate::store::{SlotHolder, StoreError};
 
+mod audit;
 mod invitation;
 
+pub use audit::{audit_from, audit_item, is_audit};
 pub use invitation::{
     address_counts_from, delivery_value, invitation_from, invitation_item, invitation_pointer_item,
     slot_from, slot_item,

@@ -154,7 +154,16 @@ async fn membership_metadata_merges_deeply_and_a_stale_write_is_refused(h: Harne
     stale.public_metadata =
         invitations::domain::Metadata::parse("p", json!({"lost": true})).unwrap();
     assert!(matches!(
-        h.store.replace_membership_metadata(&first, &stale).await,
+        h.store
+            .replace_membership_metadata(
+                &first,
+                &stale,
+                &crate::helpers::audit(
+                    &org.id,
+                    invitations::domain::audit::AuditAction::MembershipMetadataUpdated
+                )
+            )
+            .await,
         Err(invitations::store::StoreError::Contention)
     ));
     let missing = h
