@@ -624,6 +624,26 @@ def check(world, items, sends, kills, violations):
                          for o in world.ops if o.target == i["id"] and o.kind in ends]
                 fail("a write that took effect answered as a failure", f"{i['id']} is {end}; its requests: {tried}")
 
+    # The audit log: each invitation's creation and its end recorded exactly once, and no entry
+    # about an invitation that is not there (an entry is written in its change's transaction).
+    audits = [json.loads(i["entry"]) for i in items if i.get("entity") == "audit"]
+    recorded = collections.Counter((a["action"], t["id"]) for a in audits
+                                   for t in a["targets"] if t["type"] == "invitation")
+    replaced = {a["metadata"].get("replaced_invitation_id") for a in audits
+                if a["action"] == "invitation.created"}
+    for i in inv_items:
+        if recorded[("invitation.created", i["id"])] != 1:
+            fail("audit entries differ from the changes",
+                 f"{i['id']}: {recorded[('invitation.created', i['id'])]} invitation.created")
+        end = i["status"]
+        if end in ("revoked", "accepted", "declined", "expired"):
+            n = recorded[(f"invitation.{end}", i["id"])]
+            if n != 1 and not (end == "expired" and n == 0 and i["id"] in replaced):
+                fail("audit entries differ from the changes", f"{i['id']} is {end}: {n} invitation.{end}")
+    for (action, inv_id), n in recorded.items():
+        if inv_id not in by_id:
+            fail("audit entry without its change", f"{action} of {inv_id}")
+
     # Emails: exactly one per invitation and ticket asked for; none lost.
     per_delivery = collections.defaultdict(list)
     per_invitation = collections.Counter()

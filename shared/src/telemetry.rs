@@ -33,6 +33,7 @@ pub const CATALOG: &[(&str, Kind, &[&str], &str)] = &[
     (BREAKER_TRIPS, Kind::Counter, &[], "organizations whose email the breaker paused"),
     (SUPPRESSIONS, Kind::Counter, &["reason"], "mailboxes suppressed: hard_bounce, complaint"),
     (HTTP_REQUESTS, Kind::Counter, &["route", "status_class"], "answers by route and status class (2xx, 4xx, 5xx)"),
+    (HTTP_ANSWERS, Kind::Counter, &[], "answers, all routes (the 5xx rate's denominator)"),
     (HTTP_5XX, Kind::Counter, &[], "answers with a 5xx status, all routes (for the alarm)"),
     (HTTP_DURATION_MS, Kind::Histogram, &["route"], "time to answer, by route"),
     (ACCEPTED_AFTER_SECONDS, Kind::Histogram, &[], "from an invitation's creation to its acceptance"),
@@ -55,6 +56,7 @@ pub const WEBHOOK_DELIVERIES: &str = "webhook_deliveries";
 pub const BREAKER_TRIPS: &str = "breaker_trips";
 pub const SUPPRESSIONS: &str = "suppressions";
 pub const HTTP_REQUESTS: &str = "http_requests";
+pub const HTTP_ANSWERS: &str = "http_answers";
 pub const HTTP_5XX: &str = "http_5xx";
 pub const HTTP_DURATION_MS: &str = "http_duration_ms";
 pub const ACCEPTED_AFTER_SECONDS: &str = "accepted_after_seconds";
@@ -105,6 +107,7 @@ pub fn http_answer(route: &str, status: u16, took: Duration) {
         .increment(1);
     metrics::histogram!(HTTP_DURATION_MS, "route" => route.to_string())
         .record(took.as_secs_f64() * 1000.0);
+    count(HTTP_ANSWERS);
     if status >= 500 {
         count(HTTP_5XX);
     }

@@ -4,9 +4,9 @@ use super::acceptance::still_pending;
 use super::people::owned_addresses;
 use super::{retry_on_contention, Service, ServiceError};
 use crate::clock::Millis;
+use crate::domain::audit::{AuditAction, AuditActor};
 use crate::domain::{DeclineChannel, Invitation, InvitationId, InvitationStatus};
 use crate::store::StoreError;
-use crate::domain::audit::{AuditAction, AuditActor};
 use crate::telemetry;
 use crate::tokens::session::Session;
 

@@ -1,7 +1,7 @@
 //! Users and memberships: the records invitations refer to (organizations are in `organizations.rs`).
 
-use crate::domain::audit::AuditAction;
 use super::{retry_on_contention, NewMembership, NewUser, Service, ServiceError};
+use crate::domain::audit::AuditAction;
 use crate::domain::{
     FieldError, Membership, Metadata, Organization, OrganizationId, RoleKey, User, UserEmail,
     UserId,

@@ -1,7 +1,9 @@
 //! Creating, reading and listing an organization's invitations (revoking: `revoke.rs`).
 
+use super::audit::audit_actor;
 use super::limits::email_limit_keys;
 use super::{not_allowed_or, retry_on_contention, Actor, NewInvitation, Service, ServiceError};
+use crate::domain::audit::AuditAction;
 use crate::domain::limits::LimitKey;
 use crate::domain::listing::PageStart;
 use crate::domain::role::MANAGE_MEMBERSHIPS;
@@ -9,8 +11,6 @@ use crate::domain::{
     FieldError, Invitation, InvitationId, InvitationQuery, InvitationStatus, OrganizationId, Page,
 };
 use crate::store::StoreError;
-use super::audit::audit_actor;
-use crate::domain::audit::AuditAction;
 use crate::telemetry;
 
 pub(super) const DAY_MS: i64 = 24 * 60 * 60 * 1000;

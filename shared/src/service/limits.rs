@@ -2,9 +2,9 @@
 
 use super::{Service, ServiceError};
 use crate::clock::Millis;
+use crate::domain::audit::AuditActor;
 use crate::domain::limits::{admit_all, LimitKey, LimitState, LimitWrite};
 use crate::domain::{EmailAddress, OrganizationId, UserId};
-use crate::domain::audit::AuditActor;
 use crate::telemetry;
 
 /// The logs one invitation email counts against: its organization's, its inviter's (a person;

@@ -1,9 +1,9 @@
 //! Organizations: created with their creator as admin, read by id or slug, listed, updated
 //! and deleted.
 
-use crate::domain::audit::AuditAction;
 use super::directory::membership_for;
 use super::{retry_on_contention, NewOrganization, Service, ServiceError};
+use crate::domain::audit::AuditAction;
 use crate::domain::organization::slugify;
 use crate::domain::role::ADMIN;
 use crate::domain::{FieldError, Metadata, Organization, OrganizationId, RoleKey};
@@ -125,7 +125,10 @@ impl Service {
             let changed: Vec<&str> = [
                 ("name", patch.name.is_some()),
                 ("slug", patch.slug.is_some()),
-                ("max_allowed_memberships", patch.max_allowed_memberships.is_some()),
+                (
+                    "max_allowed_memberships",
+                    patch.max_allowed_memberships.is_some(),
+                ),
                 ("public_metadata", patch.public_metadata.is_some()),
                 ("private_metadata", patch.private_metadata.is_some()),
             ]
@@ -136,7 +139,11 @@ impl Service {
                 .backend_audit(org_id, AuditAction::OrganizationUpdated, updated.updated_at)
                 .target("organization", org_id)
                 .with("fields", changed);
-            match self.store.update_organization(&read, &updated, &audit).await {
+            match self
+                .store
+                .update_organization(&read, &updated, &audit)
+                .await
+            {
                 Ok(()) => Ok(updated),
                 Err(StoreError::SlugTaken) => Err(ServiceError::SlugTaken),
                 Err(StoreError::NotFound) => Err(ServiceError::NotFound("organization")),

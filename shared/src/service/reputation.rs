@@ -1,8 +1,8 @@
 //! The deployment's email reputation, for backends: a suppressed mailbox seen and lifted, an
 //! organization's email sending seen, paused and resumed by an operator.
 
-use crate::domain::audit::AuditAction;
 use super::{retry_on_contention, Service, ServiceError};
+use crate::domain::audit::AuditAction;
 use crate::domain::reputation::{
     day_of, MailDay, MailPause, PausedBy, Suppression, BREAKER_WINDOW_DAYS,
 };

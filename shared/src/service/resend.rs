@@ -1,14 +1,14 @@
 //! A new link for a pending invitation: every older link stops working.
 
+use super::audit::audit_actor;
 use super::invitations::DAY_MS;
 use super::limits::email_limit_keys;
 use super::{
     not_allowed_or, retry_on_contention, Actor, InvitationAction, IssuedInvitation, Service,
     ServiceError,
 };
-use crate::domain::{InvitationId, InvitationStatus, OrganizationId};
-use super::audit::audit_actor;
 use crate::domain::audit::AuditAction;
+use crate::domain::{InvitationId, InvitationStatus, OrganizationId};
 use crate::telemetry;
 
 impl Service {

@@ -1,9 +1,9 @@
 //! Revoking an invitation.
 
 use super::{not_allowed_or, retry_on_contention, Actor, Service, ServiceError};
+use crate::domain::audit::AuditAction;
 use crate::domain::{Invitation, InvitationId, OrganizationId};
 use crate::store::StoreError;
-use crate::domain::audit::AuditAction;
 use crate::telemetry;
 
 impl Service {

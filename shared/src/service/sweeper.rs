@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use super::ServiceError;
 use crate::clock::Clock;
+use crate::domain::audit::{AuditAction, AuditActor, AuditContext, AuditEntry};
 use crate::domain::listing::INSTANCE_SHARDS;
 use crate::store::{ExpiryStore, StoreError};
-use crate::domain::audit::{AuditAction, AuditActor, AuditContext, AuditEntry};
 use crate::telemetry;
 
 /// Due invitations read per query.

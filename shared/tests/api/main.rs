@@ -31,6 +31,7 @@ macro_rules! both_stores {
 
 mod accept;
 mod attacks;
+mod audit;
 mod browser;
 mod deploy;
 mod directory;

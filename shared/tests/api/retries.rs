@@ -7,7 +7,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use invitations::domain::{DeliveryStatus, InvitationStatus, RequestKey, RequestScope, RoleCatalog};
+use invitations::domain::{
+    DeliveryStatus, InvitationStatus, RequestKey, RequestScope, RoleCatalog,
+};
 use invitations::mail::memory::CapturingMailer;
 use invitations::mail::{MailError, Mailer, OutgoingEmail};
 use invitations::service::{Actor, InvitationAction, Service};

@@ -24,7 +24,9 @@ fn sort_key_of(cursor: &str) -> Option<String> {
 fn is_actor_id(raw: &str) -> bool {
     !raw.is_empty()
         && raw.len() <= 64
-        && raw.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 pub fn audit_query(pairs: &[(String, String)]) -> Result<AuditQuery, Vec<FieldError>> {
@@ -91,7 +93,9 @@ mod tests {
     use super::*;
 
     fn pairs(raw: &[(&str, &str)]) -> Vec<(String, String)> {
-        raw.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        raw.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]

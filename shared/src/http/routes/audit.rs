@@ -16,18 +16,18 @@ use crate::wire;
 
 pub const ROUTES: &[Route] = &[
     route!(GET "/v1/organizations/{org}/audit_logs", List, Backend, list_audit_logs,
-        op("ListOrganizationAuditLogs", "Who did what to the organization, newest first (WorkOS-shaped entries; beyond Clerk). Each filter is answered by its own index.",
-            (200, ok(r("AuditLogEntries"), json!({}))), READ_ERRORS)
-            .params(vec![
-                org(),
-                json!({ "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 100 } }),
-                param("cursor", "query", "The `next_cursor` of the page before."),
-                json!({ "name": "action", "in": "query", "schema": { "type": "string",
-                    "enum": crate::domain::audit::AuditAction::ALL.map(|a| a.as_str()) } }),
-                param("actor_id", "query", "Only this actor's entries (a user id, `secret_key`, `sweeper`, `breaker`, an invitation id for a link's holder)."),
-                json!({ "name": "actor_type", "in": "query", "schema": { "type": "string",
-                    "enum": ["user", "api_key", "system", "link_holder"] } }),
-            ])),
+    op("ListOrganizationAuditLogs", "Who did what to the organization, newest first (WorkOS-shaped entries; beyond Clerk). Each filter is answered by its own index.",
+        (200, ok(r("AuditLogEntries"), json!({}))), READ_ERRORS)
+        .params(vec![
+            org(),
+            json!({ "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 100 } }),
+            param("cursor", "query", "The `next_cursor` of the page before."),
+            json!({ "name": "action", "in": "query", "schema": { "type": "string",
+                "enum": crate::domain::audit::AuditAction::ALL.map(|a| a.as_str()) } }),
+            param("actor_id", "query", "Only this actor's entries (a user id, `secret_key`, `sweeper`, `breaker`, an invitation id for a link's holder)."),
+            json!({ "name": "actor_type", "in": "query", "schema": { "type": "string",
+                "enum": ["user", "api_key", "system", "link_holder"] } }),
+        ])),
 ];
 
 async fn list_audit_logs(

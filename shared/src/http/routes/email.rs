@@ -83,6 +83,10 @@ async fn set_sending(
         .get("paused")
         .and_then(serde_json::Value::as_bool)
         .ok_or_else(|| ApiError::from(vec![FieldError::missing("paused")]))?;
-    let (pause, days) = state.service.for_request(scope).set_mail_sending(&org, paused).await?;
+    let (pause, days) = state
+        .service
+        .for_request(scope)
+        .set_mail_sending(&org, paused)
+        .await?;
     Ok(Json(wire::mail_sending(&org, pause.as_ref(), Some(&days))).into_response())
 }

@@ -61,7 +61,11 @@ async fn create_membership(
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
     let input = parse::membership(&body, state.service.roles())?;
-    let (membership, org) = state.service.for_request(scope).create_membership(&org, input).await?;
+    let (membership, org) = state
+        .service
+        .for_request(scope)
+        .create_membership(&org, input)
+        .await?;
     Ok(answers::membership(
         &state,
         &Actor::Backend,
@@ -99,7 +103,10 @@ async fn update_membership_metadata(
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
     let (public, private) = parse::metadata_patch(&body)?;
-    let (membership, org) = state.service.for_request(scope).update_membership_metadata(&org, &user, public, private)
+    let (membership, org) = state
+        .service
+        .for_request(scope)
+        .update_membership_metadata(&org, &user, public, private)
         .await?;
     Ok(answers::membership(
         &state,
@@ -117,7 +124,10 @@ async fn update_membership(
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
     let role = parse::role_update(&body, state.service.roles())?;
-    let (membership, org) = state.service.for_request(scope).update_membership_role(&org, &user, &role)
+    let (membership, org) = state
+        .service
+        .for_request(scope)
+        .update_membership_role(&org, &user, &role)
         .await?;
     Ok(answers::membership(
         &state,
@@ -133,7 +143,11 @@ async fn delete_membership(
     Retried(scope): Retried,
     Path((org, user)): Path<(OrganizationId, UserId)>,
 ) -> Result<Response, ApiError> {
-    let (membership, org) = state.service.for_request(scope).delete_membership(&org, &user).await?;
+    let (membership, org) = state
+        .service
+        .for_request(scope)
+        .delete_membership(&org, &user)
+        .await?;
     Ok(answers::membership(
         &state,
         &Actor::Backend,

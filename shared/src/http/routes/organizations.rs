@@ -72,7 +72,10 @@ async fn create_organization(
     Retried(scope): Retried,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
-    let org = state.service.for_request(scope).create_organization(parse::organization(&body)?)
+    let org = state
+        .service
+        .for_request(scope)
+        .create_organization(parse::organization(&body)?)
         .await?;
     Ok(Json(wire::organization(&Actor::Backend, &org)).into_response())
 }
@@ -108,7 +111,11 @@ async fn update_organization(
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
     let patch = parse::organization_patch(&body)?;
-    let org = state.service.for_request(scope).update_organization(&org, &patch).await?;
+    let org = state
+        .service
+        .for_request(scope)
+        .update_organization(&org, &patch)
+        .await?;
     Ok(Json(wire::organization(&Actor::Backend, &org)).into_response())
 }
 
@@ -127,7 +134,11 @@ async fn delete_organization(
     Retried(scope): Retried,
     Path(org): Path<OrganizationId>,
 ) -> Result<Response, ApiError> {
-    let org = state.service.for_request(scope).delete_organization(&org).await?;
+    let org = state
+        .service
+        .for_request(scope)
+        .delete_organization(&org)
+        .await?;
     Ok(Json(Deleted {
         object: "organization",
         id: &org.id,

@@ -2,6 +2,7 @@
 //! each function reads.
 
 mod lambda_events;
+mod monitoring;
 mod readme;
 mod secrets;
 mod template;

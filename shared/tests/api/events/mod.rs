@@ -165,7 +165,10 @@ async fn a_receiver_that_fails_twice_then_succeeds_takes_each_event_exactly_once
     let taken = receiver.taken_per_id();
     // Every event the endpoint wants (all but the audit log's, which it did not ask for).
     assert_eq!(taken.len() as u64, outcome.delivered);
-    assert!(outcome.events > outcome.delivered, "the audit entries are events too");
+    assert!(
+        outcome.events > outcome.delivered,
+        "the audit entries are events too"
+    );
     assert!(taken.values().all(|n| *n == 1), "{taken:?}");
     assert_eq!(
         receiver.attempts().len(),

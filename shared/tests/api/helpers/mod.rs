@@ -45,7 +45,10 @@ pub fn links() -> Links {
 pub const DAY: Millis = 24 * 60 * 60 * 1000;
 
 /// An audit entry for a write a test makes on a store directly.
-pub fn audit(org: &str, action: invitations::domain::audit::AuditAction) -> invitations::domain::audit::AuditEntry {
+pub fn audit(
+    org: &str,
+    action: invitations::domain::audit::AuditAction,
+) -> invitations::domain::audit::AuditEntry {
     invitations::domain::audit::AuditEntry::new(
         &invitations::domain::OrganizationId::new(org),
         action,

@@ -293,7 +293,11 @@ async fn each_operation_makes_its_documented_round_trips_and_never_scans() {
         )
         .await
         .unwrap();
-    assert_eq!(h.calls.take(), ["Query"], "one page of the audit log: one query");
+    assert_eq!(
+        h.calls.take(),
+        ["Query"],
+        "one page of the audit log: one query"
+    );
 }
 
 #[tokio::test]
