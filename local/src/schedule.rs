@@ -43,6 +43,9 @@ pub async fn sweep_on_schedule(service: Service, every: Duration) {
         if let Err(e) = service.send_unsent().await {
             tracing::warn!(error = %e, "sweep: queued emails not sent; the next pass retries");
         }
+        if let Err(e) = service.send_reminders().await {
+            tracing::warn!(error = %e, "sweep: reminders not sent; the next pass retries");
+        }
     }
 }
 

@@ -21,6 +21,8 @@ pub struct SweeperConfig {
     pub roles: RoleCatalog,
     /// `AUDIT_RETENTION_DAYS`, for the expiries it records.
     pub audit_retention_days: u32,
+    /// The email limits (`LIMIT_*`), which its reminders count against.
+    pub limits: crate::domain::limits::Limits,
 }
 
 impl SweeperConfig {
@@ -33,6 +35,7 @@ impl SweeperConfig {
             mailer: mailer(false, true, &vars)?,
             roles: roles(&vars)?,
             audit_retention_days: super::limits::audit_retention_days(&vars)?,
+            limits: super::limits::limits(&vars)?,
         })
     }
 

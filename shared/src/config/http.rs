@@ -118,6 +118,7 @@ impl HttpConfig {
                 redirects,
                 limits: limits::limits(&vars)?,
                 audit_retention_days: limits::audit_retention_days(&vars)?,
+                reminder_days: limits::reminder_days(&vars)?,
             },
             tickets,
             links,

@@ -42,6 +42,21 @@ pub(super) fn audit_retention_days(vars: &Vars<'_>) -> Result<u32, ConfigError> 
     Ok(days)
 }
 
+/// `REMINDER_DAYS_BEFORE_EXPIRY`: 0 (no reminders) to 30 days (3 unset).
+pub(super) fn reminder_days(vars: &Vars<'_>) -> Result<u32, ConfigError> {
+    let var = "REMINDER_DAYS_BEFORE_EXPIRY";
+    match vars.get(var) {
+        None => Ok(crate::domain::reminder::DEFAULT_DAYS_BEFORE_EXPIRY),
+        Some(raw) => match raw.parse::<u32>() {
+            Ok(days) if days <= 30 => Ok(days),
+            _ => Err(ConfigError::invalid(
+                var,
+                format!("{raw:?} is not a whole number of days from 0 (none) to 30"),
+            )),
+        },
+    }
+}
+
 pub(super) fn limits(vars: &Vars<'_>) -> Result<Limits, ConfigError> {
     let d = Limits::default();
     Ok(Limits {

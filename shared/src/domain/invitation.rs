@@ -109,6 +109,14 @@ pub struct Invitation {
     pub accepted_user_id: Option<super::UserId>,
     /// How it was declined, once declined.
     pub declined_via: Option<DeclineChannel>,
+    /// Whether a reminder goes out before it lapses (`remind` on create; only with an email).
+    pub remind: bool,
+    /// When its reminder is due, while one is (`domain::reminder`); `None` when none is wanted
+    /// or it lapses too soon for one.
+    pub remind_at: Option<Millis>,
+    /// Its reminder's fate: `queued` once a sweep took it, then sent, failed or not sent (a
+    /// suppressed mailbox); `None` before. A resend starts over.
+    pub reminder: Option<super::Delivery>,
     pub expires_at: Millis,
     pub created_at: Millis,
     pub updated_at: Millis,

@@ -13,6 +13,7 @@ pub mod metadata;
 pub mod organization;
 pub mod person_list;
 pub mod redirect;
+pub mod reminder;
 pub mod reputation;
 pub mod request;
 pub mod role;

@@ -119,6 +119,27 @@ impl EmailTemplates {
         url: &str,
         role_name: &str,
     ) -> Result<OutgoingEmail, String> {
+        self.compose(invitation, url, role_name, false)
+    }
+
+    /// The reminder before the invitation lapses: the same email, the same link, saying when
+    /// it expires first (and a subject that says it is a reminder).
+    pub fn reminder(
+        &self,
+        invitation: &Invitation,
+        url: &str,
+        role_name: &str,
+    ) -> Result<OutgoingEmail, String> {
+        self.compose(invitation, url, role_name, true)
+    }
+
+    fn compose(
+        &self,
+        invitation: &Invitation,
+        url: &str,
+        role_name: &str,
+        reminder: bool,
+    ) -> Result<OutgoingEmail, String> {
         let locale = locale_for(Some(&invitation.locale));
         let inviter = invitation.inviter.as_ref().map(|p| {
             let name = [p.first_name.as_deref(), p.last_name.as_deref()]
@@ -139,6 +160,7 @@ impl EmailTemplates {
             email => invitation.email_address.as_str(),
             expires => date(invitation.expires_at, locale),
             url => url,
+            reminder => reminder,
         };
         let env = self.env()?;
         let render = |kind: &str, ctx: &minijinja::Value| {
@@ -154,7 +176,11 @@ impl EmailTemplates {
             text: render("txt", &ctx)?,
             subject,
             invitation_id: invitation.id.to_string(),
-            delivery_id: delivery_id(invitation),
+            delivery_id: if reminder {
+                format!("{}-reminder", delivery_id(invitation))
+            } else {
+                delivery_id(invitation)
+            },
             accept_url: url.to_string(),
         })
     }

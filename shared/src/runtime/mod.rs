@@ -106,6 +106,7 @@ pub async fn run_sweeper() -> Result<(), lambda_http::Error> {
         let store = store(&config.store, false, &aws).await?;
         let policy = crate::service::Policy {
             audit_retention_days: config.audit_retention_days,
+            limits: config.limits,
             ..Default::default()
         };
         let parts = Parts {
@@ -126,9 +127,11 @@ pub async fn run_sweeper() -> Result<(), lambda_http::Error> {
             async move {
                 let swept = service.sweeper().sweep_expired().await?;
                 let unsent = service.send_unsent().await?;
+                let reminders = service.send_reminders().await?;
                 Ok::<_, lambda_http::Error>(serde_json::json!({
                     "read": swept.read, "expired": swept.expired, "skipped": swept.skipped,
                     "unsent_found": unsent.found, "unsent_sent": unsent.sent,
+                    "reminders": reminders,
                 }))
             }
         }),

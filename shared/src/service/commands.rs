@@ -17,6 +17,8 @@ pub struct NewInvitation {
     pub redirect_url: Option<String>,
     pub expires_in_days: u32,
     pub notify: bool,
+    /// A reminder before it lapses (beyond Clerk: `remind`, default true; only with an email).
+    pub remind: bool,
     /// The email's language: the closest of the shipped locales to what was asked (beyond Clerk).
     pub locale: &'static str,
 }

@@ -6,6 +6,7 @@ use super::{not_allowed_or, retry_on_contention, Actor, NewInvitation, Service, 
 use crate::domain::audit::AuditAction;
 use crate::domain::limits::LimitKey;
 use crate::domain::listing::PageStart;
+use crate::domain::reminder::remind_at;
 use crate::domain::role::MANAGE_MEMBERSHIPS;
 use crate::domain::{
     FieldError, Invitation, InvitationId, InvitationQuery, InvitationStatus, OrganizationId, Page,
@@ -178,6 +179,11 @@ impl Service {
             delivery: input.notify.then(|| crate::domain::Delivery::queued(now)),
             accepted_user_id: None,
             declined_via: None,
+            remind: input.notify && input.remind,
+            remind_at: (input.notify && input.remind)
+                .then(|| remind_at(now, expires_at, self.policy.reminder_days))
+                .flatten(),
+            reminder: None,
             expires_at,
             created_at: now,
             updated_at: now,
@@ -261,26 +267,6 @@ impl Service {
             results.push(result);
         }
         Ok(self.deliver_each(results).await)
-    }
-
-    /// The invitation this request stored before its answer was lost, with its link made
-    /// again (one more read). Its email, if still queued, goes out as for a first answer.
-    async fn made_already(
-        &self,
-        org_id: &OrganizationId,
-        id: &InvitationId,
-    ) -> Result<IssuedInvitation, ServiceError> {
-        let invitation = self
-            .store
-            .get_invitation(org_id, id)
-            .await?
-            .ok_or(ServiceError::Busy)?;
-        tracing::info!(invitation = %invitation.id, "a retried create finds what it made");
-        Ok(IssuedInvitation {
-            url: self.links.rebuild(&invitation),
-            invitation,
-            recovered: true,
-        })
     }
 
     /// One read round trip (a member's permission is read alongside it, not before).

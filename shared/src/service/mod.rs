@@ -16,6 +16,7 @@ mod limits;
 pub mod links;
 mod organizations;
 mod people;
+mod reminders;
 mod reputation;
 mod resend;
 mod retry;
@@ -35,6 +36,7 @@ pub use error::ServiceError;
 pub use feedback::{FeedbackOutcome, MailFeedback};
 pub use invitations::IssuedInvitation;
 pub use links::{Links, TicketStatus};
+pub use reminders::ReminderReport;
 pub use reputation::MailSending;
 pub use retry::{retry_on_contention, CONTENTION_ATTEMPTS};
 pub use sweeper::{SweepReport, Sweeper};
@@ -53,6 +55,8 @@ pub struct Policy {
     pub limits: crate::domain::limits::Limits,
     /// How long audit entries are kept (`AUDIT_RETENTION_DAYS`).
     pub audit_retention_days: u32,
+    /// Days before expiry a pending invitation's reminder goes out (0: none).
+    pub reminder_days: u32,
 }
 
 #[derive(Clone)]
@@ -76,6 +80,7 @@ impl Default for Policy {
             redirects: Default::default(),
             limits: Default::default(),
             audit_retention_days: crate::domain::audit::DEFAULT_RETENTION_DAYS,
+            reminder_days: crate::domain::reminder::DEFAULT_DAYS_BEFORE_EXPIRY,
         }
     }
 }

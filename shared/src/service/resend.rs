@@ -8,6 +8,7 @@ use super::{
     ServiceError,
 };
 use crate::domain::audit::AuditAction;
+use crate::domain::reminder::remind_at;
 use crate::domain::{InvitationId, InvitationStatus, OrganizationId};
 use crate::telemetry;
 
@@ -91,6 +92,12 @@ impl Service {
             invitation.expires_at = expires_at;
             invitation.updated_at = now;
             invitation.written_by = Some(token.clone());
+            // A new link starts the reminder over, for the new expiry.
+            invitation.remind_at = invitation
+                .remind
+                .then(|| remind_at(issued_at, expires_at, self.policy.reminder_days))
+                .flatten();
+            invitation.reminder = None;
             if action.notify {
                 invitation.delivery = Some(crate::domain::Delivery::queued(now));
             }

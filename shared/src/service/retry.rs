@@ -1,9 +1,11 @@
-//! Lost races, tried again: the one loop every operation that writes after a read goes through.
+//! Lost races, tried again: the one loop every operation that writes after a read goes through;
+//! and what a retried create finds it made before its answer was lost.
 
 use std::future::Future;
 use std::time::Duration;
 
-use super::ServiceError;
+use super::{IssuedInvitation, ServiceError};
+use crate::domain::{InvitationId, OrganizationId};
 
 /// How many times an operation that lost a race is tried, in all, before answering `Busy`.
 pub const CONTENTION_ATTEMPTS: u32 = 6;
@@ -31,6 +33,28 @@ where
 async fn back_off(attempt: u32) {
     let jitter: u64 = rand::random_range(0..10);
     tokio::time::sleep(Duration::from_millis(5 * u64::from(attempt) + jitter)).await;
+}
+
+impl super::Service {
+    /// The invitation this request stored before its answer was lost, with its link made
+    /// again (one more read). Its email, if still queued, goes out as for a first answer.
+    pub(super) async fn made_already(
+        &self,
+        org_id: &OrganizationId,
+        id: &InvitationId,
+    ) -> Result<IssuedInvitation, ServiceError> {
+        let invitation = self
+            .store
+            .get_invitation(org_id, id)
+            .await?
+            .ok_or(ServiceError::Busy)?;
+        tracing::info!(invitation = %invitation.id, "a retried create finds what it made");
+        Ok(IssuedInvitation {
+            url: self.links.rebuild(&invitation),
+            invitation,
+            recovered: true,
+        })
+    }
 }
 
 #[cfg(test)]

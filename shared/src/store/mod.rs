@@ -17,6 +17,7 @@ mod invitations;
 mod listing;
 pub mod memory;
 mod organizations;
+mod reminders;
 mod reputation;
 
 pub use acceptance::{AcceptanceStore, TicketContext};
@@ -30,6 +31,7 @@ pub use guards::{IdempotencyBegin, IdempotencyStore, LimitStore};
 pub use invitations::{ActorRequirement, InvitationContext, InvitationStore, SlotHolder};
 pub use listing::ListingStore;
 pub use organizations::OrganizationStore;
+pub use reminders::ReminderStore;
 pub use reputation::{EmailGate, ReputationStore};
 
 /// Everything the service needs from persistence.
@@ -46,6 +48,7 @@ pub trait Store:
     + EmailStore
     + ReputationStore
     + AuditStore
+    + ReminderStore
 {
 }
 
@@ -61,7 +64,8 @@ impl<
             + IdempotencyStore
             + EmailStore
             + ReputationStore
-            + AuditStore,
+            + AuditStore
+            + ReminderStore,
     > Store for T
 {
 }

@@ -47,6 +47,10 @@ pub struct AnswerFields<'a> {
 pub struct BackendFields<'a> {
     pub locale: &'a str,
     pub delivery: Option<&'a Delivery>,
+    /// Whether a reminder goes out before it lapses, when it is due, and what became of it.
+    pub remind: bool,
+    pub remind_at: Option<Millis>,
+    pub reminder: Option<&'a Delivery>,
     /// `link` or `signed_in`, once declined.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub declined_via: Option<&'static str>,
@@ -144,6 +148,9 @@ pub fn invitation<'a>(
         backend: (view == InvitationView::Backend).then(|| BackendFields {
             locale: &inv.locale,
             delivery: inv.delivery.as_ref(),
+            remind: inv.remind,
+            remind_at: inv.remind_at,
+            reminder: inv.reminder.as_ref(),
             declined_via: inv.declined_via.map(DeclineChannel::as_str),
         }),
         event: match view {

@@ -44,6 +44,7 @@ mod invite;
 mod link;
 mod list;
 mod properties;
+mod reminders;
 mod resend;
 mod retries;
 mod revoke;

@@ -96,6 +96,9 @@ pub fn schemas() -> Value {
                 "expires_at": timestamp, "created_at": timestamp, "updated_at": timestamp,
                 "private_metadata": r("Metadata"), "locale": string(),
                 "delivery": nullable(r("Delivery")),
+                "remind": { "description": "A reminder goes out before it lapses (REMINDER_DAYS_BEFORE_EXPIRY).", "type": "boolean" },
+                "remind_at": { "anyOf": [timestamp, { "type": "null" }] },
+                "reminder": nullable(r("Delivery")),
                 "declined_via": { "description": "How it was declined: by the link's holder, or by the signed-in owner of its address.", "type": "string", "enum": ["link", "signed_in"] },
             }),
         ),
@@ -211,7 +214,7 @@ pub fn schemas() -> Value {
                 "email_address": address(), "role": role(), "inviter_user_id": string(),
                 "public_metadata": r("Metadata"), "private_metadata": r("Metadata"),
                 "redirect_url": string(), "expires_in_days": { "type": "integer", "minimum": 1, "maximum": 365 },
-                "notify": boolean(), "locale": string(),
+                "notify": boolean(), "remind": boolean(), "locale": string(),
             },
         },
     })

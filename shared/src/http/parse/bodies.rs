@@ -40,6 +40,7 @@ pub fn invitation(
         .optional_u32_in("expires_in_days", 1..=365)
         .unwrap_or(DEFAULT_EXPIRES_IN_DAYS);
     let notify = f.optional_bool("notify").unwrap_or(true);
+    let remind = f.optional_bool("remind").unwrap_or(true);
     let locale = crate::mail::compose::locale_for(f.optional_str("locale"));
     f.finish(|| {
         Some(NewInvitation {
@@ -51,6 +52,7 @@ pub fn invitation(
             redirect_url,
             expires_in_days,
             notify,
+            remind,
             locale,
         })
     })

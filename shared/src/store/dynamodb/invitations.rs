@@ -238,6 +238,19 @@ impl InvitationStore for DynamoStore {
                 .value(":queued", s("queued"))
                 .value(":unsent", s(keys::unsent_partition(&inv.id)));
         }
+        // The reminder starts over for the new expiry (or there is none).
+        let mut remove = vec!["reminder"];
+        match (inv.remind_at, crate::domain::reminder::index_key(inv)) {
+            (Some(at), Some((pk, sk))) => {
+                set.push_str(", remind_at = :remind, GSI9PK = :rpk, GSI9SK = :rsk");
+                params = params
+                    .value(":remind", n(at))
+                    .value(":rpk", s(pk))
+                    .value(":rsk", s(sk));
+            }
+            _ => remove.extend(["remind_at", "GSI9PK", "GSI9SK"]),
+        }
+        set.push_str(&format!(" REMOVE {}", remove.join(", ")));
         let same_ticket = match &read.ticket_hash {
             Some(old) => {
                 params = params.value(":old", s(old));

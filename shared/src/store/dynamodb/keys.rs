@@ -45,6 +45,13 @@ pub const GSI7SK: &str = "GSI7SK";
 pub const GSI8: &str = "GSI8";
 pub const GSI8PK: &str = "GSI8PK";
 
+/// Sparse: pending invitations whose reminder is due at `GSI9SK` (`REMIND#{shard}`), or was
+/// taken by a sweep at `GSI9SK` and not recorded yet (`REMINDING#{shard}`):
+/// `domain::reminder::index_key`. The sweeper reads the due ones, and nothing else.
+pub const GSI9: &str = "GSI9";
+pub const GSI9PK: &str = "GSI9PK";
+pub const GSI9SK: &str = "GSI9SK";
+
 /// Who last claimed an invitation's queued email (`claim_queued_email`): the claim's own
 /// token, so a claim retried after its answer was lost knows it holds it.
 pub const SEND_CLAIM: &str = "send_claim";
@@ -61,7 +68,7 @@ pub fn address_counts(org_id: &OrganizationId, email_key: &str) -> (String, Stri
 
 /// The attributes an invitation leaves the pending indexes by, in the write that ends it
 /// (which also moves its `GSI4PK` to its end state's partition).
-pub const PENDING_INDEX_ATTRIBUTES: &str = "GSI5PK, GSI5SK, GSI7PK, GSI7SK";
+pub const PENDING_INDEX_ATTRIBUTES: &str = "GSI5PK, GSI5SK, GSI7PK, GSI7SK, GSI9PK, GSI9SK";
 
 /// The table's TTL attribute (seconds since the epoch): items that only count recent events
 /// (abuse-limit logs) leave the table by it.
@@ -232,6 +239,9 @@ pub fn invitation_index_keys(inv: &Invitation) -> Vec<(&'static str, String)> {
             ),
             (GSI7SK, expiry_sort_key(inv.expires_at, &inv.id)),
         ]);
+    }
+    if let Some((pk, sk)) = crate::domain::reminder::index_key(inv) {
+        keys.extend([(GSI9PK, pk), (GSI9SK, sk)]);
     }
     keys
 }

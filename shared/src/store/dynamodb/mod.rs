@@ -17,6 +17,7 @@ mod limits;
 mod listing;
 mod membership_updates;
 mod organizations;
+mod reminders;
 mod reputation;
 mod revoke;
 mod settle;

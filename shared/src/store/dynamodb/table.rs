@@ -80,6 +80,7 @@ async fn create_table(client: &Client, table: &str, stream: bool) -> Result<(), 
         )?)
         .global_secondary_indexes(index(keys::GSI6, keys::GSI6PK, keys::GSI6SK)?)
         .global_secondary_indexes(index(keys::GSI7, keys::GSI7PK, keys::GSI7SK)?)
+        .global_secondary_indexes(index(keys::GSI9, keys::GSI9PK, keys::GSI9SK)?)
         .global_secondary_indexes(
             GlobalSecondaryIndex::builder()
                 .index_name(keys::GSI8)
@@ -119,6 +120,8 @@ async fn create_table(client: &Client, table: &str, stream: bool) -> Result<(), 
         keys::GSI7PK,
         keys::GSI7SK,
         keys::GSI8PK,
+        keys::GSI9PK,
+        keys::GSI9SK,
     ] {
         request = request.attribute_definitions(attr(name).map_err(build_error)?);
     }

@@ -168,13 +168,15 @@ impl InvitationStore for MemoryStore {
             index.reexpire(inv, before.expires_at);
         }
         t.due_remove(&before);
-        t.due_add(inv);
         let mut after = before.clone();
         after.ticket_hash = inv.ticket_hash.clone();
         after.ticket_issued_at = inv.ticket_issued_at;
         after.expires_at = inv.expires_at;
         after.updated_at = inv.updated_at;
         after.written_by = inv.written_by.clone();
+        after.remind_at = inv.remind_at;
+        after.reminder = None;
+        t.due_add(&after);
         if inv.delivery.as_ref().is_some_and(|d| d.is_queued()) {
             after.delivery = inv.delivery.clone();
             t.queue_email(&after);

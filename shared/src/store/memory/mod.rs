@@ -13,6 +13,7 @@ mod invitations;
 mod limits;
 mod listing;
 mod memberships;
+mod reminders;
 mod reputation;
 mod revoke;
 
@@ -49,6 +50,10 @@ pub(super) struct Tables {
     memberships_by_user: HashMap<UserId, std::collections::BTreeMap<String, OrganizationId>>,
     /// The instance's pending invitations by expiry, per shard (DynamoDB's GSI7).
     due: HashMap<u32, std::collections::BTreeMap<String, OrgKey>>,
+    /// Reminders due and taken, by partition (DynamoDB's GSI9: `domain::reminder`).
+    reminders: HashMap<String, std::collections::BTreeMap<String, OrgKey>>,
+    /// Which sweep took each invitation's reminder (DynamoDB's `reminder_claim`).
+    reminder_claims: HashMap<OrgKey, String>,
     /// The instance's invitations by creation, per shard (DynamoDB's GSI6).
     by_shard: HashMap<u32, std::collections::BTreeMap<String, OrgKey>>,
     /// Each invitation's organization (DynamoDB's pointer item).
@@ -110,6 +115,12 @@ impl Tables {
 
     /// A pending invitation enters (or, with its old expiry, leaves) the due index.
     pub(super) fn due_add(&mut self, inv: &Invitation) {
+        if let Some((pk, sk)) = crate::domain::reminder::index_key(inv) {
+            self.reminders
+                .entry(pk)
+                .or_default()
+                .insert(sk, key(&inv.organization.id, inv.id.as_str()));
+        }
         self.due
             .entry(crate::domain::listing::instance_shard(&inv.id))
             .or_default()
@@ -120,6 +131,11 @@ impl Tables {
     }
 
     pub(super) fn due_remove(&mut self, inv: &Invitation) {
+        if let Some((pk, sk)) = crate::domain::reminder::index_key(inv) {
+            if let Some(index) = self.reminders.get_mut(&pk) {
+                index.remove(&sk);
+            }
+        }
         if let Some(index) = self
             .due
             .get_mut(&crate::domain::listing::instance_shard(&inv.id))

@@ -98,8 +98,13 @@ fn the_table_has_the_indexes_the_store_queries() {
         .iter()
         .map(|i| i["IndexName"].as_str().unwrap())
         .collect();
-    use invitations::store::dynamodb::keys::{GSI1, GSI2, GSI3, GSI4, GSI5, GSI6, GSI7, GSI8};
-    assert_eq!(indexes, [GSI1, GSI2, GSI3, GSI4, GSI5, GSI6, GSI7, GSI8]);
+    use invitations::store::dynamodb::keys::{
+        GSI1, GSI2, GSI3, GSI4, GSI5, GSI6, GSI7, GSI8, GSI9,
+    };
+    assert_eq!(
+        indexes,
+        [GSI1, GSI2, GSI3, GSI4, GSI5, GSI6, GSI7, GSI8, GSI9]
+    );
     let projection = |i: usize| {
         table["GlobalSecondaryIndexes"][i]["Projection"]["ProjectionType"]
             .as_str()

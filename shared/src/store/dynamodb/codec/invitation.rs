@@ -16,6 +16,14 @@ pub fn invitation_item(inv: &Invitation) -> Item {
         Some(inviter) => b.set("inviter", json(inviter)),
         None => b,
     };
+    let b = match inv.remind_at {
+        Some(at) => b.set("remind_at", n(at)),
+        None => b,
+    };
+    let b = match &inv.reminder {
+        Some(reminder) => b.set("reminder", json(reminder)),
+        None => b,
+    };
     let b = match &inv.delivery {
         // Asked for, not sent: on the unsent index until the send is recorded.
         Some(delivery) if delivery.is_queued() => b
@@ -45,6 +53,7 @@ pub fn invitation_item(inv: &Invitation) -> Item {
         .set("validity_days", n(inv.validity_days))
         .set("locale", s(&inv.locale))
         .set("notify", AttributeValue::Bool(inv.notify))
+        .set("remind", AttributeValue::Bool(inv.remind))
         .set("expires_at", n(inv.expires_at))
         .set("created_at", n(inv.created_at))
         .set("updated_at", n(inv.updated_at))
@@ -88,6 +97,16 @@ pub fn invitation_from(item: &Item) -> Result<Invitation, StoreError> {
             .opt_s::<String>("declined_via")
             .and_then(|raw| crate::domain::DeclineChannel::parse(&raw)),
         notify: r.bool("notify")?,
+        // Invitations stored before reminders existed want none.
+        remind: item.contains_key("remind") && r.bool("remind")?,
+        remind_at: match item.get("remind_at") {
+            Some(_) => Some(r.n("remind_at")?),
+            None => None,
+        },
+        reminder: match r.opt_s::<String>("reminder") {
+            Some(_) => Some(r.json("reminder")?),
+            None => None,
+        },
         expires_at: r.n("expires_at")?,
         created_at: r.n("created_at")?,
         updated_at: r.n("updated_at")?,
