@@ -149,6 +149,7 @@ impl Demo {
 type Shared = (Arc<Demo>, AppState);
 
 mod events;
+mod funnel;
 
 pub fn routes(demo: Arc<Demo>, state: AppState) -> Router {
     Router::new()
@@ -176,6 +177,7 @@ pub fn routes(demo: Arc<Demo>, state: AppState) -> Router {
         )
         .route("/demo/outbox", get(outbox))
         .route("/demo/events", get(events::recent))
+        .route("/demo/funnel", get(funnel::funnel))
         .with_state((demo, state))
 }
 

@@ -7,6 +7,7 @@ import { chromium } from 'playwright-core';
 
 const base = process.env.DEMO_URL ?? 'http://127.0.0.1:3000';
 const screenshot = process.env.SCREENSHOT ?? '../../docs/demo.png';
+const funnelShot = process.env.FUNNEL_SCREENSHOT ?? '../../docs/funnel.png';
 let browser;
 
 before(async () => {
@@ -96,6 +97,17 @@ test('an admin invites, resends and revokes; the invitee follows the email and j
   // The admin sees nothing pending: the invitation was accepted.
   await signInAs(page, 'Ada Lovelace');
   await page.getByText('No pending invitations').waitFor();
+
+  // And the funnel, from the organization's counters: the revoked one and the accepted one
+  // (at least: the server is shared with the other tests).
+  const stage = (key) => page.locator(`#funnel .stage[data-stage="${key}"] .count`);
+  await stage('accepted').waitFor();
+  const count = async (key) => Number.parseInt(await stage(key).innerText(), 10);
+  assert.ok(await count('accepted') >= 1, await stage('accepted').innerText());
+  assert.ok(await count('revoked') >= 1, await stage('revoked').innerText());
+  assert.ok(await count('invited') >= await count('accepted') + await count('revoked'));
+  assert.match(await stage('accepted').innerText(), /\d+ \(\d+ %\)/);
+  await page.locator('#funnel-card').screenshot({ path: funnelShot });
   await context.close();
 });
 
@@ -103,6 +115,7 @@ test('a member (not an admin) is told, in place, that only admins invite', async
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
   const page = await context.newPage();
   await signInAs(page, 'Grace Hopper');
+  assert.equal(await page.locator('#funnel-card').isVisible(), false, 'the funnel is the admin view');
   await page.getByLabel('Email address').fill('friend@example.com');
   await page.keyboard.press('Enter');
   const refusal = page.locator('#invite-error');

@@ -19,10 +19,20 @@ pub async fn recent(State((demo, _)): State<Shared>) -> Response {
         .filter_map(|file| {
             let event: Value = serde_json::from_str(&std::fs::read_to_string(file).ok()?).ok()?;
             let data = &event["data"];
-            let about = data["email_address"]
-                .as_str()
-                .or(data["public_user_data"]["identifier"].as_str())
-                .unwrap_or_default();
+            // An audit entry says what was done, and to whom when an address is its subject.
+            let audit = data["action"].as_str().map(|action| {
+                match data["metadata"]["email_address"].as_str() {
+                    Some(address) => format!("{action}: {address}"),
+                    None => action.to_string(),
+                }
+            });
+            let about = audit.unwrap_or_else(|| {
+                data["email_address"]
+                    .as_str()
+                    .or(data["public_user_data"]["identifier"].as_str())
+                    .unwrap_or_default()
+                    .to_string()
+            });
             Some(json!({
                 "id": event["id"], "type": event["type"], "timestamp": event["timestamp"],
                 "about": about,

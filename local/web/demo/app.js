@@ -97,6 +97,7 @@ function renderPeople() {
 }
 
 async function refreshPending() {
+  refreshFunnel();
   const list = $('pending');
   const acme = client.organization(state.config.organization_id);
   try {
@@ -123,6 +124,38 @@ async function refreshPending() {
   } catch (e) {
     list.replaceChildren(el('p', { class: 'error', role: 'alert' }, explain(e)));
   }
+}
+
+const STAGES = [
+  ['invited', 'Invited', 'all'],
+  ['accepted', 'Accepted', 'good'],
+  ['pending', 'Pending', 'wait'],
+  ['declined', 'Declined', 'end'],
+  ['revoked', 'Revoked', 'end'],
+  ['expired', 'Expired', 'end'],
+];
+
+// The organization's funnel, from the counters the store keeps: each invitation counted
+// once, where it is now. Admins only.
+async function refreshFunnel() {
+  const card = $('funnel-card');
+  card.hidden = state.person?.key !== 'admin';
+  if (card.hidden) return;
+  const r = await fetch('/demo/funnel', { credentials: 'include' });
+  if (!r.ok) return;
+  const f = await r.json();
+  const most = Math.max(f.invited, 1);
+  $('funnel').replaceChildren(...STAGES.map(([key, label, kind]) => {
+    const n = f[key];
+    const share = key === 'invited' || f.invited === 0 ? '' : ` (${Math.round((100 * n) / f.invited)} %)`;
+    return el('div', { class: 'stage', 'data-stage': key },
+      el('span', { class: 'label' }, label),
+      el('span', { class: 'track', 'aria-hidden': 'true' },
+        ...(n > 0 ? [el('span', { class: `fill ${kind}`, style: `width: ${(100 * n) / most}%` })] : [])),
+      el('span', { class: 'count' }, `${n}${share}`));
+  }));
+  const m = f.last_7_days;
+  $('funnel-mail').textContent = `Last 7 days, as SES reported: ${m.delivered} delivered, ${m.bounced} bounced, ${m.complained} complaints (the local outbox reports none).`;
 }
 
 async function invite(event) {
