@@ -21,6 +21,7 @@ promises = [
     ("the link answers 302 to sign_up", r"^302 \S*__clerk_status=sign_up"),
     ("the revoked link is refused", r'"code":"ticket_revoked"'),
     ("the members are listed", r'"object":"organization_membership"'),
+    ("the audit log shows the revoke first", r'"data":\[\{"object":"audit_log_entry","id":"[^"]+","organization_id":"[^"]+","action":"invitation.revoked"'),
 ]
 for what, pattern in promises:
     if not re.search(pattern, out, re.M | re.S):

@@ -22,9 +22,9 @@ pub async fn funnel(State((demo, state)): State<Shared>) -> Response {
     };
     let settled = &org.settled_invitations;
     let pending = u64::from(org.pending_invitations_count);
-    let invited =
-        pending + settled.accepted + settled.declined + settled.revoked + settled.expired;
-    let sum = |f: fn(&invitations::domain::reputation::MailDay) -> u64| days.iter().map(f).sum::<u64>();
+    let invited = pending + settled.accepted + settled.declined + settled.revoked + settled.expired;
+    let sum =
+        |f: fn(&invitations::domain::reputation::MailDay) -> u64| days.iter().map(f).sum::<u64>();
     (
         [(CACHE_CONTROL, "no-store")],
         Json(json!({
