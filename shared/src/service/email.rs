@@ -31,8 +31,11 @@ impl Service {
     /// ticket the invitation holds. Without its link (a ticket made with another key), the
     /// email is recorded as not sent.
     pub(super) async fn deliver(&self, mut issued: IssuedInvitation) -> IssuedInvitation {
-        if issued.recovered && !self.claim(&issued.invitation).await {
-            return issued;
+        if issued.recovered {
+            match self.claim(&issued.invitation).await {
+                Some(claimed) => issued.invitation.delivery = Some(claimed),
+                None => return issued,
+            }
         }
         let invitation = &issued.invitation;
         let sent = match &issued.url {
@@ -46,18 +49,15 @@ impl Service {
 
     /// Of two that find an email queued by a request that stopped (its retry and the
     /// sweeper), one sends. A claim the store cannot make leaves the email queued, for the
-    /// sweeper's next pass.
-    async fn claim(&self, invitation: &Invitation) -> bool {
+    /// sweeper's next pass. The delivery as claimed (queued now), which its record names.
+    async fn claim(&self, invitation: &Invitation) -> Option<Delivery> {
         let claim = crate::ids::random_base62(20);
-        match self
-            .store
-            .claim_queued_email(invitation, &claim, self.clock.now())
-            .await
-        {
-            Ok(claimed) => claimed,
+        let now = self.clock.now();
+        match self.store.claim_queued_email(invitation, &claim, now).await {
+            Ok(claimed) => claimed.then(|| Delivery::queued(now)),
             Err(e) => {
                 tracing::warn!(invitation = %invitation.id, error = %e, "a queued email could not be claimed; the sweeper sends it");
-                false
+                None
             }
         }
     }
@@ -99,11 +99,15 @@ impl Service {
                 }
             }
         };
+        // The queued delivery this send was for: a resend without an email may have moved the
+        // ticket on meanwhile, and this email still went out.
+        let queued = invitation.delivery.as_ref().filter(|d| d.is_queued());
         let record = || {
             self.store.record_delivery(
                 &invitation.organization.id,
                 &invitation.id,
                 invitation.ticket_hash.as_deref(),
+                queued,
                 &delivery,
             )
         };
@@ -155,14 +159,15 @@ impl Service {
         let now = self.clock.now();
         let mut report = UnsentReport::default();
         for shard in 0..INSTANCE_SHARDS {
-            for invitation in self.store.unsent_invitations(shard, UNSENT_PAGE).await? {
+            for mut invitation in self.store.unsent_invitations(shard, UNSENT_PAGE).await? {
                 let queued_at = invitation.delivery.as_ref().map_or(0, |d| d.at);
                 if now - queued_at < UNSENT_GRACE_MS {
                     continue;
                 }
                 report.found += 1;
-                if !self.claim(&invitation).await {
-                    continue;
+                match self.claim(&invitation).await {
+                    Some(claimed) => invitation.delivery = Some(claimed),
+                    None => continue,
                 }
                 let sent = if invitation.status(now) != InvitationStatus::Pending {
                     Err("not sent: the invitation ended before its email went out".into())

@@ -11,13 +11,17 @@ use crate::domain::{Delivery, Invitation, InvitationId, OrganizationId};
 #[async_trait]
 pub trait EmailStore: Send + Sync {
     /// Records what became of the invitation's email for its ticket `ticket_hash`: only if the
-    /// invitation still has that ticket (a later resend records its own). `NotFound` when the
-    /// invitation is gone; `Ok(false)` when its ticket changed meanwhile.
+    /// invitation still has that ticket (a later resend records its own), or if its delivery
+    /// is still `queued`, the very one this sender queued or claimed (a resend without an email
+    /// moved the ticket on, and no one queued another email since: this email went out, and is
+    /// recorded as such, not left queued to go out again). `NotFound` when the invitation is
+    /// gone; `Ok(false)` when neither holds.
     async fn record_delivery(
         &self,
         organization_id: &OrganizationId,
         id: &InvitationId,
         ticket_hash: Option<&str>,
+        queued: Option<&Delivery>,
         delivery: &Delivery,
     ) -> Result<bool, StoreError>;
 

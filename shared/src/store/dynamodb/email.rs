@@ -29,6 +29,7 @@ impl EmailStore for DynamoStore {
         organization_id: &OrganizationId,
         id: &InvitationId,
         ticket_hash: Option<&str>,
+        queued: Option<&Delivery>,
         delivery: &Delivery,
     ) -> Result<bool, StoreError> {
         let mut request = self
@@ -43,11 +44,17 @@ impl EmailStore for DynamoStore {
             .return_values_on_condition_check_failure(
                 aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure::AllOld,
             );
-        request = match ticket_hash {
-            Some(hash) => request
+        request = match (ticket_hash, queued) {
+            (Some(hash), Some(mine)) => request
+                .condition_expression(
+                    "attribute_exists(PK) AND (ticket_hash = :hash OR delivery = :mine)",
+                )
+                .expression_attribute_values(":hash", s(hash))
+                .expression_attribute_values(":mine", codec::delivery_value(mine)),
+            (Some(hash), None) => request
                 .condition_expression("attribute_exists(PK) AND ticket_hash = :hash")
                 .expression_attribute_values(":hash", s(hash)),
-            None => request.condition_expression(EXISTING_ITEM),
+            (None, _) => request.condition_expression(EXISTING_ITEM),
         };
         request = match &delivery.message_id {
             Some(message_id) => request

@@ -16,6 +16,7 @@ impl EmailStore for MemoryStore {
         organization_id: &OrganizationId,
         id: &InvitationId,
         ticket_hash: Option<&str>,
+        queued: Option<&Delivery>,
         delivery: &Delivery,
     ) -> Result<bool, StoreError> {
         let mut t = self.tables();
@@ -23,7 +24,8 @@ impl EmailStore for MemoryStore {
             .invitations
             .get_mut(&key(organization_id, id.as_str()))
             .ok_or(StoreError::NotFound)?;
-        if ticket_hash.is_some() && inv.ticket_hash.as_deref() != ticket_hash {
+        let still_queued = queued.is_some() && inv.delivery.as_ref() == queued;
+        if ticket_hash.is_some() && inv.ticket_hash.as_deref() != ticket_hash && !still_queued {
             return Ok(false);
         }
         let before = inv.clone();

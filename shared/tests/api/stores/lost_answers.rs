@@ -158,7 +158,13 @@ async fn a_claim_on_a_queued_email_whose_answer_was_lost_is_still_its_own() {
     let queued = invitations::domain::Delivery::queued(now);
     assert!(h
         .store
-        .record_delivery(&org.id, &made.id, made.ticket_hash.as_deref(), &queued)
+        .record_delivery(
+            &org.id,
+            &made.id,
+            made.ticket_hash.as_deref(),
+            None,
+            &queued
+        )
         .await
         .unwrap());
     let read = h

@@ -5,4 +5,5 @@ mod conformance;
 mod dynamodb;
 mod feedback;
 mod lost_answers;
+mod record_race;
 mod retention;
