@@ -210,7 +210,8 @@ fn the_sweeper_runs_on_a_schedule_with_least_privilege() {
     );
     assert!(!actions.iter().any(|a| a == "dynamodb:Scan"));
     let queried = format!("{:?}", sweeper["Properties"]["Policies"]);
-    // It puts one kind of item: an expiry's audit entry, in an organization's audit log.
+    // It puts two kinds of item: audit entries (an expiry's, a reminder's) in an organization's
+    // log, and the email limit logs a reminder counts in.
     let puts: Vec<&Yaml> = sweeper["Properties"]["Policies"]
         .as_vec()
         .unwrap()
@@ -220,11 +221,25 @@ fn the_sweeper_runs_on_a_schedule_with_least_privilege() {
         .filter(|s| format!("{:?}", s["Action"]).contains("dynamodb:PutItem"))
         .collect();
     assert_eq!(puts.len(), 1);
-    assert_eq!(
-        puts[0]["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"][0].as_str(),
-        Some("ORG#*#AUDIT")
+    let leading: Vec<&str> = puts[0]["Condition"]["ForAllValues:StringLike"]
+        ["dynamodb:LeadingKeys"]
+        .as_vec()
+        .unwrap()
+        .iter()
+        .filter_map(Yaml::as_str)
+        .collect();
+    assert_eq!(leading, ["ORG#*#AUDIT", "LIMIT#*"]);
+    // Every key a sweep puts matches one of them.
+    let org = invitations::domain::OrganizationId::new("org_1");
+    assert!(invitations::domain::audit::log_partition(&org).ends_with("#AUDIT"));
+    assert!(invitations::store::dynamodb::keys::limit_log("x")
+        .0
+        .starts_with("LIMIT#"));
+    assert!(
+        queried.contains("index/GSI7")
+            && queried.contains("index/GSI8")
+            && queried.contains("index/GSI9")
     );
-    assert!(queried.contains("index/GSI7") && queried.contains("index/GSI8"));
     assert!(!queried.contains("index/*"), "only the due and the queued");
 }
 
