@@ -128,10 +128,17 @@ impl Service {
                     reason.as_str()
                 ))
             }
-            None => match self.links.rebuild(inv) {
-                Some(url) => self.send_reminder(inv, &url).await,
-                None => Err("the link could not be made again (the ticket key changed)".into()),
-            },
+            None => {
+                let sent = match self.links.rebuild(inv) {
+                    Some(url) => self.send_reminder(inv, &url).await,
+                    None => Err("the link could not be made again (the ticket key changed)".into()),
+                };
+                // Counted with the invitation emails that failed: the same alarm watches both.
+                if sent.is_err() {
+                    telemetry::count_by(telemetry::EMAILS, "outcome", "failed");
+                }
+                sent
+            }
         };
         let outcome = match sent {
             Ok(message_id) => {
