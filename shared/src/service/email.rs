@@ -6,6 +6,7 @@
 
 use futures::stream::{self, StreamExt};
 
+use super::retry::record_hard;
 use super::{IssuedInvitation, Service, ServiceError};
 use crate::domain::listing::INSTANCE_SHARDS;
 use crate::domain::{Delivery, DeliveryStatus, Invitation, InvitationStatus};
@@ -19,9 +20,6 @@ const BULK_SEND_CONCURRENCY: usize = 4;
 /// (`template.yaml`'s timeouts are 10 s for the routes), so the sweeper never races a live send;
 /// with that request's retry it may, and a claim (`claim`) lets one of them send.
 pub const UNSENT_GRACE_MS: i64 = 60_000;
-
-/// Pauses before the record of a send is tried again (each try is the SDK's own retries).
-const RECORD_RETRY_PAUSES_MS: [u64; 3] = [50, 200, 800];
 
 /// Queued emails read per partition and sweep.
 const UNSENT_PAGE: u32 = 100;
@@ -114,18 +112,16 @@ impl Service {
         // The email is out: an unrecorded send is one the sweeper would send again, so the
         // record is tried harder than other writes (it is idempotent: the same ticket, the
         // same outcome).
-        let mut recorded = record().await;
-        for pause_ms in RECORD_RETRY_PAUSES_MS {
-            match &recorded {
-                Err(
-                    StoreError::Throttled | StoreError::Unavailable(_) | StoreError::Contention,
-                ) => {
-                    tokio::time::sleep(std::time::Duration::from_millis(pause_ms)).await;
-                    recorded = record().await;
-                }
-                _ => break,
-            }
-        }
+        let recorded = record_hard(
+            |e| {
+                matches!(
+                    e,
+                    StoreError::Throttled | StoreError::Unavailable(_) | StoreError::Contention
+                )
+            },
+            record,
+        )
+        .await;
         if let Err(e) = recorded {
             // The answer still says what happened; the email stays queued, and the sweeper
             // finds it and sends it again: the same link, the same email id (SES takes no

@@ -4,7 +4,7 @@
 //! organization's day; a hard bounce or a complaint suppresses the mailbox and may trip the
 //! organization's breaker (`domain::reputation`).
 
-use crate::domain::audit::{AuditAction, AuditActor, AuditContext, AuditEntry};
+use crate::domain::audit::{AuditAction, AuditEntry};
 use std::sync::Arc;
 
 use super::ServiceError;
@@ -154,11 +154,10 @@ impl MailFeedback {
                     by: PausedBy::Breaker,
                     reason: why.clone(),
                 };
-                let audit = AuditEntry::new(
+                let audit = AuditEntry::by_system(
                     org,
                     AuditAction::EmailSendingPaused,
-                    AuditActor::system("breaker"),
-                    &AuditContext::default(),
+                    "breaker",
                     now,
                     self.audit_retention_days,
                 )

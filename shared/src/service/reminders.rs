@@ -4,9 +4,10 @@
 //! limits), taken by one sweep before it is sent and recorded on the invitation after.
 
 use super::limits::email_limit_keys;
+use super::retry::record_hard;
 use super::{Service, ServiceError};
 use crate::clock::Millis;
-use crate::domain::audit::{AuditAction, AuditActor, AuditContext, AuditEntry};
+use crate::domain::audit::{AuditAction, AuditEntry};
 use crate::domain::listing::INSTANCE_SHARDS;
 use crate::domain::reminder::TAKEN_GRACE_MS;
 use crate::domain::{Delivery, DeliveryStatus, Invitation, InvitationStatus};
@@ -94,11 +95,10 @@ impl Service {
         };
         let claim = crate::ids::random_base62(20);
         let audit = first.then(|| {
-            AuditEntry::new(
+            AuditEntry::by_system(
                 org,
                 AuditAction::InvitationReminded,
-                AuditActor::system("sweeper"),
-                &AuditContext::default(),
+                "sweeper",
                 now,
                 self.policy.audit_retention_days,
             )
@@ -167,16 +167,11 @@ impl Service {
         };
         // Tried as hard as the invitation email's record: an unrecorded send is the one way
         // to a second reminder (the next pass retakes it after the grace).
-        let mut recorded = self.store.record_reminder(inv, &claim, &outcome).await;
-        for pause_ms in [50, 200, 800] {
-            match &recorded {
-                Err(StoreError::Throttled | StoreError::Unavailable(_)) => {
-                    tokio::time::sleep(std::time::Duration::from_millis(pause_ms)).await;
-                    recorded = self.store.record_reminder(inv, &claim, &outcome).await;
-                }
-                _ => break,
-            }
-        }
+        let recorded = record_hard(
+            |e| matches!(e, StoreError::Throttled | StoreError::Unavailable(_)),
+            || self.store.record_reminder(inv, &claim, &outcome),
+        )
+        .await;
         if let Err(e) = recorded {
             tracing::error!(invitation = %inv.id, error = %e, "recording a reminder failed");
         }

@@ -35,6 +35,33 @@ async fn back_off(attempt: u32) {
     tokio::time::sleep(Duration::from_millis(5 * u64::from(attempt) + jitter)).await;
 }
 
+/// Pauses before the record of a send is tried again (each try is the SDK's own retries).
+const RECORD_RETRY_PAUSES_MS: [u64; 3] = [50, 200, 800];
+
+/// A write recording a send that already happened (an invitation email, a reminder), tried
+/// harder than other writes: an unrecorded send is the one way an email goes out twice. It is
+/// tried again after each pause while it fails in a way `again` says another try may better.
+pub(super) async fn record_hard<T, F, Fut>(
+    again: fn(&crate::store::StoreError) -> bool,
+    mut write: F,
+) -> Result<T, crate::store::StoreError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, crate::store::StoreError>>,
+{
+    let mut recorded = write().await;
+    for pause_ms in RECORD_RETRY_PAUSES_MS {
+        match &recorded {
+            Err(e) if again(e) => {
+                tokio::time::sleep(Duration::from_millis(pause_ms)).await;
+                recorded = write().await;
+            }
+            _ => break,
+        }
+    }
+    recorded
+}
+
 impl super::Service {
     /// The invitation this request stored before its answer was lost, with its link made
     /// again (one more read). Its email, if still queued, goes out as for a first answer.

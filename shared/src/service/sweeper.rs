@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::ServiceError;
 use crate::clock::Clock;
-use crate::domain::audit::{AuditAction, AuditActor, AuditContext, AuditEntry};
+use crate::domain::audit::{AuditAction, AuditEntry};
 use crate::domain::listing::INSTANCE_SHARDS;
 use crate::store::{ExpiryStore, StoreError};
 use crate::telemetry;
@@ -63,11 +63,10 @@ impl Sweeper {
                 }
                 let mut progressed = false;
                 for inv in &due {
-                    let audit = AuditEntry::new(
+                    let audit = AuditEntry::by_system(
                         &inv.organization.id,
                         AuditAction::InvitationExpired,
-                        AuditActor::system("sweeper"),
-                        &AuditContext::default(),
+                        "sweeper",
                         now,
                         self.audit_retention_days,
                     )

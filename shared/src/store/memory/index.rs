@@ -93,7 +93,7 @@ impl super::Tables {
             .invitations
             .get(&super::key(org_id, id.as_str()))?
             .clone();
-        self.due_remove(&before);
+        self.unindex_pending(&before);
         let inv = self.invitations.get_mut(&super::key(org_id, id.as_str()))?;
         if let Some(index) = self.invitation_index.get_mut(org_id) {
             index.settle(inv, status);

@@ -107,7 +107,7 @@ impl InvitationStore for MemoryStore {
             );
         t.invitation_orgs
             .insert(inv.id.clone(), inv.organization.id.clone());
-        t.due_add(inv);
+        t.index_pending(inv);
         t.by_shard
             .entry(crate::domain::listing::instance_shard(&inv.id))
             .or_default()
@@ -167,7 +167,7 @@ impl InvitationStore for MemoryStore {
         if let Some(index) = t.invitation_index.get_mut(org_id) {
             index.reexpire(inv, before.expires_at);
         }
-        t.due_remove(&before);
+        t.unindex_pending(&before);
         let mut after = before.clone();
         after.ticket_hash = inv.ticket_hash.clone();
         after.ticket_issued_at = inv.ticket_issued_at;
@@ -176,7 +176,7 @@ impl InvitationStore for MemoryStore {
         after.written_by = inv.written_by.clone();
         after.remind_at = inv.remind_at;
         after.reminder = None;
-        t.due_add(&after);
+        t.index_pending(&after);
         if inv.delivery.as_ref().is_some_and(|d| d.is_queued()) {
             after.delivery = inv.delivery.clone();
             t.queue_email(&after);

@@ -113,8 +113,9 @@ impl Tables {
         });
     }
 
-    /// A pending invitation enters (or, with its old expiry, leaves) the due index.
-    pub(super) fn due_add(&mut self, inv: &Invitation) {
+    /// A pending invitation enters the sparse indexes its state puts it in (DynamoDB's GSI7 by
+    /// expiry, GSI9 by reminder); `unindex_pending`, with the state it had, takes it out.
+    pub(super) fn index_pending(&mut self, inv: &Invitation) {
         if let Some((pk, sk)) = crate::domain::reminder::index_key(inv) {
             self.reminders
                 .entry(pk)
@@ -130,7 +131,7 @@ impl Tables {
             );
     }
 
-    pub(super) fn due_remove(&mut self, inv: &Invitation) {
+    pub(super) fn unindex_pending(&mut self, inv: &Invitation) {
         if let Some((pk, sk)) = crate::domain::reminder::index_key(inv) {
             if let Some(index) = self.reminders.get_mut(&pk) {
                 index.remove(&sk);

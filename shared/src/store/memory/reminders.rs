@@ -57,10 +57,10 @@ impl ReminderStore for MemoryStore {
             return Err(StoreError::Contention);
         }
         let before = current.clone();
-        t.due_remove(&before);
+        t.unindex_pending(&before);
         let mut after = before.clone();
         after.reminder = Some(Delivery::queued(at));
-        t.due_add(&after);
+        t.index_pending(&after);
         t.invitations.insert(k.clone(), after);
         t.reminder_claims.insert(k, claim.to_string());
         t.store_limits(limits);
@@ -84,7 +84,7 @@ impl ReminderStore for MemoryStore {
         let Some(before) = t.invitations.get(&k).cloned() else {
             return Err(StoreError::NotFound);
         };
-        t.due_remove(&before);
+        t.unindex_pending(&before);
         let mut after = before;
         after.reminder = Some(outcome.clone());
         t.invitations.insert(k.clone(), after);
