@@ -48,6 +48,7 @@ fn invitation() -> Invitation {
         remind: false,
         remind_at: None,
         reminder: None,
+        domain_offer: None,
         expires_at: 1_792_592_000_000,
         created_at: 1_790_000_000_000,
         updated_at: 1_790_000_000_000,

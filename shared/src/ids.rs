@@ -22,3 +22,11 @@ pub fn new_id(prefix: &str) -> String {
 pub fn is_base62(s: &str) -> bool {
     s.bytes().all(|b| b.is_ascii_alphanumeric())
 }
+
+/// `len` random decimal digits (a code a person types).
+pub fn random_digits(len: usize) -> String {
+    let mut rng = rand::rng();
+    (0..len)
+        .map(|_| char::from(b'0' + rng.random_range(0..10u8)))
+        .collect()
+}

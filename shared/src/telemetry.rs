@@ -40,6 +40,9 @@ pub const CATALOG: &[(&str, Kind, &[&str], &str)] = &[
     (SWEEP_DUE_LAG_SECONDS, Kind::Gauge, &[], "how long the oldest due invitation a sweep found had been due"),
     (SWEEP_RUNS, Kind::Counter, &[], "sweeper passes (a pass that stops shows as their absence)"),
     (AUDIT_ENTRIES, Kind::Counter, &["action"], "audit entries written"),
+    (DOMAINS, Kind::Counter, &["outcome"], "organization domains: created, verified (by code), code_sent, code_failed (a wrong or late code), deleted"),
+    (DOMAIN_OFFERS, Kind::Counter, &["kind"], "what verified domains offered people: invitation, suggestion"),
+    (MEMBERSHIP_REQUESTS, Kind::Counter, &["outcome"], "membership requests: created, accepted, rejected"),
 ];
 
 pub const INVITATIONS_CREATED: &str = "invitations_created";
@@ -63,6 +66,9 @@ pub const ACCEPTED_AFTER_SECONDS: &str = "accepted_after_seconds";
 pub const SWEEP_DUE_LAG_SECONDS: &str = "sweep_due_lag_seconds";
 pub const SWEEP_RUNS: &str = "sweep_runs";
 pub const AUDIT_ENTRIES: &str = "audit_entries";
+pub const DOMAINS: &str = "domains";
+pub const DOMAIN_OFFERS: &str = "domain_offers";
+pub const MEMBERSHIP_REQUESTS: &str = "membership_requests";
 
 /// Gives each metric its unit and description (EMF lines carry the unit; `/metrics` the help).
 pub fn describe() {

@@ -108,18 +108,20 @@ impl HttpConfig {
                 .origins(),
             None => redirects.origins(),
         };
+        let roles = roles(&vars)?;
         Ok(Self {
             target,
             backend_keys,
             store,
-            roles: roles(&vars)?,
             policy: Policy {
+                domains: super::domains::domain_settings(local, &vars, &roles)?,
                 default_max_allowed_memberships: default_max_allowed_memberships(&vars)?,
                 redirects,
                 limits: limits::limits(&vars)?,
                 audit_retention_days: limits::audit_retention_days(&vars)?,
                 reminder_days: limits::reminder_days(&vars)?,
             },
+            roles,
             tickets,
             links,
             sessions: match target.serves(|r| r.audience.sessions()) {

@@ -25,6 +25,10 @@
 //! | `LIMIT_*`, `EMAIL_COOLDOWN_SECONDS` | abuse limits (`limits.rs`) | HTTP functions | on, at their defaults | same |
 //! | `MAIL_BREAKER_BOUNCE_RATE_PERCENT`, `MAIL_BREAKER_COMPLAINT_RATE_PERCENT`, `MAIL_BREAKER_MIN_SENT` | an organization's email breaker (`limits.rs`) | bounces | on: 2.5, 0.05, 100 | same |
 //! | `REMINDER_DAYS_BEFORE_EXPIRY` | a pending invitation's reminder goes out this many days before it lapses (0: none; per invitation, `remind: false` on create) | invite | 3 | same |
+//! | `ORGANIZATION_DOMAINS` | organizations may claim email domains (`on`/`off`) | HTTP functions | `off` | `on` |
+//! | `DOMAIN_ENROLLMENT_MODES` | the modes a domain may have beyond `manual_invitation`: `automatic_invitation`, `automatic_suggestion` | HTTP functions | none | both |
+//! | `DOMAIN_DEFAULT_ROLE` | the role an automatic invitation or an accepted membership request gives | HTTP functions | `org:member` | same |
+//! | `MAX_DOMAINS_PER_ORGANIZATION` | domains one organization may hold (1 to 10) | HTTP functions | 10 | same |
 //! | `AUDIT_RETENTION_DAYS` | days an audit entry is kept (1 to 3650) before TTL removes it | HTTP functions, sweeper, bounces | 365 | same |
 //! | `MAILER`, `SES_FROM_ADDRESS`, `SES_CONFIGURATION_SET`, `SES_ENDPOINT`, `OUTBOX_DIR` | how invitation email goes out | invite | `ses`; sender required | `outbox` in `outbox/` |
 //! | `WEBHOOK_ENDPOINTS` (or `_ARN`) | webhook endpoints as JSON (`events::endpoints`) | events | none | same |
@@ -39,6 +43,7 @@ use url::Url;
 use crate::domain::RoleCatalog;
 
 mod background;
+mod domains;
 mod events;
 mod fixtures;
 mod http;

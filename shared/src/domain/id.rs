@@ -100,3 +100,15 @@ string_id!(
     /// A role's key, such as `org:admin`.
     RoleKey
 );
+string_id!(
+    /// `orgdmn_…`: an organization's email domain.
+    DomainId
+);
+string_id!(
+    /// `orgmbrreq_…`: a request to join an organization.
+    MembershipRequestId
+);
+string_id!(
+    /// `orgsugg_…`: an organization suggested to a person by their address's domain.
+    SuggestionId
+);

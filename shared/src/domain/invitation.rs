@@ -117,9 +117,19 @@ pub struct Invitation {
     /// Its reminder's fate: `queued` once a sweep took it, then sent, failed or not sent (a
     /// suppressed mailbox); `None` before. A resend starts over.
     pub reminder: Option<super::Delivery>,
+    /// Made by a verified domain for a person (`automatic_invitation`), not by an admin.
+    pub domain_offer: Option<DomainOffer>,
     pub expires_at: Millis,
     pub created_at: Millis,
     pub updated_at: Millis,
+}
+
+/// Who a domain's automatic invitation was made for, and by which domain: its end gives the
+/// domain's count of pending invitations back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DomainOffer {
+    pub domain_id: super::DomainId,
+    pub user_id: super::UserId,
 }
 
 /// How an invitation was declined: by whoever held its link (no account needed), or by the

@@ -15,6 +15,7 @@
 pub mod adapters;
 pub mod delivery;
 pub mod derive;
+mod ways_in;
 pub mod endpoints;
 pub mod lambda;
 pub mod payload;

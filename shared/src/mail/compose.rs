@@ -73,7 +73,15 @@ impl EmailTemplates {
 fn compile() -> Result<Environment<'static>, String> {
     {
         let mut env = Environment::new();
-        let templates: [(&str, &str); 7] = [
+        let templates: [(&str, &str); 9] = [
+            (
+                "domain_code.html",
+                include_str!("../../templates/email/domain_code.html"),
+            ),
+            (
+                "domain_code.txt",
+                include_str!("../../templates/email/domain_code.txt"),
+            ),
             (
                 "layout.html",
                 include_str!("../../templates/email/layout.html"),
@@ -131,6 +139,40 @@ impl EmailTemplates {
         role_name: &str,
     ) -> Result<OutgoingEmail, String> {
         self.compose(invitation, url, role_name, true)
+    }
+
+    /// The code that proves an organization's affiliation with a domain, to an address at it.
+    /// `id` names the message in logs and makes its delivery id (one per code).
+    pub fn domain_code(
+        &self,
+        to: &str,
+        organization: &str,
+        domain: &str,
+        code: &str,
+        id: &str,
+    ) -> Result<OutgoingEmail, String> {
+        let subject = one_line(&format!("{code} is your code to verify {domain}"));
+        let ctx = context! {
+            subject => &subject,
+            organization => one_line(organization),
+            domain => one_line(domain),
+            code => code,
+        };
+        let env = self.env()?;
+        let render = |name: &str| {
+            env.get_template(name)
+                .and_then(|t| t.render(&ctx))
+                .map_err(|e| format!("rendering {name}: {e}"))
+        };
+        Ok(OutgoingEmail {
+            to: to.to_string(),
+            html: render("domain_code.html")?,
+            text: render("domain_code.txt")?,
+            subject,
+            invitation_id: id.to_string(),
+            delivery_id: format!("{id}-code"),
+            accept_url: String::new(),
+        })
     }
 
     fn compose(

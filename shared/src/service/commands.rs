@@ -21,6 +21,9 @@ pub struct NewInvitation {
     pub remind: bool,
     /// The email's language: the closest of the shipped locales to what was asked (beyond Clerk).
     pub locale: &'static str,
+    /// Set when a verified domain makes it for a person (`automatic_invitation`): no email,
+    /// made once per (person, organization), recorded by the system.
+    pub domain_offer: Option<crate::domain::DomainOffer>,
 }
 
 /// `POST /users`.

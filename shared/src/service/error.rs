@@ -62,6 +62,13 @@ pub enum ServiceError {
     /// Concurrent writers kept winning; the caller may retry.
     #[error("the records kept changing concurrently")]
     Busy,
+    /// An email this request sends (a domain's code) could not be sent; nothing else changed
+    /// but the code, which a new request replaces.
+    #[error("the email could not be sent: {0}")]
+    MailFailed(String),
+    /// A domain, suggestion or membership request operation refused, with its own code.
+    #[error(transparent)]
+    Domain(#[from] crate::domain::org_domain::DomainRefusal),
     #[error(transparent)]
     Store(StoreError),
 }

@@ -3,7 +3,7 @@
 use super::audit::audit_actor;
 use super::limits::email_limit_keys;
 use super::{not_allowed_or, retry_on_contention, Actor, NewInvitation, Service, ServiceError};
-use crate::domain::audit::AuditAction;
+use crate::domain::audit::{AuditAction, AuditEntry};
 use crate::domain::limits::LimitKey;
 use crate::domain::listing::PageStart;
 use crate::domain::reminder::remind_at;
@@ -62,7 +62,7 @@ impl Service {
     /// One read round trip and one write round trip when uncontended (the abuse-limit logs are
     /// read in the same batch and written in the same transaction). A lost race is tried
     /// again from the read, which then sees the winner (and answers `duplicate_record`, say).
-    async fn write_invitation(
+    pub(super) async fn write_invitation(
         &self,
         actor: &Actor,
         org_id: &OrganizationId,
@@ -184,12 +184,25 @@ impl Service {
                 .then(|| remind_at(now, expires_at, self.policy.reminder_days))
                 .flatten(),
             reminder: None,
+            domain_offer: input.domain_offer.clone(),
             expires_at,
             created_at: now,
             updated_at: now,
         };
-        let mut audit = self
-            .audit_by(org_id, AuditAction::InvitationCreated, actor, acting, now)
+        let made_by = match &input.domain_offer {
+            // Made by a verified domain for a person: the system acts, naming both.
+            Some(offer) => AuditEntry::by_system(
+                org_id,
+                AuditAction::InvitationCreated,
+                "organization_domain",
+                now,
+                self.policy.audit_retention_days,
+            )
+            .with("organization_domain_id", offer.domain_id.as_str())
+            .with("user_id", offer.user_id.as_str()),
+            None => self.audit_by(org_id, AuditAction::InvitationCreated, actor, acting, now),
+        };
+        let mut audit = made_by
             .target("invitation", &invitation.id)
             .with("email_address", invitation.email_address.as_str())
             .with("role", invitation.role.as_str())

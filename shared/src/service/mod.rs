@@ -7,13 +7,18 @@ mod audit;
 pub mod commands;
 mod decline;
 mod directory;
+mod domain_verification;
+mod domains;
 mod email;
 mod error;
 mod feedback;
 pub mod idempotency;
+mod instance_domains;
 mod invitations;
 mod limits;
+mod membership_requests;
 pub mod links;
+mod offers;
 mod organizations;
 mod people;
 mod reminders;
@@ -31,7 +36,9 @@ pub use commands::{
     InvitationAction, NewInvitation, NewMembership, NewOrganization, NewUser,
     OrganizationListQuery, OrganizationPatch,
 };
+pub use domains::{DomainFilter, DomainPatch, NewDomain};
 pub use email::{UnsentReport, UNSENT_GRACE_MS};
+pub use instance_domains::{InstanceDomainQuery, MAX_NAMES as MAX_DOMAIN_NAMES};
 pub use error::ServiceError;
 pub use feedback::{FeedbackOutcome, MailFeedback};
 pub use invitations::IssuedInvitation;
@@ -57,6 +64,8 @@ pub struct Policy {
     pub audit_retention_days: u32,
     /// Days before expiry a pending invitation's reminder goes out (0: none).
     pub reminder_days: u32,
+    /// Organization domains: on or off, the modes allowed, the default role, the maximum.
+    pub domains: crate::domain::org_domain::DomainSettings,
 }
 
 #[derive(Clone)]
@@ -81,6 +90,7 @@ impl Default for Policy {
             limits: Default::default(),
             audit_retention_days: crate::domain::audit::DEFAULT_RETENTION_DAYS,
             reminder_days: crate::domain::reminder::DEFAULT_DAYS_BEFORE_EXPIRY,
+            domains: Default::default(),
         }
     }
 }

@@ -29,6 +29,16 @@ pub enum ChangeRecord {
         old: Option<MailPause>,
         new: Option<MailPause>,
     },
+    /// An organization's domain claimed, changed or removed.
+    Domain {
+        old: Option<Box<crate::domain::org_domain::OrgDomain>>,
+        new: Option<Box<crate::domain::org_domain::OrgDomain>>,
+    },
+    /// A membership request filed, accepted or rejected.
+    MembershipRequest {
+        old: Option<Box<crate::domain::membership_request::MembershipRequest>>,
+        new: Option<Box<crate::domain::membership_request::MembershipRequest>>,
+    },
     /// An audit entry written (never changed; its removal by retention makes no event).
     Audit(Box<crate::domain::audit::AuditEntry>),
     /// Any other item (pointers, slots, counters, limits): no event.
@@ -52,6 +62,16 @@ impl Change {
             ChangeRecord::MailSending {
                 organization_id, ..
             } => format!("mail#{organization_id}"),
+            ChangeRecord::Domain { old, new } => new
+                .as_deref()
+                .or(old.as_deref())
+                .map(|d| format!("domain#{}", d.id))
+                .unwrap_or_default(),
+            ChangeRecord::MembershipRequest { old, new } => new
+                .as_deref()
+                .or(old.as_deref())
+                .map(|r| format!("request#{}", r.id))
+                .unwrap_or_default(),
             ChangeRecord::Audit(entry) => format!("audit#{}", entry.organization_id),
             ChangeRecord::Other => String::new(),
         }

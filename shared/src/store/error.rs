@@ -24,6 +24,8 @@ pub enum StoreError {
     /// Another writer touched the same records at the same moment; the operation may be retried.
     #[error("the records changed concurrently")]
     Contention,
+    #[error("another organization verified the domain name")]
+    DomainVerifiedElsewhere,
     #[error("the store is throttling requests")]
     Throttled,
     #[error("the store is unavailable")]

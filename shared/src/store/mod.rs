@@ -8,6 +8,7 @@ mod acceptance;
 mod audit;
 pub mod change;
 mod directory;
+mod domains;
 pub mod dynamodb;
 mod email;
 mod error;
@@ -15,6 +16,7 @@ mod expiry;
 mod guards;
 mod invitations;
 mod listing;
+mod offers;
 pub mod memory;
 mod organizations;
 mod reminders;
@@ -23,6 +25,7 @@ mod reputation;
 pub use acceptance::{AcceptanceStore, TicketContext};
 pub use audit::AuditStore;
 pub use directory::{MembershipStore, UserStore};
+pub use domains::{domain_created_key, domain_name_key, domain_partition, DomainQuery, DomainStore};
 pub use email::EmailStore;
 pub use error::StoreError;
 pub use expiry::ExpiryStore;
@@ -30,6 +33,7 @@ pub(crate) use guards::states_in_order;
 pub use guards::{IdempotencyBegin, IdempotencyStore, LimitStore};
 pub use invitations::{ActorRequirement, InvitationContext, InvitationStore, SlotHolder};
 pub use listing::ListingStore;
+pub use offers::OfferStore;
 pub use organizations::OrganizationStore;
 pub use reminders::ReminderStore;
 pub use reputation::{EmailGate, ReputationStore};
@@ -49,6 +53,8 @@ pub trait Store:
     + ReputationStore
     + AuditStore
     + ReminderStore
+    + DomainStore
+    + OfferStore
 {
 }
 
@@ -65,7 +71,9 @@ impl<
             + EmailStore
             + ReputationStore
             + AuditStore
-            + ReminderStore,
+            + ReminderStore
+            + DomainStore
+            + OfferStore,
     > Store for T
 {
 }

@@ -12,11 +12,15 @@ use crate::domain::{
 use crate::service::Actor;
 
 mod audit;
+mod domain;
 mod invitation;
 mod mail;
 mod user;
 
 pub use audit::{audit_entry, audit_page, AuditEntryBody, AuditPageBody};
+pub use domain::{
+    domain, membership_request, suggestion, DomainBody, MembershipRequestBody, SuggestionBody,
+};
 pub use invitation::{
     invitation, AnswerFields, BackendFields, EventData, EventFields, InvitationBody, InvitationView,
 };

@@ -11,95 +11,16 @@ use super::listing::time_key;
 use super::OrganizationId;
 use crate::clock::Millis;
 
+mod action;
+
+pub use action::AuditAction;
+
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// Kept this long unless `AUDIT_RETENTION_DAYS` says otherwise (a year: what B2B customers'
 /// reviews ask to see).
 pub const DEFAULT_RETENTION_DAYS: u32 = 365;
 pub const MAX_RETENTION_DAYS: u32 = 3650;
-
-/// Every action an entry records: one per kind of write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum AuditAction {
-    InvitationCreated,
-    InvitationResent,
-    InvitationRevoked,
-    InvitationAccepted,
-    InvitationDeclined,
-    InvitationExpired,
-    InvitationReminded,
-    MembershipCreated,
-    MembershipRoleUpdated,
-    MembershipMetadataUpdated,
-    MembershipDeleted,
-    OrganizationCreated,
-    OrganizationUpdated,
-    OrganizationDeleted,
-    EmailSendingPaused,
-    EmailSendingResumed,
-    LimitTripped,
-}
-
-impl AuditAction {
-    pub const ALL: [Self; 17] = [
-        Self::InvitationCreated,
-        Self::InvitationResent,
-        Self::InvitationRevoked,
-        Self::InvitationAccepted,
-        Self::InvitationDeclined,
-        Self::InvitationExpired,
-        Self::InvitationReminded,
-        Self::MembershipCreated,
-        Self::MembershipRoleUpdated,
-        Self::MembershipMetadataUpdated,
-        Self::MembershipDeleted,
-        Self::OrganizationCreated,
-        Self::OrganizationUpdated,
-        Self::OrganizationDeleted,
-        Self::EmailSendingPaused,
-        Self::EmailSendingResumed,
-        Self::LimitTripped,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::InvitationCreated => "invitation.created",
-            Self::InvitationResent => "invitation.resent",
-            Self::InvitationRevoked => "invitation.revoked",
-            Self::InvitationAccepted => "invitation.accepted",
-            Self::InvitationDeclined => "invitation.declined",
-            Self::InvitationExpired => "invitation.expired",
-            Self::InvitationReminded => "invitation.reminded",
-            Self::MembershipCreated => "membership.created",
-            Self::MembershipRoleUpdated => "membership.role_updated",
-            Self::MembershipMetadataUpdated => "membership.metadata_updated",
-            Self::MembershipDeleted => "membership.deleted",
-            Self::OrganizationCreated => "organization.created",
-            Self::OrganizationUpdated => "organization.updated",
-            Self::OrganizationDeleted => "organization.deleted",
-            Self::EmailSendingPaused => "email_sending.paused",
-            Self::EmailSendingResumed => "email_sending.resumed",
-            Self::LimitTripped => "limit.tripped",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.as_str() == raw)
-    }
-}
-
-impl Serialize for AuditAction {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for AuditAction {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = String::deserialize(d)?;
-        Self::parse(&raw).ok_or_else(|| serde::de::Error::custom(format!("unknown action {raw}")))
-    }
-}
 
 /// Who acted: a person (`user`), a backend holding a secret key (`api_key`), the invitee
 /// holding a link (`link_holder`), or the service itself (`system`: the sweeper, the breaker).

@@ -3,7 +3,7 @@
 use axum::http::StatusCode;
 use serde_json::json;
 
-use super::entries::{field_entry, limit_entry, mail_paused_entry, suppressed_entry};
+use super::entries::{domain_entry, field_entry, limit_entry, mail_paused_entry, suppressed_entry};
 use super::{ApiError, ErrorEntry};
 use crate::service::ServiceError;
 use crate::store::StoreError;
@@ -233,6 +233,22 @@ impl ApiError {
                     "request in flight",
                     "A request with this Idempotency-Key is still being handled. Retry shortly.",
                 ),
+            ),
+            ApiError::Service(S::MailFailed(why)) => one(
+                StatusCode::BAD_GATEWAY,
+                ErrorEntry::new(
+                    "email_send_failed",
+                    "email not sent",
+                    format!("The email could not be sent ({why}); ask again."),
+                ),
+            ),
+            ApiError::Service(S::Domain(refusal)) => one(
+                match refusal {
+                    r if r.is_input() => StatusCode::UNPROCESSABLE_ENTITY,
+                    r if r.is_forbidden() => StatusCode::FORBIDDEN,
+                    _ => StatusCode::BAD_REQUEST,
+                },
+                domain_entry(*refusal),
             ),
             ApiError::Service(S::LimitReached(limit)) => {
                 one(StatusCode::TOO_MANY_REQUESTS, limit_entry(limit))

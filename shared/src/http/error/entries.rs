@@ -16,6 +16,21 @@ pub(super) fn field_entry(e: &FieldError) -> ErrorEntry {
     ErrorEntry::new(code, message, e.message.clone()).with_meta(json!({ "param_name": e.param }))
 }
 
+/// A refused domain, suggestion or membership request operation: its own code, and the
+/// parameter at fault when there is one.
+pub(super) fn domain_entry(refusal: crate::domain::org_domain::DomainRefusal) -> ErrorEntry {
+    let long = refusal.to_string();
+    let mut sentence = long.clone();
+    if let Some(first) = sentence.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    let entry = ErrorEntry::new(refusal.code(), "refused", format!("{sentence}."));
+    match refusal.param() {
+        Some(param) => entry.with_meta(json!({ "param_name": param })),
+        None => entry,
+    }
+}
+
 /// One code per abuse limit; `resend_cooldown` keeps the name it had before the cooldown
 /// covered re-created invitations too.
 pub(super) fn limit_entry(limit: &LimitReached) -> ErrorEntry {

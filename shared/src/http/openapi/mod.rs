@@ -8,6 +8,7 @@ use serde_json::{json, Map, Value};
 
 pub mod builder;
 mod schemas;
+mod ways_in;
 
 /// The document around `paths`.
 pub fn document(paths: Map<String, Value>) -> Value {

@@ -50,6 +50,14 @@ pub fn list_of(item: Value) -> Value {
 }
 
 pub fn schemas() -> Value {
+    let mut all = core_schemas();
+    if let (Value::Object(all), Value::Object(more)) = (&mut all, super::ways_in::schemas()) {
+        all.extend(more);
+    }
+    all
+}
+
+fn core_schemas() -> Value {
     let metadata = json!({ "type": "object", "additionalProperties": true });
     let timestamp = json!({ "type": "integer", "description": "Unix time in milliseconds." });
     json!({

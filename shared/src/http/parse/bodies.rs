@@ -54,6 +54,7 @@ pub fn invitation(
             notify,
             remind,
             locale,
+            domain_offer: None,
         })
     })
 }

@@ -3,6 +3,7 @@
 
 mod audit;
 mod bodies;
+mod domains;
 mod fields;
 pub mod number;
 mod query;
@@ -11,6 +12,9 @@ pub use audit::{audit_cursor, audit_query};
 pub use bodies::{
     bulk_invitations, invitation, invitation_action, membership, metadata_patch, organization,
     organization_patch, role_update, ticket, user, BULK_MAX_ITEMS,
+};
+pub use domains::{
+    domain_list, domain_patch, instance_domain_query, new_domain, request_list, required_text,
 };
 pub use fields::Fields;
 pub use query::{

@@ -11,12 +11,14 @@ use super::AppState;
 mod across_organizations;
 mod audit;
 mod document;
+mod domains;
 mod email;
 mod invitations;
 mod memberships;
 mod organizations;
 mod tickets;
 mod users;
+mod ways_in;
 
 pub use document::document;
 pub use tickets::ACCEPT_LINK_PATH;
@@ -31,6 +33,8 @@ const RESOURCES: &[&[Route]] = &[
     memberships::ROUTES,
     email::ROUTES,
     audit::ROUTES,
+    domains::ROUTES,
+    ways_in::ROUTES,
     document::ROUTES,
 ];
 

@@ -153,6 +153,20 @@ impl InvitationStore for DynamoStore {
             ),
             None => None,
         };
+        // A domain's automatic invitation: made once per (person, organization), counted.
+        let offer_index = match &inv.domain_offer {
+            Some(offer) => {
+                let index = tx.put_new(codec::invitation_offer_item(inv, offer))?;
+                tx.update(
+                    keys::domain_counts(org_id, &offer.domain_id),
+                    "ADD pending_invitations :one",
+                    "",
+                    Params::new().value(":one", n(1)),
+                )?;
+                Some(index)
+            }
+            None => None,
+        };
         let limit_indexes = tx.put_limits(limit_writes)?;
         tx.audit(audit)?;
         let r = match tx.send(self.client()).await? {
@@ -171,6 +185,9 @@ impl InvitationStore for DynamoStore {
         }
         if actor_index.is_some_and(|i| failed(&r, i)) {
             return Err(StoreError::ActorNotAllowed);
+        }
+        if offer_index.is_some_and(|i| failed(&r, i)) {
+            return Err(StoreError::AlreadyExists);
         }
         if failed(&r, slot_index)
             || old_index.is_some_and(|i| failed(&r, i))

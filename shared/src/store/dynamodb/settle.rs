@@ -83,6 +83,16 @@ impl Tx<'_> {
         if let Some(counter) = settled_counter(status) {
             self.count_for_address(org_id, inv.email_address.key(), &[counter])?;
         }
+        // A domain's automatic invitation gives its domain's pending count back (a counters
+        // item of its own: a late end never recreates a removed domain).
+        if let Some(offer) = &inv.domain_offer {
+            self.update(
+                keys::domain_counts(org_id, &offer.domain_id),
+                "ADD pending_invitations :minus",
+                "",
+                Params::new().value(":minus", n(-1)),
+            )?;
+        }
         let slot = self.delete(
             keys::pending_slot(org_id, inv.email_address.key()),
             "invitation_id = :id",

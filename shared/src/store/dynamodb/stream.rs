@@ -14,6 +14,8 @@ enum Kind {
     Invitation,
     Membership,
     MailState,
+    Domain,
+    MembershipRequest,
     Other,
 }
 
@@ -25,6 +27,8 @@ fn kind(item: &Item) -> Kind {
         Some(sk) if sk.starts_with("INV#") => Kind::Invitation,
         Some(sk) if sk.starts_with("MEM#") => Kind::Membership,
         Some(sk) if sk == "MAIL#STATE" => Kind::MailState,
+        Some(sk) if sk.starts_with("MREQ#") => Kind::MembershipRequest,
+        Some(_) if codec::entity(item) == Some("domain") => Kind::Domain,
         _ => Kind::Other,
     }
 }
@@ -99,6 +103,14 @@ pub fn change_from_images(
         Kind::Audit => match (&old, &new) {
             (None, Some(item)) => ChangeRecord::Audit(Box::new(codec::audit_from(item)?)),
             _ => ChangeRecord::Other,
+        },
+        Kind::Domain => ChangeRecord::Domain {
+            old: old.as_ref().map(|i| codec::domain_from(i, None)).transpose()?.map(Box::new),
+            new: new.as_ref().map(|i| codec::domain_from(i, None)).transpose()?.map(Box::new),
+        },
+        Kind::MembershipRequest => ChangeRecord::MembershipRequest {
+            old: old.as_ref().map(codec::request_from).transpose()?.map(Box::new),
+            new: new.as_ref().map(codec::request_from).transpose()?.map(Box::new),
         },
         Kind::Other => ChangeRecord::Other,
     };

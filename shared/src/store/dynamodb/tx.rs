@@ -159,7 +159,7 @@ impl<'a> Tx<'a> {
         let delete = Delete::builder()
             .table_name(self.table)
             .set_key(Some(key(k)))
-            .condition_expression(condition)
+            .set_condition_expression((!condition.is_empty()).then(|| condition.to_string()))
             .set_expression_attribute_names(params.names())
             .set_expression_attribute_values(params.values())
             .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)

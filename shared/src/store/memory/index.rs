@@ -111,6 +111,9 @@ impl super::Tables {
         if let Some(org) = self.organizations.get_mut(org_id) {
             count_settled(&mut org.settled_invitations, status);
         }
+        if let Some(offer) = &settled.domain_offer {
+            self.domains.count(org_id, &offer.domain_id, -1, 0);
+        }
         Some(settled)
     }
 }

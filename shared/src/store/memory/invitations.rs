@@ -54,6 +54,11 @@ impl InvitationStore for MemoryStore {
         if !t.actor_allowed(org_id, actor) {
             return Err(StoreError::ActorNotAllowed);
         }
+        if let Some(offer) = &inv.domain_offer {
+            if t.offers.has(&offer.user_id, org_id) {
+                return Err(StoreError::AlreadyExists);
+            }
+        }
         let slot_key = key(org_id, inv.email_address.key());
         if t.slots.get(&slot_key) != replacing || !t.limits_unchanged(limits) {
             return Err(StoreError::Contention);
@@ -107,6 +112,17 @@ impl InvitationStore for MemoryStore {
             );
         t.invitation_orgs
             .insert(inv.id.clone(), inv.organization.id.clone());
+        if let Some(offer) = &inv.domain_offer {
+            t.offers.record(
+                &offer.user_id,
+                crate::domain::membership_request::Offer::Invitation {
+                    organization_id: inv.organization.id.clone(),
+                    domain_id: offer.domain_id.clone(),
+                    invitation_id: inv.id.clone(),
+                },
+            );
+            t.domains.count(org_id, &offer.domain_id, 1, 0);
+        }
         t.index_pending(inv);
         t.by_shard
             .entry(crate::domain::listing::instance_shard(&inv.id))

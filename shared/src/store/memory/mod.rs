@@ -5,6 +5,7 @@
 mod acceptance;
 mod audit;
 mod directory;
+mod domains;
 mod email;
 mod expiry;
 mod idempotency;
@@ -13,6 +14,7 @@ mod invitations;
 mod limits;
 mod listing;
 mod memberships;
+mod offers;
 mod reminders;
 mod reputation;
 mod revoke;
@@ -69,6 +71,10 @@ pub(super) struct Tables {
     reputation: reputation::Reputation,
     /// The audit log and its indexes.
     audit_log: audit::AuditLog,
+    /// Organizations' domains and their indexes.
+    domains: domains::Domains,
+    /// What domains offered people, and membership requests.
+    offers: offers::Offers,
     /// The change feed (DynamoDB Streams' twin), when someone listens.
     feed: Option<Feed>,
 }
@@ -87,7 +93,7 @@ struct Feed {
 }
 
 impl Tables {
-    fn feed(&mut self, record: ChangeRecord) {
+    pub(super) fn feed(&mut self, record: ChangeRecord) {
         if let Some(feed) = &mut self.feed {
             feed.sequence += 1;
             // A listener that went away stops nothing: the write has happened.

@@ -98,6 +98,7 @@ async fn seeded_store() -> Arc<MemoryStore> {
         remind: false,
         remind_at: None,
         reminder: None,
+        domain_offer: None,
         expires_at: t + 30 * crate::helpers::DAY,
         created_at: t,
         updated_at: t,

@@ -33,6 +33,12 @@ pub fn invitation_item(inv: &Invitation) -> Item {
         Some(delivery) => b.set("delivery", json(delivery)),
         None => b,
     };
+    let b = match &inv.domain_offer {
+        Some(offer) => b
+            .set("offer_domain_id", s(offer.domain_id.as_str()))
+            .set("offer_user_id", s(offer.user_id.as_str())),
+        None => b,
+    };
     b.set("id", s(inv.id.as_str()))
         .set("organization_id", s(&inv.organization.id))
         .set("organization_name", s(&inv.organization.name))
@@ -106,6 +112,16 @@ pub fn invitation_from(item: &Item) -> Result<Invitation, StoreError> {
         reminder: match r.opt_s::<String>("reminder") {
             Some(_) => Some(r.json("reminder")?),
             None => None,
+        },
+        domain_offer: match (
+            r.opt_s::<String>("offer_domain_id"),
+            r.opt_s::<String>("offer_user_id"),
+        ) {
+            (Some(domain_id), Some(user_id)) => Some(crate::domain::DomainOffer {
+                domain_id: domain_id.into(),
+                user_id: user_id.into(),
+            }),
+            _ => None,
         },
         expires_at: r.n("expires_at")?,
         created_at: r.n("created_at")?,

@@ -16,9 +16,11 @@ use crate::domain::{
 use crate::store::{SlotHolder, StoreError};
 
 mod audit;
+mod domains;
 mod invitation;
 
 pub use audit::{audit_from, audit_item, is_audit};
+pub use domains::*;
 pub use invitation::{
     address_counts_from, delivery_value, invitation_from, invitation_item, invitation_pointer_item,
     slot_from, slot_item,
@@ -127,7 +129,7 @@ impl<'a> Reader<'a> {
             .ok_or_else(|| self.corrupt(name))
     }
 
-    fn json<T: serde::de::DeserializeOwned>(&self, name: &str) -> Result<T, StoreError> {
+    pub(super) fn json<T: serde::de::DeserializeOwned>(&self, name: &str) -> Result<T, StoreError> {
         serde_json::from_str(&self.s::<String>(name)?).map_err(|_| self.corrupt(name))
     }
 

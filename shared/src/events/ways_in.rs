@@ -1,0 +1,56 @@
+//! The events of domains and membership requests: Clerk's `organizationDomain.*` (the payload
+//! is its `OrganizationDomain`), and ours, `organizationMembershipRequest.*`.
+
+use super::EventType;
+use crate::clock::Millis;
+use crate::domain::membership_request::RequestStatus;
+use crate::store::change::ChangeRecord;
+
+/// Each event's kind, time and `data`. `removed_at` dates a removal the feed did not date.
+pub fn events(record: &ChangeRecord, removed_at: Millis) -> Vec<(EventType, Millis, serde_json::Value)> {
+    let data = |v: &dyn erased::Body| v.value();
+    match record {
+        ChangeRecord::Domain { old, new } => match (old.as_deref(), new.as_deref()) {
+            (None, Some(d)) => vec![(EventType::DomainCreated, d.created_at, data(&crate::wire::domain(d)))],
+            (Some(o), Some(d)) if o != d => {
+                vec![(EventType::DomainUpdated, d.updated_at, data(&crate::wire::domain(d)))]
+            }
+            // Clerk's deleted object: `{object, id, deleted}`.
+            (Some(o), None) => vec![(
+                EventType::DomainDeleted,
+                removed_at,
+                serde_json::json!({ "object": "organization_domain", "id": o.id.as_str(), "deleted": true }),
+            )],
+            _ => Vec::new(),
+        },
+        ChangeRecord::MembershipRequest { old, new } => {
+            let Some(r) = new.as_deref() else { return Vec::new() };
+            let was = old.as_deref().map(|o| o.status);
+            let kind = match (was, r.status) {
+                (None, RequestStatus::Pending) => EventType::MembershipRequestCreated,
+                (Some(RequestStatus::Pending), RequestStatus::Accepted) => {
+                    EventType::MembershipRequestAccepted
+                }
+                (Some(RequestStatus::Pending), RequestStatus::Rejected) => {
+                    EventType::MembershipRequestRejected
+                }
+                _ => return Vec::new(),
+            };
+            vec![(kind, r.updated_at, data(&crate::wire::membership_request(r)))]
+        }
+        _ => Vec::new(),
+    }
+}
+
+mod erased {
+    /// Any body, as the JSON `data` of an event.
+    pub trait Body {
+        fn value(&self) -> serde_json::Value;
+    }
+
+    impl<T: serde::Serialize> Body for T {
+        fn value(&self) -> serde_json::Value {
+            serde_json::to_value(self).unwrap_or_default()
+        }
+    }
+}
