@@ -21,7 +21,7 @@ pub const ROUTES: &[Route] = &[
         op("UsersGetOrganizationInvitations", "A person's invitations across organizations, newest first (Clerk's).",
             (200, ok(r("Invitations"), json!({}))), READ_ERRORS)
             .params(with(vec![user()], list_params(true, &[])))),
-    route!(GET "/v1/me/organization_invitations", List, SignedIn, list_mine,
+    route!(GET "/v1/me/organization_invitations", Directory, SignedIn, list_mine,
         op("ListMyOrganizationInvitations", "The signed-in person's invitations (beyond Clerk's Backend API).",
             (200, ok(r("Invitations"), json!({}))), READ_ERRORS)
             .params(list_params(true, &[]))),

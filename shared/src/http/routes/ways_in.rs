@@ -24,7 +24,7 @@ fn request() -> serde_json::Value {
 }
 
 pub const ROUTES: &[Route] = &[
-    route!(GET "/v1/me/organization_suggestions", List, SignedIn, my_suggestions,
+    route!(GET "/v1/me/organization_suggestions", Directory, SignedIn, my_suggestions,
         op("ListMyOrganizationSuggestions", "Organizations the domains of the signed-in person's verified addresses suggest (Clerk's Frontend API object).",
             (200, ok(r("OrganizationSuggestions"), json!({}))), READ_ERRORS)),
     route!(POST "/v1/me/organization_suggestions/{suggestion}/accept", Directory, SignedIn, accept_suggestion,
