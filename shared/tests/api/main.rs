@@ -35,6 +35,7 @@ mod audit;
 mod browser;
 mod deploy;
 mod directory;
+mod domains;
 mod email;
 mod email_reputation;
 mod events;

@@ -72,6 +72,23 @@ pub fn policy() -> Policy {
     }
 }
 
+/// `policy()` with organization domains on and every enrollment mode allowed.
+pub fn domain_policy() -> Policy {
+    Policy {
+        domains: invitations::domain::org_domain::DomainSettings {
+            enabled: true,
+            modes: invitations::domain::org_domain::EnrollmentMode::ALL.to_vec(),
+            ..Default::default()
+        },
+        ..policy()
+    }
+}
+
+/// A harness over `store` with organization domains on.
+pub fn with_domains(h: Harness) -> Harness {
+    Harness::with_policy(h.store, h.calls, domain_policy())
+}
+
 pub struct Harness {
     pub service: Service,
     pub mailer: Arc<CapturingMailer>,

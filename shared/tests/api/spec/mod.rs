@@ -4,7 +4,7 @@
 //! (`delivery`, `locale`, `next_cursor`, …) are allowed, since strict clients ignore unknown
 //! fields but refuse missing ones.
 
-mod checked;
+pub mod checked;
 mod conformance;
 mod organizations;
 mod ours;
