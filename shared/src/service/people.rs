@@ -37,18 +37,21 @@ impl Service {
         page: &PageRequest,
     ) -> Result<Page<Invitation>, ServiceError> {
         // What the domains at the person's addresses offer is made as they look (a person
-        // unknown here is registered for it, as accepting would).
-        if self.policy.domains.enabled {
+        // unknown here is registered for it, as accepting would); the user is read once.
+        let known = if self.policy.domains.enabled {
             match self.session_user(session).await {
                 Ok(user) => {
                     self.refresh_offers(&user, &owned_addresses(&user, session))
-                        .await?
+                        .await?;
+                    Some(user)
                 }
-                Err(ServiceError::SessionUserUnknown) => {}
+                Err(ServiceError::SessionUserUnknown) => None,
                 Err(e) => return Err(e),
             }
-        }
-        let mut addresses: Vec<String> = match self.store.get_user(&session.user_id).await? {
+        } else {
+            self.store.get_user(&session.user_id).await?
+        };
+        let mut addresses: Vec<String> = match known {
             Some(user) => user.address_keys(),
             None if session.verified_email.is_some() => Vec::new(),
             None => return Err(ServiceError::SessionUserUnknown),
