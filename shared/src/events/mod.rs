@@ -15,12 +15,12 @@
 pub mod adapters;
 pub mod delivery;
 pub mod derive;
-mod ways_in;
 pub mod endpoints;
 pub mod lambda;
 pub mod payload;
 pub mod pipeline;
 pub mod svix;
+mod ways_in;
 
 /// What changed, as both stores report it (the store's change feed, DynamoDB's stream).
 pub use crate::store::change::{Change, ChangeRecord};

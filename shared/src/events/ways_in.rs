@@ -7,13 +7,24 @@ use crate::domain::membership_request::RequestStatus;
 use crate::store::change::ChangeRecord;
 
 /// Each event's kind, time and `data`. `removed_at` dates a removal the feed did not date.
-pub fn events(record: &ChangeRecord, removed_at: Millis) -> Vec<(EventType, Millis, serde_json::Value)> {
+pub fn events(
+    record: &ChangeRecord,
+    removed_at: Millis,
+) -> Vec<(EventType, Millis, serde_json::Value)> {
     let data = |v: &dyn erased::Body| v.value();
     match record {
         ChangeRecord::Domain { old, new } => match (old.as_deref(), new.as_deref()) {
-            (None, Some(d)) => vec![(EventType::DomainCreated, d.created_at, data(&crate::wire::domain(d)))],
+            (None, Some(d)) => vec![(
+                EventType::DomainCreated,
+                d.created_at,
+                data(&crate::wire::domain(d)),
+            )],
             (Some(o), Some(d)) if o != d => {
-                vec![(EventType::DomainUpdated, d.updated_at, data(&crate::wire::domain(d)))]
+                vec![(
+                    EventType::DomainUpdated,
+                    d.updated_at,
+                    data(&crate::wire::domain(d)),
+                )]
             }
             // Clerk's deleted object: `{object, id, deleted}`.
             (Some(o), None) => vec![(
@@ -24,7 +35,9 @@ pub fn events(record: &ChangeRecord, removed_at: Millis) -> Vec<(EventType, Mill
             _ => Vec::new(),
         },
         ChangeRecord::MembershipRequest { old, new } => {
-            let Some(r) = new.as_deref() else { return Vec::new() };
+            let Some(r) = new.as_deref() else {
+                return Vec::new();
+            };
             let was = old.as_deref().map(|o| o.status);
             let kind = match (was, r.status) {
                 (None, RequestStatus::Pending) => EventType::MembershipRequestCreated,
@@ -36,7 +49,11 @@ pub fn events(record: &ChangeRecord, removed_at: Millis) -> Vec<(EventType, Mill
                 }
                 _ => return Vec::new(),
             };
-            vec![(kind, r.updated_at, data(&crate::wire::membership_request(r)))]
+            vec![(
+                kind,
+                r.updated_at,
+                data(&crate::wire::membership_request(r)),
+            )]
         }
         _ => Vec::new(),
     }

@@ -51,7 +51,12 @@ impl Service {
             let states = self.store.read_limits(&keys).await?;
             let now = self.clock.now();
             let writes = self
-                .admit_or_record(&states, now, org_id, super::audit::audit_actor(actor, acting.as_ref()))
+                .admit_or_record(
+                    &states,
+                    now,
+                    org_id,
+                    super::audit::audit_actor(actor, acting.as_ref()),
+                )
                 .await?;
             Ok(self.store.write_limits(&writes).await?)
         })
@@ -60,14 +65,20 @@ impl Service {
         let digest = code_digest(id.as_str(), &code);
         let address_text = address.as_str().to_string();
         let sent = self
-            .change_domain(org_id, id, actor, AuditAction::DomainVerificationSent, |d, now| {
-                if d.is_verified() {
-                    return Ok(());
-                }
-                d.affiliation = Some(Verification::code_sent(digest.clone(), now));
-                d.affiliation_email_address = Some(address_text.clone());
-                Ok(())
-            })
+            .change_domain(
+                org_id,
+                id,
+                actor,
+                AuditAction::DomainVerificationSent,
+                |d, now| {
+                    if d.is_verified() {
+                        return Ok(());
+                    }
+                    d.affiliation = Some(Verification::code_sent(digest.clone(), now));
+                    d.affiliation_email_address = Some(address_text.clone());
+                    Ok(())
+                },
+            )
             .await?;
         if sent.is_verified() {
             return Ok(sent);

@@ -112,7 +112,10 @@ impl Service {
         let (affiliation, address) = match actor {
             Actor::Backend => match input.verified {
                 Some(false) => (Verification::unverified(), None),
-                _ => (Verification::granted(VerificationStrategy::Admin, now), None),
+                _ => (
+                    Verification::granted(VerificationStrategy::Admin, now),
+                    None,
+                ),
             },
             Actor::Member(user) => {
                 if input.verified.is_some() {
@@ -167,7 +170,10 @@ impl Service {
 
     /// Other organizations' unverified claims on a name one has just verified are removed
     /// (each with its audit entry, by the system).
-    pub(super) async fn clear_other_claims(&self, verified: &OrgDomain) -> Result<(), ServiceError> {
+    pub(super) async fn clear_other_claims(
+        &self,
+        verified: &OrgDomain,
+    ) -> Result<(), ServiceError> {
         for claim in self.store.claims_on(verified.name.as_str()).await? {
             if claim.id == verified.id || claim.is_verified() {
                 continue;
@@ -242,22 +248,29 @@ impl Service {
         } else {
             self.domain_settings()?;
         }
-        self.change_domain(org_id, id, &Actor::Backend, AuditAction::DomainUpdated, |d, now| {
-            if let Some(mode) = patch.enrollment_mode {
-                d.enrollment_mode = mode;
-            }
-            match patch.verified {
-                Some(true) if !d.is_verified() => {
-                    d.affiliation = Some(Verification::granted(VerificationStrategy::Admin, now));
+        self.change_domain(
+            org_id,
+            id,
+            &Actor::Backend,
+            AuditAction::DomainUpdated,
+            |d, now| {
+                if let Some(mode) = patch.enrollment_mode {
+                    d.enrollment_mode = mode;
                 }
-                Some(false) => {
-                    d.affiliation = Some(Verification::unverified());
-                    d.ownership = None;
+                match patch.verified {
+                    Some(true) if !d.is_verified() => {
+                        d.affiliation =
+                            Some(Verification::granted(VerificationStrategy::Admin, now));
+                    }
+                    Some(false) => {
+                        d.affiliation = Some(Verification::unverified());
+                        d.ownership = None;
+                    }
+                    _ => {}
                 }
-                _ => {}
-            }
-            Ok(())
-        })
+                Ok(())
+            },
+        )
         .await
     }
 
@@ -269,12 +282,21 @@ impl Service {
         id: &DomainId,
     ) -> Result<OrgDomain, ServiceError> {
         self.domain_settings()?;
-        self.change_domain(org_id, id, &Actor::Backend, AuditAction::DomainVerified, |d, now| {
-            if d.ownership.is_none() || !d.is_verified() {
-                d.ownership = Some(Verification::granted(VerificationStrategy::ManualOverride, now));
-            }
-            Ok(())
-        })
+        self.change_domain(
+            org_id,
+            id,
+            &Actor::Backend,
+            AuditAction::DomainVerified,
+            |d, now| {
+                if d.ownership.is_none() || !d.is_verified() {
+                    d.ownership = Some(Verification::granted(
+                        VerificationStrategy::ManualOverride,
+                        now,
+                    ));
+                }
+                Ok(())
+            },
+        )
         .await
     }
 

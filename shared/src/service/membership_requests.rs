@@ -68,7 +68,13 @@ impl Service {
                 updated_at: now,
             };
             let audit = self
-                .audit_by(org_id, AuditAction::MembershipRequestAccepted, actor, None, now)
+                .audit_by(
+                    org_id,
+                    AuditAction::MembershipRequestAccepted,
+                    actor,
+                    None,
+                    now,
+                )
                 .target("organization_membership_request", &read.id)
                 .with("user_id", read.user_id.as_str())
                 .with("role", membership.role.as_str());
@@ -102,7 +108,13 @@ impl Service {
             }
             let now = self.clock.now();
             let audit = self
-                .audit_by(org_id, AuditAction::MembershipRequestRejected, actor, None, now)
+                .audit_by(
+                    org_id,
+                    AuditAction::MembershipRequestRejected,
+                    actor,
+                    None,
+                    now,
+                )
                 .target("organization_membership_request", &read.id)
                 .with("user_id", read.user_id.as_str());
             match self.store.reject_request(&read, now, &audit).await {

@@ -4,13 +4,9 @@
 
 use super::{Actor, NewInvitation, Service, ServiceError};
 use crate::domain::audit::{AuditAction, AuditEntry};
-use crate::domain::membership_request::{
-    MembershipRequest, Offer, RequestStatus, Suggestion,
-};
+use crate::domain::membership_request::{MembershipRequest, Offer, RequestStatus, Suggestion};
 use crate::domain::org_domain::{address_domain, DomainRefusal, EnrollmentMode, VerifiedName};
-use crate::domain::{
-    DomainOffer, EmailAddress, Metadata, MembershipRequestId, SuggestionId, User,
-};
+use crate::domain::{DomainOffer, EmailAddress, MembershipRequestId, Metadata, SuggestionId, User};
 use crate::ids::new_id;
 use crate::store::StoreError;
 use crate::telemetry;
@@ -55,7 +51,10 @@ impl Service {
         }
         let made = self.store.offers_to(&user.id).await?;
         for name in offering {
-            if made.iter().any(|o| o.organization_id() == &name.organization.id) {
+            if made
+                .iter()
+                .any(|o| o.organization_id() == &name.organization.id)
+            {
                 continue;
             }
             if self
@@ -73,7 +72,9 @@ impl Service {
                 continue;
             };
             let made = match name.enrollment_mode {
-                EnrollmentMode::AutomaticInvitation => self.offer_invitation(user, &name, address).await,
+                EnrollmentMode::AutomaticInvitation => {
+                    self.offer_invitation(user, &name, address).await
+                }
                 _ => self.offer_suggestion(user, &name).await,
             };
             match made {
@@ -119,7 +120,13 @@ impl Service {
         };
         let token = self.write_token();
         match self
-            .write_invitation(&Actor::Backend, &name.organization.id, &input, &token, false)
+            .write_invitation(
+                &Actor::Backend,
+                &name.organization.id,
+                &input,
+                &token,
+                false,
+            )
             .await
         {
             Ok(_) => {

@@ -45,7 +45,11 @@ pub fn domain_partition(verified: bool, mode: EnrollmentMode) -> String {
 }
 
 pub fn domain_created_key(d: &OrgDomain) -> String {
-    format!("{}#{}", crate::domain::listing::time_key(d.created_at), d.id)
+    format!(
+        "{}#{}",
+        crate::domain::listing::time_key(d.created_at),
+        d.id
+    )
 }
 
 pub fn domain_name_key(d: &OrgDomain) -> String {

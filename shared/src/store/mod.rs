@@ -16,8 +16,8 @@ mod expiry;
 mod guards;
 mod invitations;
 mod listing;
-mod offers;
 pub mod memory;
+mod offers;
 mod organizations;
 mod reminders;
 mod reputation;
@@ -25,7 +25,9 @@ mod reputation;
 pub use acceptance::{AcceptanceStore, TicketContext};
 pub use audit::AuditStore;
 pub use directory::{MembershipStore, UserStore};
-pub use domains::{domain_created_key, domain_name_key, domain_partition, DomainQuery, DomainStore};
+pub use domains::{
+    domain_created_key, domain_name_key, domain_partition, DomainQuery, DomainStore,
+};
 pub use email::EmailStore;
 pub use error::StoreError;
 pub use expiry::ExpiryStore;

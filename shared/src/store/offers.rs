@@ -7,9 +7,7 @@ use super::StoreError;
 use crate::clock::Millis;
 use crate::domain::audit::AuditEntry;
 use crate::domain::membership_request::{MembershipRequest, Offer, RequestStatus, Suggestion};
-use crate::domain::{
-    DomainId, Membership, MembershipRequestId, OrganizationId, UserId,
-};
+use crate::domain::{DomainId, Membership, MembershipRequestId, OrganizationId, UserId};
 
 #[async_trait]
 pub trait OfferStore: Send + Sync {

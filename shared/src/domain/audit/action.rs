@@ -111,4 +111,3 @@ impl<'de> Deserialize<'de> for AuditAction {
         Self::parse(&raw).ok_or_else(|| serde::de::Error::custom(format!("unknown action {raw}")))
     }
 }
-

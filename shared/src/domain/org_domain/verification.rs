@@ -27,9 +27,14 @@ impl VerificationStatus {
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        [Self::Unverified, Self::Verified, Self::Failed, Self::Expired]
-            .into_iter()
-            .find(|s| s.as_str() == raw)
+        [
+            Self::Unverified,
+            Self::Verified,
+            Self::Failed,
+            Self::Expired,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == raw)
     }
 }
 

@@ -65,7 +65,10 @@ fn filter(pairs: &[(String, String)], errors: &mut Vec<FieldError>) -> DomainFil
             "verified" => match v.as_str() {
                 "true" => filter.verified = Some(true),
                 "false" => filter.verified = Some(false),
-                _ => errors.push(FieldError::value("verified", "verified must be true or false.")),
+                _ => errors.push(FieldError::value(
+                    "verified",
+                    "verified must be true or false.",
+                )),
             },
             "enrollment_mode" => {
                 for raw in v.split(',').map(str::trim).filter(|m| !m.is_empty()) {
@@ -128,13 +131,15 @@ pub fn instance_domain_query(
             "organization_id" if !v.trim().is_empty() => {
                 q.organization_id = Some(OrganizationId::new(v.trim()))
             }
-            "domains" => q
-                .names
-                .extend(v.split(',').map(str::trim).filter(|n| !n.is_empty()).map(String::from)),
-            "query" if v.trim().is_empty() => errors.push(FieldError::value(
-                "query",
-                "query must not be blank.",
-            )),
+            "domains" => q.names.extend(
+                v.split(',')
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty())
+                    .map(String::from),
+            ),
+            "query" if v.trim().is_empty() => {
+                errors.push(FieldError::value("query", "query must not be blank."))
+            }
             "query" => q.query = Some(v.trim().to_string()),
             "order_by" => match v.as_str() {
                 "created_at" | "+created_at" => (q.by_name, q.descending) = (false, false),

@@ -29,12 +29,12 @@ pub const ROUTES: &[Route] = &[
             (200, ok(r("OrganizationDomain"), json!({}))), WRITE_ERRORS)
             .params(vec![org()]).body(r("NewOrganizationDomain"))),
     route!(GET "/v1/organizations/{org}/domains", Directory, BackendOrSignedIn, list,
-        op("ListOrganizationDomains", "The organization's domains, newest first (Clerk's).",
-            (200, ok(r("OrganizationDomains"), json!({}))), READ_ERRORS)
-            .params(with(vec![org()], list_params(false, &[
-                json!({ "name": "verified", "in": "query", "schema": { "type": "string", "enum": ["true", "false"] } }),
-                json!({ "name": "enrollment_mode", "in": "query", "schema": { "type": "string" } }),
-            ])))),
+    op("ListOrganizationDomains", "The organization's domains, newest first (Clerk's).",
+        (200, ok(r("OrganizationDomains"), json!({}))), READ_ERRORS)
+        .params(with(vec![org()], list_params(false, &[
+            json!({ "name": "verified", "in": "query", "schema": { "type": "string", "enum": ["true", "false"] } }),
+            json!({ "name": "enrollment_mode", "in": "query", "schema": { "type": "string" } }),
+        ])))),
     route!(PATCH "/v1/organizations/{org}/domains/{domain}", Directory, Backend, update,
         op("UpdateOrganizationDomain", "Change a domain's mode or whether it is verified (Clerk's).",
             (200, ok(r("OrganizationDomain"), json!({}))), WRITE_ERRORS)
@@ -61,18 +61,18 @@ pub const ROUTES: &[Route] = &[
             .params(vec![org(), domain()])
             .body(object(&["code"], json!({ "code": string() })))),
     route!(GET "/v1/organization_domains", Directory, Backend, list_instance,
-        op("ListAllOrganizationDomains", "Every organization's domains (Clerk's).",
-            (200, ok(r("OrganizationDomains"), json!({}))), READ_ERRORS)
-            .params(list_params(false, &[
-                param("organization_id", "query", "One organization's domains."),
-                json!({ "name": "verified", "in": "query", "schema": { "type": "string", "enum": ["true", "false"] } }),
-                json!({ "name": "enrollment_mode", "in": "query", "schema": { "type": "string" } }),
-                param("query", "query", "`org_…`: that organization's; else a name prefix (answered in name order)."),
-                json!({ "name": "domains", "in": "query", "style": "form", "explode": true,
-                    "schema": { "type": "array", "maxItems": 20, "items": { "type": "string" } } }),
-                json!({ "name": "order_by", "in": "query", "schema": { "type": "string",
-                    "enum": ["created_at", "-created_at", "+created_at", "name", "-name", "+name"] } }),
-            ]))),
+    op("ListAllOrganizationDomains", "Every organization's domains (Clerk's).",
+        (200, ok(r("OrganizationDomains"), json!({}))), READ_ERRORS)
+        .params(list_params(false, &[
+            param("organization_id", "query", "One organization's domains."),
+            json!({ "name": "verified", "in": "query", "schema": { "type": "string", "enum": ["true", "false"] } }),
+            json!({ "name": "enrollment_mode", "in": "query", "schema": { "type": "string" } }),
+            param("query", "query", "`org_…`: that organization's; else a name prefix (answered in name order)."),
+            json!({ "name": "domains", "in": "query", "style": "form", "explode": true,
+                "schema": { "type": "array", "maxItems": 20, "items": { "type": "string" } } }),
+            json!({ "name": "order_by", "in": "query", "schema": { "type": "string",
+                "enum": ["created_at", "-created_at", "+created_at", "name", "-name", "+name"] } }),
+        ]))),
 ];
 
 fn answer(d: &crate::domain::org_domain::OrgDomain) -> Response {
@@ -133,8 +133,10 @@ async fn delete(
         .for_request(scope)
         .delete_domain(&org, &domain)
         .await?;
-    Ok(Json(json!({ "object": "organization_domain", "id": d.id.as_str(), "deleted": true }))
-        .into_response())
+    Ok(
+        Json(json!({ "object": "organization_domain", "id": d.id.as_str(), "deleted": true }))
+            .into_response(),
+    )
 }
 
 async fn verify_ownership(

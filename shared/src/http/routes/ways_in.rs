@@ -32,11 +32,11 @@ pub const ROUTES: &[Route] = &[
             (200, ok(r("OrganizationSuggestion"), json!({}))), WRITE_ERRORS)
             .params(vec![param("suggestion", "path", "The suggestion's id (`orgsugg_…`).")])),
     route!(GET "/v1/organizations/{org}/membership_requests", Directory, BackendOrSignedIn, list_requests,
-        op("ListOrganizationMembershipRequests", "Requests to join, newest first, in one status (`pending` unset).",
-            (200, ok(r("MembershipRequests"), json!({}))), READ_ERRORS)
-            .params(with(vec![org()], list_params(false, &[
-                json!({ "name": "status", "in": "query", "schema": { "type": "string", "enum": ["pending", "accepted", "rejected"] } }),
-            ])))),
+    op("ListOrganizationMembershipRequests", "Requests to join, newest first, in one status (`pending` unset).",
+        (200, ok(r("MembershipRequests"), json!({}))), READ_ERRORS)
+        .params(with(vec![org()], list_params(false, &[
+            json!({ "name": "status", "in": "query", "schema": { "type": "string", "enum": ["pending", "accepted", "rejected"] } }),
+        ])))),
     route!(POST "/v1/organizations/{org}/membership_requests/{request}/accept", Directory, BackendOrSignedIn, accept_request,
         op("AcceptOrganizationMembershipRequest", "Make the requester a member with the domain role (seats respected).",
             (200, ok(r("MembershipRequest"), json!({}))), WRITE_ERRORS)

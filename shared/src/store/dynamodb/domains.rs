@@ -71,14 +71,22 @@ impl DynamoStore {
                 mine,
             )?))
         } else if held {
-            tx.delete(keys::verified_name(new.name.as_str()), "domain_id = :id", mine)?;
+            tx.delete(
+                keys::verified_name(new.name.as_str()),
+                "domain_id = :id",
+                mine,
+            )?;
             Ok(None)
         } else {
             Ok(None)
         }
     }
 
-    async fn query_domains(&self, org_id: &OrganizationId, prefix: &str) -> Result<Vec<Item>, StoreError> {
+    async fn query_domains(
+        &self,
+        org_id: &OrganizationId,
+        prefix: &str,
+    ) -> Result<Vec<Item>, StoreError> {
         let out = self
             .client()
             .query()
@@ -146,7 +154,9 @@ impl DomainStore for DynamoStore {
             .query_domains(organization_id, &format!("{}{id}", keys::DOMAIN_PREFIX))
             .await?;
         // `DOMAIN#{id}` also begins longer ids' keys: keep this one's.
-        Ok(codec::domains_from(&items)?.into_iter().find(|d| &d.id == id))
+        Ok(codec::domains_from(&items)?
+            .into_iter()
+            .find(|d| &d.id == id))
     }
 
     async fn organization_domains(
@@ -182,11 +192,16 @@ impl DomainStore for DynamoStore {
         };
         if failed(&r, domain_index) {
             return Err(match old_item(&r, domain_index) {
-                Some(item) if codec::domain_from(item, None)? == OrgDomain {
-                    pending_invitations: 0,
-                    pending_suggestions: 0,
-                    ..updated.clone()
-                } => return Ok(()),
+                Some(item)
+                    if codec::domain_from(item, None)?
+                        == OrgDomain {
+                            pending_invitations: 0,
+                            pending_suggestions: 0,
+                            ..updated.clone()
+                        } =>
+                {
+                    return Ok(())
+                }
                 Some(_) => StoreError::Contention,
                 None => StoreError::NotFound,
             });
@@ -199,9 +214,21 @@ impl DomainStore for DynamoStore {
 
     async fn delete_domain(&self, d: &OrgDomain, audit: &AuditEntry) -> Result<(), StoreError> {
         let mut tx = Tx::new(self.table());
-        let domain_index = tx.delete(keys::domain(&d.organization.id, &d.id), EXISTING_ITEM, Params::new())?;
-        tx.delete(keys::domain_counts(&d.organization.id, &d.id), "", Params::new())?;
-        tx.delete(keys::domain_claim(d.name.as_str(), &d.organization.id), "", Params::new())?;
+        let domain_index = tx.delete(
+            keys::domain(&d.organization.id, &d.id),
+            EXISTING_ITEM,
+            Params::new(),
+        )?;
+        tx.delete(
+            keys::domain_counts(&d.organization.id, &d.id),
+            "",
+            Params::new(),
+        )?;
+        tx.delete(
+            keys::domain_claim(d.name.as_str(), &d.organization.id),
+            "",
+            Params::new(),
+        )?;
         tx.update(
             keys::organization(&d.organization.id),
             "ADD domains_count :minus",
@@ -320,7 +347,12 @@ impl DomainStore for DynamoStore {
         let mut totals = 0u64;
         let mut with_counts = items.clone();
         for item in extra {
-            if item.get(keys::PK).and_then(|v| v.as_s().ok()).map(String::as_str) == Some("DOMAINS") {
+            if item
+                .get(keys::PK)
+                .and_then(|v| v.as_s().ok())
+                .map(String::as_str)
+                == Some("DOMAINS")
+            {
                 for (verified, mode) in &partitions {
                     totals += match item.get(&domain_partition(*verified, *mode)) {
                         Some(AttributeValue::N(v)) => v.parse::<i64>().unwrap_or(0).max(0) as u64,
@@ -335,4 +367,3 @@ impl DomainStore for DynamoStore {
         Ok((domains, totals))
     }
 }
-

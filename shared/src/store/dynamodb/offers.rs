@@ -16,7 +16,9 @@ use super::{keys, sdk_error, unexplained, DynamoStore};
 use crate::clock::Millis;
 use crate::domain::audit::AuditEntry;
 use crate::domain::membership_request::{MembershipRequest, Offer, RequestStatus, Suggestion};
-use crate::domain::{DomainId, InvitationId, Membership, MembershipRequestId, OrganizationId, UserId};
+use crate::domain::{
+    DomainId, InvitationId, Membership, MembershipRequestId, OrganizationId, UserId,
+};
 use crate::store::{OfferStore, StoreError};
 
 /// Transactions take at most 100 items.
@@ -40,9 +42,16 @@ impl DynamoStore {
                 .value(":to", s(status.as_str()))
                 .value(":pending", s(RequestStatus::Pending.as_str()))
                 .value(":now", n(now))
-                .value(":part", s(keys::requests_partition(&r.organization_id, status))),
+                .value(
+                    ":part",
+                    s(keys::requests_partition(&r.organization_id, status)),
+                ),
         )?;
-        tx.delete(keys::pending_requester(&r.organization_id, &r.user_id), "", Params::new())?;
+        tx.delete(
+            keys::pending_requester(&r.organization_id, &r.user_id),
+            "",
+            Params::new(),
+        )?;
         tx.update(
             keys::request_counters(&r.organization_id),
             "ADD #from :minus, #to :one",
@@ -67,10 +76,15 @@ impl DynamoStore {
 
     /// What went wrong with a request's answer: answered meanwhile, or gone.
     async fn request_cancelled(&self, r: &MembershipRequest) -> Result<StoreError, StoreError> {
-        Ok(match self.get(keys::membership_request(&r.organization_id, &r.id)).await? {
-            Some(_) => StoreError::Contention,
-            None => StoreError::NotFound,
-        })
+        Ok(
+            match self
+                .get(keys::membership_request(&r.organization_id, &r.id))
+                .await?
+            {
+                Some(_) => StoreError::Contention,
+                None => StoreError::NotFound,
+            },
+        )
     }
 }
 
@@ -88,10 +102,18 @@ impl OfferStore for DynamoStore {
             .send()
             .await
             .map_err(sdk_error)?;
-        out.items.unwrap_or_default().iter().map(codec::offer_from).collect()
+        out.items
+            .unwrap_or_default()
+            .iter()
+            .map(codec::offer_from)
+            .collect()
     }
 
-    async fn insert_suggestion(&self, sg: &Suggestion, audit: &AuditEntry) -> Result<(), StoreError> {
+    async fn insert_suggestion(
+        &self,
+        sg: &Suggestion,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
         let mut tx = Tx::new(self.table());
         let offer_index = tx.put_new(codec::suggestion_item(sg))?;
         Self::count_suggestion(&mut tx, sg, 1)?;
@@ -122,17 +144,22 @@ impl OfferStore for DynamoStore {
         )?;
         let request_index = tx.put_new(codec::request_item(request))?;
         let marker_index = tx.put_new(
-            codec::key(keys::pending_requester(&request.organization_id, &request.user_id))
-                .into_iter()
-                .chain([("request_id".to_string(), s(request.id.as_str()))])
-                .collect(),
+            codec::key(keys::pending_requester(
+                &request.organization_id,
+                &request.user_id,
+            ))
+            .into_iter()
+            .chain([("request_id".to_string(), s(request.id.as_str()))])
+            .collect(),
         )?;
         Self::count_suggestion(&mut tx, read, -1)?;
         tx.update(
             keys::request_counters(&request.organization_id),
             "ADD #p :one",
             "",
-            Params::new().name("#p", RequestStatus::Pending.as_str()).value(":one", n(1)),
+            Params::new()
+                .name("#p", RequestStatus::Pending.as_str())
+                .value(":one", n(1)),
         )?;
         tx.audit(audit)?;
         let r = match tx.send(self.client()).await? {
@@ -232,7 +259,10 @@ impl OfferStore for DynamoStore {
             .table_name(self.table())
             .index_name(keys::GSI1)
             .key_condition_expression("GSI1PK = :pk")
-            .expression_attribute_values(":pk", s(keys::requests_partition(organization_id, status)))
+            .expression_attribute_values(
+                ":pk",
+                s(keys::requests_partition(organization_id, status)),
+            )
             .scan_index_forward(false)
             .limit(offset.saturating_add(limit).clamp(1, 1000) as i32)
             .send();
@@ -262,7 +292,8 @@ impl OfferStore for DynamoStore {
         audit: &AuditEntry,
     ) -> Result<MembershipRequest, StoreError> {
         let mut tx = Tx::new(self.table());
-        let request_index = Self::answer_request(&mut tx, request, RequestStatus::Accepted, m.created_at)?;
+        let request_index =
+            Self::answer_request(&mut tx, request, RequestStatus::Accepted, m.created_at)?;
         let org_index = tx.update(
             keys::organization(&m.organization_id),
             "ADD members_count :one, seats_used :one SET updated_at = :now",
@@ -321,4 +352,3 @@ impl OfferStore for DynamoStore {
         }
     }
 }
-

@@ -105,12 +105,28 @@ pub fn change_from_images(
             _ => ChangeRecord::Other,
         },
         Kind::Domain => ChangeRecord::Domain {
-            old: old.as_ref().map(|i| codec::domain_from(i, None)).transpose()?.map(Box::new),
-            new: new.as_ref().map(|i| codec::domain_from(i, None)).transpose()?.map(Box::new),
+            old: old
+                .as_ref()
+                .map(|i| codec::domain_from(i, None))
+                .transpose()?
+                .map(Box::new),
+            new: new
+                .as_ref()
+                .map(|i| codec::domain_from(i, None))
+                .transpose()?
+                .map(Box::new),
         },
         Kind::MembershipRequest => ChangeRecord::MembershipRequest {
-            old: old.as_ref().map(codec::request_from).transpose()?.map(Box::new),
-            new: new.as_ref().map(codec::request_from).transpose()?.map(Box::new),
+            old: old
+                .as_ref()
+                .map(codec::request_from)
+                .transpose()?
+                .map(Box::new),
+            new: new
+                .as_ref()
+                .map(codec::request_from)
+                .transpose()?
+                .map(Box::new),
         },
         Kind::Other => ChangeRecord::Other,
     };

@@ -98,7 +98,11 @@ impl DomainStore for MemoryStore {
         if d.is_verified() && t.domains.verified_elsewhere(d) {
             return Err(StoreError::DomainVerifiedElsewhere);
         }
-        let held = t.domains.by_org.get(&d.organization.id).map_or(0, |o| o.len());
+        let held = t
+            .domains
+            .by_org
+            .get(&d.organization.id)
+            .map_or(0, |o| o.len());
         if held >= max as usize {
             return Err(StoreError::QuotaExceeded);
         }

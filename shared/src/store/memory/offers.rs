@@ -57,8 +57,16 @@ impl Offers {
     }
 
     /// Moves a pending request to its answer.
-    fn answer(&mut self, r: &MembershipRequest, status: RequestStatus, now: Millis) -> MembershipRequest {
-        if let Some(i) = self.by_status.get_mut(&(r.organization_id.clone(), r.status)) {
+    fn answer(
+        &mut self,
+        r: &MembershipRequest,
+        status: RequestStatus,
+        now: Millis,
+    ) -> MembershipRequest {
+        if let Some(i) = self
+            .by_status
+            .get_mut(&(r.organization_id.clone(), r.status))
+        {
             i.remove(&request_sort_key(r));
         }
         self.pending_requesters
@@ -128,8 +136,7 @@ impl OfferStore for MemoryStore {
         if found.accepted {
             return Err(StoreError::Contention);
         }
-        if t
-            .offers
+        if t.offers
             .pending_requesters
             .contains_key(&key(&request.organization_id, user_id))
         {
@@ -220,7 +227,8 @@ impl OfferStore for MemoryStore {
             .organizations
             .get(&m.organization_id)
             .ok_or(StoreError::NotFound)?;
-        if t.memberships.contains_key(&key(&m.organization_id, &m.user_id))
+        if t.memberships
+            .contains_key(&key(&m.organization_id, &m.user_id))
             || m.email_keys
                 .iter()
                 .any(|a| t.member_addresses.contains(&key(&m.organization_id, a)))

@@ -5,7 +5,6 @@
 use invitations::domain::org_domain::{DomainRefusal, EnrollmentMode};
 use invitations::service::{Actor, DomainFilter, DomainPatch, NewDomain, ServiceError};
 
-
 use crate::helpers::{org_with_admin, with_domains, Harness};
 
 fn domain(name: &str, verified: Option<bool>) -> NewDomain {
@@ -41,7 +40,10 @@ async fn verifying_a_name_clears_other_claims_and_refuses_later_ones(h: Harness)
     svc.create_domain(&Actor::Backend, &c.id, domain("shared.test", None))
         .await
         .unwrap();
-    assert!(names_of(&h, &a.id).await.is_empty(), "a's unverified claim is gone");
+    assert!(
+        names_of(&h, &a.id).await.is_empty(),
+        "a's unverified claim is gone"
+    );
     assert!(names_of(&h, &b.id).await.is_empty(), "b's too");
     assert_eq!(names_of(&h, &c.id).await, ["shared.test"]);
     let refused = svc

@@ -28,13 +28,24 @@ async fn an_admins_domain_is_verified_by_their_address_or_an_emailed_code() {
     let h = with_domains(memory().await);
     let (org, admin) = org_with_admin(&h, "ada@acme.test", 0).await;
     let me = Actor::Member(admin.id.clone());
-    let own = h.service.create_domain(&me, &org.id, named("acme.test")).await.unwrap();
+    let own = h
+        .service
+        .create_domain(&me, &org.id, named("acme.test"))
+        .await
+        .unwrap();
     let v = own.affiliation.as_ref().unwrap();
     assert_eq!(v.strategy, VerificationStrategy::AffiliationEmail);
-    assert_eq!(own.affiliation_email_address.as_deref(), Some("ada@acme.test"));
+    assert_eq!(
+        own.affiliation_email_address.as_deref(),
+        Some("ada@acme.test")
+    );
     assert!(own.is_verified());
 
-    let labs = h.service.create_domain(&me, &org.id, named("labs.test")).await.unwrap();
+    let labs = h
+        .service
+        .create_domain(&me, &org.id, named("labs.test"))
+        .await
+        .unwrap();
     assert!(!labs.is_verified());
     let elsewhere = h
         .service
@@ -57,7 +68,10 @@ async fn an_admins_domain_is_verified_by_their_address_or_an_emailed_code() {
 
     let wrong = if code == "000000" { "111111" } else { "000000" };
     for n in 1..=3 {
-        let tried = h.service.attempt_affiliation(&me, &org.id, &labs.id, wrong).await;
+        let tried = h
+            .service
+            .attempt_affiliation(&me, &org.id, &labs.id, wrong)
+            .await;
         let expected = if n < 3 {
             DomainRefusal::CodeIncorrect
         } else {
@@ -69,8 +83,14 @@ async fn an_admins_domain_is_verified_by_their_address_or_an_emailed_code() {
         );
     }
     let failed = h.service.get_domain(&org.id, &labs.id).await.unwrap();
-    assert_eq!(failed.affiliation.unwrap().status, VerificationStatus::Failed);
-    let spent = h.service.attempt_affiliation(&me, &org.id, &labs.id, &code).await;
+    assert_eq!(
+        failed.affiliation.unwrap().status,
+        VerificationStatus::Failed
+    );
+    let spent = h
+        .service
+        .attempt_affiliation(&me, &org.id, &labs.id, &code)
+        .await;
     assert!(matches!(
         spent,
         Err(ServiceError::Domain(DomainRefusal::NoCodeOutstanding))
@@ -95,7 +115,11 @@ async fn an_admins_domain_is_verified_by_their_address_or_an_emailed_code() {
     );
 
     // A code that waited too long is expired.
-    let late = h.service.create_domain(&me, &org.id, named("late.test")).await.unwrap();
+    let late = h
+        .service
+        .create_domain(&me, &org.id, named("late.test"))
+        .await
+        .unwrap();
     h.clock.advance(DAY);
     h.service
         .prepare_affiliation(&me, &org.id, &late.id, "it@late.test")
@@ -103,7 +127,10 @@ async fn an_admins_domain_is_verified_by_their_address_or_an_emailed_code() {
         .unwrap();
     let code = code_in(&h.mailer.sent()[2].subject);
     h.clock.advance(11 * 60 * 1000);
-    let expired = h.service.attempt_affiliation(&me, &org.id, &late.id, &code).await;
+    let expired = h
+        .service
+        .attempt_affiliation(&me, &org.id, &late.id, &code)
+        .await;
     assert!(matches!(
         expired,
         Err(ServiceError::Domain(DomainRefusal::CodeExpired))
@@ -118,12 +145,23 @@ async fn only_admins_add_domains_and_no_code_goes_to_a_suppressed_mailbox() {
     add_member(&h, &org, &member, "org:member").await;
     let refused = h
         .service
-        .create_domain(&Actor::Member(member.id.clone()), &org.id, named("acme.test"))
+        .create_domain(
+            &Actor::Member(member.id.clone()),
+            &org.id,
+            named("acme.test"),
+        )
         .await;
-    assert!(matches!(refused, Err(ServiceError::NotAllowed(_))), "{refused:?}");
+    assert!(
+        matches!(refused, Err(ServiceError::NotAllowed(_))),
+        "{refused:?}"
+    );
 
     let me = Actor::Member(admin.id.clone());
-    let d = h.service.create_domain(&me, &org.id, named("labs.test")).await.unwrap();
+    let d = h
+        .service
+        .create_domain(&me, &org.id, named("labs.test"))
+        .await
+        .unwrap();
     h.store
         .suppress(&Suppression {
             mailbox: "it@labs.test".into(),
@@ -139,6 +177,9 @@ async fn only_admins_add_domains_and_no_code_goes_to_a_suppressed_mailbox() {
         .service
         .prepare_affiliation(&me, &org.id, &d.id, "it@labs.test")
         .await;
-    assert!(matches!(suppressed, Err(ServiceError::Suppressed(_))), "{suppressed:?}");
+    assert!(
+        matches!(suppressed, Err(ServiceError::Suppressed(_))),
+        "{suppressed:?}"
+    );
     assert!(h.mailer.sent().is_empty());
 }

@@ -3,6 +3,7 @@
 
 mod claims;
 mod code;
+mod events;
 mod offers;
 mod reads;
 mod requests;

@@ -61,7 +61,10 @@ async fn an_automatic_invitation_is_made_once_and_accepted_like_any_other(h: Har
     let offered = &mine.data[0];
     assert_eq!(offered.organization.id, org.id);
     assert_eq!(offered.role.as_str(), "org:member");
-    assert!(!offered.notify && h.mailer.sent().is_empty(), "no email is sent");
+    assert!(
+        !offered.notify && h.mailer.sent().is_empty(),
+        "no email is sent"
+    );
     let again = h
         .service
         .my_invitations(&session_of(&bob), &[], &page())
@@ -75,14 +78,33 @@ async fn an_automatic_invitation_is_made_once_and_accepted_like_any_other(h: Har
         .unwrap()
         .data
         .is_empty());
-    assert_eq!(h.service.get_domain(&org.id, &d.id).await.unwrap().pending_invitations, 1);
+    assert_eq!(
+        h.service
+            .get_domain(&org.id, &d.id)
+            .await
+            .unwrap()
+            .pending_invitations,
+        1
+    );
 
     h.service
         .accept_my_invitation(offered.id.as_str(), &session_of(&bob))
         .await
         .unwrap();
-    assert!(h.store.get_membership(&org.id, &bob.id).await.unwrap().is_some());
-    assert_eq!(h.service.get_domain(&org.id, &d.id).await.unwrap().pending_invitations, 0);
+    assert!(h
+        .store
+        .get_membership(&org.id, &bob.id)
+        .await
+        .unwrap()
+        .is_some());
+    assert_eq!(
+        h.service
+            .get_domain(&org.id, &d.id)
+            .await
+            .unwrap()
+            .pending_invitations,
+        0
+    );
     let after = h
         .service
         .my_invitations(&session_of(&bob), &[InvitationStatus::Pending], &page())
@@ -99,15 +121,31 @@ async fn a_suggestion_files_a_request_that_an_admin_accepts(h: Harness) {
     let suggested = h.service.my_suggestions(&session_of(&carol)).await.unwrap();
     assert_eq!(suggested.len(), 1);
     assert_eq!(suggested[0].organization.id, org.id);
-    assert_eq!(h.service.my_suggestions(&session_of(&carol)).await.unwrap().len(), 1);
-    assert_eq!(h.service.get_domain(&org.id, &d.id).await.unwrap().pending_suggestions, 1);
-    assert!(h
-        .service
-        .my_invitations(&session_of(&carol), &[], &page())
-        .await
-        .unwrap()
-        .data
-        .is_empty(), "a suggestion is no invitation");
+    assert_eq!(
+        h.service
+            .my_suggestions(&session_of(&carol))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        h.service
+            .get_domain(&org.id, &d.id)
+            .await
+            .unwrap()
+            .pending_suggestions,
+        1
+    );
+    assert!(
+        h.service
+            .my_invitations(&session_of(&carol), &[], &page())
+            .await
+            .unwrap()
+            .data
+            .is_empty(),
+        "a suggestion is no invitation"
+    );
 
     let accepted = h
         .service
@@ -128,7 +166,14 @@ async fn a_suggestion_files_a_request_that_an_admin_accepts(h: Harness) {
         .unwrap();
     assert_eq!((pending.len(), total), (1, 1));
     assert_eq!(pending[0].user_id, carol.id);
-    assert_eq!(h.service.get_domain(&org.id, &d.id).await.unwrap().pending_suggestions, 0);
+    assert_eq!(
+        h.service
+            .get_domain(&org.id, &d.id)
+            .await
+            .unwrap()
+            .pending_suggestions,
+        0
+    );
 
     let done = h
         .service
@@ -136,7 +181,12 @@ async fn a_suggestion_files_a_request_that_an_admin_accepts(h: Harness) {
         .await
         .unwrap();
     assert_eq!(done.status, RequestStatus::Accepted);
-    let member = h.store.get_membership(&org.id, &carol.id).await.unwrap().unwrap();
+    let member = h
+        .store
+        .get_membership(&org.id, &carol.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(member.role.as_str(), "org:member");
     let (accepted, total) = h
         .service
@@ -183,14 +233,31 @@ async fn removing_a_domain_or_its_offers_withdraws_what_it_offered(h: Harness) {
         )
         .await
         .unwrap();
-    let revoked = h.store.get_invitation(&org.id, &offered.id).await.unwrap().unwrap();
+    let revoked = h
+        .store
+        .get_invitation(&org.id, &offered.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(revoked.stored_status, InvitationStatus::Revoked);
     let d_now = h.service.get_domain(&org.id, &d.id).await.unwrap();
     assert_eq!(d_now.pending_invitations, 0);
-    assert_eq!(h.service.my_suggestions(&session_of(&bob)).await.unwrap().len(), 1);
+    assert_eq!(
+        h.service
+            .my_suggestions(&session_of(&bob))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
     // Removed: the suggestion goes with it, and nothing is offered any more.
     h.service.delete_domain(&org.id, &d.id).await.unwrap();
-    assert!(h.service.my_suggestions(&session_of(&bob)).await.unwrap().is_empty());
+    assert!(h
+        .service
+        .my_suggestions(&session_of(&bob))
+        .await
+        .unwrap()
+        .is_empty());
     assert!(h
         .service
         .my_invitations(&session_of(&bob), &[InvitationStatus::Pending], &page())

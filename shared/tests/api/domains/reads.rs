@@ -13,8 +13,8 @@ use invitations::tokens::session::Session;
 use serde_json::Value;
 
 use crate::helpers::{
-    batch_put, dynamodb_client, dynamodb_endpoint, dynamodb_store, domain_policy,
-    org_with_admin, user, CallLog, Harness,
+    batch_put, domain_policy, dynamodb_client, dynamodb_endpoint, dynamodb_store, org_with_admin,
+    user, CallLog, Harness,
 };
 
 const OTHER_DOMAINS: usize = 10_000;
@@ -58,7 +58,12 @@ async fn a_persons_list_reads_one_key_per_address_domain_among_10000_others() {
     let table = store.table().to_string();
     let h = Harness::with_policy(std::sync::Arc::new(store), calls.clone(), domain_policy());
     let filler = dynamodb_client(&dynamodb_endpoint(), &CallLog::default());
-    batch_put(&filler, &table, (0..OTHER_DOMAINS).map(other_domain).collect()).await;
+    batch_put(
+        &filler,
+        &table,
+        (0..OTHER_DOMAINS).map(other_domain).collect(),
+    )
+    .await;
 
     let (org, _) = org_with_admin(&h, "admin@acme.test", 0).await;
     h.service
@@ -102,7 +107,11 @@ async fn a_persons_list_reads_one_key_per_address_domain_among_10000_others() {
     // user, the names, the person's offers and each address's invitations, nothing more.
     for (look, most) in [("first look (makes the offer)", 9), ("steady state", 6)] {
         calls.take();
-        let mine = h.service.my_invitations(&session, &[], &page).await.unwrap();
+        let mine = h
+            .service
+            .my_invitations(&session, &[], &page)
+            .await
+            .unwrap();
         assert_eq!(mine.data.len(), 1, "{look}: the automatic invitation");
         let requests = calls.take_requests();
         let ops: Vec<&str> = requests.iter().map(|(op, _)| op.as_str()).collect();
@@ -111,10 +120,18 @@ async fn a_persons_list_reads_one_key_per_address_domain_among_10000_others() {
             .iter()
             .filter(|(_, body)| body.to_string().contains("DOMAINNAME#"))
             .collect();
-        assert_eq!(domain_reads.len(), 1, "{look}: one read of the names: {ops:?}");
+        assert_eq!(
+            domain_reads.len(),
+            1,
+            "{look}: one read of the names: {ops:?}"
+        );
         assert_eq!(domain_reads[0].0, "BatchGetItem");
         let keys = batch_keys(&domain_reads[0].1);
-        assert_eq!(keys.len(), address_domains, "{look}: one key per address domain: {keys:?}");
+        assert_eq!(
+            keys.len(),
+            address_domains,
+            "{look}: one key per address domain: {keys:?}"
+        );
         assert!(keys.iter().all(|k| k.starts_with("DOMAINNAME#")));
         assert!(
             ops.len() <= most,

@@ -53,10 +53,23 @@ async fn accepted_twice_at_once_makes_one_membership(h: Harness) {
                 .accept_membership_request(&Actor::Backend, &org.id, &r.id),
         );
         assert_eq!(one.unwrap().status, RequestStatus::Accepted);
-        assert_eq!(two.unwrap().status, RequestStatus::Accepted, "answered as it stands");
-        assert!(h.store.get_membership(&org.id, &r.user_id).await.unwrap().is_some());
+        assert_eq!(
+            two.unwrap().status,
+            RequestStatus::Accepted,
+            "answered as it stands"
+        );
+        assert!(h
+            .store
+            .get_membership(&org.id, &r.user_id)
+            .await
+            .unwrap()
+            .is_some());
     }
-    assert_eq!(org_now(&h, &org).await.members_count, 1 + 3, "one membership each");
+    assert_eq!(
+        org_now(&h, &org).await.members_count,
+        1 + 3,
+        "one membership each"
+    );
 }
 
 async fn accepted_and_rejected_at_once_has_one_outcome(h: Harness) {
@@ -107,7 +120,10 @@ async fn a_full_organization_takes_no_one_by_request(h: Harness) {
         .service
         .accept_membership_request(&Actor::Backend, &org.id, &pending[0].id)
         .await;
-    assert!(matches!(refused, Err(ServiceError::QuotaExceeded)), "{refused:?}");
+    assert!(
+        matches!(refused, Err(ServiceError::QuotaExceeded)),
+        "{refused:?}"
+    );
     let still = h
         .service
         .membership_requests(&Actor::Backend, &org.id, RequestStatus::Pending, 10, 0)

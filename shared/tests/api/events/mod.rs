@@ -4,7 +4,7 @@
 mod dynamodb;
 mod lifecycle;
 mod receiver;
-mod schema;
+pub mod schema;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

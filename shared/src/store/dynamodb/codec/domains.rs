@@ -7,8 +7,8 @@ use crate::domain::membership_request::{
     request_sort_key, MembershipRequest, Offer, RequestStatus, Suggestion,
 };
 use crate::domain::org_domain::{
-    DomainName, EnrollmentMode, OrgDomain, Verification, VerificationStatus,
-    VerificationStrategy, VerifiedName,
+    DomainName, EnrollmentMode, OrgDomain, Verification, VerificationStatus, VerificationStrategy,
+    VerifiedName,
 };
 use crate::domain::PublicUserData;
 use crate::store::{domain_created_key, domain_name_key, domain_partition};
@@ -68,7 +68,10 @@ pub fn domain_item(d: &OrgDomain) -> Item {
         .set("name", s(d.name.as_str()))
         .set("enrollment_mode", s(d.enrollment_mode.as_str()))
         .set("verified", AttributeValue::Bool(d.is_verified()))
-        .set_opt("affiliation_email_address", d.affiliation_email_address.as_deref())
+        .set_opt(
+            "affiliation_email_address",
+            d.affiliation_email_address.as_deref(),
+        )
         .set("created_at", n(d.created_at))
         .set("updated_at", n(d.updated_at));
     if let Some(v) = &d.affiliation {
@@ -86,7 +89,10 @@ pub fn domain_from(item: &Item, counts: Option<&Item>) -> Result<OrgDomain, Stor
     let (invitations, suggestions) = match counts {
         Some(c) => {
             let c = Reader::new(c, "domain counters");
-            (c.counter("pending_invitations")?, c.counter("pending_suggestions")?)
+            (
+                c.counter("pending_invitations")?,
+                c.counter("pending_suggestions")?,
+            )
         }
         None => (0, 0),
     };
@@ -165,7 +171,11 @@ pub fn verified_name_from(item: &Item) -> Result<VerifiedName, StoreError> {
     })
 }
 
-fn offer_builder(user: &UserId, org: &OrganizationId, domain: &crate::domain::DomainId) -> ItemBuilder {
+fn offer_builder(
+    user: &UserId,
+    org: &OrganizationId,
+    domain: &crate::domain::DomainId,
+) -> ItemBuilder {
     ItemBuilder::new(keys::offer(user, org), "offer")
         .set(keys::GSI1PK, s(keys::offers_of_domain(domain)))
         .set(keys::GSI1SK, s(user.as_str()))
@@ -174,7 +184,10 @@ fn offer_builder(user: &UserId, org: &OrganizationId, domain: &crate::domain::Do
         .set("domain_id", s(domain.as_str()))
 }
 
-pub fn invitation_offer_item(inv: &crate::domain::Invitation, offer: &crate::domain::DomainOffer) -> Item {
+pub fn invitation_offer_item(
+    inv: &crate::domain::Invitation,
+    offer: &crate::domain::DomainOffer,
+) -> Item {
     offer_builder(&offer.user_id, &inv.organization.id, &offer.domain_id)
         .set("kind", s("invitation"))
         .set("invitation_id", s(inv.id.as_str()))
@@ -221,18 +234,25 @@ pub fn offer_from(item: &Item) -> Result<Offer, StoreError> {
 }
 
 pub fn request_item(q: &MembershipRequest) -> Item {
-    let b = ItemBuilder::new(keys::membership_request(&q.organization_id, &q.id), "membership_request")
-        .set(keys::GSI1PK, s(keys::requests_partition(&q.organization_id, q.status)))
-        .set(keys::GSI1SK, s(request_sort_key(q)))
-        .set("id", s(q.id.as_str()))
-        .set("organization_id", s(q.organization_id.as_str()))
-        .set("user_id", s(q.user_id.as_str()))
-        .set("public_user_data", json(&q.public_user_data))
-        .set("email_keys", json(&q.email_keys))
-        .set("status", s(q.status.as_str()))
-        .set("created_at", n(q.created_at))
-        .set("updated_at", n(q.updated_at));
-    b.set_opt("domain_id", q.domain_id.as_ref().map(|d| d.as_str())).0
+    let b = ItemBuilder::new(
+        keys::membership_request(&q.organization_id, &q.id),
+        "membership_request",
+    )
+    .set(
+        keys::GSI1PK,
+        s(keys::requests_partition(&q.organization_id, q.status)),
+    )
+    .set(keys::GSI1SK, s(request_sort_key(q)))
+    .set("id", s(q.id.as_str()))
+    .set("organization_id", s(q.organization_id.as_str()))
+    .set("user_id", s(q.user_id.as_str()))
+    .set("public_user_data", json(&q.public_user_data))
+    .set("email_keys", json(&q.email_keys))
+    .set("status", s(q.status.as_str()))
+    .set("created_at", n(q.created_at))
+    .set("updated_at", n(q.updated_at));
+    b.set_opt("domain_id", q.domain_id.as_ref().map(|d| d.as_str()))
+        .0
 }
 
 pub fn request_from(item: &Item) -> Result<MembershipRequest, StoreError> {
@@ -244,7 +264,8 @@ pub fn request_from(item: &Item) -> Result<MembershipRequest, StoreError> {
         public_user_data: r.json::<PublicUserData>("public_user_data")?,
         email_keys: r.json("email_keys")?,
         domain_id: r.opt_s::<String>("domain_id").map(Into::into),
-        status: RequestStatus::parse(&r.s::<String>("status")?).ok_or_else(|| r.corrupt("status"))?,
+        status: RequestStatus::parse(&r.s::<String>("status")?)
+            .ok_or_else(|| r.corrupt("status"))?,
         created_at: r.n("created_at")?,
         updated_at: r.n("updated_at")?,
     })
