@@ -216,7 +216,7 @@ impl Service {
             .await?
             .into_iter()
             .find_map(|o| match o {
-                Offer::Suggestion(s) if &s.id == id => Some(s),
+                Offer::Suggestion(s) if s.id == id => Some(s),
                 _ => None,
             })
             .ok_or(ServiceError::NotFound("organization suggestion"))?;

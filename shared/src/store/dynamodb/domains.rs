@@ -156,7 +156,7 @@ impl DomainStore for DynamoStore {
         // `DOMAIN#{id}` also begins longer ids' keys: keep this one's.
         Ok(codec::domains_from(&items)?
             .into_iter()
-            .find(|d| &d.id == id))
+            .find(|d| d.id == id))
     }
 
     async fn organization_domains(

@@ -150,7 +150,7 @@ impl DomainStore for MemoryStore {
             .get(organization_id)
             .map(|o| o.values().cloned().collect())
             .unwrap_or_default();
-        found.sort_by(|a, b| domain_created_key(b).cmp(&domain_created_key(a)));
+        found.sort_by_key(|d| std::cmp::Reverse(domain_created_key(d)));
         Ok(found)
     }
 

@@ -128,7 +128,7 @@ impl OfferStore for MemoryStore {
             .get(user_id)
             .and_then(|o| {
                 o.values().find_map(|offer| match offer {
-                    Offer::Suggestion(s) if &s.id == id => Some(s.clone()),
+                    Offer::Suggestion(s) if s.id == id => Some(s.clone()),
                     _ => None,
                 })
             })
