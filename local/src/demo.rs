@@ -57,7 +57,9 @@ pub fn configure_sessions(config: &mut HttpConfig) -> Option<String> {
     Some(secret)
 }
 
-/// Seeds Ada (admin of Acme) and Grace (a member); returns the demo's state.
+/// Seeds Ada (admin of Acme) and Grace (a member), and names Ken, who has an `@acme.test`
+/// address and no account yet (the identity provider's user; registered on first use);
+/// returns the demo's state.
 pub async fn seed(
     state: &AppState,
     secret: String,
@@ -115,6 +117,13 @@ pub async fn seed(
             role: "Member of Acme",
             user_id: Some(grace.id.to_string()),
         },
+        Person {
+            key: "newcomer",
+            name: "Ken Thompson",
+            email: "ken@acme.test",
+            role: "New at Acme",
+            user_id: Some(format!("user_{}", invitations::ids::random_base62(24))),
+        },
     ];
     let roles = roles
         .roles()
@@ -150,6 +159,7 @@ type Shared = (Arc<Demo>, AppState);
 
 mod events;
 mod funnel;
+mod memberships;
 
 pub fn routes(demo: Arc<Demo>, state: AppState) -> Router {
     Router::new()
@@ -178,6 +188,7 @@ pub fn routes(demo: Arc<Demo>, state: AppState) -> Router {
         .route("/demo/outbox", get(outbox))
         .route("/demo/events", get(events::recent))
         .route("/demo/funnel", get(funnel::funnel))
+        .route("/demo/memberships", get(memberships::mine))
         .with_state((demo, state))
 }
 

@@ -22,6 +22,11 @@
  * @typedef {{ id: string, role: string, roleName: string,
  *   organization: { id: string, name: string, slug: string } }} Membership
  * @typedef {{ data: Invitation[], totalCount: number, nextCursor: string | null }} InvitationPage
+ * @typedef {{ id: string, name: string, enrollmentMode: string, verified: boolean,
+ *   totalPendingInvitations: number, totalPendingSuggestions: number }} OrganizationDomain
+ * @typedef {{ id: string, status: string, organization: { id: string, name: string, slug: string } }} Suggestion
+ * @typedef {{ id: string, status: string, userId: string, identifier: string, createdAt: number,
+ *   accept: () => Promise<MembershipRequest>, reject: () => Promise<MembershipRequest> }} MembershipRequest
  */
 
 /** An answer other than 2xx, in Clerk's shape: `errors[0].code` says why. */
@@ -129,6 +134,41 @@ export function createClient(options = {}) {
     return { data: raw.data.map(invitation), totalCount: raw.total_count, nextCursor: raw.next_cursor ?? null };
   }
 
+  /**
+   * @param {any} raw
+   * @returns {OrganizationDomain}
+   */
+  function domain(raw) {
+    return {
+      id: raw.id, name: raw.name, enrollmentMode: raw.enrollment_mode,
+      verified: raw.affiliation_verification?.status === 'verified' || raw.ownership_verification?.status === 'verified',
+      totalPendingInvitations: raw.total_pending_invitations, totalPendingSuggestions: raw.total_pending_suggestions,
+    };
+  }
+
+  /**
+   * @param {any} raw
+   * @returns {Suggestion}
+   */
+  function suggestion(raw) {
+    const o = raw.public_organization_data;
+    return { id: raw.id, status: raw.status, organization: { id: o.id, name: o.name, slug: o.slug } };
+  }
+
+  /**
+   * @param {any} raw
+   * @returns {MembershipRequest}
+   */
+  function request(raw) {
+    const path = `/v1/organizations/${encodeURIComponent(raw.organization_id)}/membership_requests/${encodeURIComponent(raw.id)}`;
+    return {
+      id: raw.id, status: raw.status, userId: raw.public_user_data.user_id,
+      identifier: raw.public_user_data.identifier, createdAt: raw.created_at,
+      accept: async () => request(await call('POST', `${path}/accept`, {})),
+      reject: async () => request(await call('POST', `${path}/reject`, {})),
+    };
+  }
+
   /** @param {Record<string, string | number | string[] | undefined>} params */
   function query(params) {
     const q = new URLSearchParams();
@@ -143,7 +183,8 @@ export function createClient(options = {}) {
   return {
     /** @param {string} organizationId */
     organization(organizationId) {
-      const base = `/v1/organizations/${encodeURIComponent(organizationId)}/invitations`;
+      const orgPath = `/v1/organizations/${encodeURIComponent(organizationId)}`;
+      const base = `${orgPath}/invitations`;
       return {
         /**
          * @param {{ emailAddress: string, role: string, redirectUrl?: string }} input
@@ -161,7 +202,45 @@ export function createClient(options = {}) {
         async getInvitations(params = {}) {
           return page(await call('GET', `${base}${query(params)}`));
         },
+        /**
+         * Claims an email domain: verified at once when the signed-in admin's own address is
+         * at it. `enrollmentMode`: `automatic_suggestion`, `automatic_invitation` or
+         * `manual_invitation`.
+         * @param {{ name: string, enrollmentMode?: string }} input
+         * @returns {Promise<OrganizationDomain>}
+         */
+        async createDomain({ name, enrollmentMode }) {
+          return domain(await call('POST', `${orgPath}/domains`, { name, enrollment_mode: enrollmentMode }));
+        },
+        /** @returns {Promise<OrganizationDomain[]>} */
+        async getDomains() {
+          return (await call('GET', `${orgPath}/domains`)).data.map(domain);
+        },
+        /**
+         * @param {{ status?: string }} [params]
+         * @returns {Promise<MembershipRequest[]>}
+         */
+        async getMembershipRequests(params = {}) {
+          return (await call('GET', `${orgPath}/membership_requests${query(params)}`)).data.map(request);
+        },
       };
+    },
+
+    /**
+     * Organizations the domains of the signed-in person's verified addresses suggest.
+     * @returns {Promise<Suggestion[]>}
+     */
+    async mySuggestions() {
+      return (await call('GET', '/v1/me/organization_suggestions')).data.map(suggestion);
+    },
+
+    /**
+     * Requests to join the suggested organization: an admin accepts or rejects the request.
+     * @param {string} id
+     * @returns {Promise<Suggestion>}
+     */
+    async acceptSuggestion(id) {
+      return suggestion(await call('POST', `/v1/me/organization_suggestions/${encodeURIComponent(id)}/accept`, {}));
     },
 
     /**

@@ -8,6 +8,7 @@ import { chromium } from 'playwright-core';
 const base = process.env.DEMO_URL ?? 'http://127.0.0.1:3000';
 const screenshot = process.env.SCREENSHOT ?? '../../docs/demo.png';
 const funnelShot = process.env.FUNNEL_SCREENSHOT ?? '../../docs/funnel.png';
+const domainsShot = process.env.DOMAINS_SCREENSHOT ?? '../../docs/domains.png';
 let browser;
 
 before(async () => {
@@ -156,4 +157,47 @@ test('an invitee who does not want to join declines from the link', async () => 
   await signInAs(page, 'Ada Lovelace');
   await page.getByText('No pending invitations').waitFor();
   await context.close();
+});
+
+test('an admin adds acme.test with suggestions; a newcomer there asks to join; the admin approves', async () => {
+  const adminContext = await browser.newContext({ viewport: { width: 1100, height: 1000 } });
+  const admin = await adminContext.newPage();
+  await signInAs(admin, 'Ada Lovelace');
+  await admin.getByLabel('Domain', { exact: true }).fill('mailinator.com');
+  await admin.getByRole('button', { name: 'Add domain' }).click();
+  await admin.locator('#domain-error').getByText('That is a disposable email domain.').waitFor();
+  await admin.getByLabel('Domain', { exact: true }).fill('acme.test');
+  await admin.getByLabel('People at it').selectOption('automatic_suggestion');
+  await admin.getByRole('button', { name: 'Add domain' }).click();
+  const domain = admin.locator('#domains .row[data-domain="acme.test"]');
+  await domain.waitFor();
+  // Ada's own address is at acme.test: the domain is verified by it, no code needed.
+  assert.match(await domain.innerText(), /Verified · people at it can request to join/);
+  await admin.getByText('No requests to join').waitFor();
+
+  const kenContext = await browser.newContext({ viewport: { width: 900, height: 700 } });
+  const ken = await kenContext.newPage();
+  await signInAs(ken, 'Ken Thompson');
+  await ken.getByText('You are not a member of any organization yet.').waitFor();
+  const suggestion = ken.locator('#suggestions .row[data-suggestion="Acme"]');
+  await suggestion.getByRole('button', { name: 'Request to join Acme' }).click();
+  await suggestion.getByText('Request sent · an admin of Acme will answer').waitFor();
+
+  await admin.reload();
+  const request = admin.locator('#requests .row[data-request="ken@acme.test"]');
+  await request.waitFor();
+  assert.match(await domain.innerText(), /0 suggested/, 'the suggestion became a request');
+  await admin.locator('#domains-card').screenshot({ path: domainsShot });
+  await request.getByRole('button', { name: 'Approve' }).click();
+  await admin.getByText('ken@acme.test joined Acme.').waitFor();
+  await admin.getByText('No requests to join').waitFor();
+  const events = admin.locator('#event-list');
+  await events.locator('.row[data-type="organizationMembershipRequest.accepted"]').waitFor();
+  await events.locator('.row[data-type="organizationDomain.created"]').waitFor();
+
+  await ken.reload();
+  await ken.getByText('You are a member of Acme.').waitFor();
+  await suggestion.getByText('You joined').waitFor();
+  await adminContext.close();
+  await kenContext.close();
 });

@@ -11,7 +11,9 @@ function explain(error) {
   if (!(error instanceof InvitationsError)) return 'Something went wrong. Please try again.';
   const wait = error.retryAfter ? ` Try again in ${error.retryAfter} s.` : '';
   switch (error.code) {
-    case 'duplicate_record': return 'There is already a pending invitation for this address.';
+    case 'duplicate_record': return error.errors[0]?.meta?.param_name === 'name'
+      ? 'Acme already has that domain.'
+      : 'There is already a pending invitation for this address.';
     case 'already_a_member_in_organization': return 'That person is already a member of Acme.';
     case 'organization_membership_quota_exceeded': return 'Acme has no free seats left for another member.';
     case 'not_allowed_access': return 'Only admins of Acme can invite or manage members.';
@@ -25,6 +27,14 @@ function explain(error) {
     case 'recipient_email_limit_reached': return `This address has had all the invitation emails it may get today.${wait}`;
     case 'organization_email_limit_reached':
     case 'inviter_email_limit_reached': return `Too many invitations sent in the last hour.${wait}`;
+    case 'organization_domain_common': return 'That is a public email provider: anyone can have an address there.';
+    case 'organization_domain_blocked': return 'That is a disposable email domain.';
+    case 'organization_domain_public_suffix': return 'Enter your own domain, like acme.com, not a public suffix.';
+    case 'organization_domain_invalid': return 'Enter a domain name, like acme.com.';
+    case 'organization_domain_verified_by_another_organization': return 'Another organization has verified that domain.';
+    case 'organization_domain_quota_exceeded': return 'Acme has as many domains as it may have.';
+    case 'organization_membership_request_already_pending': return 'Your request is already waiting for an admin.';
+    case 'organization_membership_request_not_pending': return 'That request was already answered.';
     case 'ticket_revoked': return 'This invitation was revoked.';
     case 'ticket_already_accepted': return 'This invitation was already accepted.';
     case 'ticket_declined': return 'This invitation was declined.';
@@ -123,6 +133,92 @@ async function refreshPending() {
     }));
   } catch (e) {
     list.replaceChildren(el('p', { class: 'error', role: 'alert' }, explain(e)));
+  }
+}
+
+const MODES = {
+  automatic_suggestion: 'people at it can request to join',
+  automatic_invitation: 'people at it are invited',
+  manual_invitation: 'only by invitation',
+};
+
+// The admin's domains and the requests they bring in.
+async function refreshDomains() {
+  const card = $('domains-card');
+  card.hidden = state.person?.key !== 'admin';
+  if (card.hidden) return;
+  const acme = client.organization(state.config.organization_id);
+  try {
+    const domains = await acme.getDomains();
+    $('domains').replaceChildren(...(domains.length === 0
+      ? [el('p', { class: 'empty' }, 'No domains yet')]
+      : domains.map((d) => el('div', { class: 'row', 'data-domain': d.name },
+        el('div', {}, el('strong', {}, d.name),
+          el('div', { class: 'meta' }, `${d.verified ? 'Verified' : 'Not verified'} · ${MODES[d.enrollmentMode]}`)),
+        el('span', { class: 'badge' }, `${d.totalPendingSuggestions} suggested`)))));
+    const requests = await acme.getMembershipRequests({ status: 'pending' });
+    $('requests').replaceChildren(...(requests.length === 0
+      ? [el('p', { class: 'empty' }, 'No requests to join')]
+      : requests.map((r) => {
+        const error = el('span', { class: 'error', role: 'alert' });
+        const answer = (fn, done) => async () => {
+          error.textContent = '';
+          try { await fn(); $('invite-notice').textContent = done; await refreshDomains(); }
+          catch (e) { error.textContent = explain(e); }
+        };
+        return el('div', { class: 'row', 'data-request': r.identifier },
+          el('div', {}, el('strong', {}, r.identifier), el('div', { class: 'meta' }, 'wants to join Acme'), error),
+          el('div', { class: 'buttons' },
+            el('button', { class: 'small primary', type: 'button', onclick: answer(() => r.accept(), `${r.identifier} joined Acme.`) }, 'Approve'),
+            el('button', { class: 'small danger', type: 'button', onclick: answer(() => r.reject(), `Turned down ${r.identifier}'s request.`) }, 'Decline')));
+      })));
+  } catch (e) {
+    $('domain-error').textContent = explain(e);
+  }
+}
+
+async function addDomain(event) {
+  event.preventDefault();
+  $('domain-error').textContent = '';
+  $('invite-notice').textContent = '';
+  const name = $('domain-name').value.trim();
+  try {
+    const d = await client.organization(state.config.organization_id).createDomain({ name, enrollmentMode: $('domain-mode').value });
+    $('invite-notice').textContent = `Added ${d.name}${d.verified ? ', verified by your address' : ''}.`;
+    $('domain-name').value = '';
+    await refreshDomains();
+  } catch (e) {
+    $('domain-error').textContent = explain(e);
+  }
+}
+
+// The newcomer's side: their organizations, and what their address's domain suggests.
+async function refreshJoin() {
+  const r = await fetch('/demo/memberships', { credentials: 'include' });
+  const mine = r.ok ? (await r.json()).organizations : [];
+  $('join-orgs').textContent = mine.length === 0
+    ? 'You are not a member of any organization yet.'
+    : `You are a member of ${mine.map((o) => o.name).join(', ')}.`;
+  $('join-error').textContent = '';
+  try {
+    const suggestions = await client.mySuggestions();
+    $('suggestions').replaceChildren(...suggestions.map((s) => {
+      const joined = mine.some((o) => o.id === s.organization.id);
+      const row = el('div', { class: 'row', 'data-suggestion': s.organization.name },
+        el('div', {}, el('strong', {}, s.organization.name),
+          el('div', { class: 'meta' }, joined ? 'You joined'
+            : s.status === 'accepted' ? `Request sent · an admin of ${s.organization.name} will answer`
+              : `Your email address is at one of ${s.organization.name}'s domains`)));
+      if (s.status === 'pending' && !joined) {
+        row.append(el('button', { class: 'small primary', type: 'button', onclick: async () => {
+          try { await client.acceptSuggestion(s.id); await refreshJoin(); }
+          catch (e) { $('join-error').textContent = explain(e); }
+        } }, `Request to join ${s.organization.name}`));
+      }
+      return row;
+    }));
+  } catch (e) {
+    $('join-error').textContent = explain(e);
   }
 }
 
@@ -271,10 +367,12 @@ function renderLanding(params) {
 function render() {
   renderWho();
   const landing = renderLanding(new URLSearchParams(location.search));
-  const seeded = state.person && state.person.key !== 'invitee';
+  const seeded = state.person && !['invitee', 'newcomer'].includes(state.person.key);
   $('signin').hidden = landing || Boolean(state.person);
   $('team').hidden = landing || !seeded;
-  if (seeded && !landing) refreshPending();
+  $('join').hidden = landing || state.person?.key !== 'newcomer';
+  if (seeded && !landing) { refreshPending(); refreshDomains(); }
+  if (!$('join').hidden) refreshJoin();
   refreshOutbox();
 }
 
@@ -283,6 +381,7 @@ async function main() {
   $('role').replaceChildren(...state.config.roles.map((r) =>
     el('option', { value: r.key, ...(r.key === 'org:member' ? { selected: '' } : {}) }, r.name)));
   $('invite').addEventListener('submit', invite);
+  $('domain-form').addEventListener('submit', addDomain);
   renderPeople();
   render();
   // Events are written a moment after each change, by the pipeline following the store.
