@@ -24,7 +24,11 @@ pub async fn mine(State((_, state)): State<Shared>, headers: HeaderMap) -> Respo
     let Ok(session) = sessions.verify(&token).await else {
         return StatusCode::UNAUTHORIZED.into_response();
     };
-    let organizations = match state.service.user_memberships(&session.user_id, 10, 0).await {
+    let organizations = match state
+        .service
+        .user_memberships(&session.user_id, 10, 0)
+        .await
+    {
         Ok((page, _)) => page
             .iter()
             .map(|(m, org)| json!({"id": org.id, "name": org.name, "role": m.role}))

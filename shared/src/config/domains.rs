@@ -55,19 +55,20 @@ pub(super) fn domain_settings(
             ))
         }
     };
-    let max_per_organization =
-        match vars.get("MAX_DOMAINS_PER_ORGANIZATION") {
-            None => MAX_DOMAINS_PER_ORGANIZATION,
-            Some(raw) => match raw.parse::<u32>() {
-                Ok(n) if (1..=MAX_DOMAINS_PER_ORGANIZATION).contains(&n) => n,
-                _ => return Err(ConfigError::invalid(
+    let max_per_organization = match vars.get("MAX_DOMAINS_PER_ORGANIZATION") {
+        None => MAX_DOMAINS_PER_ORGANIZATION,
+        Some(raw) => match raw.parse::<u32>() {
+            Ok(n) if (1..=MAX_DOMAINS_PER_ORGANIZATION).contains(&n) => n,
+            _ => {
+                return Err(ConfigError::invalid(
                     "MAX_DOMAINS_PER_ORGANIZATION",
                     format!(
                         "{raw:?} is not a whole number from 1 to {MAX_DOMAINS_PER_ORGANIZATION}"
                     ),
-                )),
-            },
-        };
+                ))
+            }
+        },
+    };
     Ok(DomainSettings {
         enabled,
         modes,

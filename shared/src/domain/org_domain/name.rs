@@ -70,7 +70,13 @@ impl DomainName {
         {
             return Err(DomainRefusal::CommonProvider);
         }
-        if !mailchecker::is_valid(&format!("postmaster@{name}")) {
+        // `mailchecker` says "not valid" for a malformed address too: only a well-formed one
+        // it refuses is on its list of disposable domains.
+        let address = format!("postmaster@{name}");
+        if !fast_chemail::is_valid_email(&address) {
+            return Err(DomainRefusal::NameInvalid);
+        }
+        if !mailchecker::is_valid(&address) {
             return Err(DomainRefusal::Disposable);
         }
         Ok(Self(name))

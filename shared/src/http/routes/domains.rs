@@ -12,7 +12,7 @@ use crate::http::caller::Caller;
 use crate::http::error::ApiError;
 use crate::http::extract::{JsonBody, Retried};
 use crate::http::openapi::builder::{
-    list_params, object, ok, op, org, param, r, string, with, READ_ERRORS, WRITE_ERRORS,
+    error, list_params, object, ok, op, org, param, r, string, with, READ_ERRORS, WRITE_ERRORS,
 };
 use crate::http::parse::{self, query_pairs};
 use crate::http::table::{route, Route};
@@ -54,7 +54,8 @@ pub const ROUTES: &[Route] = &[
         op("PrepareOrganizationDomainAffiliation", "Email a code to an address at the domain (beyond Clerk's Backend API: its Frontend API's flow).",
             (200, ok(r("OrganizationDomain"), json!({}))), WRITE_ERRORS)
             .params(vec![org(), domain()])
-            .body(object(&["affiliation_email_address"], json!({ "affiliation_email_address": string() })))),
+            .body(object(&["affiliation_email_address"], json!({ "affiliation_email_address": string() })))
+            .also(502, error("The code could not be emailed; nothing changed but the code, which a new request replaces.", false))),
     route!(POST "/v1/organizations/{org}/domains/{domain}/attempt_affiliation_verification", Invite, BackendOrSignedIn, attempt,
         op("AttemptOrganizationDomainAffiliation", "Verify the domain with the emailed code (three tries, ten minutes).",
             (200, ok(r("OrganizationDomain"), json!({}))), WRITE_ERRORS)

@@ -4,6 +4,7 @@
 mod claims;
 mod code;
 mod events;
+mod faults;
 mod offers;
 mod reads;
 mod requests;
