@@ -7,6 +7,7 @@ mod audit;
 pub mod commands;
 mod decline;
 mod directory;
+mod domain_changes;
 mod domain_verification;
 mod domains;
 mod email;

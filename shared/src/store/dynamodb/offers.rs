@@ -6,12 +6,12 @@
 //! - withdrawing a domain's offers: one `Query` page of its offers index per 100, one
 //!   `TransactWriteItems` per 100 removed;
 //! - a request: one `GetItem`; a page of requests: one `Query` of the status's index and one
-//!   `GetItem` of the counters, concurrently.
+//!   `GetItem` of the counters, concurrently. Answering one is in `requests.rs`.
 
 use async_trait::async_trait;
 
 use super::codec::{self, n, s, Item};
-use super::tx::{failed, old_item, Params, Tx, TxOutcome, HAS_FREE_SEAT};
+use super::tx::{failed, old_item, Params, Tx, TxOutcome};
 use super::{keys, sdk_error, unexplained, DynamoStore};
 use crate::clock::Millis;
 use crate::domain::audit::AuditEntry;
@@ -25,65 +25,12 @@ use crate::store::{OfferStore, StoreError};
 const TX_ITEMS: usize = 100;
 
 impl DynamoStore {
-    /// The request moved from pending to `status`: its item (only if still pending), its
-    /// requester's pending marker, and the counters. The request's item index.
-    fn answer_request(
-        tx: &mut Tx<'_>,
-        r: &MembershipRequest,
-        status: RequestStatus,
-        now: Millis,
-    ) -> Result<usize, StoreError> {
-        let index = tx.update(
-            keys::membership_request(&r.organization_id, &r.id),
-            "SET #st = :to, updated_at = :now, GSI1PK = :part",
-            "#st = :pending",
-            Params::new()
-                .name("#st", "status")
-                .value(":to", s(status.as_str()))
-                .value(":pending", s(RequestStatus::Pending.as_str()))
-                .value(":now", n(now))
-                .value(
-                    ":part",
-                    s(keys::requests_partition(&r.organization_id, status)),
-                ),
-        )?;
-        tx.delete(
-            keys::pending_requester(&r.organization_id, &r.user_id),
-            "",
-            Params::new(),
-        )?;
-        tx.update(
-            keys::request_counters(&r.organization_id),
-            "ADD #from :minus, #to :one",
-            "",
-            Params::new()
-                .name("#from", RequestStatus::Pending.as_str())
-                .name("#to", status.as_str())
-                .value(":minus", n(-1))
-                .value(":one", n(1)),
-        )?;
-        Ok(index)
-    }
-
     fn count_suggestion(tx: &mut Tx<'_>, sg: &Suggestion, by: i64) -> Result<usize, StoreError> {
         tx.update(
             keys::domain_counts(&sg.organization.id, &sg.domain_id),
             "ADD pending_suggestions :by",
             "",
             Params::new().value(":by", n(by)),
-        )
-    }
-
-    /// What went wrong with a request's answer: answered meanwhile, or gone.
-    async fn request_cancelled(&self, r: &MembershipRequest) -> Result<StoreError, StoreError> {
-        Ok(
-            match self
-                .get(keys::membership_request(&r.organization_id, &r.id))
-                .await?
-            {
-                Some(_) => StoreError::Contention,
-                None => StoreError::NotFound,
-            },
         )
     }
 }
@@ -291,42 +238,7 @@ impl OfferStore for DynamoStore {
         m: &Membership,
         audit: &AuditEntry,
     ) -> Result<MembershipRequest, StoreError> {
-        let mut tx = Tx::new(self.table());
-        let request_index =
-            Self::answer_request(&mut tx, request, RequestStatus::Accepted, m.created_at)?;
-        let org_index = tx.update(
-            keys::organization(&m.organization_id),
-            "ADD members_count :one, seats_used :one SET updated_at = :now",
-            HAS_FREE_SEAT,
-            Params::new()
-                .value(":one", n(1))
-                .value(":zero", n(0))
-                .value(":now", n(m.created_at)),
-        )?;
-        let member_index = self.member_items(&mut tx, m)?;
-        tx.audit(audit)?;
-        let r = match tx.send(self.client()).await? {
-            TxOutcome::Committed => {
-                let mut answered = request.clone();
-                answered.status = RequestStatus::Accepted;
-                answered.updated_at = m.created_at;
-                return Ok(answered);
-            }
-            TxOutcome::Cancelled(r) => r,
-        };
-        if failed(&r, request_index) {
-            return Err(self.request_cancelled(request).await?);
-        }
-        if (member_index..r.len()).any(|i| failed(&r, i)) {
-            return Err(StoreError::AlreadyMember);
-        }
-        if failed(&r, org_index) {
-            return Err(match old_item(&r, org_index) {
-                Some(_) => StoreError::QuotaExceeded,
-                None => StoreError::NotFound,
-            });
-        }
-        Err(unexplained(&r))
+        self.write_accepted_request(request, m, audit).await
     }
 
     async fn reject_request(
@@ -335,20 +247,6 @@ impl OfferStore for DynamoStore {
         now: Millis,
         audit: &AuditEntry,
     ) -> Result<MembershipRequest, StoreError> {
-        let mut tx = Tx::new(self.table());
-        let request_index = Self::answer_request(&mut tx, request, RequestStatus::Rejected, now)?;
-        tx.audit(audit)?;
-        match tx.send(self.client()).await? {
-            TxOutcome::Committed => {
-                let mut answered = request.clone();
-                answered.status = RequestStatus::Rejected;
-                answered.updated_at = now;
-                Ok(answered)
-            }
-            TxOutcome::Cancelled(r) if failed(&r, request_index) => {
-                Err(self.request_cancelled(request).await?)
-            }
-            TxOutcome::Cancelled(r) => Err(unexplained(&r)),
-        }
+        self.write_rejected_request(request, now, audit).await
     }
 }
