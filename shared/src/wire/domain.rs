@@ -19,13 +19,14 @@ pub struct VerificationBody {
     pub verified_at: Option<Millis>,
 }
 
-fn verification(v: &Verification) -> VerificationBody {
+/// Clerk fills `verified_at` on the ownership verification only (null on the affiliation's).
+fn verification(v: &Verification, ownership: bool) -> VerificationBody {
     VerificationBody {
         status: v.status.as_str(),
         strategy: v.strategy.as_str(),
         attempts: v.attempts,
         expire_at: v.expire_at,
-        verified_at: v.verified_at,
+        verified_at: v.verified_at.filter(|_| ownership),
     }
 }
 
@@ -66,9 +67,9 @@ pub fn domain(d: &OrgDomain) -> DomainBody<'_> {
         name: d.name.as_str(),
         enrollment_mode: d.enrollment_mode.as_str(),
         affiliation_email_address: d.affiliation_email_address.as_deref(),
-        affiliation_verification: d.affiliation.as_ref().map(verification),
-        ownership_verification: d.ownership.as_ref().map(verification),
-        verification: d.affiliation.as_ref().map(verification),
+        affiliation_verification: d.affiliation.as_ref().map(|v| verification(v, false)),
+        ownership_verification: d.ownership.as_ref().map(|v| verification(v, true)),
+        verification: d.affiliation.as_ref().map(|v| verification(v, false)),
         total_pending_invitations: d.pending_invitations,
         total_pending_suggestions: d.pending_suggestions,
         public_organization_data: public_org(&d.organization),
