@@ -70,13 +70,7 @@ impl DomainName {
         {
             return Err(DomainRefusal::CommonProvider);
         }
-        // `mailchecker` says "not valid" for a malformed address too: only a well-formed one
-        // it refuses is on its list of disposable domains.
-        let address = format!("postmaster@{name}");
-        if !fast_chemail::is_valid_email(&address) {
-            return Err(DomainRefusal::NameInvalid);
-        }
-        if !mailchecker::is_valid(&address) {
+        if disposable(&name) {
             return Err(DomainRefusal::Disposable);
         }
         Ok(Self(name))
@@ -89,6 +83,27 @@ impl DomainName {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+/// `mailchecker`'s list of disposable mail domains, one per line (`build.rs`).
+const DISPOSABLE: &str = include_str!(concat!(env!("OUT_DIR"), "/disposable_domains.txt"));
+
+/// Whether the name, or a domain it is under (not a bare top-level label), is disposable, as
+/// `mailchecker` decides. The set is built on the first domain claimed, never at start.
+fn disposable(name: &str) -> bool {
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    let set = SET.get_or_init(|| DISPOSABLE.lines().collect());
+    let mut candidate = name;
+    loop {
+        if set.contains(candidate) {
+            return true;
+        }
+        match candidate.split_once('.') {
+            Some((_, parent)) if parent.contains('.') => candidate = parent,
+            _ => return false,
+        }
     }
 }
 
