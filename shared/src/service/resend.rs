@@ -130,7 +130,11 @@ impl Service {
             })
         })
         .await?;
-        Ok(if issued.queued() {
+        // Only a resend that asks for an email sends one. A resend without one that finds
+        // another request's email still queued keeps it queued on the new ticket: that request
+        // (whose record still lands) or the sweeper sends it, once (found by the fault suite:
+        // the copy used to go out from here too).
+        Ok(if action.notify && issued.queued() {
             self.deliver(issued).await
         } else {
             issued

@@ -9,11 +9,12 @@ use crate::helpers::{audit, invite_input, org_with_admin, Harness};
 use invitations::clock::Clock;
 use invitations::domain::audit::AuditAction;
 use invitations::domain::{Delivery, DeliveryStatus, Invitation};
-use invitations::service::Actor;
+use invitations::service::{Actor, InvitationAction};
 
 both_stores!(
     a_send_is_recorded_though_a_resend_without_email_moved_the_ticket,
     a_send_does_not_overwrite_a_newer_queued_email,
+    a_resend_without_an_email_sends_none_while_another_is_queued,
 );
 
 /// `read` with a new ticket, issued a millisecond later, with `delivery`.
@@ -126,4 +127,41 @@ async fn a_send_does_not_overwrite_a_newer_queued_email(h: Harness) {
         .unwrap()
         .unwrap();
     assert_eq!(stored.delivery, Some(queued_d));
+}
+
+async fn a_resend_without_an_email_sends_none_while_another_is_queued(h: Harness) {
+    let read = pending(&h).await;
+    let org = read.organization.id.clone();
+    // Request A resent with an email: queued on ticket A, not sent yet.
+    let a = reissued(&read, "ticket-a", Some(Delivery::queued(h.clock.now())));
+    let entry = audit(&org, AuditAction::InvitationResent);
+    h.store
+        .reissue_ticket(&read, &a, None, &[], &entry)
+        .await
+        .unwrap();
+    // Request B resends without an email meanwhile.
+    let quiet = InvitationAction {
+        requesting_user_id: None,
+        notify: false,
+    };
+    let b = h
+        .service
+        .resend_invitation(&Actor::Backend, &org, read.id.as_str(), &quiet)
+        .await
+        .unwrap();
+    assert!(
+        h.mailer.sent().is_empty(),
+        "B asked for no email: A's is A's (or the sweeper's) to send"
+    );
+    let stored = h
+        .store
+        .get_invitation(&org, &read.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.ticket_hash, b.invitation.ticket_hash);
+    assert!(
+        stored.delivery.as_ref().is_some_and(|d| d.is_queued()),
+        "still owed, once"
+    );
 }
