@@ -9,17 +9,29 @@ use crate::events::delivery::WebhookTransport;
 
 pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
 
-pub struct HttpTransport(reqwest::Client);
+/// The client is built on the first delivery, not at cold start: its TLS set-up (the root
+/// store) was most of the events function's init, and a batch with no webhook endpoint (the bus,
+/// the folder) never needs it.
+#[derive(Default)]
+pub struct HttpTransport(std::sync::OnceLock<Result<reqwest::Client, String>>);
 
 impl HttpTransport {
     pub fn new() -> Result<Self, String> {
-        reqwest::Client::builder()
-            .timeout(ATTEMPT_TIMEOUT)
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent("invitations-webhooks/1")
-            .build()
-            .map(Self)
-            .map_err(|e| e.to_string())
+        Ok(Self::default())
+    }
+
+    fn client(&self) -> Result<&reqwest::Client, String> {
+        self.0
+            .get_or_init(|| {
+                reqwest::Client::builder()
+                    .timeout(ATTEMPT_TIMEOUT)
+                    .redirect(reqwest::redirect::Policy::none())
+                    .user_agent("invitations-webhooks/1")
+                    .build()
+                    .map_err(|e| format!("the HTTPS client could not be built: {e}"))
+            })
+            .as_ref()
+            .map_err(Clone::clone)
     }
 }
 
@@ -32,7 +44,7 @@ impl WebhookTransport for HttpTransport {
         body: &str,
     ) -> Result<u16, String> {
         let mut request = self
-            .0
+            .client()?
             .post(url.clone())
             .header("content-type", "application/json")
             .body(body.to_string());
