@@ -11,19 +11,18 @@ pub fn events(
     record: &ChangeRecord,
     removed_at: Millis,
 ) -> Vec<(EventType, Millis, serde_json::Value)> {
-    let data = |v: &dyn erased::Body| v.value();
     match record {
         ChangeRecord::Domain { old, new } => match (old.as_deref(), new.as_deref()) {
             (None, Some(d)) => vec![(
                 EventType::DomainCreated,
                 d.created_at,
-                data(&crate::wire::domain(d)),
+                data(crate::wire::domain(d)),
             )],
             (Some(o), Some(d)) if o != d => {
                 vec![(
                     EventType::DomainUpdated,
                     d.updated_at,
-                    data(&crate::wire::domain(d)),
+                    data(crate::wire::domain(d)),
                 )]
             }
             // Clerk's deleted object: `{object, id, deleted}`.
@@ -49,25 +48,13 @@ pub fn events(
                 }
                 _ => return Vec::new(),
             };
-            vec![(
-                kind,
-                r.updated_at,
-                data(&crate::wire::membership_request(r)),
-            )]
+            vec![(kind, r.updated_at, data(crate::wire::membership_request(r)))]
         }
         _ => Vec::new(),
     }
 }
 
-mod erased {
-    /// Any body, as the JSON `data` of an event.
-    pub trait Body {
-        fn value(&self) -> serde_json::Value;
-    }
-
-    impl<T: serde::Serialize> Body for T {
-        fn value(&self) -> serde_json::Value {
-            serde_json::to_value(self).unwrap_or_default()
-        }
-    }
+/// A body as an event's JSON `data`.
+fn data(body: impl serde::Serialize) -> serde_json::Value {
+    serde_json::to_value(body).unwrap_or_default()
 }

@@ -16,8 +16,9 @@ use crate::telemetry;
 const CODE_LEN: usize = 6;
 
 impl Service {
-    /// `POST …/domains/{id}/prepare_affiliation_verification`: reads the domain, the limit
-    /// logs, the mailbox's suppression and the organization's pause; writes the limit logs, then
+    /// `POST …/domains/{id}/prepare_affiliation_verification`: reads the domain, then the
+    /// email's gate (limit logs, the mailbox's suppression, the organization's pause: one
+    /// `BatchGetItem`, as a resend reads it); writes the limit logs, then
     /// the code's digest on the domain (one transaction each); sends the email.
     pub async fn prepare_affiliation(
         &self,
@@ -38,17 +39,19 @@ impl Service {
         }
         let acting = actor.acting_user(None)?;
         let mailbox = address.mailbox();
-        if let Some(suppressed) = self.store.suppression(&mailbox).await? {
-            telemetry::count_by(telemetry::EMAILS, "outcome", "suppressed");
-            return Err(ServiceError::Suppressed(Box::new(suppressed)));
-        }
-        if let Some(paused) = self.store.mail_pause(org_id).await? {
-            telemetry::count_by(telemetry::EMAILS, "outcome", "paused");
-            return Err(ServiceError::MailPaused(Box::new(paused)));
-        }
         let keys = email_limit_keys(org_id, acting.as_ref(), &address);
         retry_on_contention(|| async {
-            let states = self.store.read_limits(&keys).await?;
+            // The invitation email's gate: suppression, pause and limit logs in one read.
+            let gate = self.store.email_gate(org_id, &mailbox, &keys).await?;
+            if let Some(suppressed) = gate.suppression {
+                telemetry::count_by(telemetry::EMAILS, "outcome", "suppressed");
+                return Err(ServiceError::Suppressed(Box::new(suppressed)));
+            }
+            if let Some(paused) = gate.pause {
+                telemetry::count_by(telemetry::EMAILS, "outcome", "paused");
+                return Err(ServiceError::MailPaused(Box::new(paused)));
+            }
+            let states = gate.limits;
             let now = self.clock.now();
             let writes = self
                 .admit_or_record(

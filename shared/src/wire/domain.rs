@@ -7,7 +7,7 @@ use super::{PublicOrganizationDataBody, PublicUserDataBody};
 use crate::clock::Millis;
 use crate::domain::membership_request::{MembershipRequest, Suggestion};
 use crate::domain::org_domain::{OrgDomain, Verification};
-use crate::domain::{OrganizationId, PublicOrganizationData};
+use crate::domain::OrganizationId;
 
 #[derive(Debug, Serialize)]
 pub struct VerificationBody {
@@ -49,16 +49,6 @@ pub struct DomainBody<'a> {
     pub updated_at: Millis,
 }
 
-fn public_org(o: &PublicOrganizationData) -> PublicOrganizationDataBody<'_> {
-    PublicOrganizationDataBody {
-        id: &o.id,
-        name: &o.name,
-        slug: &o.slug,
-        image_url: "",
-        has_image: false,
-    }
-}
-
 pub fn domain(d: &OrgDomain) -> DomainBody<'_> {
     DomainBody {
         object: "organization_domain",
@@ -72,7 +62,7 @@ pub fn domain(d: &OrgDomain) -> DomainBody<'_> {
         verification: d.affiliation.as_ref().map(|v| verification(v, false)),
         total_pending_invitations: d.pending_invitations,
         total_pending_suggestions: d.pending_suggestions,
-        public_organization_data: public_org(&d.organization),
+        public_organization_data: (&d.organization).into(),
         created_at: d.created_at,
         updated_at: d.updated_at,
     }
@@ -93,7 +83,7 @@ pub fn suggestion(s: &Suggestion) -> SuggestionBody<'_> {
     SuggestionBody {
         object: "organization_suggestion",
         id: s.id.as_str(),
-        public_organization_data: public_org(&s.organization),
+        public_organization_data: (&s.organization).into(),
         status: if s.accepted { "accepted" } else { "pending" },
         created_at: s.created_at,
         updated_at: s.updated_at,

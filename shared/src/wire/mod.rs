@@ -89,10 +89,16 @@ pub struct PublicOrganizationDataBody<'a> {
 
 impl<'a> PublicOrganizationDataBody<'a> {
     fn of(inv: &'a Invitation) -> Self {
+        (&inv.organization).into()
+    }
+}
+
+impl<'a> From<&'a crate::domain::PublicOrganizationData> for PublicOrganizationDataBody<'a> {
+    fn from(o: &'a crate::domain::PublicOrganizationData) -> Self {
         Self {
-            id: &inv.organization.id,
-            name: &inv.organization.name,
-            slug: &inv.organization.slug,
+            id: &o.id,
+            name: &o.name,
+            slug: &o.slug,
             image_url: "",
             has_image: false,
         }

@@ -11,6 +11,27 @@ use crate::domain::{Membership, Organization, OrganizationId, RoleKey, User, Use
 use crate::store::{MembershipStore, OrganizationStore, StoreError, UserStore};
 
 impl DynamoStore {
+    /// A new member's items in `tx`: the organization's seat (`members_count`, only while one is
+    /// free) and the membership with its address claims (each new). Shared by a direct add and
+    /// an accepted request. Returns the organization's index and the membership's (the address
+    /// claims follow it).
+    pub(super) fn admit_member(
+        &self,
+        tx: &mut Tx<'_>,
+        m: &Membership,
+    ) -> Result<(usize, usize), StoreError> {
+        let org_index = tx.update(
+            keys::organization(&m.organization_id),
+            "ADD members_count :one, seats_used :one SET updated_at = :now",
+            HAS_FREE_SEAT,
+            Params::new()
+                .value(":one", n(1))
+                .value(":zero", n(0))
+                .value(":now", n(m.created_at)),
+        )?;
+        Ok((org_index, self.member_items(tx, m)?))
+    }
+
     pub(super) fn member_items(
         &self,
         tx: &mut Tx<'_>,
@@ -69,16 +90,7 @@ impl MembershipStore for DynamoStore {
         audit: &AuditEntry,
     ) -> Result<(), StoreError> {
         let mut tx = Tx::new(&self.table);
-        let org_index = tx.update(
-            keys::organization(&m.organization_id),
-            "ADD members_count :one, seats_used :one SET updated_at = :now",
-            HAS_FREE_SEAT,
-            Params::new()
-                .value(":one", n(1))
-                .value(":zero", n(0))
-                .value(":now", n(m.created_at)),
-        )?;
-        let member_index = self.member_items(&mut tx, m)?;
+        let (org_index, member_index) = self.admit_member(&mut tx, m)?;
         tx.audit(audit)?;
         match tx.send(self.client()).await? {
             TxOutcome::Committed => Ok(()),

@@ -2,7 +2,7 @@
 //! pending status (accept: with the seat and the membership's items).
 
 use super::codec::{n, s};
-use super::tx::{failed, old_item, Params, Tx, TxOutcome, HAS_FREE_SEAT};
+use super::tx::{failed, old_item, Params, Tx, TxOutcome};
 use super::{keys, unexplained, DynamoStore};
 use crate::clock::Millis;
 use crate::domain::audit::AuditEntry;
@@ -73,16 +73,7 @@ impl DynamoStore {
         let mut tx = Tx::new(self.table());
         let request_index =
             Self::answer_request(&mut tx, request, RequestStatus::Accepted, m.created_at)?;
-        let org_index = tx.update(
-            keys::organization(&m.organization_id),
-            "ADD members_count :one, seats_used :one SET updated_at = :now",
-            HAS_FREE_SEAT,
-            Params::new()
-                .value(":one", n(1))
-                .value(":zero", n(0))
-                .value(":now", n(m.created_at)),
-        )?;
-        let member_index = self.member_items(&mut tx, m)?;
+        let (org_index, member_index) = self.admit_member(&mut tx, m)?;
         tx.audit(audit)?;
         let r = match tx.send(self.client()).await? {
             TxOutcome::Committed => {

@@ -8,6 +8,38 @@ use crate::domain::audit::AuditEntry;
 use crate::domain::{Membership, Organization, OrganizationId, RoleKey, UserId};
 use crate::store::{MembershipStore, StoreError};
 
+impl super::Tables {
+    /// A new member takes a seat, as DynamoDB's transaction does: the organization must exist
+    /// (`NotFound`), the user and their addresses must not be members (`AlreadyMember`), and a
+    /// seat must be free (`QuotaExceeded`). Shared by a direct add and an accepted request.
+    pub(super) fn admit_member(&mut self, m: &Membership) -> Result<(), StoreError> {
+        let org = self
+            .organizations
+            .get(&m.organization_id)
+            .ok_or(StoreError::NotFound)?;
+        if self
+            .memberships
+            .contains_key(&key(&m.organization_id, &m.user_id))
+            || m.email_keys
+                .iter()
+                .any(|a| self.member_addresses.contains(&key(&m.organization_id, a)))
+        {
+            return Err(StoreError::AlreadyMember);
+        }
+        if !org.has_free_seat() {
+            return Err(StoreError::QuotaExceeded);
+        }
+        for addr in &m.email_keys {
+            self.member_addresses.insert(key(&m.organization_id, addr));
+        }
+        self.add_membership(m);
+        if let Some(org) = self.organizations.get_mut(&m.organization_id) {
+            org.members_count += 1;
+        }
+        Ok(())
+    }
+}
+
 #[async_trait]
 impl MembershipStore for MemoryStore {
     async fn insert_membership(
@@ -16,28 +48,7 @@ impl MembershipStore for MemoryStore {
         audit: &AuditEntry,
     ) -> Result<(), StoreError> {
         let mut t = self.tables();
-        let org = t
-            .organizations
-            .get(&m.organization_id)
-            .ok_or(StoreError::NotFound)?;
-        if t.memberships
-            .contains_key(&key(&m.organization_id, &m.user_id))
-            || m.email_keys
-                .iter()
-                .any(|a| t.member_addresses.contains(&key(&m.organization_id, a)))
-        {
-            return Err(StoreError::AlreadyMember);
-        }
-        if !org.has_free_seat() {
-            return Err(StoreError::QuotaExceeded);
-        }
-        for addr in &m.email_keys {
-            t.member_addresses.insert(key(&m.organization_id, addr));
-        }
-        t.add_membership(m);
-        if let Some(org) = t.organizations.get_mut(&m.organization_id) {
-            org.members_count += 1;
-        }
+        t.admit_member(m)?;
         t.audit(audit);
         Ok(())
     }

@@ -223,28 +223,7 @@ impl OfferStore for MemoryStore {
     ) -> Result<MembershipRequest, StoreError> {
         let mut t = self.tables();
         t.offers.pending(request)?;
-        let org = t
-            .organizations
-            .get(&m.organization_id)
-            .ok_or(StoreError::NotFound)?;
-        if t.memberships
-            .contains_key(&key(&m.organization_id, &m.user_id))
-            || m.email_keys
-                .iter()
-                .any(|a| t.member_addresses.contains(&key(&m.organization_id, a)))
-        {
-            return Err(StoreError::AlreadyMember);
-        }
-        if !org.has_free_seat() {
-            return Err(StoreError::QuotaExceeded);
-        }
-        for addr in &m.email_keys {
-            t.member_addresses.insert(key(&m.organization_id, addr));
-        }
-        t.add_membership(m);
-        if let Some(org) = t.organizations.get_mut(&m.organization_id) {
-            org.members_count += 1;
-        }
+        t.admit_member(m)?;
         let answered = t
             .offers
             .answer(request, RequestStatus::Accepted, m.created_at);
