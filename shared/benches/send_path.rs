@@ -49,6 +49,7 @@ fn invitation() -> Invitation {
         remind_at: None,
         reminder: None,
         domain_offer: None,
+        link_id: None,
         expires_at: 1_792_592_000_000,
         created_at: 1_790_000_000_000,
         updated_at: 1_790_000_000_000,

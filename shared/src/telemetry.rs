@@ -43,6 +43,8 @@ pub const CATALOG: &[(&str, Kind, &[&str], &str)] = &[
     (DOMAINS, Kind::Counter, &["outcome"], "organization domains: created, verified (by code), code_sent, code_failed (a wrong or late code), deleted"),
     (DOMAIN_OFFERS, Kind::Counter, &["kind"], "what verified domains offered people: invitation, suggestion"),
     (MEMBERSHIP_REQUESTS, Kind::Counter, &["outcome"], "membership requests: created, accepted, rejected"),
+    (INVITATION_LINKS, Kind::Counter, &["outcome"], "shareable links: created, revoked, joined, requested, refused_{revoked,expired,exhausted,domain,member,full,hourly_cap}, failed"),
+    (LINK_PREVIEWS, Kind::Counter, &["outcome"], "shareable links opened: shown, not_found, ended"),
 ];
 
 pub const INVITATIONS_CREATED: &str = "invitations_created";
@@ -69,6 +71,8 @@ pub const AUDIT_ENTRIES: &str = "audit_entries";
 pub const DOMAINS: &str = "domains";
 pub const DOMAIN_OFFERS: &str = "domain_offers";
 pub const MEMBERSHIP_REQUESTS: &str = "membership_requests";
+pub const INVITATION_LINKS: &str = "invitation_links";
+pub const LINK_PREVIEWS: &str = "link_previews";
 
 /// Gives each metric its unit and description (EMF lines carry the unit; `/metrics` the help).
 pub fn describe() {

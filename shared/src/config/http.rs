@@ -115,6 +115,11 @@ impl HttpConfig {
             store,
             policy: Policy {
                 domains: super::domains::domain_settings(local, &vars, &roles)?,
+                invitation_links: super::invitation_links::link_settings(
+                    local.then_some(&links.public_base_url),
+                    &vars,
+                    &redirects,
+                )?,
                 default_max_allowed_memberships: default_max_allowed_memberships(&vars)?,
                 redirects,
                 limits: limits::limits(&vars)?,

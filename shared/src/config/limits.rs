@@ -9,6 +9,9 @@
 //! | `EMAIL_COOLDOWN_SECONDS` | 60 (one organization, one address) |
 //! | `LIMIT_LINK_LOOKUPS_PER_LINK_PER_HOUR` | 20 (one invitation's links) |
 //! | `LIMIT_SILENT_INVITATIONS_PER_ORGANIZATION_PER_HOUR` | 100 (invitations made without an email) |
+//! | `LIMIT_LINK_REDEMPTIONS_PER_PERSON_PER_HOUR` | 10 (shareable links one person tries) |
+//! | `LIMIT_LINKS_PER_ORGANIZATION_PER_HOUR` | 20 (shareable links one organization makes) |
+//! | `LIMIT_LINK_JOINS_PER_HOUR` | 100 (redemptions one shareable link admits in an hour; `invitation_links.rs`) |
 
 use super::{ConfigError, Vars};
 use crate::domain::limits::{Limit, Limits};
@@ -89,6 +92,16 @@ pub(super) fn limits(vars: &Vars<'_>) -> Result<Limits, ConfigError> {
             vars,
             "LIMIT_SILENT_INVITATIONS_PER_ORGANIZATION_PER_HOUR",
             d.silent_invitations.max,
+        )?),
+        link_redemptions: Limit::per_hour(positive(
+            vars,
+            "LIMIT_LINK_REDEMPTIONS_PER_PERSON_PER_HOUR",
+            d.link_redemptions.max,
+        )?),
+        link_creations: Limit::per_hour(positive(
+            vars,
+            "LIMIT_LINKS_PER_ORGANIZATION_PER_HOUR",
+            d.link_creations.max,
         )?),
     })
 }

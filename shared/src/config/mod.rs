@@ -29,6 +29,9 @@
 //! | `DOMAIN_ENROLLMENT_MODES` | the modes a domain may have beyond `manual_invitation`: `automatic_invitation`, `automatic_suggestion` | HTTP functions | none | both |
 //! | `DOMAIN_DEFAULT_ROLE` | the role an automatic invitation or an accepted membership request gives | HTTP functions | `org:member` | same |
 //! | `MAX_DOMAINS_PER_ORGANIZATION` | domains one organization may hold (1 to 10) | HTTP functions | 10 | same |
+//! | `INVITATION_LINKS` | organizations may make shareable invitation links (`on`/`off`) | HTTP functions | `off` | `on` |
+//! | `INVITATION_LINK_URL` | the app's join page a link's `url` points to (with `organization_id` and `token`); on the redirect allow-list | HTTP functions | none (`url: null`) | the server's `/` |
+//! | `INVITATION_LINK_ADMIN_ROLES` | a link may grant a role that manages memberships (`on`/`off`) | HTTP functions | `off` | same |
 //! | `AUDIT_RETENTION_DAYS` | days an audit entry is kept (1 to 3650) before TTL removes it | HTTP functions, sweeper, bounces | 365 | same |
 //! | `MAILER`, `SES_FROM_ADDRESS`, `SES_CONFIGURATION_SET`, `SES_ENDPOINT`, `OUTBOX_DIR` | how invitation email goes out | invite | `ses`; sender required | `outbox` in `outbox/` |
 //! | `WEBHOOK_ENDPOINTS` (or `_ARN`) | webhook endpoints as JSON (`events::endpoints`) | events | none | same |
@@ -47,6 +50,7 @@ mod domains;
 mod events;
 mod fixtures;
 mod http;
+mod invitation_links;
 mod keys;
 mod limits;
 mod settings;

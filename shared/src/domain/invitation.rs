@@ -119,6 +119,8 @@ pub struct Invitation {
     pub reminder: Option<super::Delivery>,
     /// Made by a verified domain for a person (`automatic_invitation`), not by an admin.
     pub domain_offer: Option<DomainOffer>,
+    /// Made by redeeming a shareable link (`source: link`): born accepted, by its redeemer.
+    pub link_id: Option<super::invitation_link::InvitationLinkId>,
     pub expires_at: Millis,
     pub created_at: Millis,
     pub updated_at: Millis,
@@ -159,6 +161,18 @@ impl DeclineChannel {
 }
 
 impl Invitation {
+    /// How it came to be: an admin's (`admin`), a verified domain's (`domain`), a link's
+    /// (`link`).
+    pub fn source(&self) -> &'static str {
+        if self.link_id.is_some() {
+            "link"
+        } else if self.domain_offer.is_some() {
+            "domain"
+        } else {
+            "admin"
+        }
+    }
+
     pub fn status(&self, now: Millis) -> InvitationStatus {
         InvitationStatus::of(self.stored_status, self.expires_at, now)
     }

@@ -40,6 +40,9 @@ pub struct MembershipRequest {
     pub email_keys: Vec<String>,
     /// The domain whose suggestion it came from.
     pub domain_id: Option<DomainId>,
+    /// The shareable link it was filed through, and the role that link grants.
+    pub link_id: Option<super::invitation_link::InvitationLinkId>,
+    pub role: Option<super::RoleKey>,
     pub status: RequestStatus,
     pub created_at: Millis,
     pub updated_at: Millis,

@@ -6,6 +6,7 @@ pub mod email;
 pub mod error;
 pub mod id;
 pub mod invitation;
+pub mod invitation_link;
 pub mod limits;
 pub mod listing;
 pub mod membership;

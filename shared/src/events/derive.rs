@@ -31,13 +31,17 @@ pub enum EventType {
     MembershipRequestCreated,
     MembershipRequestAccepted,
     MembershipRequestRejected,
+    /// Ours: a shareable invitation link made, revoked, or used up.
+    InvitationLinkCreated,
+    InvitationLinkRevoked,
+    InvitationLinkExhausted,
     /// An audit log entry (our own event: Clerk has none). Sent to an endpoint that asks for
     /// it (`auditLogEntry.created`, `auditLogEntry.*` or `*`), never to one with no filter.
     AuditLogEntryCreated,
 }
 
 impl EventType {
-    pub const ALL: [Self; 18] = [
+    pub const ALL: [Self; 21] = [
         Self::InvitationCreated,
         Self::InvitationAccepted,
         Self::InvitationRevoked,
@@ -55,6 +59,9 @@ impl EventType {
         Self::MembershipRequestCreated,
         Self::MembershipRequestAccepted,
         Self::MembershipRequestRejected,
+        Self::InvitationLinkCreated,
+        Self::InvitationLinkRevoked,
+        Self::InvitationLinkExhausted,
         Self::AuditLogEntryCreated,
     ];
 
@@ -83,6 +90,9 @@ impl EventType {
             Self::MembershipRequestCreated => "organizationMembershipRequest.created",
             Self::MembershipRequestAccepted => "organizationMembershipRequest.accepted",
             Self::MembershipRequestRejected => "organizationMembershipRequest.rejected",
+            Self::InvitationLinkCreated => "organizationInvitationLink.created",
+            Self::InvitationLinkRevoked => "organizationInvitationLink.revoked",
+            Self::InvitationLinkExhausted => "organizationInvitationLink.exhausted",
             Self::AuditLogEntryCreated => "auditLogEntry.created",
         }
     }
@@ -176,7 +186,9 @@ pub fn events_of(
             entry.occurred_at,
             serde_json::to_value(crate::wire::audit_entry(entry)).unwrap_or_default(),
         )],
-        ChangeRecord::Domain { .. } | ChangeRecord::MembershipRequest { .. } => {
+        ChangeRecord::Domain { .. }
+        | ChangeRecord::MembershipRequest { .. }
+        | ChangeRecord::InvitationLink { .. } => {
             super::ways_in::events(&change.record, change.at.unwrap_or(now))
                 .into_iter()
                 .map(|(kind, at, data)| make(kind, at, data))
@@ -191,6 +203,11 @@ fn invitation_events(old: Option<&Invitation>, new: &Invitation) -> Vec<EventTyp
     let was = old.map(|o| o.stored_status);
     match (was, new.stored_status) {
         (None, InvitationStatus::Pending) => kinds.push(EventType::InvitationCreated),
+        // A link's redemption makes its invitation accepted in the same write: made, then
+        // accepted, as an admin's invitation would be.
+        (None, InvitationStatus::Accepted) if new.link_id.is_some() => {
+            kinds.extend([EventType::InvitationCreated, EventType::InvitationAccepted])
+        }
         (Some(InvitationStatus::Pending), end) => match end {
             InvitationStatus::Accepted => kinds.push(EventType::InvitationAccepted),
             InvitationStatus::Revoked => kinds.push(EventType::InvitationRevoked),

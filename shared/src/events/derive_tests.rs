@@ -29,6 +29,7 @@ fn pending() -> Invitation {
         remind_at: None,
         reminder: None,
         domain_offer: None,
+        link_id: None,
         expires_at: 2_000,
         created_at: 1_000,
         updated_at: 1_000,

@@ -1,5 +1,6 @@
-//! The events of domains and membership requests: Clerk's `organizationDomain.*` (the payload
-//! is its `OrganizationDomain`), and ours, `organizationMembershipRequest.*`.
+//! The events of domains, membership requests and shareable links: Clerk's
+//! `organizationDomain.*` (the payload is its `OrganizationDomain`), and ours,
+//! `organizationMembershipRequest.*` and `organizationInvitationLink.*`.
 
 use super::EventType;
 use crate::clock::Millis;
@@ -49,6 +50,23 @@ pub fn events(
                 _ => return Vec::new(),
             };
             vec![(kind, r.updated_at, data(crate::wire::membership_request(r)))]
+        }
+        ChangeRecord::InvitationLink { old, new } => {
+            let Some(l) = new.as_deref() else {
+                return Vec::new();
+            };
+            let body = || data(crate::wire::invitation_link(l, None, l.updated_at));
+            match old.as_deref() {
+                None => vec![(EventType::InvitationLinkCreated, l.created_at, body())],
+                Some(o) if o.revoked_at.is_none() && l.revoked_at.is_some() => {
+                    vec![(EventType::InvitationLinkRevoked, l.updated_at, body())]
+                }
+                // The use that reached the cap.
+                Some(o) if o.uses < o.max_uses && l.uses >= l.max_uses => {
+                    vec![(EventType::InvitationLinkExhausted, l.updated_at, body())]
+                }
+                _ => Vec::new(),
+            }
         }
         _ => Vec::new(),
     }

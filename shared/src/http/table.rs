@@ -11,6 +11,9 @@ use super::AppState;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Verb {
     GET,
+    /// Declared for the template and the document only: axum answers `HEAD` with the path's
+    /// `GET` handler (without its body), so the routers mount no handler of its own.
+    HEAD,
     POST,
     PATCH,
     DELETE,
@@ -20,6 +23,7 @@ impl Verb {
     pub fn as_str(self) -> &'static str {
         match self {
             Verb::GET => "GET",
+            Verb::HEAD => "HEAD",
             Verb::POST => "POST",
             Verb::PATCH => "PATCH",
             Verb::DELETE => "DELETE",
@@ -29,6 +33,7 @@ impl Verb {
     pub fn filter(self) -> MethodFilter {
         match self {
             Verb::GET => MethodFilter::GET,
+            Verb::HEAD => MethodFilter::HEAD,
             Verb::POST => MethodFilter::POST,
             Verb::PATCH => MethodFilter::PATCH,
             Verb::DELETE => MethodFilter::DELETE,

@@ -69,6 +69,9 @@ pub enum ServiceError {
     /// A domain, suggestion or membership request operation refused, with its own code.
     #[error(transparent)]
     Domain(#[from] crate::domain::org_domain::DomainRefusal),
+    /// A shareable link operation refused, with its own code.
+    #[error(transparent)]
+    Link(#[from] crate::domain::invitation_link::LinkRefusal),
     #[error(transparent)]
     Store(StoreError),
 }

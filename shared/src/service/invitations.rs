@@ -185,6 +185,7 @@ impl Service {
                 .flatten(),
             reminder: None,
             domain_offer: input.domain_offer.clone(),
+            link_id: None,
             expires_at,
             created_at: now,
             updated_at: now,

@@ -59,7 +59,11 @@ impl Service {
                 id: new_id("orgmem"),
                 organization_id: org_id.clone(),
                 user_id: read.user_id.clone(),
-                role: self.policy.domains.default_role.clone(),
+                // A link's request joins with the link's role; a domain's with the domain role.
+                role: read
+                    .role
+                    .clone()
+                    .unwrap_or_else(|| self.policy.domains.default_role.clone()),
                 public_metadata: Metadata::default(),
                 private_metadata: Metadata::default(),
                 public_user_data: read.public_user_data.clone(),

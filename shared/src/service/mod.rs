@@ -15,6 +15,8 @@ mod error;
 mod feedback;
 pub mod idempotency;
 mod instance_domains;
+mod invitation_links;
+mod link_redemption;
 mod invitations;
 mod limits;
 pub mod links;
@@ -41,6 +43,8 @@ pub use domains::{DomainFilter, DomainPatch, NewDomain};
 pub use email::{UnsentReport, UNSENT_GRACE_MS};
 pub use error::ServiceError;
 pub use feedback::{FeedbackOutcome, MailFeedback};
+pub use invitation_links::CreatedLink;
+pub use link_redemption::Redeemed;
 pub use instance_domains::{InstanceDomainQuery, MAX_NAMES as MAX_DOMAIN_NAMES};
 pub use invitations::IssuedInvitation;
 pub use links::{Links, TicketStatus};
@@ -67,6 +71,8 @@ pub struct Policy {
     pub reminder_days: u32,
     /// Organization domains: on or off, the modes allowed, the default role, the maximum.
     pub domains: crate::domain::org_domain::DomainSettings,
+    /// Shareable invitation links: on or off, the join page, admin roles, the hourly cap.
+    pub invitation_links: crate::domain::invitation_link::LinkSettings,
 }
 
 #[derive(Clone)]
@@ -92,6 +98,7 @@ impl Default for Policy {
             audit_retention_days: crate::domain::audit::DEFAULT_RETENTION_DAYS,
             reminder_days: crate::domain::reminder::DEFAULT_DAYS_BEFORE_EXPIRY,
             domains: Default::default(),
+            invitation_links: Default::default(),
         }
     }
 }

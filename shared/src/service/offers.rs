@@ -231,6 +231,8 @@ impl Service {
             public_user_data: user.public_data(),
             email_keys: user.address_keys(),
             domain_id: Some(read.domain_id.clone()),
+            link_id: None,
+            role: None,
             status: RequestStatus::Pending,
             created_at: now,
             updated_at: now,

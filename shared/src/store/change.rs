@@ -39,6 +39,11 @@ pub enum ChangeRecord {
         old: Option<Box<crate::domain::membership_request::MembershipRequest>>,
         new: Option<Box<crate::domain::membership_request::MembershipRequest>>,
     },
+    /// A shareable invitation link made, used, revoked.
+    InvitationLink {
+        old: Option<Box<crate::domain::invitation_link::InvitationLink>>,
+        new: Option<Box<crate::domain::invitation_link::InvitationLink>>,
+    },
     /// An audit entry written (never changed; its removal by retention makes no event).
     Audit(Box<crate::domain::audit::AuditEntry>),
     /// Any other item (pointers, slots, counters, limits): no event.
@@ -71,6 +76,11 @@ impl Change {
                 .as_deref()
                 .or(old.as_deref())
                 .map(|r| format!("request#{}", r.id))
+                .unwrap_or_default(),
+            ChangeRecord::InvitationLink { old, new } => new
+                .as_deref()
+                .or(old.as_deref())
+                .map(|l| format!("link#{}", l.id))
                 .unwrap_or_default(),
             ChangeRecord::Audit(entry) => format!("audit#{}", entry.organization_id),
             ChangeRecord::Other => String::new(),

@@ -26,6 +26,9 @@ pub enum StoreError {
     Contention,
     #[error("another organization verified the domain name")]
     DomainVerifiedElsewhere,
+    /// A shareable link admitted as many redemptions as it may in the current hour.
+    #[error("the link's hourly cap is reached")]
+    HourlyCapReached,
     #[error("the store is throttling requests")]
     Throttled,
     #[error("the store is unavailable")]

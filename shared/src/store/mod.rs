@@ -15,6 +15,7 @@ mod error;
 mod expiry;
 mod guards;
 mod invitations;
+mod links;
 mod listing;
 pub mod memory;
 mod offers;
@@ -34,6 +35,7 @@ pub use expiry::ExpiryStore;
 pub(crate) use guards::states_in_order;
 pub use guards::{IdempotencyBegin, IdempotencyStore, LimitStore};
 pub use invitations::{ActorRequirement, InvitationContext, InvitationStore, SlotHolder};
+pub use links::{LinkStore, RedeemedInto, Redemption, RedemptionContext};
 pub use listing::ListingStore;
 pub use offers::OfferStore;
 pub use organizations::OrganizationStore;
@@ -57,6 +59,7 @@ pub trait Store:
     + ReminderStore
     + DomainStore
     + OfferStore
+    + LinkStore
 {
 }
 
@@ -75,7 +78,8 @@ impl<
             + AuditStore
             + ReminderStore
             + DomainStore
-            + OfferStore,
+            + OfferStore
+            + LinkStore,
     > Store for T
 {
 }

@@ -99,6 +99,8 @@ pub struct MembershipRequestBody<'a> {
     pub public_user_data: PublicUserDataBody<'a>,
     /// The domain whose suggestion filed it.
     pub organization_domain_id: Option<&'a str>,
+    /// The shareable link it was filed through (ours).
+    pub organization_invitation_link_id: Option<&'a str>,
     pub created_at: Millis,
     pub updated_at: Millis,
 }
@@ -111,6 +113,7 @@ pub fn membership_request(r: &MembershipRequest) -> MembershipRequestBody<'_> {
         status: r.status.as_str(),
         public_user_data: (&r.public_user_data).into(),
         organization_domain_id: r.domain_id.as_ref().map(|d| d.as_str()),
+        organization_invitation_link_id: r.link_id.as_ref().map(|l| l.as_str()),
         created_at: r.created_at,
         updated_at: r.updated_at,
     }

@@ -40,6 +40,10 @@ pub struct AnswerFields<'a> {
     pub public_organization_data: PublicOrganizationDataBody<'a>,
     pub redirect_url: Option<&'a str>,
     pub notify: bool,
+    /// How it came to be: `admin`, `domain` (a verified domain's automatic invitation) or
+    /// `link` (a shareable link's redemption, born accepted).
+    pub source: &'static str,
+    pub organization_invitation_link_id: Option<&'a str>,
 }
 
 /// What only a backend sees.
@@ -71,6 +75,11 @@ pub struct EventData<'a> {
     pub delivery: Option<&'a Delivery>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub declined_via: Option<&'static str>,
+    /// `link` or `domain`; absent for an admin's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organization_invitation_link_id: Option<&'a str>,
 }
 
 /// The one invitation body: HTTP answers and event payloads alike.
@@ -144,6 +153,8 @@ pub fn invitation<'a>(
             public_organization_data: PublicOrganizationDataBody::of(inv),
             redirect_url: inv.redirect_url.as_deref(),
             notify: inv.notify,
+            source: inv.source(),
+            organization_invitation_link_id: inv.link_id.as_ref().map(|l| l.as_str()),
         }),
         backend: (view == InvitationView::Backend).then(|| BackendFields {
             locale: &inv.locale,
@@ -160,6 +171,8 @@ pub fn invitation<'a>(
                     public_organization_data: PublicOrganizationDataBody::of(inv),
                     delivery: inv.delivery.as_ref().filter(|_| with_delivery),
                     declined_via: inv.declined_via.map(DeclineChannel::as_str),
+                    source: Some(inv.source()).filter(|s| *s != "admin"),
+                    organization_invitation_link_id: inv.link_id.as_ref().map(|l| l.as_str()),
                 },
             }),
             _ => None,

@@ -14,6 +14,7 @@ use crate::service::Actor;
 mod audit;
 mod domain;
 mod invitation;
+mod link;
 mod mail;
 mod user;
 
@@ -23,6 +24,10 @@ pub use domain::{
 };
 pub use invitation::{
     invitation, AnswerFields, BackendFields, EventData, EventFields, InvitationBody, InvitationView,
+};
+pub use link::{
+    invitation_link, link_preview, link_redemption, InvitationLinkBody, LinkPreviewBody,
+    LinkRedemptionBody,
 };
 pub use mail::{mail_sending, suppression, MailSendingBody, SuppressionBody};
 pub use user::{user, AdminVerification, EmailAddressBody, UserBody};

@@ -31,10 +31,13 @@ pub enum AuditAction {
     MembershipRequestCreated,
     MembershipRequestAccepted,
     MembershipRequestRejected,
+    InvitationLinkCreated,
+    InvitationLinkRevoked,
+    InvitationLinkRedeemed,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 26] = [
+    pub const ALL: [Self; 29] = [
         Self::InvitationCreated,
         Self::InvitationResent,
         Self::InvitationRevoked,
@@ -61,6 +64,9 @@ impl AuditAction {
         Self::MembershipRequestCreated,
         Self::MembershipRequestAccepted,
         Self::MembershipRequestRejected,
+        Self::InvitationLinkCreated,
+        Self::InvitationLinkRevoked,
+        Self::InvitationLinkRedeemed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -91,6 +97,9 @@ impl AuditAction {
             Self::MembershipRequestCreated => "membership_request.created",
             Self::MembershipRequestAccepted => "membership_request.accepted",
             Self::MembershipRequestRejected => "membership_request.rejected",
+            Self::InvitationLinkCreated => "invitation_link.created",
+            Self::InvitationLinkRevoked => "invitation_link.revoked",
+            Self::InvitationLinkRedeemed => "invitation_link.redeemed",
         }
     }
 

@@ -34,6 +34,10 @@ pub enum LimitKind {
     LinkLookups,
     /// Invitations an organization makes without an email (whose links it holds itself).
     SilentInvitations,
+    /// Shareable links one person tries to redeem (every attempt that names a real link).
+    LinkRedemptions,
+    /// Shareable links an organization makes.
+    LinkCreations,
 }
 
 impl LimitKind {
@@ -46,6 +50,8 @@ impl LimitKind {
             Self::AddressCooldown => "address_cooldown",
             Self::LinkLookups => "link_lookups",
             Self::SilentInvitations => "silent_invitations",
+            Self::LinkRedemptions => "link_redemptions",
+            Self::LinkCreations => "link_creations",
         }
     }
 }
@@ -145,6 +151,8 @@ pub struct Limits {
     pub address_cooldown: Limit,
     pub link_lookups: Limit,
     pub silent_invitations: Limit,
+    pub link_redemptions: Limit,
+    pub link_creations: Limit,
 }
 
 impl Default for Limits {
@@ -155,6 +163,10 @@ impl Default for Limits {
     /// One link answers at most 20 lookups an hour (an invitee, their mail scanner's three or
     /// so fetches, a few reloads), and an organization makes at most 100 invitations an hour
     /// without an email.
+    ///
+    /// One person tries at most 10 shareable links an hour (joining a few organizations is
+    /// fine; walking a list of leaked links is not), and an organization makes at most 20
+    /// links an hour.
     fn default() -> Self {
         Self {
             organization_emails: Limit::per_hour(100),
@@ -163,6 +175,8 @@ impl Default for Limits {
             address_cooldown: Limit::once_per_seconds(60),
             link_lookups: Limit::per_hour(20),
             silent_invitations: Limit::per_hour(100),
+            link_redemptions: Limit::per_hour(10),
+            link_creations: Limit::per_hour(20),
         }
     }
 }
@@ -176,6 +190,8 @@ impl Limits {
             LimitKind::AddressCooldown => self.address_cooldown,
             LimitKind::LinkLookups => self.link_lookups,
             LimitKind::SilentInvitations => self.silent_invitations,
+            LimitKind::LinkRedemptions => self.link_redemptions,
+            LimitKind::LinkCreations => self.link_creations,
         }
     }
 }
@@ -220,6 +236,15 @@ impl LimitKey {
 
     pub fn silent_invitations(org_id: &str) -> Self {
         Self::new(LimitKind::SilentInvitations, format!("SILENT#ORG#{org_id}"))
+    }
+
+    /// One person's attempts at shareable links, whichever organization's.
+    pub fn link_redemptions(user_id: &str) -> Self {
+        Self::new(LimitKind::LinkRedemptions, format!("LINKREDEEM#USER#{user_id}"))
+    }
+
+    pub fn link_creations(org_id: &str) -> Self {
+        Self::new(LimitKind::LinkCreations, format!("LINKS#ORG#{org_id}"))
     }
 
     fn new(kind: LimitKind, key: String) -> Self {

@@ -3,7 +3,9 @@
 use axum::http::StatusCode;
 use serde_json::json;
 
-use super::entries::{domain_entry, field_entry, limit_entry, mail_paused_entry, suppressed_entry};
+use super::entries::{
+    domain_entry, field_entry, limit_entry, link_entry, mail_paused_entry, suppressed_entry,
+};
 use super::{ApiError, ErrorEntry};
 use crate::service::ServiceError;
 use crate::store::StoreError;
@@ -249,6 +251,10 @@ impl ApiError {
                     _ => StatusCode::BAD_REQUEST,
                 },
                 domain_entry(*refusal),
+            ),
+            ApiError::Service(S::Link(refusal)) => one(
+                StatusCode::from_u16(refusal.status()).unwrap_or(StatusCode::BAD_REQUEST),
+                link_entry(*refusal),
             ),
             ApiError::Service(S::LimitReached(limit)) => {
                 one(StatusCode::TOO_MANY_REQUESTS, limit_entry(limit))

@@ -31,6 +31,19 @@ pub(super) fn domain_entry(refusal: crate::domain::org_domain::DomainRefusal) ->
     }
 }
 
+/// A refused link operation: its own code, and the parameter at fault when there is one.
+pub(super) fn link_entry(refusal: crate::domain::invitation_link::LinkRefusal) -> ErrorEntry {
+    let mut sentence = refusal.to_string();
+    if let Some(first) = sentence.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    let entry = ErrorEntry::new(refusal.code(), "refused", format!("{sentence}."));
+    match refusal.param() {
+        Some(param) => entry.with_meta(json!({ "param_name": param })),
+        None => entry,
+    }
+}
+
 /// One code per abuse limit; `resend_cooldown` keeps the name it had before the cooldown
 /// covered re-created invitations too.
 pub(super) fn limit_entry(limit: &LimitReached) -> ErrorEntry {
@@ -55,6 +68,16 @@ pub(super) fn limit_entry(limit: &LimitReached) -> ErrorEntry {
             "resend_cooldown",
             "sent too recently",
             "This organization emailed this address moments ago.",
+        ),
+        LimitKind::LinkRedemptions => (
+            "invitation_link_redemption_limit_reached",
+            "too many link redemptions",
+            "You have tried as many invitation links as you may in an hour.",
+        ),
+        LimitKind::LinkCreations => (
+            "invitation_link_creation_limit_reached",
+            "too many links",
+            "This organization has made as many invitation links as it may in an hour.",
         ),
         LimitKind::LinkLookups => (
             "link_lookup_limit_reached",

@@ -7,6 +7,7 @@
 use serde_json::{json, Map, Value};
 
 pub mod builder;
+mod links;
 mod schemas;
 mod ways_in;
 

@@ -51,8 +51,10 @@ pub fn list_of(item: Value) -> Value {
 
 pub fn schemas() -> Value {
     let mut all = core_schemas();
-    if let (Value::Object(all), Value::Object(more)) = (&mut all, super::ways_in::schemas()) {
-        all.extend(more);
+    for more in [super::ways_in::schemas(), super::links::schemas()] {
+        if let (Value::Object(all), Value::Object(more)) = (&mut all, more) {
+            all.extend(more);
+        }
     }
     all
 }
@@ -101,6 +103,8 @@ fn core_schemas() -> Value {
                 "public_metadata": r("Metadata"),
                 "url": { "description": "The accept link: on create and resend only.", "anyOf": [string(), { "type": "null" }] },
                 "redirect_url": nullable(string()), "notify": boolean(),
+                "source": { "type": "string", "enum": ["admin", "domain", "link"] },
+                "organization_invitation_link_id": nullable(string()),
                 "expires_at": timestamp, "created_at": timestamp, "updated_at": timestamp,
                 "private_metadata": r("Metadata"), "locale": string(),
                 "delivery": nullable(r("Delivery")),

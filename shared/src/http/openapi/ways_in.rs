@@ -68,6 +68,7 @@ pub fn schemas() -> Value {
                 "status": { "type": "string", "enum": ["pending", "accepted", "rejected"] },
                 "public_user_data": r("PublicUserData"),
                 "organization_domain_id": nullable(string()),
+                "organization_invitation_link_id": nullable(string()),
                 "created_at": timestamp, "updated_at": timestamp,
             }),
         ),

@@ -5,6 +5,7 @@ mod audit;
 mod bodies;
 mod domains;
 mod fields;
+mod links;
 pub mod number;
 mod query;
 
@@ -17,6 +18,7 @@ pub use domains::{
     domain_list, domain_patch, instance_domain_query, new_domain, request_list, required_text,
 };
 pub use fields::Fields;
+pub use links::{limit_offset_only, new_link};
 pub use query::{
     invitation_query, limit_offset, organization_list_query, person_query, query_pairs, PersonQuery,
 };

@@ -13,6 +13,7 @@ mod audit;
 mod document;
 mod domains;
 mod email;
+mod invitation_links;
 mod invitations;
 mod memberships;
 mod organizations;
@@ -35,6 +36,7 @@ const RESOURCES: &[&[Route]] = &[
     audit::ROUTES,
     domains::ROUTES,
     ways_in::ROUTES,
+    invitation_links::ROUTES,
     document::ROUTES,
 ];
 
@@ -47,6 +49,7 @@ pub fn all() -> impl Iterator<Item = &'static Route> {
 pub fn router(function: Option<Function>) -> Router<AppState> {
     all()
         .filter(|r| function.is_none_or(|f| r.function == f))
+        .filter(|r| r.verb != super::table::Verb::HEAD)
         .fold(Router::new(), |router, r| {
             router.route(r.path, (r.handler)(r.verb.filter()))
         })

@@ -26,7 +26,7 @@ use crate::wire::{self, InvitationView};
 pub const ACCEPT_LINK_PATH: &str = "/v1/tickets/accept";
 
 /// A handler whose every answer, refusals included, is never cached nor referred.
-fn unstored<H, T>(filter: MethodFilter, handler: H) -> MethodRouter<AppState>
+pub(super) fn unstored<H, T>(filter: MethodFilter, handler: H) -> MethodRouter<AppState>
 where
     H: axum::handler::Handler<T, AppState>,
     T: 'static,

@@ -315,3 +315,33 @@ pub fn requests_partition(
 pub fn request_counters(org_id: &OrganizationId) -> (String, String) {
     (format!("ORG#{org_id}"), "MREQCOUNT".into())
 }
+
+/// A shareable invitation link (`LINK#{id}`).
+pub fn invitation_link(
+    org_id: &OrganizationId,
+    id: &crate::domain::invitation_link::InvitationLinkId,
+) -> (String, String) {
+    (format!("ORG#{org_id}"), format!("LINK#{id}"))
+}
+
+/// An organization's links, newest first (GSI1).
+pub fn links_partition(org_id: &OrganizationId) -> String {
+    format!("ORG#{org_id}#LINKS")
+}
+
+pub fn link_sort_key(l: &crate::domain::invitation_link::InvitationLink) -> String {
+    format!("{}#{}", crate::domain::listing::time_key(l.created_at), l.id)
+}
+
+/// A link's redemptions in one hour (`domain::invitation_link::join_window`): its own item,
+/// so counting one never contends with anything but another redemption of the same link.
+pub fn link_joins(
+    org_id: &OrganizationId,
+    id: &crate::domain::invitation_link::InvitationLinkId,
+    window: i64,
+) -> (String, String) {
+    (format!("ORG#{org_id}"), format!("LINKJOINS#{id}#{window}"))
+}
+
+/// The organization's count of links made (their list's total).
+pub const LINKS_COUNT: &str = "invitation_links_count";

@@ -16,6 +16,7 @@ mod idempotency;
 mod invitations;
 pub mod keys;
 mod limits;
+mod links;
 mod listing;
 mod membership_updates;
 mod offers;

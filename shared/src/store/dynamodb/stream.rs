@@ -16,6 +16,7 @@ enum Kind {
     MailState,
     Domain,
     MembershipRequest,
+    InvitationLink,
     Other,
 }
 
@@ -28,6 +29,7 @@ fn kind(item: &Item) -> Kind {
         Some(sk) if sk.starts_with("MEM#") => Kind::Membership,
         Some(sk) if sk == "MAIL#STATE" => Kind::MailState,
         Some(sk) if sk.starts_with("MREQ#") => Kind::MembershipRequest,
+        Some(sk) if sk.starts_with("LINK#") => Kind::InvitationLink,
         Some(_) if codec::entity(item) == Some("domain") => Kind::Domain,
         _ => Kind::Other,
     }
@@ -125,6 +127,18 @@ pub fn change_from_images(
             new: new
                 .as_ref()
                 .map(codec::request_from)
+                .transpose()?
+                .map(Box::new),
+        },
+        Kind::InvitationLink => ChangeRecord::InvitationLink {
+            old: old
+                .as_ref()
+                .map(codec::link_from)
+                .transpose()?
+                .map(Box::new),
+            new: new
+                .as_ref()
+                .map(codec::link_from)
                 .transpose()?
                 .map(Box::new),
         },

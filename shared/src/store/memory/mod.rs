@@ -12,6 +12,7 @@ mod idempotency;
 mod index;
 mod invitations;
 mod limits;
+mod links;
 mod listing;
 mod memberships;
 mod offers;
@@ -75,6 +76,8 @@ pub(super) struct Tables {
     domains: domains::Domains,
     /// What domains offered people, and membership requests.
     offers: offers::Offers,
+    /// Shareable invitation links and their hourly joins.
+    links: links::Links,
     /// The change feed (DynamoDB Streams' twin), when someone listens.
     feed: Option<Feed>,
 }

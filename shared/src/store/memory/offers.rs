@@ -43,7 +43,11 @@ impl Offers {
             .insert(offer.organization_id().clone(), offer);
     }
 
-    fn file(&mut self, r: &MembershipRequest) {
+    pub(super) fn has_pending_request(&self, org: &str, user: &UserId) -> bool {
+        self.pending_requesters.contains_key(&key(org, user))
+    }
+
+    pub(super) fn file(&mut self, r: &MembershipRequest) {
         self.by_status
             .entry((r.organization_id.clone(), r.status))
             .or_default()

@@ -99,6 +99,7 @@ async fn seeded_store() -> Arc<MemoryStore> {
         remind_at: None,
         reminder: None,
         domain_offer: None,
+        link_id: None,
         expires_at: t + 30 * crate::helpers::DAY,
         created_at: t,
         updated_at: t,

@@ -252,6 +252,8 @@ pub fn request_item(q: &MembershipRequest) -> Item {
     .set("created_at", n(q.created_at))
     .set("updated_at", n(q.updated_at));
     b.set_opt("domain_id", q.domain_id.as_ref().map(|d| d.as_str()))
+        .set_opt("link_id", q.link_id.as_ref().map(|l| l.as_str()))
+        .set_opt("role", q.role.as_ref().map(|r| r.as_str()))
         .0
 }
 
@@ -264,6 +266,10 @@ pub fn request_from(item: &Item) -> Result<MembershipRequest, StoreError> {
         public_user_data: r.json::<PublicUserData>("public_user_data")?,
         email_keys: r.json("email_keys")?,
         domain_id: r.opt_s::<String>("domain_id").map(Into::into),
+        link_id: r
+            .opt_s::<String>("link_id")
+            .and_then(|raw| crate::domain::invitation_link::InvitationLinkId::parse(&raw)),
+        role: r.opt_s::<String>("role").map(Into::into),
         status: RequestStatus::parse(&r.s::<String>("status")?)
             .ok_or_else(|| r.corrupt("status"))?,
         created_at: r.n("created_at")?,

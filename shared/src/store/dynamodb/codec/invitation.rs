@@ -39,6 +39,10 @@ pub fn invitation_item(inv: &Invitation) -> Item {
             .set("offer_user_id", s(offer.user_id.as_str())),
         None => b,
     };
+    let b = match &inv.link_id {
+        Some(link) => b.set("link_id", s(link.as_str())),
+        None => b,
+    };
     b.set("id", s(inv.id.as_str()))
         .set("organization_id", s(&inv.organization.id))
         .set("organization_name", s(&inv.organization.name))
@@ -113,6 +117,9 @@ pub fn invitation_from(item: &Item) -> Result<Invitation, StoreError> {
             Some(_) => Some(r.json("reminder")?),
             None => None,
         },
+        link_id: r
+            .opt_s::<String>("link_id")
+            .and_then(|raw| crate::domain::invitation_link::InvitationLinkId::parse(&raw)),
         domain_offer: match (
             r.opt_s::<String>("offer_domain_id"),
             r.opt_s::<String>("offer_user_id"),
