@@ -19,7 +19,10 @@ pub(super) fn link_settings(
     let join_url = match vars.get("INVITATION_LINK_URL") {
         Some(raw) => {
             let url = url_var("INVITATION_LINK_URL", &raw)?;
-            if redirects.check("INVITATION_LINK_URL", url.as_str()).is_err() {
+            if redirects
+                .check("INVITATION_LINK_URL", url.as_str())
+                .is_err()
+            {
                 return Err(ConfigError::invalid(
                     "INVITATION_LINK_URL",
                     "its origin must be on the redirect allow-list (ALLOWED_REDIRECT_ORIGINS)",

@@ -56,7 +56,12 @@ impl Service {
     ) -> Result<CreatedLink, ServiceError> {
         let settings = self.link_settings()?.clone();
         let now = self.clock.now();
-        let checked = match input.check(&self.roles, &self.policy.domains.default_role, &settings, now) {
+        let checked = match input.check(
+            &self.roles,
+            &self.policy.domains.default_role,
+            &settings,
+            now,
+        ) {
             Ok(checked) => checked,
             Err(LinkInvalid::Fields(errors)) => return Err(ServiceError::Invalid(errors)),
             Err(LinkInvalid::Refused(refusal)) => return Err(refusal.into()),
@@ -94,12 +99,7 @@ impl Service {
             updated_at: now,
         };
         let writes = self
-            .admit_or_record(
-                &states,
-                now,
-                org_id,
-                super::audit::audit_actor(actor, None),
-            )
+            .admit_or_record(&states, now, org_id, super::audit::audit_actor(actor, None))
             .await?;
         let audit = self
             .link_audit(&link, AuditAction::InvitationLinkCreated, actor, now)

@@ -38,7 +38,10 @@ pub enum Redeemed {
 impl Service {
     /// The link the organization and token name, or not found (a malformed token, another
     /// link's secret and a missing link answer alike).
-    fn opened(link: Option<InvitationLink>, token: &LinkToken) -> Result<InvitationLink, ServiceError> {
+    fn opened(
+        link: Option<InvitationLink>,
+        token: &LinkToken,
+    ) -> Result<InvitationLink, ServiceError> {
         link.filter(|l| l.opens_with(&token.secret))
             .ok_or(ServiceError::NotFound("invitation link"))
     }
@@ -98,6 +101,15 @@ impl Service {
             if ctx.already_member {
                 return Err(LinkRefusal::AlreadyMember.into());
             }
+            // Seats are taken at joining; a request takes one only when accepted.
+            if !link.requires_approval
+                && ctx
+                    .organization
+                    .as_ref()
+                    .is_some_and(|o| !o.has_free_seat())
+            {
+                return Err(ServiceError::QuotaExceeded);
+            }
             if addresses.is_empty() {
                 return Err(LinkRefusal::VerifiedEmailRequired.into());
             }
@@ -127,9 +139,9 @@ impl Service {
             Err(ServiceError::Link(LinkRefusal::AlreadyMember)) => "refused_member",
             Err(ServiceError::Link(LinkRefusal::HourlyCap)) => "refused_hourly_cap",
             Err(ServiceError::QuotaExceeded) => "refused_full",
-            Err(ServiceError::Link(_) | ServiceError::NotFound(_) | ServiceError::LimitReached(_)) => {
-                "refused"
-            }
+            Err(
+                ServiceError::Link(_) | ServiceError::NotFound(_) | ServiceError::LimitReached(_),
+            ) => "refused",
             Err(_) => "failed",
         };
         telemetry::count_by(telemetry::INVITATION_LINKS, "outcome", label);
@@ -184,7 +196,13 @@ impl Service {
                 into: RedeemedInto::Request(&request),
             };
             let result = self.store.redeem_link(&redemption, &audit).await;
-            (result, Redeemed::Requested { link: used, request })
+            (
+                result,
+                Redeemed::Requested {
+                    link: used,
+                    request,
+                },
+            )
         } else {
             let invitation = self.link_invitation(link, user, address, now);
             let membership = Membership {
@@ -213,7 +231,13 @@ impl Service {
             };
             let result = self.store.redeem_link(&redemption, &audit).await;
             let invitation_id = invitation.id;
-            (result, Redeemed::Joined { link: used, invitation_id })
+            (
+                result,
+                Redeemed::Joined {
+                    link: used,
+                    invitation_id,
+                },
+            )
         };
         match result {
             Ok(()) => Ok(redeemed),

@@ -10,11 +10,12 @@ use crate::domain::limits::{LimitKey, LimitState, LimitWrite};
 use crate::domain::membership_request::MembershipRequest;
 use crate::domain::{Invitation, Membership, OrganizationId, UserId};
 
-/// What a redemption reads first, in one round trip: the link, whether the person is a member
-/// already, and their redemption log.
+/// What a redemption reads first, in one round trip: the link, its organization (its seats),
+/// whether the person is a member already, and their redemption log.
 #[derive(Debug, Default)]
 pub struct RedemptionContext {
     pub link: Option<InvitationLink>,
+    pub organization: Option<crate::domain::Organization>,
     pub already_member: bool,
     pub limits: Vec<LimitState>,
 }

@@ -107,7 +107,11 @@ pub fn link_redemption<'a>(
 ) -> LinkRedemptionBody<'a> {
     LinkRedemptionBody {
         object: "organization_invitation_link_redemption",
-        outcome: if request.is_some() { "requested" } else { "joined" },
+        outcome: if request.is_some() {
+            "requested"
+        } else {
+            "joined"
+        },
         public_organization_data: (&l.organization).into(),
         role: l.role.as_str(),
         organization_invitation_id: invitation_id,

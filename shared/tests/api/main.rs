@@ -43,6 +43,7 @@ mod helpers;
 mod idempotency;
 mod invite;
 mod link;
+mod links;
 mod list;
 mod properties;
 mod reminders;

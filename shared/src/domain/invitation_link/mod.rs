@@ -8,9 +8,9 @@
 
 mod refusal;
 mod settings;
-mod token;
 #[cfg(test)]
 mod tests;
+mod token;
 
 pub use refusal::LinkRefusal;
 pub use settings::{CheckedLink, LinkInvalid, LinkSettings, NewLink, MAX_DAYS, MAX_USES_CEILING};
@@ -144,7 +144,10 @@ impl InvitationLink {
 
     /// The first of `addresses` (verified, in the person's order) the link admits: any, when it
     /// names no domains.
-    pub fn admitted_address<'a>(&self, addresses: &'a [super::EmailAddress]) -> Option<&'a super::EmailAddress> {
+    pub fn admitted_address<'a>(
+        &self,
+        addresses: &'a [super::EmailAddress],
+    ) -> Option<&'a super::EmailAddress> {
         addresses.iter().find(|a| {
             self.allowed_email_domains.is_empty()
                 || self

@@ -64,14 +64,25 @@ fn only_an_address_at_an_allowed_domain_is_admitted() {
         EmailAddress::parse("e", "ada@gmail.com").unwrap(),
         EmailAddress::parse("e", "ada@acme.com").unwrap(),
     ];
-    assert_eq!(l.admitted_address(&addresses).unwrap().as_str(), "ada@acme.com");
+    assert_eq!(
+        l.admitted_address(&addresses).unwrap().as_str(),
+        "ada@acme.com"
+    );
     assert!(l.admitted_address(&addresses[..1]).is_none());
     l.allowed_email_domains.clear();
-    assert_eq!(l.admitted_address(&addresses).unwrap().as_str(), "ada@gmail.com");
+    assert_eq!(
+        l.admitted_address(&addresses).unwrap().as_str(),
+        "ada@gmail.com"
+    );
 }
 
 fn check(new: NewLink, settings: &LinkSettings) -> Result<CheckedLink, LinkInvalid> {
-    new.check(&RoleCatalog::default(), &RoleKey::new("org:member"), settings, NOW)
+    new.check(
+        &RoleCatalog::default(),
+        &RoleKey::new("org:member"),
+        settings,
+        NOW,
+    )
 }
 
 #[test]
@@ -79,7 +90,10 @@ fn an_unset_link_is_one_use_for_a_week_with_the_default_role() {
     let Ok(c) = check(NewLink::default(), &LinkSettings::default()) else {
         panic!("refused")
     };
-    assert_eq!((c.max_uses, c.expires_at, c.role.as_str()), (1, NOW + 7 * DAY, "org:member"));
+    assert_eq!(
+        (c.max_uses, c.expires_at, c.role.as_str()),
+        (1, NOW + 7 * DAY, "org:member")
+    );
 }
 
 #[test]
@@ -97,13 +111,22 @@ fn out_of_range_settings_are_each_named() {
     let params: Vec<_> = errors.iter().map(|e| e.param.as_str()).collect();
     assert_eq!(
         params,
-        ["role", "max_uses", "expires_in_days", "allowed_email_domains[0]", "allowed_email_domains[1]"]
+        [
+            "role",
+            "max_uses",
+            "expires_in_days",
+            "allowed_email_domains[0]",
+            "allowed_email_domains[1]"
+        ]
     );
     let late = NewLink {
         expires_at: Some(NOW + 91 * DAY),
         ..NewLink::default()
     };
-    assert!(matches!(check(late, &LinkSettings::default()), Err(LinkInvalid::Fields(_))));
+    assert!(matches!(
+        check(late, &LinkSettings::default()),
+        Err(LinkInvalid::Fields(_))
+    ));
 }
 
 #[test]

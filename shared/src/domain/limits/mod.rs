@@ -240,7 +240,10 @@ impl LimitKey {
 
     /// One person's attempts at shareable links, whichever organization's.
     pub fn link_redemptions(user_id: &str) -> Self {
-        Self::new(LimitKind::LinkRedemptions, format!("LINKREDEEM#USER#{user_id}"))
+        Self::new(
+            LimitKind::LinkRedemptions,
+            format!("LINKREDEEM#USER#{user_id}"),
+        )
     }
 
     pub fn link_creations(org_id: &str) -> Self {

@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use super::fields::Fields;
-use crate::domain::invitation_link::{NewLink, MAX_DAYS, MAX_USES_CEILING};
+use crate::domain::invitation_link::NewLink;
 use crate::domain::FieldError;
 
 /// The most names `allowed_email_domains` is read for (the domain refuses more than 10).
@@ -14,8 +14,10 @@ const MAX_DOMAINS_READ: usize = 11;
 pub fn new_link(body: &Value) -> Result<NewLink, Vec<FieldError>> {
     let mut f = Fields::of(body).map_err(|e| vec![e])?;
     let role = f.optional_str("role").map(str::to_string);
-    let max_uses = f.optional_u32_in("max_uses", 1..=MAX_USES_CEILING);
-    let expires_in_days = f.optional_u32_in("expires_in_days", 1..=MAX_DAYS);
+    // Their ranges are the domain's to check, with the domain names, so that every field's
+    // error comes back at once.
+    let max_uses = f.optional_u32_in("max_uses", 0..=u32::MAX);
+    let expires_in_days = f.optional_u32_in("expires_in_days", 0..=u32::MAX);
     let expires_at = match f.get("expires_at") {
         None | Some(Value::Null) => None,
         Some(v) => match v.as_i64() {

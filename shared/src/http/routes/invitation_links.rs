@@ -29,7 +29,11 @@ fn link() -> serde_json::Value {
 }
 
 fn token() -> serde_json::Value {
-    param("token", "path", "The link's token, as its `url` carries it.")
+    param(
+        "token",
+        "path",
+        "The link's token, as its `url` carries it.",
+    )
 }
 
 /// Where a link is opened and redeemed: the organization and the token, nothing else.
@@ -75,7 +79,12 @@ async fn create(
     let input = parse::new_link(&body)?;
     let made = state.service.create_link(&actor, &org, input).await?;
     let shown = Some((made.token.as_str(), made.url.as_deref()));
-    Ok(Json(wire::invitation_link(&made.link, shown, state.service.now())).into_response())
+    Ok(Json(wire::invitation_link(
+        &made.link,
+        shown,
+        state.service.now(),
+    ))
+    .into_response())
 }
 
 async fn list(

@@ -330,7 +330,11 @@ pub fn links_partition(org_id: &OrganizationId) -> String {
 }
 
 pub fn link_sort_key(l: &crate::domain::invitation_link::InvitationLink) -> String {
-    format!("{}#{}", crate::domain::listing::time_key(l.created_at), l.id)
+    format!(
+        "{}#{}",
+        crate::domain::listing::time_key(l.created_at),
+        l.id
+    )
 }
 
 /// A link's redemptions in one hour (`domain::invitation_link::join_window`): its own item,

@@ -16,8 +16,7 @@ use crate::domain::{Invitation, OrganizationId, UserId};
 use crate::store::{LinkStore, RedeemedInto, Redemption, RedemptionContext, StoreError};
 
 /// Counted only while not revoked, unexpired and under the cap.
-const USABLE: &str =
-    "attribute_not_exists(revoked_at) AND expires_at > :now AND uses < max_uses";
+const USABLE: &str = "attribute_not_exists(revoked_at) AND expires_at > :now AND uses < max_uses";
 
 impl DynamoStore {
     /// The invitation a redemption makes, born accepted: its item (kept as long as any
@@ -157,7 +156,8 @@ impl LinkStore for DynamoStore {
         }
     }
 
-    /// One `BatchGetItem`: the link, the person's membership, their limit logs.
+    /// One `BatchGetItem`: the link, the organization, the person's membership, their limit
+    /// logs.
     async fn redemption_context(
         &self,
         organization_id: &OrganizationId,
@@ -167,6 +167,7 @@ impl LinkStore for DynamoStore {
     ) -> Result<RedemptionContext, StoreError> {
         let mut wanted = vec![
             key(keys::invitation_link(organization_id, id)),
+            key(keys::organization(organization_id)),
             key(keys::membership(organization_id, user_id)),
         ];
         wanted.extend(limits::limit_keys(limit_keys));
@@ -176,6 +177,7 @@ impl LinkStore for DynamoStore {
             match codec::entity(&item) {
                 Some("invitation_link") => ctx.link = Some(codec::link_from(&item)?),
                 Some("membership") => ctx.already_member = true,
+                Some("organization") => ctx.organization = Some(codec::organization_from(&item)?),
                 Some("limit_log") => logs.add(&item)?,
                 _ => {
                     return Err(StoreError::Corrupt(
@@ -193,11 +195,7 @@ impl LinkStore for DynamoStore {
     /// maximum) and the membership's items, or the request, its requester's pending marker,
     /// the request counters and a check that the person is no member; and the audit entry.
     /// Nothing fewer keeps the cap exact: the use and what it makes commit together.
-    async fn redeem_link(
-        &self,
-        r: &Redemption<'_>,
-        audit: &AuditEntry,
-    ) -> Result<(), StoreError> {
+    async fn redeem_link(&self, r: &Redemption<'_>, audit: &AuditEntry) -> Result<(), StoreError> {
         let org_id = r.link.organization_id();
         let mut tx = Tx::new(self.table());
         let link_index = tx.update(

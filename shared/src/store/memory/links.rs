@@ -44,7 +44,10 @@ impl Tables {
         let org_id = inv.organization.id.as_str();
         let mut pending = inv.clone();
         pending.stored_status = InvitationStatus::Pending;
-        let index = self.invitation_index.entry(inv.organization.id.clone()).or_default();
+        let index = self
+            .invitation_index
+            .entry(inv.organization.id.clone())
+            .or_default();
         index.add(&pending);
         index.settle(&pending, InvitationStatus::Accepted);
         let at = key(org_id, inv.id.as_str());
@@ -88,7 +91,10 @@ impl LinkStore for MemoryStore {
         if !t.limits_unchanged(limits) {
             return Err(StoreError::Contention);
         }
-        if t.links.links.contains_key(&key(link.organization_id(), link.id.as_str())) {
+        if t.links
+            .links
+            .contains_key(&key(link.organization_id(), link.id.as_str()))
+        {
             return Err(StoreError::AlreadyExists);
         }
         t.links
@@ -130,7 +136,12 @@ impl LinkStore for MemoryStore {
             .rev()
             .skip(offset as usize)
             .take(limit as usize)
-            .filter_map(|id| t.links.links.get(&key(organization_id, id.as_str())).cloned())
+            .filter_map(|id| {
+                t.links
+                    .links
+                    .get(&key(organization_id, id.as_str()))
+                    .cloned()
+            })
             .collect();
         Ok((page, index.len() as u64))
     }
@@ -168,17 +179,18 @@ impl LinkStore for MemoryStore {
     ) -> Result<RedemptionContext, StoreError> {
         let t = self.tables();
         Ok(RedemptionContext {
-            link: t.links.links.get(&key(organization_id, id.as_str())).cloned(),
+            link: t
+                .links
+                .links
+                .get(&key(organization_id, id.as_str()))
+                .cloned(),
+            organization: t.organizations.get(organization_id).cloned(),
             already_member: t.memberships.contains_key(&key(organization_id, user_id)),
             limits: t.limit_states(limit_keys),
         })
     }
 
-    async fn redeem_link(
-        &self,
-        r: &Redemption<'_>,
-        audit: &AuditEntry,
-    ) -> Result<(), StoreError> {
+    async fn redeem_link(&self, r: &Redemption<'_>, audit: &AuditEntry) -> Result<(), StoreError> {
         let mut t = self.tables();
         let org_id = r.link.organization_id();
         let current = t

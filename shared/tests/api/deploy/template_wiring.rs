@@ -130,6 +130,9 @@ fn concrete(path: &str) -> String {
 
 /// Whether a router has the route (as opposed to answering "no such route" or "method not allowed").
 async fn serves(router: axum::Router, method: &str, path: &str) -> bool {
+    // A `HEAD` is answered by the path's `GET` handler, bodiless: its "no such route" cannot be
+    // read, its `GET` can.
+    let method = if method == "HEAD" { "GET" } else { method };
     let request = Request::builder()
         .method(method)
         .uri(concrete(path))

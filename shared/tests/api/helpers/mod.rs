@@ -89,6 +89,23 @@ pub fn with_domains(h: Harness) -> Harness {
     Harness::with_policy(h.store, h.calls, domain_policy())
 }
 
+/// The policy with shareable links on (a join page, the default hourly cap).
+pub fn link_policy() -> Policy {
+    Policy {
+        invitation_links: invitations::domain::invitation_link::LinkSettings {
+            enabled: true,
+            join_url: Some("https://app.acme.test/join".into()),
+            ..Default::default()
+        },
+        ..domain_policy()
+    }
+}
+
+/// A harness over `store` with shareable links on.
+pub fn with_links(h: Harness) -> Harness {
+    Harness::with_policy(h.store, h.calls, link_policy())
+}
+
 pub struct Harness {
     pub service: Service,
     pub mailer: Arc<CapturingMailer>,

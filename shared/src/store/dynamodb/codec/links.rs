@@ -21,7 +21,10 @@ pub fn link_item(l: &InvitationLink) -> Item {
         .set("max_uses", n(l.max_uses))
         .set("uses", n(l.uses))
         .set("allowed_email_domains", json(&domains))
-        .set("requires_approval", AttributeValue::Bool(l.requires_approval))
+        .set(
+            "requires_approval",
+            AttributeValue::Bool(l.requires_approval),
+        )
         .set("token_digest", s(&l.token_digest))
         .set("expires_at", n(l.expires_at))
         .set("created_at", n(l.created_at))

@@ -22,11 +22,11 @@ mod links;
 
 pub use audit::{audit_from, audit_item, is_audit};
 pub use domains::*;
-pub use links::{link_from, link_item};
 pub use invitation::{
     address_counts_from, delivery_value, invitation_from, invitation_item, invitation_pointer_item,
     slot_from, slot_item,
 };
+pub use links::{link_from, link_item};
 
 pub type Item = HashMap<String, AttributeValue>;
 
