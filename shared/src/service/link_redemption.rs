@@ -31,7 +31,7 @@ pub enum Redeemed {
     },
     Requested {
         link: InvitationLink,
-        request: MembershipRequest,
+        request: Box<MembershipRequest>,
     },
 }
 
@@ -200,7 +200,7 @@ impl Service {
                 result,
                 Redeemed::Requested {
                     link: used,
-                    request,
+                    request: Box::new(request),
                 },
             )
         } else {

@@ -316,7 +316,7 @@ pub fn request_counters(org_id: &OrganizationId) -> (String, String) {
     (format!("ORG#{org_id}"), "MREQCOUNT".into())
 }
 
-/// A shareable invitation link (`LINK#{id}`).
+/// A shareable invitation link.
 pub fn invitation_link(
     org_id: &OrganizationId,
     id: &crate::domain::invitation_link::InvitationLinkId,
@@ -330,15 +330,11 @@ pub fn links_partition(org_id: &OrganizationId) -> String {
 }
 
 pub fn link_sort_key(l: &crate::domain::invitation_link::InvitationLink) -> String {
-    format!(
-        "{}#{}",
-        crate::domain::listing::time_key(l.created_at),
-        l.id
-    )
+    format!("{}#{}", time_key(l.created_at), l.id)
 }
 
-/// A link's redemptions in one hour (`domain::invitation_link::join_window`): its own item,
-/// so counting one never contends with anything but another redemption of the same link.
+/// A link's redemptions in one hour (`join_window`): its own item, so counting one contends
+/// only with another redemption of the same link.
 pub fn link_joins(
     org_id: &OrganizationId,
     id: &crate::domain::invitation_link::InvitationLinkId,
