@@ -160,6 +160,7 @@ type Shared = (Arc<Demo>, AppState);
 mod events;
 mod funnel;
 mod memberships;
+mod qr;
 
 pub fn routes(demo: Arc<Demo>, state: AppState) -> Router {
     Router::new()
@@ -171,6 +172,10 @@ pub fn routes(demo: Arc<Demo>, state: AppState) -> Router {
         .route(
             "/demo/app.js",
             get(|| async { asset("text/javascript", include_str!("../web/demo/app.js")) }),
+        )
+        .route(
+            "/demo/links.js",
+            get(|| async { asset("text/javascript", include_str!("../web/demo/links.js")) }),
         )
         .route(
             "/demo/style.css",
@@ -189,6 +194,7 @@ pub fn routes(demo: Arc<Demo>, state: AppState) -> Router {
         .route("/demo/events", get(events::recent))
         .route("/demo/funnel", get(funnel::funnel))
         .route("/demo/memberships", get(memberships::mine))
+        .route("/demo/qr", axum::routing::post(qr::draw))
         .with_state((demo, state))
 }
 
@@ -227,10 +233,9 @@ async fn sign_in(State((demo, _)): State<Shared>, Json(body): Json<Value>) -> Re
                 .find(|p| p.email.eq_ignore_ascii_case(email));
             match known {
                 Some(p) => (p.user_id.clone().unwrap_or_default(), p.email.to_string()),
-                None => (
-                    format!("user_{}", invitations::ids::random_base62(24)),
-                    email.to_string(),
-                ),
+                // The same address signs in as the same person each time, as with a real
+                // identity provider.
+                None => (stable_user_id(email), email.to_string()),
             }
         }
         (None, None) => {
@@ -255,6 +260,16 @@ async fn sign_in(State((demo, _)): State<Shared>, Json(body): Json<Value>) -> Re
             .into_response(),
         Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e).into_response(),
     }
+}
+
+fn stable_user_id(email: &str) -> String {
+    use std::hash::{Hash, Hasher};
+    let digest = |salt: u8| {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (salt, email.to_ascii_lowercase()).hash(&mut h);
+        h.finish()
+    };
+    format!("user_{:016x}{:016x}", digest(1), digest(2))
 }
 
 async fn sign_out() -> Response {

@@ -27,6 +27,14 @@
  * @typedef {{ id: string, status: string, organization: { id: string, name: string, slug: string } }} Suggestion
  * @typedef {{ id: string, status: string, userId: string, identifier: string, createdAt: number,
  *   accept: () => Promise<MembershipRequest>, reject: () => Promise<MembershipRequest> }} MembershipRequest
+ * @typedef {{ id: string, role: string, status: string, maxUses: number, uses: number,
+ *   lastUsedAt: number | null, allowedEmailDomains: string[], requiresApproval: boolean,
+ *   expiresAt: number, createdAt: number, token: string | null, url: string | null,
+ *   revoke: () => Promise<InvitationLink> }} InvitationLink
+ * @typedef {{ organization: { id: string, name: string, slug: string }, role: string, roleName: string,
+ *   requiresApproval: boolean, allowedEmailDomains: string[], expiresAt: number }} LinkPreview
+ * @typedef {{ outcome: 'joined' | 'requested', organization: { id: string, name: string, slug: string },
+ *   role: string, invitationId: string | null, membershipRequestId: string | null }} LinkRedemption
  */
 
 /** An answer other than 2xx, in Clerk's shape: `errors[0].code` says why. */
@@ -169,6 +177,31 @@ export function createClient(options = {}) {
     };
   }
 
+  /**
+   * @param {any} raw
+   * @returns {InvitationLink}
+   */
+  function link(raw) {
+    const path = `/v1/organizations/${encodeURIComponent(raw.organization_id)}/invitation_links/${encodeURIComponent(raw.id)}`;
+    return {
+      id: raw.id, role: raw.role, status: raw.status, maxUses: raw.max_uses, uses: raw.uses,
+      lastUsedAt: raw.last_used_at, allowedEmailDomains: raw.allowed_email_domains,
+      requiresApproval: raw.requires_approval, expiresAt: raw.expires_at, createdAt: raw.created_at,
+      token: raw.token ?? null, url: raw.url ?? null,
+      revoke: async () => link(await call('POST', `${path}/revoke`, {})),
+    };
+  }
+
+  /** @param {any} o */
+  function org(o) {
+    return { id: o.id, name: o.name, slug: o.slug };
+  }
+
+  /** @param {string} organizationId @param {string} token */
+  function joinPath(organizationId, token) {
+    return `/v1/join/${encodeURIComponent(organizationId)}/${encodeURIComponent(token)}`;
+  }
+
   /** @param {Record<string, string | number | string[] | undefined>} params */
   function query(params) {
     const q = new URLSearchParams();
@@ -223,6 +256,57 @@ export function createClient(options = {}) {
         async getMembershipRequests(params = {}) {
           return (await call('GET', `${orgPath}/membership_requests${query(params)}`)).data.map(request);
         },
+        /**
+         * Makes a shareable link. Its `token` and `url` are in this answer only: the API keeps a
+         * digest. Unset, a link has one use and lives 7 days.
+         * @param {{ role?: string, maxUses?: number, expiresInDays?: number,
+         *   allowedEmailDomains?: string[], requiresApproval?: boolean }} [input]
+         * @returns {Promise<InvitationLink>}
+         */
+        async createInvitationLink(input = {}) {
+          return link(await call('POST', `${orgPath}/invitation_links`, {
+            role: input.role, max_uses: input.maxUses, expires_in_days: input.expiresInDays,
+            allowed_email_domains: input.allowedEmailDomains, requires_approval: input.requiresApproval,
+          }));
+        },
+        /**
+         * @param {{ limit?: number, offset?: number }} [params]
+         * @returns {Promise<InvitationLink[]>}
+         */
+        async getInvitationLinks(params = {}) {
+          return (await call('GET', `${orgPath}/invitation_links${query(params)}`)).data.map(link);
+        },
+      };
+    },
+
+    /**
+     * What a shareable link leads to, for anyone holding it (no session; nothing is used).
+     * Refused with `invitation_link_expired`, `_revoked` or `_exhausted` when it admits no one.
+     * @param {string} organizationId
+     * @param {string} token
+     * @returns {Promise<LinkPreview>}
+     */
+    async openInvitationLink(organizationId, token) {
+      const raw = await call('GET', joinPath(organizationId, token));
+      return {
+        organization: org(raw.public_organization_data), role: raw.role, roleName: raw.role_name,
+        requiresApproval: raw.requires_approval, allowedEmailDomains: raw.allowed_email_domains,
+        expiresAt: raw.expires_at,
+      };
+    },
+
+    /**
+     * The signed-in person joins with the link (or, when it needs approval, asks to).
+     * @param {string} organizationId
+     * @param {string} token
+     * @returns {Promise<LinkRedemption>}
+     */
+    async redeemInvitationLink(organizationId, token) {
+      const raw = await call('POST', joinPath(organizationId, token), {});
+      return {
+        outcome: raw.outcome, organization: org(raw.public_organization_data), role: raw.role,
+        invitationId: raw.organization_invitation_id,
+        membershipRequestId: raw.organization_membership_request?.id ?? null,
       };
     },
 

@@ -9,6 +9,7 @@ const base = process.env.DEMO_URL ?? 'http://127.0.0.1:3000';
 const screenshot = process.env.SCREENSHOT ?? '../../docs/demo.png';
 const funnelShot = process.env.FUNNEL_SCREENSHOT ?? '../../docs/funnel.png';
 const domainsShot = process.env.DOMAINS_SCREENSHOT ?? '../../docs/domains.png';
+const linksShot = process.env.LINKS_SCREENSHOT ?? '../../docs/links.png';
 let browser;
 
 before(async () => {
@@ -200,4 +201,76 @@ test('an admin adds acme.test with suggestions; a newcomer there asks to join; t
   await suggestion.getByText('You joined').waitFor();
   await adminContext.close();
   await kenContext.close();
+});
+
+test('an admin makes an invite link (copy, QR); a new person opens it, signs up and joins; with approval, the admin approves', async () => {
+  const adminContext = await browser.newContext({
+    viewport: { width: 1100, height: 1000 }, permissions: ['clipboard-read', 'clipboard-write'],
+  });
+  const admin = await adminContext.newPage();
+  await signInAs(admin, 'Ada Lovelace');
+  await admin.getByLabel('Uses').fill('5');
+  await admin.getByRole('button', { name: 'Create link' }).click();
+  const url = admin.locator('#link-url');
+  await url.waitFor();
+  const link = await url.inputValue();
+  assert.match(link, /\?organization_id=org_\w+&token=\w{59}$/);
+  await admin.getByRole('button', { name: 'Copy', exact: true }).click();
+  await admin.getByText('Copied.', { exact: false }).waitFor();
+  assert.equal(await admin.evaluate(() => navigator.clipboard.readText()), link);
+  await admin.locator('#link-qr svg').waitFor();
+  const newest = admin.locator('#links .row').first();
+  await newest.getByText(/0 of 5 uses · until/).waitFor();
+  await admin.locator('#links-card').screenshot({ path: linksShot });
+
+  // Someone new opens it: what it leads to, then their address, and they are in.
+  const newContext = await browser.newContext({ viewport: { width: 900, height: 700 } });
+  const linus = await newContext.newPage();
+  await linus.goto(link);
+  await linus.getByText('Acme invites you to join as Member.').waitFor();
+  await linus.getByLabel('Your email address').fill('linus@newco.test');
+  await linus.getByRole('button', { name: 'Join Acme' }).click();
+  await linus.getByText("You're now a member of Acme as Member.").waitFor();
+
+  await admin.reload();
+  await newest.getByText(/1 of 5 uses/).waitFor();
+  const events = admin.locator('#event-list');
+  await events.locator('.row[data-type="organizationInvitation.accepted"]').first().waitFor();
+  await events.locator('.row[data-type="organizationInvitationLink.created"]').first().waitFor();
+
+  // The same link again, by the same person: told, nothing used.
+  await linus.goto(link);
+  await linus.getByLabel('Your email address').fill('linus@newco.test');
+  await linus.getByRole('button', { name: 'Join Acme' }).click();
+  await linus.getByText('You are already a member.').waitFor();
+
+  // With approval, the newcomer asks and the admin says yes.
+  await admin.getByLabel('An admin approves each person').check();
+  await admin.getByRole('button', { name: 'Create link' }).click();
+  await admin.waitForFunction((old) => document.getElementById('link-url').value !== old, link);
+  const asking = await url.inputValue();
+  const margaretContext = await browser.newContext({ viewport: { width: 900, height: 700 } });
+  const margaret = await margaretContext.newPage();
+  await margaret.goto(asking);
+  await margaret.getByText(/an admin approves each request/).waitFor();
+  await margaret.getByLabel('Your email address').fill('margaret@newco.test');
+  await margaret.getByRole('button', { name: 'Ask to join Acme' }).click();
+  await margaret.getByText('An admin of Acme will answer your request.').waitFor();
+
+  await admin.reload();
+  const request = admin.locator('#requests .row[data-request="margaret@newco.test"]');
+  await request.getByRole('button', { name: 'Approve' }).click();
+  await admin.getByText('margaret@newco.test joined Acme.').waitFor();
+
+  // Revoked, the first link turns people away and names no one.
+  // The token begins with the link's id.
+  const first = admin.locator(`#links .row[data-link="orginvlnk_${link.split('token=')[1].slice(0, 27)}"]`);
+  await first.getByRole('button', { name: 'Revoke' }).click();
+  await admin.locator(`#links .row[data-status="revoked"][data-link="${await first.getAttribute('data-link')}"]`).waitFor();
+  const late = await newContext.newPage();
+  await late.goto(link);
+  await late.getByText('This invite link was turned off by an admin.').waitFor();
+  await adminContext.close();
+  await newContext.close();
+  await margaretContext.close();
 });

@@ -1,6 +1,7 @@
 // The demo: Clerk's InviteMember and InvitationList, the outbox, and the page an invitation
 // link lands on, written against the browser client as an app would be.
 import { createClient, InvitationsError } from '/client/invitations.js';
+import { copyLink, explainLink, makeLink, refreshLinks, renderLinkLanding } from '/demo/links.js';
 
 const client = createClient();
 const $ = (id) => document.getElementById(id);
@@ -9,6 +10,8 @@ const state = { config: null, person: JSON.parse(localStorage.getItem('demo-pers
 /** A readable sentence for an API refusal, shown where the person acted. */
 function explain(error) {
   if (!(error instanceof InvitationsError)) return 'Something went wrong. Please try again.';
+  const aboutLink = explainLink(error);
+  if (aboutLink && error.code !== 'already_a_member_in_organization') return aboutLink;
   const wait = error.retryAfter ? ` Try again in ${error.retryAfter} s.` : '';
   switch (error.code) {
     case 'duplicate_record': return error.errors[0]?.meta?.param_name === 'name'
@@ -364,14 +367,37 @@ function renderLanding(params) {
   return true;
 }
 
+/** The links card's needs: the organization, how to draw and explain. */
+function linkContext() {
+  return {
+    organizationId: state.config.organization_id, el, explain,
+    // As the app's identity provider would after its own sign-in or sign-up form.
+    signInWithEmail: async (email) => {
+      try {
+        const who = await post('/demo/session', { email });
+        remember({ key: 'invitee', name: email, email, role: '', user_id: who.user_id });
+        renderWho();
+        return who;
+      } catch { $('link-landing-error').textContent = 'Could not sign you in.'; return null; }
+    },
+  };
+}
+
+function refreshLinksCard() {
+  const card = $('links-card');
+  card.hidden = state.person?.key !== 'admin';
+  if (!card.hidden) refreshLinks(linkContext());
+}
+
 function render() {
   renderWho();
-  const landing = renderLanding(new URLSearchParams(location.search));
+  const params = new URLSearchParams(location.search);
+  const landing = renderLanding(params) || renderLinkLanding(linkContext(), params);
   const seeded = state.person && !['invitee', 'newcomer'].includes(state.person.key);
   $('signin').hidden = landing || Boolean(state.person);
   $('team').hidden = landing || !seeded;
   $('join').hidden = landing || state.person?.key !== 'newcomer';
-  if (seeded && !landing) { refreshPending(); refreshDomains(); }
+  if (seeded && !landing) { refreshPending(); refreshDomains(); refreshLinksCard(); }
   if (!$('join').hidden) refreshJoin();
   refreshOutbox();
 }
@@ -382,6 +408,8 @@ async function main() {
     el('option', { value: r.key, ...(r.key === 'org:member' ? { selected: '' } : {}) }, r.name)));
   $('invite').addEventListener('submit', invite);
   $('domain-form').addEventListener('submit', addDomain);
+  $('link-form').addEventListener('submit', (event) => makeLink(linkContext(), event));
+  $('link-copy').addEventListener('click', copyLink);
   renderPeople();
   render();
   // Events are written a moment after each change, by the pipeline following the store.
