@@ -20,6 +20,21 @@ pub struct PersonPage {
     pub next_before: Option<String>,
 }
 
+/// An invitation's name: its organization and id (its table key).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvitationRef {
+    pub organization_id: super::OrganizationId,
+    pub id: super::InvitationId,
+}
+
+/// One read of a newest-first index: each item with its created key, and whether nothing
+/// older remains.
+#[derive(Debug, Clone)]
+pub struct KeyedRead<T> {
+    pub items: Vec<(String, T)>,
+    pub exhausted: bool,
+}
+
 /// Merges the reads, skips `offset` kept items, and returns up to `limit` of those `keep`
 /// accepts. Only items every address has been read down to are used: below the newest
 /// point where an unfinished address stopped, another address may still hold newer items.
@@ -29,28 +44,46 @@ pub fn merge(
     limit: usize,
     keep: impl Fn(&Invitation) -> bool,
 ) -> PersonPage {
+    let keyed = reads
+        .into_iter()
+        .map(|r| KeyedRead {
+            items: r
+                .items
+                .into_iter()
+                .map(|inv| (created_sort_key(&inv), inv))
+                .collect(),
+            exhausted: r.exhausted,
+        })
+        .collect();
+    let (data, next_before) = merge_keyed(keyed, offset, limit, keep);
+    PersonPage { data, next_before }
+}
+
+/// [`merge`] over any items read with their created keys (index entries, whole invitations).
+pub fn merge_keyed<T>(
+    reads: Vec<KeyedRead<T>>,
+    offset: usize,
+    limit: usize,
+    keep: impl Fn(&T) -> bool,
+) -> (Vec<T>, Option<String>) {
     let boundary: Option<String> = reads
         .iter()
         .filter(|r| !r.exhausted)
-        .filter_map(|r| r.items.last().map(created_sort_key))
+        .filter_map(|r| r.items.last().map(|(k, _)| k.clone()))
         .max();
-    let mut known: Vec<(String, Invitation)> = reads
+    let mut known: Vec<(String, T)> = reads
         .into_iter()
         .flat_map(|r| r.items)
-        .map(|inv| (created_sort_key(&inv), inv))
         .filter(|(k, _)| boundary.as_ref().is_none_or(|b| k >= b))
         .collect();
     known.sort_by(|a, b| b.0.cmp(&a.0));
     known.dedup_by(|a, b| a.0 == b.0);
-    let mut kept = known.into_iter().filter(|(_, inv)| keep(inv)).skip(offset);
-    let data: Vec<(String, Invitation)> = kept.by_ref().take(limit).collect();
+    let mut kept = known.into_iter().filter(|(_, t)| keep(t)).skip(offset);
+    let data: Vec<(String, T)> = kept.by_ref().take(limit).collect();
     let next_before = if kept.next().is_some() {
         data.last().map(|(k, _)| k.clone())
     } else {
         boundary
     };
-    PersonPage {
-        data: data.into_iter().map(|(_, inv)| inv).collect(),
-        next_before,
-    }
+    (data.into_iter().map(|(_, t)| t).collect(), next_before)
 }

@@ -103,6 +103,9 @@ impl Service {
                 .invitations_page(&[address.key().to_string()], statuses, page)
                 .await;
         }
+        if !statuses.is_empty() {
+            return self.instance_status_page(statuses, page).await;
+        }
         let (offset, before) = match &page.start {
             PageStart::Offset(n) => (*n, None),
             PageStart::After(cursor) => (0, Some(cursor.sort_key.as_str())),
@@ -114,6 +117,54 @@ impl Service {
         )
         .await?;
         Ok(self.merged_page(reads, offset, page.limit, statuses))
+    }
+
+    /// Bound to statuses: per part of the list (a stored status; the lapsed) and partition,
+    /// one read of `offset + limit + 1` names below the cursor (concurrently), merged; then
+    /// the page's invitations, whole, in one batch. A page is full whenever that many exist.
+    async fn instance_status_page(
+        &self,
+        statuses: &[InvitationStatus],
+        page: &PageRequest,
+    ) -> Result<Page<Invitation>, ServiceError> {
+        let (offset, before) = match &page.start {
+            PageStart::Offset(n) => (*n, None),
+            PageStart::After(cursor) => (0, Some(cursor.sort_key.as_str())),
+        };
+        let depth = offset.saturating_add(page.limit).saturating_add(1);
+        let now = self.clock.now();
+        let sources = crate::domain::InvitationQuery {
+            statuses: statuses.to_vec(),
+            email_key: None,
+            order: InvitationOrder::CreatedDesc,
+            page: page.clone(),
+        }
+        .status_sources()
+        .unwrap_or_default();
+        let reads = futures::future::try_join_all(sources.iter().flat_map(|source| {
+            (0..crate::domain::listing::INSTANCE_SHARDS).map(move |shard| {
+                self.store
+                    .instance_status_entries(*source, shard, before, depth, now)
+            })
+        }))
+        .await?;
+        let (names, next_before) =
+            person_list::merge_keyed(reads, offset as usize, page.limit as usize, |_| true);
+        let mut data = self.store.invitations_named(&names).await?;
+        let position = |inv: &Invitation| names.iter().position(|n| n.id == inv.id);
+        data.sort_by_key(position);
+        let more = next_before.is_some();
+        Ok(Page {
+            total_count: u64::from(offset) + data.len() as u64 + u64::from(more),
+            data,
+            next_cursor: next_before.map(|sort_key| {
+                Cursor {
+                    order: InvitationOrder::CreatedDesc,
+                    sort_key,
+                }
+                .encode()
+            }),
+        })
     }
 
     /// Merged reads as a page: `total_count` is what is known (up to this page's end, plus one

@@ -6,7 +6,8 @@ use async_trait::async_trait;
 
 use super::StoreError;
 use crate::clock::Millis;
-use crate::domain::person_list::AddressRead;
+use crate::domain::listing::Source;
+use crate::domain::person_list::{AddressRead, InvitationRef, KeyedRead};
 use crate::domain::{Invitation, InvitationQuery, OrganizationId, Page};
 
 #[async_trait]
@@ -35,4 +36,23 @@ pub trait ListingStore: Send + Sync {
         before: Option<&str>,
         limit: u32,
     ) -> Result<AddressRead, StoreError>;
+
+    /// One partition of the instance's invitations in one part of a status-bound list (a
+    /// stored status; or the pending ones past their expiry), newest first, created before
+    /// `before`, at most `limit`: their created keys and names, not the invitations.
+    async fn instance_status_entries(
+        &self,
+        source: Source,
+        shard: u32,
+        before: Option<&str>,
+        limit: u32,
+        now: Millis,
+    ) -> Result<KeyedRead<InvitationRef>, StoreError>;
+
+    /// The invitations named (a page's, at most 101), whole, in any order; one gone since is
+    /// left out.
+    async fn invitations_named(
+        &self,
+        names: &[InvitationRef],
+    ) -> Result<Vec<Invitation>, StoreError>;
 }

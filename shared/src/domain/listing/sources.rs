@@ -1,15 +1,14 @@
 //! The parts of a list bound to statuses: each a page of an index of one stored status by
 //! creation, and the pending invitations past their expiry, merged into one page.
 
-use super::{created_sort_key, InvitationOrder, InvitationQuery};
+use super::{sort_key, InvitationOrder, InvitationQuery};
 use crate::domain::{Invitation, InvitationStatus};
 
 impl InvitationQuery {
-    /// The parts a status-bound list reads (each a page of an index of one stored status by
-    /// creation), or `None` when the query is not one (no status filter, one address, or the
-    /// address order).
+    /// The parts a status-bound list reads (each a page of an index of one stored status, by
+    /// creation or by address), or `None` when the query has no status filter.
     pub fn status_sources(&self) -> Option<Vec<Source>> {
-        if self.statuses.is_empty() || self.email_key.is_some() || self.order.by_email() {
+        if self.statuses.is_empty() {
             return None;
         }
         let asked = |s| self.statuses.contains(&s);
@@ -55,7 +54,7 @@ pub enum Source {
 }
 
 /// One page from the parts of a status-bound list, each read from the page's start on in
-/// `order` (creation): merged in that order, `skip` dropped, at most `wanted` kept.
+/// `order`: merged in that order, `skip` dropped, at most `wanted` kept.
 pub fn merge_sources(
     parts: Vec<Vec<Invitation>>,
     order: InvitationOrder,
@@ -64,7 +63,7 @@ pub fn merge_sources(
 ) -> Vec<Invitation> {
     let mut all: Vec<Invitation> = parts.into_iter().flatten().collect();
     all.sort_by(|a, b| {
-        let (a, b) = (created_sort_key(a), created_sort_key(b));
+        let (a, b) = (sort_key(order, a), sort_key(order, b));
         if order.ascending() {
             a.cmp(&b)
         } else {

@@ -135,7 +135,7 @@ impl InvitationStore for DynamoStore {
             Some(old) => Some(
                 tx.update(
                     keys::invitation(org_id, &old.invitation_id),
-                    &format!("SET #st = :expired, updated_at = :now, #ttl = :ttl, written_by = :by, GSI4PK = :stpart REMOVE {PENDING_INDEX_ATTRIBUTES}"),
+                    &format!("SET #st = :expired, updated_at = :now, #ttl = :ttl, written_by = :by, GSI4PK = :stpart, GSI11PK = :inststpart REMOVE {PENDING_INDEX_ATTRIBUTES}"),
                     "#st = :pending",
                     Params::new()
                         .name("#st", "status")
@@ -144,6 +144,13 @@ impl InvitationStore for DynamoStore {
                         .value(
                             ":stpart",
                             s(keys::status_partition(org_id, InvitationStatus::Expired)),
+                        )
+                        .value(
+                            ":inststpart",
+                            s(keys::instance_status_partition(
+                                InvitationStatus::Expired,
+                                crate::domain::listing::instance_shard(&old.invitation_id),
+                            )),
                         )
                         .value(":ttl", n(inv.created_at.div_euclid(1000) + self.retention_secs))
                         .value(":expired", s(InvitationStatus::Expired.as_str()))

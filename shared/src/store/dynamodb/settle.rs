@@ -48,9 +48,16 @@ impl Tx<'_> {
             .value(":ttl", n(now.div_euclid(1000) + retain_secs))
             .name("#ttl", keys::TTL)
             .value(":by", s(token))
-            .value(":stpart", s(keys::status_partition(org_id, status)));
+            .value(":stpart", s(keys::status_partition(org_id, status)))
+            .value(
+                ":inststpart",
+                s(keys::instance_status_partition(
+                    status,
+                    crate::domain::listing::instance_shard(&inv.id),
+                )),
+            );
         let mut set = "SET #st = :end, updated_at = :now, #ttl = :ttl, written_by = :by, \
-                       GSI4PK = :stpart"
+                       GSI4PK = :stpart, GSI11PK = :inststpart"
             .to_string();
         if let Some(user) = &guard.accepted_by {
             params = params.value(":user", s(user.as_str()));

@@ -76,9 +76,29 @@ async fn create_table(client: &Client, table: &str, stream: bool) -> Result<(), 
             Projection::builder()
                 .projection_type(ProjectionType::Include)
                 .non_key_attributes(keys::GSI4SK)
+                .non_key_attributes(keys::GSI10SK)
+                .build(),
+        )?)
+        // A status-bound page in address order merges these and reads only its own items.
+        .global_secondary_indexes(projected(
+            keys::GSI10,
+            keys::GSI4PK,
+            keys::GSI10SK,
+            Projection::builder()
+                .projection_type(ProjectionType::Include)
+                .non_key_attributes("expires_at")
                 .build(),
         )?)
         .global_secondary_indexes(index(keys::GSI6, keys::GSI6PK, keys::GSI6SK)?)
+        .global_secondary_indexes(projected(
+            keys::GSI11,
+            keys::GSI11PK,
+            keys::GSI11SK,
+            Projection::builder()
+                .projection_type(ProjectionType::Include)
+                .non_key_attributes("expires_at")
+                .build(),
+        )?)
         .global_secondary_indexes(index(keys::GSI7, keys::GSI7PK, keys::GSI7SK)?)
         .global_secondary_indexes(index(keys::GSI9, keys::GSI9PK, keys::GSI9SK)?)
         .global_secondary_indexes(
@@ -122,6 +142,9 @@ async fn create_table(client: &Client, table: &str, stream: bool) -> Result<(), 
         keys::GSI8PK,
         keys::GSI9PK,
         keys::GSI9SK,
+        keys::GSI10SK,
+        keys::GSI11PK,
+        keys::GSI11SK,
     ] {
         request = request.attribute_definitions(attr(name).map_err(build_error)?);
     }

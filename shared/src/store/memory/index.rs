@@ -15,6 +15,8 @@ pub(super) struct OrgInvitations {
     pub(super) by_email: BTreeMap<String, InvitationId>,
     /// Each stored status's invitations by creation.
     pub(super) by_status: HashMap<InvitationStatus, BTreeMap<String, InvitationId>>,
+    /// Each stored status's invitations by address (DynamoDB's GSI10).
+    pub(super) by_status_email: HashMap<InvitationStatus, BTreeMap<String, InvitationId>>,
     /// Pending invitations by expiry, each with its created key.
     pending_by_expiry: BTreeMap<String, String>,
 }
@@ -36,6 +38,10 @@ impl OrgInvitations {
             .entry(InvitationStatus::Pending)
             .or_default()
             .insert(created.clone(), inv.id.clone());
+        self.by_status_email
+            .entry(InvitationStatus::Pending)
+            .or_default()
+            .insert(email_sort_key(inv), inv.id.clone());
         self.pending_by_expiry
             .insert(expiry_sort_key(inv.expires_at, &inv.id), created);
     }
@@ -51,6 +57,14 @@ impl OrgInvitations {
             .entry(status)
             .or_default()
             .insert(created, inv.id.clone());
+        let by_email = email_sort_key(inv);
+        if let Some(pending) = self.by_status_email.get_mut(&InvitationStatus::Pending) {
+            pending.remove(&by_email);
+        }
+        self.by_status_email
+            .entry(status)
+            .or_default()
+            .insert(by_email, inv.id.clone());
         self.pending_by_expiry
             .remove(&expiry_sort_key(inv.expires_at, &inv.id));
     }
@@ -104,6 +118,7 @@ impl super::Tables {
         inv.declined_via = ended_by.declined_via;
         inv.written_by = Some(token.to_string());
         let settled = inv.clone();
+        self.index_status(&settled, Some(before.stored_status));
         self.feed_invitation(Some(before), Some(settled.clone()));
         let address = super::key(org_id, settled.email_address.key());
         let by_address = &mut self.address_counts.entry(address).or_default().settled;

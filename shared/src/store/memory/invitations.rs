@@ -124,6 +124,7 @@ impl InvitationStore for MemoryStore {
             t.domains.count(org_id, &offer.domain_id, 1, 0);
         }
         t.index_pending(inv);
+        t.index_status(inv, None);
         t.by_shard
             .entry(crate::domain::listing::instance_shard(&inv.id))
             .or_default()

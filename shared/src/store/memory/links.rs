@@ -63,6 +63,7 @@ impl Tables {
             .insert(sort, at);
         self.invitation_orgs
             .insert(inv.id.clone(), inv.organization.id.clone());
+        self.index_status(inv, None);
         let counts = self
             .address_counts
             .entry(key(org_id, inv.email_address.key()))

@@ -9,8 +9,10 @@ use super::index::OrgInvitations;
 use super::MemoryStore;
 use super::{key, Tables};
 use crate::clock::Millis;
-use crate::domain::listing::{after_cursor, merge_sources, InvitationCounts, PageStart, Source};
-use crate::domain::person_list::AddressRead;
+use crate::domain::listing::{
+    after_cursor, merge_sources, sort_key, InvitationCounts, PageStart, Source,
+};
+use crate::domain::person_list::{AddressRead, InvitationRef, KeyedRead};
 use crate::domain::{Invitation, InvitationId, InvitationQuery, OrganizationId, Page};
 use crate::store::{ListingStore, StoreError};
 use async_trait::async_trait;
@@ -44,6 +46,26 @@ impl ListingStore for MemoryStore {
     ) -> Result<AddressRead, StoreError> {
         let t = self.tables();
         Ok(t.newest(t.by_shard.get(&shard), before, limit))
+    }
+
+    async fn instance_status_entries(
+        &self,
+        source: Source,
+        shard: u32,
+        before: Option<&str>,
+        limit: u32,
+        now: Millis,
+    ) -> Result<KeyedRead<InvitationRef>, StoreError> {
+        Ok(self
+            .tables()
+            .status_entries(source, shard, before, limit, now))
+    }
+
+    async fn invitations_named(
+        &self,
+        names: &[InvitationRef],
+    ) -> Result<Vec<Invitation>, StoreError> {
+        Ok(self.tables().named(names))
     }
 }
 
@@ -134,7 +156,8 @@ impl Tables {
     }
 
     /// A status-bound list: each part read from the page's start on (as many as the page can
-    /// take), merged, as DynamoDB reads a page of GSI4 per status and the lapsed from GSI5.
+    /// take), merged, as DynamoDB reads a page of GSI4 (creation) or GSI10 (address, or one
+    /// address) per status and the lapsed from GSI5.
     fn status_bound(
         &self,
         organization_id: &str,
@@ -148,6 +171,14 @@ impl Tables {
             PageStart::After(cursor) => (0, Some(cursor.sort_key.clone())),
         };
         let wanted = skip + query.page.limit as usize + 1;
+        let by_address = query.email_key.is_some() || query.order.by_email();
+        let prefix = query.email_key.as_ref().map(|e| format!("{e}#"));
+        // The address index's key for a cursor: with one address in creation order, the
+        // address then the creation key (as GSI10's is).
+        let start = match (&cursor, &prefix, query.order.by_email()) {
+            (Some(c), Some(p), false) => Some(format!("{p}{c}")),
+            (c, _, _) => c.clone(),
+        };
         let empty = BTreeMap::new();
         let parts = sources
             .iter()
@@ -155,34 +186,48 @@ impl Tables {
                 Source::Stored {
                     status,
                     unlapsed_only,
-                } => self
-                    .walk(
+                } => {
+                    let (entries, prefix, start) = match by_address {
+                        true => (index.by_status_email.get(&status), &prefix, start.clone()),
+                        false => (index.by_status.get(&status), &None, cursor.clone()),
+                    };
+                    self.walk(
                         organization_id,
-                        index.by_status.get(&status).unwrap_or(&empty),
-                        &None,
-                        cursor.clone(),
+                        entries.unwrap_or(&empty),
+                        prefix,
+                        start,
                         query.order.ascending(),
                     )
                     .filter(|inv| !unlapsed_only || inv.expires_at > now)
                     .take(wanted)
                     .cloned()
-                    .collect(),
+                    .collect()
+                }
                 Source::Lapsed => {
-                    let mut keys: Vec<&String> = index
+                    let mut lapsed: Vec<(String, &Invitation)> = index
                         .lapsed(now)
                         .into_iter()
-                        .filter(|k| after_cursor(k, cursor.as_deref(), query.order))
-                        .collect();
-                    keys.sort();
-                    if !query.order.ascending() {
-                        keys.reverse();
-                    }
-                    keys.into_iter()
-                        .take(wanted)
                         .filter_map(|k| {
                             let id = k.rsplit('#').next()?;
-                            self.invitations.get(&key(organization_id, id)).cloned()
+                            self.invitations.get(&key(organization_id, id))
                         })
+                        .filter(|inv| {
+                            query
+                                .email_key
+                                .as_deref()
+                                .is_none_or(|e| inv.email_address.key() == e)
+                        })
+                        .map(|inv| (sort_key(query.order, inv), inv))
+                        .filter(|(k, _)| after_cursor(k, cursor.as_deref(), query.order))
+                        .collect();
+                    lapsed.sort_by(|a, b| a.0.cmp(&b.0));
+                    if !query.order.ascending() {
+                        lapsed.reverse();
+                    }
+                    lapsed
+                        .into_iter()
+                        .take(wanted)
+                        .map(|(_, inv)| inv.clone())
                         .collect()
                 }
             })

@@ -10,6 +10,7 @@ mod email;
 mod expiry;
 mod idempotency;
 mod index;
+mod instance;
 mod invitations;
 mod limits;
 mod links;
@@ -59,6 +60,9 @@ pub(super) struct Tables {
     reminder_claims: HashMap<OrgKey, String>,
     /// The instance's invitations by creation, per shard (DynamoDB's GSI6).
     by_shard: HashMap<u32, std::collections::BTreeMap<String, OrgKey>>,
+    /// The instance's invitations by stored status and creation, per shard (GSI11).
+    by_shard_status:
+        HashMap<(crate::domain::InvitationStatus, u32), std::collections::BTreeMap<String, OrgKey>>,
     /// Each invitation's organization (DynamoDB's pointer item).
     invitation_orgs: HashMap<crate::domain::InvitationId, OrganizationId>,
     /// Each address's invitations per organization: sent, and settled by end state (DynamoDB's
@@ -124,6 +128,25 @@ impl Tables {
 
     /// A pending invitation enters the sparse indexes its state puts it in (DynamoDB's GSI7 by
     /// expiry, GSI9 by reminder); `unindex_pending`, with the state it had, takes it out.
+    /// An invitation enters (or, from `old`, moves within) the instance's index by status.
+    pub(super) fn index_status(
+        &mut self,
+        inv: &Invitation,
+        old: Option<crate::domain::InvitationStatus>,
+    ) {
+        let shard = crate::domain::listing::instance_shard(&inv.id);
+        let created = crate::domain::listing::created_sort_key(inv);
+        if let Some(old) = old {
+            if let Some(part) = self.by_shard_status.get_mut(&(old, shard)) {
+                part.remove(&created);
+            }
+        }
+        self.by_shard_status
+            .entry((inv.stored_status, shard))
+            .or_default()
+            .insert(created, key(&inv.organization.id, inv.id.as_str()));
+    }
+
     pub(super) fn index_pending(&mut self, inv: &Invitation) {
         if let Some((pk, sk)) = crate::domain::reminder::index_key(inv) {
             self.reminders

@@ -99,11 +99,11 @@ fn the_table_has_the_indexes_the_store_queries() {
         .map(|i| i["IndexName"].as_str().unwrap())
         .collect();
     use invitations::store::dynamodb::keys::{
-        GSI1, GSI2, GSI3, GSI4, GSI5, GSI6, GSI7, GSI8, GSI9,
+        GSI1, GSI10, GSI11, GSI2, GSI3, GSI4, GSI5, GSI6, GSI7, GSI8, GSI9,
     };
     assert_eq!(
         indexes,
-        [GSI1, GSI2, GSI3, GSI4, GSI5, GSI6, GSI7, GSI8, GSI9]
+        [GSI1, GSI2, GSI3, GSI4, GSI5, GSI6, GSI7, GSI8, GSI9, GSI10, GSI11]
     );
     let projection = |i: usize| {
         table["GlobalSecondaryIndexes"][i]["Projection"]["ProjectionType"]
@@ -117,6 +117,13 @@ fn the_table_has_the_indexes_the_store_queries() {
         "INCLUDE",
         "lapsed invitations are counted and placed by their created key, never read whole"
     );
+    for (i, what) in [(9, "status by address"), (10, "the instance by status")] {
+        assert_eq!(
+            projection(i),
+            "INCLUDE",
+            "{what}: keys and expires_at, the page's items read whole after merging"
+        );
+    }
     assert!(!table["PointInTimeRecoverySpecification"].is_badvalue());
     assert!(!table["DeletionProtectionEnabled"].is_badvalue());
 }

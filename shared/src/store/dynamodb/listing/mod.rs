@@ -1,7 +1,9 @@
 //! Lists of invitations on DynamoDB: an organization's (`organization.rs`), one address's
 //! across organizations (GSI3) and one partition of the instance's (GSI6).
 
+mod by_address;
 mod by_status;
+mod instance;
 mod organization;
 mod plan;
 
@@ -10,7 +12,8 @@ use async_trait::async_trait;
 use super::codec::{self, s};
 use super::{keys, DynamoStore};
 use crate::clock::Millis;
-use crate::domain::person_list::AddressRead;
+use crate::domain::listing::Source;
+use crate::domain::person_list::{AddressRead, InvitationRef, KeyedRead};
 use crate::domain::{Invitation, InvitationQuery, OrganizationId, Page};
 use crate::store::{ListingStore, StoreError};
 
@@ -48,6 +51,25 @@ impl ListingStore for DynamoStore {
         let partition = keys::instance_partition(shard);
         self.newest_invitations((keys::GSI6, "GSI6PK", "GSI6SK"), &partition, before, limit)
             .await
+    }
+
+    /// See `instance.rs`.
+    async fn instance_status_entries(
+        &self,
+        source: Source,
+        shard: u32,
+        before: Option<&str>,
+        limit: u32,
+        now: Millis,
+    ) -> Result<KeyedRead<InvitationRef>, StoreError> {
+        self.status_entries(source, shard, before, limit, now).await
+    }
+
+    async fn invitations_named(
+        &self,
+        names: &[InvitationRef],
+    ) -> Result<Vec<Invitation>, StoreError> {
+        self.named_invitations(names).await
     }
 }
 

@@ -1,6 +1,6 @@
 //! An organization's invitations: which index serves a query, its filter and paging.
 
-use super::plan::{status_filter, Filter, IndexPlan};
+use super::plan::IndexPlan;
 use crate::clock::Millis;
 use crate::domain::listing::{time_key, InvitationCounts, PageStart, Source, LAPSED_READ_LIMIT};
 use crate::domain::{Invitation, InvitationQuery, OrganizationId, Page};
@@ -13,7 +13,6 @@ impl DynamoStore {
         &self,
         plan: &IndexPlan,
         query: &InvitationQuery,
-        filter: &Option<Filter>,
     ) -> aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder {
         let mut q = self
             .client()
@@ -25,14 +24,6 @@ impl DynamoStore {
             .scan_index_forward(query.order.ascending());
         if let Some(prefix) = &plan.sk_prefix {
             q = q.expression_attribute_values(":prefix", s(prefix));
-        }
-        if let Some((expression, values)) = filter {
-            q = q
-                .filter_expression(expression)
-                .expression_attribute_names("#st", "status");
-            for (k, v) in values {
-                q = q.expression_attribute_values(k, v.clone());
-            }
         }
         q
     }
@@ -132,32 +123,53 @@ impl DynamoStore {
     ) -> Result<Page<Invitation>, StoreError> {
         let limit = query.page.limit as usize;
         if let Some(sources) = query.status_sources() {
-            // The page's own read of GSI5 counts the lapsed when it makes one; `pending` alone
+            let by_address = query.email_key.is_some() || query.order.by_email();
+            let read = async {
+                match by_address {
+                    true => {
+                        self.address_status_page(organization_id, query, &sources, now)
+                            .await
+                    }
+                    false => {
+                        self.status_page(organization_id, query, &sources, now)
+                            .await
+                    }
+                }
+            };
+            // One address: its own counters. Otherwise the organization's, and the lapsed
+            // count: the page's own read of GSI5 gives it when it makes one; `pending` alone
             // counts them with one more Query (stored pending − lapsed).
             let reads_lapsed = sources.contains(&Source::Lapsed);
-            let count = async {
-                match !reads_lapsed && query.needs_lapsed_count() {
-                    true => Some(self.count_lapsed(organization_id, now).await),
+            let total = async {
+                if query.email_key.is_some() {
+                    return Ok(None);
+                }
+                let counted = match !reads_lapsed && query.needs_lapsed_count() {
+                    true => Some(self.count_lapsed(organization_id, now).await?),
+                    false => None,
+                };
+                let org = self.get_organization(organization_id).await?;
+                Ok(Some((org.ok_or(StoreError::NotFound)?, counted)))
+            };
+            let address_total = async {
+                match query.email_key.is_some() {
+                    true => Some(self.invitation_total(organization_id, query, now).await),
                     false => None,
                 }
             };
-            let (read, org, counted) = tokio::join!(
-                self.status_page(organization_id, query, &sources, now),
-                self.get_organization(organization_id),
-                count
-            );
+            let (read, total, address_total) = tokio::join!(read, total, address_total);
             let (page, lapsed_read) = read?;
-            let org = org?.ok_or(StoreError::NotFound)?;
-            let lapsed = match (lapsed_read, counted) {
-                (Some(n), _) => n,
-                (None, Some(n)) => n?,
+            let total_count = match (total?, address_total) {
+                (_, Some(total)) => total?,
+                (Some((org, counted)), None) => {
+                    let lapsed = lapsed_read.or(counted).unwrap_or(0);
+                    query.total_from(&InvitationCounts::of_organization(&org, lapsed))
+                }
                 (None, None) => 0,
             };
-            let total = query.total_from(&InvitationCounts::of_organization(&org, lapsed));
-            return Ok(Page::from_overfetch(page, limit, query.order, total));
+            return Ok(Page::from_overfetch(page, limit, query.order, total_count));
         }
         let plan = IndexPlan::for_query(organization_id, query);
-        let filter = status_filter(query, now);
         let (skip, start) = match &query.page.start {
             PageStart::Offset(n) => (*n as usize, None),
             PageStart::After(cursor) => (0, plan.start_key(organization_id, query, cursor)),
@@ -165,16 +177,12 @@ impl DynamoStore {
         // One more than the page, to know whether another page follows.
         let wanted = skip + limit + 1;
         let page = async {
-            self.query_up_to(
-                || self.invitation_query(&plan, query, &filter),
-                start,
-                wanted,
-            )
-            .await?
-            .iter()
-            .skip(skip)
-            .map(codec::invitation_from)
-            .collect::<Result<Vec<_>, _>>()
+            self.query_up_to(|| self.invitation_query(&plan, query), start, wanted)
+                .await?
+                .iter()
+                .skip(skip)
+                .map(codec::invitation_from)
+                .collect::<Result<Vec<_>, _>>()
         };
         let total = self.invitation_total(organization_id, query, now);
         let (page, total_count) = tokio::join!(page, total);

@@ -9,6 +9,7 @@ mod directory;
 mod expiry;
 mod listing;
 mod revoke;
+mod status_lists;
 
 fn query(q: &str) -> InvitationQuery {
     invitation_query(&query_pairs(Some(q))).unwrap()

@@ -28,23 +28,29 @@ pub const GSI4SK: &str = "GSI4SK";
 pub const GSI5: &str = "GSI5";
 pub const GSI5PK: &str = "GSI5PK";
 pub const GSI5SK: &str = "GSI5SK";
+/// Every invitation by organization and stored status (`GSI4PK`), by address: keys and
+/// `expires_at` only (a page reads its items whole after merging).
+pub const GSI10: &str = "GSI10";
+pub const GSI10SK: &str = "GSI10SK";
+/// Every invitation of the instance by stored status, by creation, in `INSTANCE_SHARDS`
+/// partitions: keys and `expires_at` only (the instance list bound to statuses).
+pub const GSI11: &str = "GSI11";
+pub const GSI11PK: &str = "GSI11PK";
+pub const GSI11SK: &str = "GSI11SK";
 /// Every invitation of the instance by creation, in `INSTANCE_SHARDS` partitions.
 pub const GSI6: &str = "GSI6";
 pub const GSI6PK: &str = "GSI6PK";
 pub const GSI6SK: &str = "GSI6SK";
-
 /// Sparse: pending invitations by expiry across the instance, in `INSTANCE_SHARDS` partitions:
 /// the sweeper reads the due ones (`GSI7SK` below now) and nothing else.
 pub const GSI7: &str = "GSI7";
 pub const GSI7PK: &str = "GSI7PK";
 pub const GSI7SK: &str = "GSI7SK";
-
 /// Sparse, keys only: an invitation by its latest email's SES message id (`GSI8PK`), which is
 /// all SES's events name; set by the write that records the send. Before that, while its email
 /// is asked for and not sent (`queued`), by `UNSENT#{shard}`: the sweeper sends those.
 pub const GSI8: &str = "GSI8";
 pub const GSI8PK: &str = "GSI8PK";
-
 /// Sparse: pending invitations whose reminder is due at `GSI9SK` (`REMIND#{shard}`), or was
 /// taken by a sweep at `GSI9SK` and not recorded yet (`REMINDING#{shard}`):
 /// `domain::reminder::index_key`. The sweeper reads the due ones, and nothing else.
@@ -67,7 +73,7 @@ pub fn address_counts(org_id: &OrganizationId, email_key: &str) -> (String, Stri
 }
 
 /// The attributes an invitation leaves the pending indexes by, in the write that ends it
-/// (which also moves its `GSI4PK` to its end state's partition).
+/// (which also moves its `GSI4PK` and `GSI11PK` to its end state's partitions).
 pub const PENDING_INDEX_ATTRIBUTES: &str = "GSI5PK, GSI5SK, GSI7PK, GSI7SK, GSI9PK, GSI9SK";
 
 /// The table's TTL attribute (seconds since the epoch): items that only count recent events
@@ -207,6 +213,11 @@ pub fn status_partition(org_id: &OrganizationId, status: InvitationStatus) -> St
     format!("ORG#{org_id}#ST#{}", status.as_str())
 }
 
+/// One partition of the instance's invitations in a stored status (GSI11).
+pub fn instance_status_partition(status: InvitationStatus, shard: u32) -> String {
+    format!("INVITATIONS#{}#{shard}", status.as_str())
+}
+
 /// Every index key of an invitation; the pending ones only while it is stored pending.
 pub fn invitation_index_keys(inv: &Invitation) -> Vec<(&'static str, String)> {
     let partition = invitations_partition(&inv.organization.id);
@@ -227,6 +238,15 @@ pub fn invitation_index_keys(inv: &Invitation) -> Vec<(&'static str, String)> {
             status_partition(&inv.organization.id, inv.stored_status),
         ),
         (GSI4SK, created_sort_key(inv)),
+        (GSI10SK, email_sort_key(inv)),
+        (
+            GSI11PK,
+            instance_status_partition(
+                inv.stored_status,
+                crate::domain::listing::instance_shard(&inv.id),
+            ),
+        ),
+        (GSI11SK, created_sort_key(inv)),
     ];
     if inv.stored_status == InvitationStatus::Pending {
         let pending = pending_partition(&inv.organization.id);
@@ -246,102 +266,5 @@ pub fn invitation_index_keys(inv: &Invitation) -> Vec<(&'static str, String)> {
     keys
 }
 
-/// An organization's domain (`DOMAIN#{id}`); its counters sort right after it
-/// (`DOMAIN#{id}#COUNT`), so one query of `DOMAIN#` reads both.
-pub fn domain(org_id: &OrganizationId, id: &crate::domain::DomainId) -> (String, String) {
-    (format!("ORG#{org_id}"), format!("DOMAIN#{id}"))
-}
-
-pub const DOMAIN_PREFIX: &str = "DOMAIN#";
-
-/// A domain's pending automatic invitations and suggestions: moved by the writes that make and
-/// end them, apart from the domain so that a late end never recreates the domain.
-pub fn domain_counts(org_id: &OrganizationId, id: &crate::domain::DomainId) -> (String, String) {
-    (format!("ORG#{org_id}"), format!("DOMAIN#{id}#COUNT"))
-}
-
-/// Every organization's claim on a name, and the name's verified marker (`VERIFIED`), in one
-/// partition.
-pub fn domain_name_partition(name: &str) -> String {
-    format!("DOMAINNAME#{name}")
-}
-
-pub fn domain_claim(name: &str, org_id: &OrganizationId) -> (String, String) {
-    (domain_name_partition(name), format!("ORG#{org_id}"))
-}
-
-pub fn verified_name(name: &str) -> (String, String) {
-    (domain_name_partition(name), "VERIFIED".into())
-}
-
-/// The instance's domains per (verified, mode) partition, counted.
-pub fn domain_counters() -> (String, String) {
-    ("DOMAINS".into(), "COUNT".into())
-}
-
-/// What a domain offered one person in one organization.
-pub fn offer(user_id: &UserId, org_id: &OrganizationId) -> (String, String) {
-    (format!("USER#{user_id}"), format!("OFFER#{org_id}"))
-}
-
-pub const OFFER_PREFIX: &str = "OFFER#";
-
-/// A domain's offers (GSI1), for withdrawing them.
-pub fn offers_of_domain(id: &crate::domain::DomainId) -> String {
-    format!("DOMAIN#{id}#OFFERS")
-}
-
-pub fn membership_request(
-    org_id: &OrganizationId,
-    id: &crate::domain::MembershipRequestId,
-) -> (String, String) {
-    (format!("ORG#{org_id}"), format!("MREQ#{id}"))
-}
-
-/// One pending request per (organization, person).
-pub fn pending_requester(org_id: &OrganizationId, user_id: &UserId) -> (String, String) {
-    (format!("ORG#{org_id}"), format!("MREQUSER#{user_id}"))
-}
-
-/// An organization's requests in one status (GSI1), newest last.
-pub fn requests_partition(
-    org_id: &OrganizationId,
-    status: crate::domain::membership_request::RequestStatus,
-) -> String {
-    format!("ORG#{org_id}#MREQ#{}", status.as_str())
-}
-
-/// An organization's requests counted by status.
-pub fn request_counters(org_id: &OrganizationId) -> (String, String) {
-    (format!("ORG#{org_id}"), "MREQCOUNT".into())
-}
-
-/// A shareable invitation link.
-pub fn invitation_link(
-    org_id: &OrganizationId,
-    id: &crate::domain::invitation_link::InvitationLinkId,
-) -> (String, String) {
-    (format!("ORG#{org_id}"), format!("LINK#{id}"))
-}
-
-/// An organization's links, newest first (GSI1).
-pub fn links_partition(org_id: &OrganizationId) -> String {
-    format!("ORG#{org_id}#LINKS")
-}
-
-pub fn link_sort_key(l: &crate::domain::invitation_link::InvitationLink) -> String {
-    format!("{}#{}", time_key(l.created_at), l.id)
-}
-
-/// A link's redemptions in one hour (`join_window`): its own item, so counting one contends
-/// only with another redemption of the same link.
-pub fn link_joins(
-    org_id: &OrganizationId,
-    id: &crate::domain::invitation_link::InvitationLinkId,
-    window: i64,
-) -> (String, String) {
-    (format!("ORG#{org_id}"), format!("LINKJOINS#{id}#{window}"))
-}
-
-/// The organization's count of links made (their list's total).
-pub const LINKS_COUNT: &str = "invitation_links_count";
+mod ways_in;
+pub use ways_in::*;

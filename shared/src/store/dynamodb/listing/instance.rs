@@ -1,0 +1,124 @@
+//! The instance's invitations bound to statuses: per part and partition, one page of GSI11
+//! (one stored status, by creation; keys and `expires_at` only), or the lapsed from GSI7 (the
+//! pending ones by expiry, below now, bounded); and the page's invitations read whole, by name.
+
+use super::super::codec::{self, key, n, s, Item};
+use super::super::{keys, sdk_error, DynamoStore};
+use crate::clock::Millis;
+use crate::domain::listing::{time_key, Source, LAPSED_READ_LIMIT};
+use crate::domain::person_list::{InvitationRef, KeyedRead};
+use crate::domain::{Invitation, InvitationId, OrganizationId};
+use crate::store::StoreError;
+
+/// An index item's created key and name.
+fn named(item: &Item, created_attr: &str) -> Option<(String, InvitationRef)> {
+    let created = item.get(created_attr)?.as_s().ok()?.clone();
+    let org = item.get(keys::PK)?.as_s().ok()?.strip_prefix("ORG#")?;
+    let id = item.get(keys::SK)?.as_s().ok()?.strip_prefix("INV#")?;
+    Some((
+        created,
+        InvitationRef {
+            organization_id: OrganizationId::new(org),
+            id: InvitationId::parse(id)?,
+        },
+    ))
+}
+
+impl DynamoStore {
+    /// A stored status: one `Query` of GSI11 (more only when `unlapsed_only` drops items).
+    /// The lapsed: one `Query` of GSI7 below now, at most `LAPSED_READ_LIMIT` items.
+    pub(super) async fn status_entries(
+        &self,
+        source: Source,
+        shard: u32,
+        before: Option<&str>,
+        limit: u32,
+        now: Millis,
+    ) -> Result<KeyedRead<InvitationRef>, StoreError> {
+        let wanted = limit as usize;
+        match source {
+            Source::Stored {
+                status,
+                unlapsed_only,
+            } => {
+                let query = || {
+                    let mut q = self
+                        .client()
+                        .query()
+                        .table_name(&self.table)
+                        .index_name(keys::GSI11)
+                        .expression_attribute_values(
+                            ":pk",
+                            s(keys::instance_status_partition(status, shard)),
+                        )
+                        .scan_index_forward(false);
+                    q = match before {
+                        Some(b) => q
+                            .key_condition_expression("GSI11PK = :pk AND GSI11SK < :before")
+                            .expression_attribute_values(":before", s(b)),
+                        None => q.key_condition_expression("GSI11PK = :pk"),
+                    };
+                    if unlapsed_only {
+                        q = q
+                            .filter_expression("expires_at > :now")
+                            .expression_attribute_values(":now", n(now));
+                    }
+                    q
+                };
+                let items = self.query_up_to(query, None, wanted).await?;
+                Ok(KeyedRead {
+                    exhausted: items.len() < wanted,
+                    items: items
+                        .iter()
+                        .filter_map(|i| named(i, keys::GSI11SK))
+                        .collect(),
+                })
+            }
+            Source::Lapsed => {
+                let out = self
+                    .client()
+                    .query()
+                    .table_name(&self.table)
+                    .index_name(keys::GSI7)
+                    .key_condition_expression("GSI7PK = :pk AND GSI7SK < :bound")
+                    .expression_attribute_values(":pk", s(keys::due_partition(shard)))
+                    .expression_attribute_values(":bound", s(time_key(now + 1)))
+                    .limit(LAPSED_READ_LIMIT as i32)
+                    .send()
+                    .await
+                    .map_err(sdk_error)?;
+                let mut items: Vec<(String, InvitationRef)> = out
+                    .items
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|i| named(i, keys::GSI4SK))
+                    .filter(|(k, _)| before.is_none_or(|b| k.as_str() < b))
+                    .collect();
+                items.sort_by(|a, b| b.0.cmp(&a.0));
+                items.truncate(wanted);
+                Ok(KeyedRead {
+                    items,
+                    exhausted: true,
+                })
+            }
+        }
+    }
+
+    /// One `BatchGetItem` (at most 100 keys a request; a page is at most 101 names).
+    pub(super) async fn named_invitations(
+        &self,
+        names: &[InvitationRef],
+    ) -> Result<Vec<Invitation>, StoreError> {
+        let mut found = Vec::with_capacity(names.len());
+        for chunk in names.chunks(100) {
+            let keys_wanted = chunk
+                .iter()
+                .map(|r| key(keys::invitation(&r.organization_id, &r.id)))
+                .collect();
+            for item in self.batch_get(keys_wanted).await? {
+                found.push(codec::invitation_from(&item)?);
+            }
+        }
+        Ok(found)
+    }
+}
