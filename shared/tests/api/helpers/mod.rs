@@ -18,6 +18,7 @@ use serde_json::{json, Value};
 
 pub mod app;
 pub mod links;
+pub mod reads;
 
 pub const T0: Millis = 1_790_000_000_000;
 pub const TICKET_SECRET: &[u8] = b"test-ticket-secret-0123456789abcdef";

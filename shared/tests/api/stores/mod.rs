@@ -4,6 +4,7 @@ mod address_counts;
 mod conformance;
 mod dynamodb;
 mod feedback;
+mod list_cost;
 mod lost_answers;
 mod record_race;
 mod retention;
