@@ -19,6 +19,31 @@ const ANY_ITEM: &str = "attribute_not_exists(PK) OR attribute_exists(PK)";
 /// Pages in a row that change nothing before a deletion gives up (`delete_organization`).
 const STALLED_PAGES: u32 = 5;
 
+impl DynamoStore {
+    /// The organizations slug claims name, in the claims' order (one `BatchGetItem` per 100).
+    async fn claimed_organizations(
+        &self,
+        claims: &[codec::Item],
+    ) -> Result<Vec<Organization>, StoreError> {
+        let ids: Vec<String> = claims
+            .iter()
+            .map(|c| codec::Reader::new(c, "slug").s::<String>("organization_id"))
+            .collect::<Result<_, _>>()?;
+        let mut found = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(100) {
+            let wanted = chunk
+                .iter()
+                .map(|id| codec::key(keys::organization(&OrganizationId::new(id.as_str()))))
+                .collect();
+            for item in self.batch_get(wanted).await? {
+                found.push(codec::organization_from(&item)?);
+            }
+        }
+        found.sort_by_key(|o: &Organization| ids.iter().position(|id| *id == o.id.as_str()));
+        Ok(found)
+    }
+}
+
 #[async_trait]
 impl OrganizationStore for DynamoStore {
     /// One round trip: organization, slug claim and the creator's membership in one transaction.
@@ -30,7 +55,7 @@ impl OrganizationStore for DynamoStore {
     ) -> Result<(), StoreError> {
         let mut tx = Tx::new(&self.table);
         let org_index = tx.put_new(codec::organization_item(org))?;
-        let slug_index = tx.put_new(codec::slug_item(&org.slug, &org.id))?;
+        let slug_index = tx.put_new(codec::slug_item(&org.slug, org))?;
         if let Some(m) = creator {
             self.member_items(&mut tx, m)?;
         }
@@ -73,8 +98,8 @@ impl OrganizationStore for DynamoStore {
         self.get_organization(&org_id).await
     }
 
-    /// One `Query` on GSI1 (`limit` organizations by creation) and, concurrently, one `GetItem`
-    /// of the count.
+    /// One `Query` on GSI1 (`limit` slug claims by creation) and, concurrently, one `GetItem`
+    /// of the count; then the organizations they name, by key (one `BatchGetItem` per 100).
     async fn list_organizations(
         &self,
         ascending: bool,
@@ -91,13 +116,8 @@ impl OrganizationStore for DynamoStore {
             .limit(limit.clamp(1, 1000) as i32)
             .send();
         let (page, count) = tokio::join!(page, self.get(keys::organizations_count()));
-        let orgs = page
-            .map_err(sdk_error)?
-            .items
-            .unwrap_or_default()
-            .iter()
-            .map(codec::organization_from)
-            .collect::<Result<Vec<_>, _>>()?;
+        let claims = page.map_err(sdk_error)?.items.unwrap_or_default();
+        let orgs = self.claimed_organizations(&claims).await?;
         let total = match count? {
             Some(item) => {
                 codec::Reader::new(&item, "organizations count").counter("organizations_count")?
@@ -107,13 +127,14 @@ impl OrganizationStore for DynamoStore {
         Ok((orgs, total))
     }
 
-    /// One `Query` on GSI2: slugs from `prefix` on, at most `limit`.
+    /// One `Query` on GSI2: slugs from `prefix` on, at most `limit`; then their organizations.
     async fn organizations_by_slug_prefix(
         &self,
         prefix: &str,
         limit: u32,
     ) -> Result<Vec<Organization>, StoreError> {
-        self.client()
+        let claims = self
+            .client()
             .query()
             .table_name(&self.table)
             .index_name(keys::GSI2)
@@ -125,10 +146,8 @@ impl OrganizationStore for DynamoStore {
             .await
             .map_err(sdk_error)?
             .items
-            .unwrap_or_default()
-            .iter()
-            .map(codec::organization_from)
-            .collect()
+            .unwrap_or_default();
+        self.claimed_organizations(&claims).await
     }
 
     /// One round trip: a transaction of the organization (conditioned on the fields read) and,
@@ -142,7 +161,7 @@ impl OrganizationStore for DynamoStore {
         let mut tx = Tx::new(&self.table);
         let org_index = tx.update(
             keys::organization(&read.id),
-            "SET #name = :name, slug = :slug, GSI2SK = :slug, max_allowed_memberships = :max, \
+            "SET #name = :name, slug = :slug, max_allowed_memberships = :max, \
              public_metadata = :public, private_metadata = :private, updated_at = :now",
             "attribute_exists(PK) AND #name = :old_name AND slug = :old_slug \
              AND max_allowed_memberships = :old_max AND public_metadata = :old_public \
@@ -162,7 +181,7 @@ impl OrganizationStore for DynamoStore {
                 .value(":old_private", codec::metadata(&read.private_metadata)),
         )?;
         let slug_index = if updated.slug != read.slug {
-            let claimed = tx.put_new(codec::slug_item(&updated.slug, &read.id))?;
+            let claimed = tx.put_new(codec::slug_item(&updated.slug, read))?;
             tx.delete(
                 keys::slug(&read.slug),
                 "organization_id = :id",

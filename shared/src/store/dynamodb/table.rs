@@ -89,7 +89,16 @@ async fn create_table(client: &Client, table: &str, stream: bool) -> Result<(), 
                 .non_key_attributes("expires_at")
                 .build(),
         )?)
-        .global_secondary_indexes(index(keys::GSI6, keys::GSI6PK, keys::GSI6SK)?)
+        // Keys only: its rows are written with every invitation and read only by the instance's
+        // list, which reads its page by key.
+        .global_secondary_indexes(projected(
+            keys::GSI6,
+            keys::GSI6PK,
+            keys::GSI6SK,
+            Projection::builder()
+                .projection_type(ProjectionType::KeysOnly)
+                .build(),
+        )?)
         .global_secondary_indexes(projected(
             keys::GSI11,
             keys::GSI11PK,

@@ -8,3 +8,4 @@ mod list_cost;
 mod lost_answers;
 mod record_race;
 mod retention;
+mod units;

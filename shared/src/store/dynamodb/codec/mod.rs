@@ -199,11 +199,9 @@ pub fn email_owner_item(email_key: &str, user_id: &UserId) -> Item {
 }
 
 pub fn organization_item(o: &Organization) -> Item {
+    // No index keys: its counters move with every invitation, and an index holding it would
+    // take a copy of it (metadata and all) each time. Its slug claim lists it (`slug_item`).
     ItemBuilder::new(keys::organization(&o.id), "organization")
-        .set(keys::GSI1PK, s(keys::ALL_ORGANIZATIONS))
-        .set(keys::GSI1SK, s(keys::organization_created_key(o)))
-        .set(keys::GSI2PK, s(keys::ALL_ORGANIZATIONS))
-        .set(keys::GSI2SK, s(&o.slug))
         .set("id", s(&o.id))
         .set("name", s(&o.name))
         .set("slug", s(&o.slug))
@@ -245,9 +243,16 @@ pub fn organization_from(item: &Item) -> Result<Organization, StoreError> {
     })
 }
 
-pub fn slug_item(slug: &str, org_id: &str) -> Item {
+/// A slug's claim, which is also its organization's entry in the lists of organizations: by
+/// creation (GSI1) and by slug (GSI2). Small and written only when the slug is, so the
+/// organization's counters never reach an index.
+pub fn slug_item(slug: &str, o: &Organization) -> Item {
     ItemBuilder::new(keys::slug(slug), "slug")
-        .set("organization_id", s(org_id))
+        .set(keys::GSI1PK, s(keys::ALL_ORGANIZATIONS))
+        .set(keys::GSI1SK, s(keys::organization_created_key(o)))
+        .set(keys::GSI2PK, s(keys::ALL_ORGANIZATIONS))
+        .set(keys::GSI2SK, s(slug))
+        .set("organization_id", s(&o.id))
         .0
 }
 

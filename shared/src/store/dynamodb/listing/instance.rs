@@ -1,6 +1,7 @@
 //! The instance's invitations bound to statuses: per part and partition, one page of GSI11
 //! (one stored status, by creation; keys and `expires_at` only), or the lapsed from GSI7 (the
 //! pending ones by expiry, below now, bounded); and the page's invitations read whole, by name.
+//! GSI6 (every invitation by creation) is keys only too: its pages are read by name likewise.
 
 use super::super::codec::{self, key, n, s, Item};
 use super::super::{keys, sdk_error, DynamoStore};
@@ -10,18 +11,20 @@ use crate::domain::person_list::{InvitationRef, KeyedRead};
 use crate::domain::{Invitation, InvitationId, OrganizationId};
 use crate::store::StoreError;
 
+/// An invitation's name from any of its index entries (its table key).
+pub(super) fn name_of(item: &Item) -> Option<InvitationRef> {
+    let org = item.get(keys::PK)?.as_s().ok()?.strip_prefix("ORG#")?;
+    let id = item.get(keys::SK)?.as_s().ok()?.strip_prefix("INV#")?;
+    Some(InvitationRef {
+        organization_id: OrganizationId::new(org),
+        id: InvitationId::parse(id)?,
+    })
+}
+
 /// An index item's created key and name.
 fn named(item: &Item, created_attr: &str) -> Option<(String, InvitationRef)> {
     let created = item.get(created_attr)?.as_s().ok()?.clone();
-    let org = item.get(keys::PK)?.as_s().ok()?.strip_prefix("ORG#")?;
-    let id = item.get(keys::SK)?.as_s().ok()?.strip_prefix("INV#")?;
-    Some((
-        created,
-        InvitationRef {
-            organization_id: OrganizationId::new(org),
-            id: InvitationId::parse(id)?,
-        },
-    ))
+    Some((created, name_of(item)?))
 }
 
 impl DynamoStore {

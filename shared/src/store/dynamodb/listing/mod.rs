@@ -41,16 +41,44 @@ impl ListingStore for DynamoStore {
             .await
     }
 
-    /// One `Query` on GSI6 of at most `limit` items.
+    /// One `Query` on GSI6 (keys only) of at most `limit` entries, then their invitations by
+    /// key (one `BatchGetItem` per 100).
     async fn invitations_in_shard(
         &self,
         shard: u32,
         before: Option<&str>,
         limit: u32,
     ) -> Result<AddressRead, StoreError> {
-        let partition = keys::instance_partition(shard);
-        self.newest_invitations((keys::GSI6, "GSI6PK", "GSI6SK"), &partition, before, limit)
-            .await
+        let mut query = self
+            .client()
+            .query()
+            .table_name(&self.table)
+            .index_name(keys::GSI6)
+            .expression_attribute_values(":pk", s(keys::instance_partition(shard)))
+            .scan_index_forward(false)
+            .limit(limit.clamp(1, 1000) as i32);
+        query = match before {
+            Some(before) => query
+                .key_condition_expression("GSI6PK = :pk AND GSI6SK < :before")
+                .expression_attribute_values(":before", s(before)),
+            None => query.key_condition_expression("GSI6PK = :pk"),
+        };
+        let out = query.send().await.map_err(super::sdk_error)?;
+        let names: Vec<InvitationRef> = out
+            .items
+            .unwrap_or_default()
+            .iter()
+            .filter_map(instance::name_of)
+            .collect();
+        let mut items = self.named_invitations(&names).await?;
+        items.sort_by(|a, b| {
+            crate::domain::listing::created_sort_key(b)
+                .cmp(&crate::domain::listing::created_sort_key(a))
+        });
+        Ok(AddressRead {
+            items,
+            exhausted: out.last_evaluated_key.is_none(),
+        })
     }
 
     /// See `instance.rs`.
