@@ -21,7 +21,8 @@ use crate::helpers::reads::{item_size, Read, ReadLog};
 use crate::helpers::*;
 
 type Item = HashMap<String, AttributeValue>;
-type Snapshot = HashMap<(String, String), Item>;
+type Key = (String, String);
+type Snapshot = HashMap<Key, Item>;
 
 /// An index as the table describes it: its key attributes and what it projects.
 struct Index {
@@ -162,7 +163,7 @@ async fn snapshot(client: &aws_sdk_dynamodb::Client, table: &str) -> Snapshot {
 }
 
 /// The keys a step's transactions named: written ones, and the ones only checked.
-fn transacted(requests: &[(String, Value)]) -> (Vec<(String, String)>, Vec<(String, String)>) {
+fn transacted(requests: &[(String, Value)]) -> (Vec<Key>, Vec<Key>) {
     let key = |v: &Value| {
         (
             v["PK"]["S"].as_str().unwrap_or_default().to_string(),
