@@ -103,26 +103,14 @@ impl Service {
                 .invitations_page(&[address.key().to_string()], statuses, page)
                 .await;
         }
-        if !statuses.is_empty() {
-            return self.instance_status_page(statuses, page).await;
-        }
-        let (offset, before) = match &page.start {
-            PageStart::Offset(n) => (*n, None),
-            PageStart::After(cursor) => (0, Some(cursor.sort_key.as_str())),
-        };
-        let depth = offset.saturating_add(page.limit);
-        let reads = futures::future::try_join_all(
-            (0..crate::domain::listing::INSTANCE_SHARDS)
-                .map(|shard| self.store.invitations_in_shard(shard, before, depth)),
-        )
-        .await?;
-        Ok(self.merged_page(reads, offset, page.limit, statuses))
+        self.instance_page(statuses, page).await
     }
 
-    /// Bound to statuses: per part of the list (a stored status; the lapsed) and partition,
-    /// one read of `offset + limit + 1` names below the cursor (concurrently), merged; then
-    /// the page's invitations, whole, in one batch. A page is full whenever that many exist.
-    async fn instance_status_page(
+    /// Per partition (and, bound to statuses, per part of the list: a stored status, or the
+    /// lapsed), one read of `offset + limit + 1` names below the cursor (concurrently), merged;
+    /// then the page's invitations, whole, in one batch. A page is full whenever that many
+    /// exist.
+    async fn instance_page(
         &self,
         statuses: &[InvitationStatus],
         page: &PageRequest,
@@ -133,21 +121,31 @@ impl Service {
         };
         let depth = offset.saturating_add(page.limit).saturating_add(1);
         let now = self.clock.now();
-        let sources = crate::domain::InvitationQuery {
+        let shards = 0..crate::domain::listing::INSTANCE_SHARDS;
+        let reads = match (crate::domain::InvitationQuery {
             statuses: statuses.to_vec(),
             email_key: None,
             order: InvitationOrder::CreatedDesc,
             page: page.clone(),
-        }
+        })
         .status_sources()
-        .unwrap_or_default();
-        let reads = futures::future::try_join_all(sources.iter().flat_map(|source| {
-            (0..crate::domain::listing::INSTANCE_SHARDS).map(move |shard| {
-                self.store
-                    .instance_status_entries(*source, shard, before, depth, now)
-            })
-        }))
-        .await?;
+        {
+            None => {
+                futures::future::try_join_all(
+                    shards.map(|shard| self.store.instance_entries(shard, before, depth)),
+                )
+                .await?
+            }
+            Some(sources) => {
+                futures::future::try_join_all(sources.iter().flat_map(|source| {
+                    shards.clone().map(move |shard| {
+                        self.store
+                            .instance_status_entries(*source, shard, before, depth, now)
+                    })
+                }))
+                .await?
+            }
+        };
         let (names, next_before) =
             person_list::merge_keyed(reads, offset as usize, page.limit as usize, |_| true);
         let mut data = self.store.invitations_named(&names).await?;

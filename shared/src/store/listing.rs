@@ -29,13 +29,13 @@ pub trait ListingStore: Send + Sync {
     ) -> Result<AddressRead, StoreError>;
 
     /// One partition of the instance's invitations (`domain::listing::instance_shard`),
-    /// newest first, created before `before`, at most `limit`.
-    async fn invitations_in_shard(
+    /// newest first, created before `before`, at most `limit`: their created keys and names.
+    async fn instance_entries(
         &self,
         shard: u32,
         before: Option<&str>,
         limit: u32,
-    ) -> Result<AddressRead, StoreError>;
+    ) -> Result<KeyedRead<InvitationRef>, StoreError>;
 
     /// One partition of the instance's invitations in one part of a status-bound list (a
     /// stored status; or the pending ones past their expiry), newest first, created before

@@ -86,4 +86,34 @@ impl Tables {
             })
             .collect()
     }
+
+    /// One partition of the instance's invitations by creation (GSI6's twin), newest first.
+    pub(super) fn shard_entries(
+        &self,
+        shard: u32,
+        before: Option<&str>,
+        limit: u32,
+    ) -> KeyedRead<InvitationRef> {
+        let empty = BTreeMap::new();
+        let part = self.by_shard.get(&shard).unwrap_or(&empty);
+        let mut walked = part
+            .iter()
+            .rev()
+            .filter(|(k, _)| before.is_none_or(|b| k.as_str() < b))
+            .filter_map(|(k, at)| {
+                let inv = self.invitations.get(at)?;
+                Some((
+                    k.clone(),
+                    InvitationRef {
+                        organization_id: inv.organization.id.clone(),
+                        id: inv.id.clone(),
+                    },
+                ))
+            });
+        let items: Vec<_> = walked.by_ref().take(limit as usize).collect();
+        KeyedRead {
+            exhausted: walked.next().is_none(),
+            items,
+        }
+    }
 }

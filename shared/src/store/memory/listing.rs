@@ -38,14 +38,13 @@ impl ListingStore for MemoryStore {
         Ok(t.newest(t.by_address.get(email_key), before, limit))
     }
 
-    async fn invitations_in_shard(
+    async fn instance_entries(
         &self,
         shard: u32,
         before: Option<&str>,
         limit: u32,
-    ) -> Result<AddressRead, StoreError> {
-        let t = self.tables();
-        Ok(t.newest(t.by_shard.get(&shard), before, limit))
+    ) -> Result<KeyedRead<InvitationRef>, StoreError> {
+        Ok(self.tables().shard_entries(shard, before, limit))
     }
 
     async fn instance_status_entries(

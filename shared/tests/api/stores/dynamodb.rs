@@ -171,8 +171,15 @@ async fn each_operation_makes_its_documented_round_trips_and_never_scans() {
         ),
         (
             "status=pending&order_by=email_address",
-            &["GetItem", "Query", "Query"],
-            "the page, the counters, and the count of lapsed pending",
+            &["BatchGetItem", "GetItem", "Query", "Query"],
+            "the page's entries by address (GSI10), its items by key, the counters, and the \
+             count of lapsed pending",
+        ),
+        (
+            "status=revoked&email_address=grace@example.com",
+            &["BatchGetItem", "Query"],
+            "one address in one status: its entries (GSI10, none here, so nothing by key), and \
+             its counters with its slot and the organization",
         ),
         (
             "email_address=grace@example.com",
@@ -220,10 +227,13 @@ async fn each_operation_makes_its_documented_round_trips_and_never_scans() {
         .instance_invitations(None, &[], &everyone)
         .await
         .unwrap();
+    let mut expected = vec!["Query"; invitations::domain::listing::INSTANCE_SHARDS as usize];
+    expected.push("BatchGetItem");
     assert_eq!(
         h.calls.take(),
-        vec!["Query"; invitations::domain::listing::INSTANCE_SHARDS as usize],
-        "every organization's invitations: one query per partition of GSI6"
+        expected,
+        "every organization's invitations: one query of entries per partition of GSI6, then \
+         the page by key"
     );
 
     h.service
@@ -237,8 +247,8 @@ async fn each_operation_makes_its_documented_round_trips_and_never_scans() {
     calls.sort();
     assert_eq!(
         calls,
-        ["GetItem", "Query"],
-        "list organizations: GSI1 and the count"
+        ["BatchGetItem", "GetItem", "Query"],
+        "list organizations: slug claims on GSI1 and the count, then the page by key"
     );
 
     h.service

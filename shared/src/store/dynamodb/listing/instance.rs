@@ -12,7 +12,7 @@ use crate::domain::{Invitation, InvitationId, OrganizationId};
 use crate::store::StoreError;
 
 /// An invitation's name from any of its index entries (its table key).
-pub(super) fn name_of(item: &Item) -> Option<InvitationRef> {
+fn name_of(item: &Item) -> Option<InvitationRef> {
     let org = item.get(keys::PK)?.as_s().ok()?.strip_prefix("ORG#")?;
     let id = item.get(keys::SK)?.as_s().ok()?.strip_prefix("INV#")?;
     Some(InvitationRef {
@@ -22,7 +22,7 @@ pub(super) fn name_of(item: &Item) -> Option<InvitationRef> {
 }
 
 /// An index item's created key and name.
-fn named(item: &Item, created_attr: &str) -> Option<(String, InvitationRef)> {
+pub(super) fn named(item: &Item, created_attr: &str) -> Option<(String, InvitationRef)> {
     let created = item.get(created_attr)?.as_s().ok()?.clone();
     Some((created, name_of(item)?))
 }

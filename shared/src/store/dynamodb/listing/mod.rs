@@ -1,5 +1,5 @@
 //! Lists of invitations on DynamoDB: an organization's (`organization.rs`), one address's
-//! across organizations (GSI3) and one partition of the instance's (GSI6).
+//! across organizations (GSI3) and the instance's (GSI6, GSI11: entries, read by name).
 
 mod by_address;
 mod by_status;
@@ -41,14 +41,13 @@ impl ListingStore for DynamoStore {
             .await
     }
 
-    /// One `Query` on GSI6 (keys only) of at most `limit` entries, then their invitations by
-    /// key (one `BatchGetItem` per 100).
-    async fn invitations_in_shard(
+    /// One `Query` on GSI6 (keys only) of at most `limit` entries.
+    async fn instance_entries(
         &self,
         shard: u32,
         before: Option<&str>,
         limit: u32,
-    ) -> Result<AddressRead, StoreError> {
+    ) -> Result<KeyedRead<InvitationRef>, StoreError> {
         let mut query = self
             .client()
             .query()
@@ -64,19 +63,13 @@ impl ListingStore for DynamoStore {
             None => query.key_condition_expression("GSI6PK = :pk"),
         };
         let out = query.send().await.map_err(super::sdk_error)?;
-        let names: Vec<InvitationRef> = out
-            .items
-            .unwrap_or_default()
-            .iter()
-            .filter_map(instance::name_of)
-            .collect();
-        let mut items = self.named_invitations(&names).await?;
-        items.sort_by(|a, b| {
-            crate::domain::listing::created_sort_key(b)
-                .cmp(&crate::domain::listing::created_sort_key(a))
-        });
-        Ok(AddressRead {
-            items,
+        Ok(KeyedRead {
+            items: out
+                .items
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|i| instance::named(i, keys::GSI6SK))
+                .collect(),
             exhausted: out.last_evaluated_key.is_none(),
         })
     }
