@@ -29,11 +29,9 @@ impl OutboxMailer {
         &self.dir
     }
 
-    /// Appends one line per send to `sent.log`: one `write` of an `O_APPEND` file, so lines
-    /// of concurrent sends never interleave.
-    async fn log_send(&self, email: &OutgoingEmail) -> Result<(), MailError> {
-        use tokio::io::AsyncWriteExt;
-        let path = self.dir.join(SENT_LOG);
+    /// One line per send in `sent.log`: one `write` of an `O_APPEND` file, so lines of
+    /// concurrent sends never interleave.
+    fn sent_line(email: &OutgoingEmail) -> String {
         let mut line = serde_json::json!({
             "at": crate::clock::Clock::now(&crate::clock::SystemClock),
             "delivery_id": email.delivery_id,
@@ -41,17 +39,36 @@ impl OutboxMailer {
         })
         .to_string();
         line.push('\n');
-        let unavailable =
-            |e: std::io::Error| MailError::Unavailable(format!("{}: {e}", path.display()));
-        let mut log = tokio::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&path)
-            .await
-            .map_err(unavailable)?;
-        log.write_all(line.as_bytes()).await.map_err(unavailable)?;
-        log.flush().await.map_err(unavailable)
+        line
     }
+}
+
+/// Everything one send writes, in one trip to the blocking pool: each `tokio::fs` call is a
+/// hand-off to another thread and back, and a send made six of them.
+fn write_all(
+    dir: &std::path::Path,
+    stem: &str,
+    formatted: &[u8],
+    html: &str,
+    line: &str,
+) -> Result<std::path::PathBuf, MailError> {
+    use std::io::Write;
+    let unavailable = |path: &std::path::Path, e: std::io::Error| {
+        MailError::Unavailable(format!("{}: {e}", path.display()))
+    };
+    std::fs::create_dir_all(dir).map_err(|e| unavailable(dir, e))?;
+    let eml = dir.join(format!("{stem}.eml"));
+    std::fs::write(&eml, formatted).map_err(|e| unavailable(&eml, e))?;
+    let html_path = dir.join(format!("{stem}.html"));
+    std::fs::write(&html_path, html).map_err(|e| unavailable(&html_path, e))?;
+    let log = dir.join(SENT_LOG);
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&log)
+        .and_then(|mut f| f.write_all(line.as_bytes()))
+        .map_err(|e| unavailable(&log, e))?;
+    Ok(html_path)
 }
 
 /// The outbox's record of every send, one JSON line each (time, email id, invitation).
@@ -76,19 +93,17 @@ impl Mailer for OutboxMailer {
             .map_err(|e| MailError::Rejected(e.to_string()))?;
         // One file per email id, the latest copy; every send is also a line of `sent.log`, as
         // SES would send it again: a duplicate shows there, never hidden by the files.
+        let (dir, stem) = (self.dir.clone(), email.delivery_id.clone());
+        let (formatted, body, line) = (
+            message.formatted(),
+            email.html.clone(),
+            Self::sent_line(email),
+        );
+        let html =
+            tokio::task::spawn_blocking(move || write_all(&dir, &stem, &formatted, &body, &line))
+                .await
+                .map_err(|e| MailError::Unavailable(format!("the outbox write stopped: {e}")))??;
         let stem = &email.delivery_id;
-        tokio::fs::create_dir_all(&self.dir)
-            .await
-            .map_err(|e| MailError::Unavailable(format!("{}: {e}", self.dir.display())))?;
-        let eml = self.dir.join(format!("{stem}.eml"));
-        tokio::fs::write(&eml, message.formatted())
-            .await
-            .map_err(|e| MailError::Unavailable(format!("{}: {e}", eml.display())))?;
-        let html = self.dir.join(format!("{stem}.html"));
-        tokio::fs::write(&html, &email.html)
-            .await
-            .map_err(|e| MailError::Unavailable(format!("{}: {e}", html.display())))?;
-        self.log_send(email).await?;
         tracing::info!(invitation = %email.invitation_id, file = %html.display(), "invitation email written to the outbox");
         Ok(format!("outbox-{stem}"))
     }

@@ -31,15 +31,24 @@ async fn write(path: PathBuf, json: String) -> Result<(), String> {
 
 #[async_trait]
 impl EventSink for Folder {
+    /// A batch's files in one trip to the blocking pool (a `tokio::fs` call per file was a
+    /// hand-off to another thread and back each).
     async fn publish(&self, events: &[Event]) -> Result<(), String> {
+        let mut files = Vec::with_capacity(events.len());
         for e in events {
             let mut body = serde_json::to_value(&e.body).map_err(|e| e.to_string())?;
             body["id"] = serde_json::Value::String(e.id.clone());
             let pretty = serde_json::to_string_pretty(&body).map_err(|e| e.to_string())?;
             let name = format!("{:013}-{}.json", e.body.timestamp, e.id);
-            write(self.0.join(name), pretty).await?;
+            files.push((self.0.join(name), pretty));
         }
-        Ok(())
+        tokio::task::spawn_blocking(move || {
+            files.into_iter().try_for_each(|(path, json)| {
+                std::fs::write(&path, json).map_err(|e| format!("writing {}: {e}", path.display()))
+            })
+        })
+        .await
+        .map_err(|e| format!("the event files' write stopped: {e}"))?
     }
 }
 
