@@ -3,7 +3,7 @@
 use crate::domain::audit::AuditEntry;
 use async_trait::async_trait;
 
-use super::codec::{self, key, n, s};
+use super::codec::{self, n, s};
 use super::tx::{failed, old_item, Params, Tx, TxOutcome, EXISTING_ITEM, HAS_FREE_SEAT};
 use super::{keys, sdk_error, unexplained, DynamoStore};
 use crate::clock::Millis;
@@ -186,17 +186,10 @@ impl MembershipStore for DynamoStore {
             .collect::<Result<Vec<_>, _>>()?;
         let more = memberships.len() > limit as usize || out.last_evaluated_key.is_some();
         memberships.truncate(limit as usize);
-        let mut orgs = std::collections::HashMap::new();
         let mut ids: Vec<&OrganizationId> =
             memberships.iter().map(|m| &m.organization_id).collect();
         ids.dedup();
-        for chunk in ids.chunks(100) {
-            let wanted = chunk.iter().map(|id| key(keys::organization(id))).collect();
-            for item in self.batch_get(wanted).await? {
-                let org = codec::organization_from(&item)?;
-                orgs.insert(org.id.clone(), org);
-            }
-        }
+        let orgs = self.organizations_named(&ids).await?;
         let page = memberships
             .into_iter()
             .filter_map(|m| {

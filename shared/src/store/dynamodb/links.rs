@@ -6,7 +6,7 @@ use async_trait::async_trait;
 
 use super::codec::{self, key, n, s, ACCEPTED_COUNT};
 use super::tx::{failed, old_item, Params, Tx, TxOutcome, EXISTING_ITEM, HAS_FREE_SEAT, NEW_ITEM};
-use super::{keys, limits, sdk_error, unexplained, DynamoStore};
+use super::{keys, limits, unexplained, DynamoStore};
 use crate::clock::Millis;
 use crate::domain::audit::AuditEntry;
 use crate::domain::invitation_link::{join_window, InvitationLink, InvitationLinkId};
@@ -97,18 +97,8 @@ impl LinkStore for DynamoStore {
         offset: u32,
         limit: u32,
     ) -> Result<(Vec<InvitationLink>, u64), StoreError> {
-        let page = self
-            .client()
-            .query()
-            .table_name(self.table())
-            .index_name(keys::GSI1)
-            .key_condition_expression("GSI1PK = :pk")
-            .expression_attribute_values(":pk", s(keys::links_partition(organization_id)))
-            .scan_index_forward(false)
-            .limit(offset.saturating_add(limit).clamp(1, 1000) as i32)
-            .send();
         let (page, org) = tokio::try_join!(
-            async { page.await.map_err(sdk_error) },
+            self.newest_on_gsi1(keys::links_partition(organization_id), offset, limit),
             self.get(keys::organization(organization_id))
         )?;
         let total = match org {
@@ -116,11 +106,7 @@ impl LinkStore for DynamoStore {
             None => 0,
         };
         let data = page
-            .items
-            .unwrap_or_default()
             .iter()
-            .skip(offset as usize)
-            .take(limit as usize)
             .map(codec::link_from)
             .collect::<Result<_, _>>()?;
         Ok((data, total))

@@ -96,6 +96,48 @@ impl DynamoStore {
         Ok(out.item)
     }
 
+    /// One offset page of GSI1's `partition`, newest first: one `Query` of `offset + limit`
+    /// items (at most 1,000), the page kept. For lists an organization keeps few of
+    /// (membership requests in one status, links), where `offset` is all the paging they take.
+    pub(super) async fn newest_on_gsi1(
+        &self,
+        partition: String,
+        offset: u32,
+        limit: u32,
+    ) -> Result<Vec<codec::Item>, StoreError> {
+        let out = self
+            .client()
+            .query()
+            .table_name(self.table())
+            .index_name(keys::GSI1)
+            .key_condition_expression("GSI1PK = :pk")
+            .expression_attribute_values(":pk", codec::s(partition))
+            .scan_index_forward(false)
+            .limit(offset.saturating_add(limit).clamp(1, 1000) as i32)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        Ok(out
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .skip(offset as usize)
+            .take(limit as usize)
+            .collect())
+    }
+
+    /// Any number of keys, in `BatchGetItem`s of 100 (DynamoDB's most per request).
+    pub(super) async fn batch_get_all(
+        &self,
+        keys: Vec<codec::Item>,
+    ) -> Result<Vec<codec::Item>, StoreError> {
+        let mut found = Vec::with_capacity(keys.len());
+        for chunk in keys.chunks(100) {
+            found.extend(self.batch_get(chunk.to_vec()).await?);
+        }
+        Ok(found)
+    }
+
     /// One `BatchGetItem` of up to 100 keys, strongly consistent, asked again (at most
     /// `BATCH_GET_ATTEMPTS` times in all) only for keys DynamoDB leaves unprocessed under load.
     pub(super) async fn batch_get(

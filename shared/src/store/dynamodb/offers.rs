@@ -200,21 +200,12 @@ impl OfferStore for DynamoStore {
         offset: u32,
         limit: u32,
     ) -> Result<(Vec<MembershipRequest>, u64), StoreError> {
-        let page = self
-            .client()
-            .query()
-            .table_name(self.table())
-            .index_name(keys::GSI1)
-            .key_condition_expression("GSI1PK = :pk")
-            .expression_attribute_values(
-                ":pk",
-                s(keys::requests_partition(organization_id, status)),
-            )
-            .scan_index_forward(false)
-            .limit(offset.saturating_add(limit).clamp(1, 1000) as i32)
-            .send();
         let (page, counters) = tokio::try_join!(
-            async { page.await.map_err(sdk_error) },
+            self.newest_on_gsi1(
+                keys::requests_partition(organization_id, status),
+                offset,
+                limit
+            ),
             self.get(keys::request_counters(organization_id))
         )?;
         let total = match counters {
@@ -222,11 +213,7 @@ impl OfferStore for DynamoStore {
             None => 0,
         };
         let data = page
-            .items
-            .unwrap_or_default()
             .iter()
-            .skip(offset as usize)
-            .take(limit as usize)
             .map(codec::request_from)
             .collect::<Result<_, _>>()?;
         Ok((data, total))

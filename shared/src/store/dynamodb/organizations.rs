@@ -20,27 +20,35 @@ const ANY_ITEM: &str = "attribute_not_exists(PK) OR attribute_exists(PK)";
 const STALLED_PAGES: u32 = 5;
 
 impl DynamoStore {
-    /// The organizations slug claims name, in the claims' order (one `BatchGetItem` per 100).
+    /// The organizations named, by id (one `BatchGetItem` per 100); a missing one is left out.
+    pub(super) async fn organizations_named(
+        &self,
+        ids: &[&OrganizationId],
+    ) -> Result<std::collections::HashMap<OrganizationId, Organization>, StoreError> {
+        let wanted = ids
+            .iter()
+            .map(|id| codec::key(keys::organization(id)))
+            .collect();
+        self.batch_get_all(wanted)
+            .await?
+            .iter()
+            .map(|item| codec::organization_from(item).map(|o| (o.id.clone(), o)))
+            .collect()
+    }
+
+    /// The organizations slug claims name, in the claims' order.
     async fn claimed_organizations(
         &self,
         claims: &[codec::Item],
     ) -> Result<Vec<Organization>, StoreError> {
-        let ids: Vec<String> = claims
+        let ids: Vec<OrganizationId> = claims
             .iter()
-            .map(|c| codec::Reader::new(c, "slug").s::<String>("organization_id"))
+            .map(|c| codec::Reader::new(c, "slug").s("organization_id"))
             .collect::<Result<_, _>>()?;
-        let mut found = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(100) {
-            let wanted = chunk
-                .iter()
-                .map(|id| codec::key(keys::organization(&OrganizationId::new(id.as_str()))))
-                .collect();
-            for item in self.batch_get(wanted).await? {
-                found.push(codec::organization_from(&item)?);
-            }
-        }
-        found.sort_by_key(|o: &Organization| ids.iter().position(|id| *id == o.id.as_str()));
-        Ok(found)
+        let mut found = self
+            .organizations_named(&ids.iter().collect::<Vec<_>>())
+            .await?;
+        Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
     }
 }
 

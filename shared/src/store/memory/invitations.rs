@@ -96,22 +96,8 @@ impl InvitationStore for MemoryStore {
             .entry(inv.organization.id.clone())
             .or_default()
             .add(inv);
-        t.address_counts
-            .entry(key(org_id, inv.email_address.key()))
-            .or_default()
-            .created += 1;
-        t.invitations
-            .insert(key(org_id, inv.id.as_str()), inv.clone());
+        t.index_new_invitation(inv);
         t.feed_invitation(None, Some(inv.clone()));
-        t.by_address
-            .entry(inv.email_address.key().to_string())
-            .or_default()
-            .insert(
-                crate::domain::listing::created_sort_key(inv),
-                key(org_id, inv.id.as_str()),
-            );
-        t.invitation_orgs
-            .insert(inv.id.clone(), inv.organization.id.clone());
         if let Some(offer) = &inv.domain_offer {
             t.offers.record(
                 &offer.user_id,
@@ -124,14 +110,6 @@ impl InvitationStore for MemoryStore {
             t.domains.count(org_id, &offer.domain_id, 1, 0);
         }
         t.index_pending(inv);
-        t.index_status(inv, None);
-        t.by_shard
-            .entry(crate::domain::listing::instance_shard(&inv.id))
-            .or_default()
-            .insert(
-                crate::domain::listing::created_sort_key(inv),
-                key(org_id, inv.id.as_str()),
-            );
         if inv.delivery.as_ref().is_some_and(|d| d.is_queued()) {
             t.queue_email(inv);
         }

@@ -50,26 +50,13 @@ impl Tables {
             .or_default();
         index.add(&pending);
         index.settle(&pending, InvitationStatus::Accepted);
-        let at = key(org_id, inv.id.as_str());
-        self.invitations.insert(at.clone(), inv.clone());
-        let sort = crate::domain::listing::created_sort_key(inv);
-        self.by_address
-            .entry(inv.email_address.key().to_string())
-            .or_default()
-            .insert(sort.clone(), at.clone());
-        self.by_shard
-            .entry(crate::domain::listing::instance_shard(&inv.id))
-            .or_default()
-            .insert(sort, at);
-        self.invitation_orgs
-            .insert(inv.id.clone(), inv.organization.id.clone());
-        self.index_status(inv, None);
-        let counts = self
+        self.index_new_invitation(inv);
+        if let Some(counts) = self
             .address_counts
-            .entry(key(org_id, inv.email_address.key()))
-            .or_default();
-        counts.created += 1;
-        counts.settled.accepted += 1;
+            .get_mut(&key(org_id, inv.email_address.key()))
+        {
+            counts.settled.accepted += 1;
+        }
         if let Some(org) = self.organizations.get_mut(org_id) {
             org.settled_invitations.accepted += 1;
         }

@@ -128,6 +128,30 @@ impl Tables {
 
     /// A pending invitation enters the sparse indexes its state puts it in (DynamoDB's GSI7 by
     /// expiry, GSI9 by reminder); `unindex_pending`, with the state it had, takes it out.
+    /// A new invitation (pending, or born accepted by a link) as every write that makes one
+    /// records it: stored, on the indexes by address (GSI3), by instance partition (GSI6) and
+    /// by status (GSI11), its organization named by its id, and counted on its address.
+    pub(super) fn index_new_invitation(&mut self, inv: &Invitation) {
+        let at = key(&inv.organization.id, inv.id.as_str());
+        let sort = crate::domain::listing::created_sort_key(inv);
+        self.invitations.insert(at.clone(), inv.clone());
+        self.by_address
+            .entry(inv.email_address.key().to_string())
+            .or_default()
+            .insert(sort.clone(), at.clone());
+        self.by_shard
+            .entry(crate::domain::listing::instance_shard(&inv.id))
+            .or_default()
+            .insert(sort, at.clone());
+        self.invitation_orgs
+            .insert(inv.id.clone(), inv.organization.id.clone());
+        self.index_status(inv, None);
+        self.address_counts
+            .entry(key(&inv.organization.id, inv.email_address.key()))
+            .or_default()
+            .created += 1;
+    }
+
     /// An invitation enters (or, from `old`, moves within) the instance's index by status.
     pub(super) fn index_status(
         &mut self,

@@ -150,24 +150,6 @@ async fn domain_and_request_events_in_clerks_shape() {
     }
 }
 
-async fn raw(
-    client: &aws_sdk_dynamodb::Client,
-    table: &str,
-    pk: String,
-    sk: String,
-) -> invitations::store::dynamodb::Item {
-    client
-        .get_item()
-        .table_name(table)
-        .key(keys::PK, aws_sdk_dynamodb::types::AttributeValue::S(pk))
-        .key(keys::SK, aws_sdk_dynamodb::types::AttributeValue::S(sk))
-        .send()
-        .await
-        .unwrap()
-        .item
-        .unwrap()
-}
-
 fn events_between(
     old: invitations::store::dynamodb::Item,
     new: invitations::store::dynamodb::Item,
@@ -199,7 +181,10 @@ async fn the_tables_domain_and_request_items_make_the_same_events() {
         .await
         .unwrap();
     let (pk, sk) = keys::domain(&org.id, &d.id);
-    let made = events_between(Default::default(), raw(&client, &table, pk, sk).await);
+    let made = events_between(
+        Default::default(),
+        raw_item(&client, &table, (pk, sk)).await,
+    );
     assert_eq!(made.len(), 1);
     assert_eq!(made[0]["type"], "organizationDomain.created");
     check(&made[0]).unwrap_or_else(|why| panic!("{why}\n{:#}", made[0]));
@@ -220,14 +205,14 @@ async fn the_tables_domain_and_request_items_make_the_same_events() {
         .await
         .unwrap();
     let (pk, sk) = keys::membership_request(&org.id, &pending[0].id);
-    let filed = raw(&client, &table, pk.clone(), sk.clone()).await;
+    let filed = raw_item(&client, &table, (pk.clone(), sk.clone())).await;
     let created = events_between(Default::default(), filed.clone());
     assert_eq!(created[0]["type"], "organizationMembershipRequest.created");
     h.service
         .accept_membership_request(&Actor::Backend, &org.id, &pending[0].id)
         .await
         .unwrap();
-    let accepted = events_between(filed, raw(&client, &table, pk, sk).await);
+    let accepted = events_between(filed, raw_item(&client, &table, (pk, sk)).await);
     assert_eq!(
         accepted[0]["type"],
         "organizationMembershipRequest.accepted"

@@ -411,3 +411,41 @@ pub async fn dynamodb_losing(calls: &CallLog, lose: &LoseAnswers) -> DynamoStore
     calls.take();
     DynamoStore::new(client, table)
 }
+
+/// One item of the table as stored, read straight from it (what a stream record would carry).
+pub async fn raw_item(
+    client: &aws_sdk_dynamodb::Client,
+    table: &str,
+    (pk, sk): (String, String),
+) -> invitations::store::dynamodb::Item {
+    client
+        .get_item()
+        .table_name(table)
+        .key("PK", aws_sdk_dynamodb::types::AttributeValue::S(pk))
+        .key("SK", aws_sdk_dynamodb::types::AttributeValue::S(sk))
+        .send()
+        .await
+        .unwrap()
+        .item
+        .unwrap()
+}
+
+/// How many entries of `action` the organization's audit log holds (up to 100).
+pub async fn audit_count(
+    h: &Harness,
+    org: &invitations::domain::OrganizationId,
+    action: invitations::domain::audit::AuditAction,
+) -> usize {
+    let query = invitations::domain::audit::AuditQuery {
+        action: Some(action),
+        actor: None,
+        before: None,
+        limit: 100,
+    };
+    h.service
+        .audit_log(org, &query)
+        .await
+        .unwrap()
+        .entries
+        .len()
+}

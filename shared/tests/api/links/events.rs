@@ -113,23 +113,6 @@ async fn a_links_life_makes_its_events_and_a_redemption_clerks() {
     assert_eq!(accepted["data"]["data"]["source"], "link");
 }
 
-async fn raw(
-    client: &aws_sdk_dynamodb::Client,
-    table: &str,
-    (pk, sk): (String, String),
-) -> invitations::store::dynamodb::Item {
-    client
-        .get_item()
-        .table_name(table)
-        .key(keys::PK, aws_sdk_dynamodb::types::AttributeValue::S(pk))
-        .key(keys::SK, aws_sdk_dynamodb::types::AttributeValue::S(sk))
-        .send()
-        .await
-        .unwrap()
-        .item
-        .unwrap()
-}
-
 fn kinds_between(
     old: invitations::store::dynamodb::Item,
     new: invitations::store::dynamodb::Item,
@@ -161,7 +144,7 @@ async fn the_tables_link_and_invitation_items_make_the_same_events() {
     let (org, _) = org_with_admin(&h, "admin@acme.test", 0).await;
     let made = make_link(&h, &org, uses(1)).await;
     let link_key = keys::invitation_link(&org.id, &made.link.id);
-    let fresh = raw(&client, &table, link_key.clone()).await;
+    let fresh = raw_item(&client, &table, link_key.clone()).await;
     assert_eq!(
         kinds_between(Default::default(), fresh.clone()),
         ["organizationInvitationLink.created"]
@@ -172,7 +155,7 @@ async fn the_tables_link_and_invitation_items_make_the_same_events() {
         .redeem_link(&session_of(&person), &org.id, &made.token)
         .await
         .unwrap();
-    let used = raw(&client, &table, link_key).await;
+    let used = raw_item(&client, &table, link_key).await;
     assert_eq!(
         kinds_between(fresh, used),
         ["organizationInvitationLink.exhausted"]
@@ -180,7 +163,7 @@ async fn the_tables_link_and_invitation_items_make_the_same_events() {
     let invitations::service::Redeemed::Joined { invitation_id, .. } = redeemed else {
         panic!("requested")
     };
-    let inv = raw(&client, &table, keys::invitation(&org.id, &invitation_id)).await;
+    let inv = raw_item(&client, &table, keys::invitation(&org.id, &invitation_id)).await;
     assert_eq!(
         kinds_between(Default::default(), inv),
         [

@@ -14,7 +14,7 @@ use invitations::domain::listing::{Cursor, PageStart};
 use invitations::domain::{InvitationStatus, PageRequest};
 use invitations::http::parse::{invitation_query, query_pairs};
 use invitations::service::Actor;
-use invitations::store::dynamodb::{ensure_table, DynamoStore};
+use invitations::store::dynamodb::{ensure_table, keys, DynamoStore};
 
 use crate::helpers::reads::{Read, ReadLog};
 use crate::helpers::*;
@@ -127,24 +127,8 @@ async fn every_filter_and_order_reads_only_its_page_over_20000_settled_invitatio
     let invitations::service::Redeemed::Joined { invitation_id, .. } = joined else {
         panic!()
     };
-    let item = |id: String| {
-        let raw = &raw;
-        let table = &table;
-        let org = &org;
-        async move {
-            raw.get_item()
-                .table_name(table)
-                .key("PK", AttributeValue::S(format!("ORG#{}", org.id)))
-                .key("SK", AttributeValue::S(format!("INV#{id}")))
-                .send()
-                .await
-                .unwrap()
-                .item
-                .unwrap()
-        }
-    };
-    let revoked = item(gone.id.to_string()).await;
-    let accepted = item(invitation_id.to_string()).await;
+    let revoked = raw_item(&raw, &table, keys::invitation(&org.id, &gone.id)).await;
+    let accepted = raw_item(&raw, &table, keys::invitation(&org.id, &invitation_id)).await;
     // The pending ones before the history: moto copies every table for each transaction, so
     // transactions over 20,000 items would take it minutes and gigabytes.
     for i in 0..20 {

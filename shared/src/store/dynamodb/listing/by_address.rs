@@ -5,9 +5,9 @@
 //! page's invitations read whole, with one `BatchGetItem` of at most `limit + 1` keys.
 
 use super::super::codec::{self, key, s, Item};
-use super::super::{keys, sdk_error, DynamoStore};
+use super::super::{keys, DynamoStore};
 use crate::clock::Millis;
-use crate::domain::listing::{after_cursor, time_key, PageStart, Source, LAPSED_READ_LIMIT};
+use crate::domain::listing::{after_cursor, PageStart, Source};
 use crate::domain::{Invitation, InvitationId, InvitationQuery, InvitationStatus, OrganizationId};
 use crate::store::StoreError;
 
@@ -161,19 +161,7 @@ impl DynamoStore {
         cursor: Option<&str>,
         now: Millis,
     ) -> Result<(Vec<Entry>, u64), StoreError> {
-        let out = self
-            .client()
-            .query()
-            .table_name(&self.table)
-            .index_name(keys::GSI5)
-            .key_condition_expression("GSI5PK = :pk AND GSI5SK < :bound")
-            .expression_attribute_values(":pk", s(keys::pending_partition(org_id)))
-            .expression_attribute_values(":bound", s(time_key(now + 1)))
-            .limit(LAPSED_READ_LIMIT as i32)
-            .send()
-            .await
-            .map_err(sdk_error)?;
-        let found = out.items.unwrap_or_default();
+        let found = self.lapsed_entries_of(org_id, now).await?;
         let prefix = query.email_key.as_ref().map(|e| format!("{e}#"));
         let entries = found
             .iter()

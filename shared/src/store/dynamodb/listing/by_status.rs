@@ -4,11 +4,9 @@
 //! `BatchGetItem` of those the page takes. Merged in the page's order.
 
 use super::super::codec::{self, s, Item};
-use super::super::{keys, sdk_error, DynamoStore};
+use super::super::{keys, DynamoStore};
 use crate::clock::Millis;
-use crate::domain::listing::{
-    after_cursor, merge_sources, time_key, PageStart, Source, LAPSED_READ_LIMIT,
-};
+use crate::domain::listing::{after_cursor, merge_sources, PageStart, Source};
 use crate::domain::{Invitation, InvitationQuery, OrganizationId};
 use crate::store::StoreError;
 
@@ -110,19 +108,7 @@ impl DynamoStore {
         wanted: usize,
         now: Millis,
     ) -> Result<(Vec<Invitation>, u64), StoreError> {
-        let out = self
-            .client()
-            .query()
-            .table_name(&self.table)
-            .index_name(keys::GSI5)
-            .key_condition_expression("GSI5PK = :pk AND GSI5SK < :bound")
-            .expression_attribute_values(":pk", s(keys::pending_partition(org_id)))
-            .expression_attribute_values(":bound", s(time_key(now + 1)))
-            .limit(LAPSED_READ_LIMIT as i32)
-            .send()
-            .await
-            .map_err(sdk_error)?;
-        let found = out.items.unwrap_or_default();
+        let found = self.lapsed_entries_of(org_id, now).await?;
         let count = found.len() as u64;
         let created = |item: &Item| {
             item.get(keys::GSI4SK)

@@ -4,12 +4,12 @@
 //! GSI6 (every invitation by creation) is keys only too: its pages are read by name likewise.
 
 use super::super::codec::{self, key, n, s, Item};
-use super::super::{keys, sdk_error, DynamoStore};
+use super::super::{keys, DynamoStore};
 use crate::clock::Millis;
-use crate::domain::listing::{time_key, Source, LAPSED_READ_LIMIT};
+use crate::domain::listing::{Source, LAPSED_READ_LIMIT};
 use crate::domain::person_list::{InvitationRef, KeyedRead};
 use crate::domain::{Invitation, InvitationId, OrganizationId};
-use crate::store::StoreError;
+use crate::store::{ExpiryStore, StoreError};
 
 /// An invitation's name from any of its index entries (its table key).
 fn name_of(item: &Item) -> Option<InvitationRef> {
@@ -78,23 +78,19 @@ impl DynamoStore {
                 })
             }
             Source::Lapsed => {
-                let out = self
-                    .client()
-                    .query()
-                    .table_name(&self.table)
-                    .index_name(keys::GSI7)
-                    .key_condition_expression("GSI7PK = :pk AND GSI7SK < :bound")
-                    .expression_attribute_values(":pk", s(keys::due_partition(shard)))
-                    .expression_attribute_values(":bound", s(time_key(now + 1)))
-                    .limit(LAPSED_READ_LIMIT as i32)
-                    .send()
-                    .await
-                    .map_err(sdk_error)?;
-                let mut items: Vec<(String, InvitationRef)> = out
-                    .items
-                    .unwrap_or_default()
+                // The sweeper's own read of the partition's due invitations (GSI7).
+                let due = self.due_invitations(shard, now, LAPSED_READ_LIMIT).await?;
+                let mut items: Vec<(String, InvitationRef)> = due
                     .iter()
-                    .filter_map(|i| named(i, keys::GSI4SK))
+                    .map(|inv| {
+                        (
+                            crate::domain::listing::created_sort_key(inv),
+                            InvitationRef {
+                                organization_id: inv.organization.id.clone(),
+                                id: inv.id.clone(),
+                            },
+                        )
+                    })
                     .filter(|(k, _)| before.is_none_or(|b| k.as_str() < b))
                     .collect();
                 items.sort_by(|a, b| b.0.cmp(&a.0));
@@ -107,21 +103,19 @@ impl DynamoStore {
         }
     }
 
-    /// One `BatchGetItem` (at most 100 keys a request; a page is at most 101 names).
+    /// One `BatchGetItem` per 100 names (a page is at most 101).
     pub(super) async fn named_invitations(
         &self,
         names: &[InvitationRef],
     ) -> Result<Vec<Invitation>, StoreError> {
-        let mut found = Vec::with_capacity(names.len());
-        for chunk in names.chunks(100) {
-            let keys_wanted = chunk
-                .iter()
-                .map(|r| key(keys::invitation(&r.organization_id, &r.id)))
-                .collect();
-            for item in self.batch_get(keys_wanted).await? {
-                found.push(codec::invitation_from(&item)?);
-            }
-        }
-        Ok(found)
+        let wanted = names
+            .iter()
+            .map(|r| key(keys::invitation(&r.organization_id, &r.id)))
+            .collect();
+        self.batch_get_all(wanted)
+            .await?
+            .iter()
+            .map(codec::invitation_from)
+            .collect()
     }
 }

@@ -37,6 +37,17 @@ impl DynamoStore {
         org_id: &OrganizationId,
         now: Millis,
     ) -> Result<u64, StoreError> {
+        Ok(self.lapsed_entries_of(org_id, now).await?.len() as u64)
+    }
+
+    /// The entries (keys, `GSI4SK`, `GSI10SK`) of the organization's pending invitations past
+    /// their expiry: one `Query` of GSI5 below now, at most `LAPSED_READ_LIMIT`. What counts
+    /// them and what places them in a page both read this.
+    pub(super) async fn lapsed_entries_of(
+        &self,
+        org_id: &OrganizationId,
+        now: Millis,
+    ) -> Result<Vec<Item>, StoreError> {
         let out = self
             .client()
             .query()
@@ -55,7 +66,7 @@ impl DynamoStore {
                 "more than {LAPSED_READ_LIMIT} lapsed invitations: is the sweeper running?"
             );
         }
-        Ok(out.items.map_or(0, |items| items.len() as u64))
+        Ok(out.items.unwrap_or_default())
     }
 
     /// `total_count` from counters. Without an address filter: the organization's (one
