@@ -9,6 +9,11 @@ use invitations::config::{
 use invitations::http;
 use invitations::runtime::{http_state, pipeline, resolve_secrets, store, Aws};
 
+/// The local server answers many small requests from many threads; glibc's allocator was
+/// about a seventh of its time under `scripts/bench-load` (arenas, consolidation).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod demo;
 mod guard;
 mod metrics;

@@ -111,6 +111,18 @@ fn build() -> SharedHttpClient {
     for cert in webpki_root_certs::TLS_SERVER_ROOT_CERTS {
         roots.add_pem_certificate(pem(cert));
     }
+    // The variable the AWS CLI and SDKs read for an extra bundle (a company's TLS proxy, a
+    // test CA in front of an emulator); added to the compiled-in roots, never instead of them.
+    if let Some(path) = std::env::var_os("AWS_CA_BUNDLE").filter(|p| !p.is_empty()) {
+        match std::fs::read(&path) {
+            Ok(bundle) => {
+                roots.add_pem_certificate(bundle);
+            }
+            Err(e) => {
+                tracing::error!(path = %path.to_string_lossy(), error = %e, "AWS_CA_BUNDLE is not readable; only the compiled-in roots are trusted")
+            }
+        }
+    }
     let builder = aws_smithy_http_client::Builder::new()
         .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc));
     match TlsContext::builder().with_trust_store(roots).build() {

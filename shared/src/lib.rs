@@ -6,7 +6,8 @@
 //! 1. [`clock`], [`ids`], [`pem`], [`telemetry`] (the metrics, named once), [`domain`]: the
 //!    vocabulary (addresses, roles, invitations, memberships, limits, redirect policy) with no
 //!    I/O.
-//! 2. [`aws`]: what the AWS SDK clients share (region, credentials, the HTTPS client).
+//! 2. [`aws`]: what the AWS SDK clients share (region, credentials, the HTTPS client);
+//!    [`files`]: the local server's folders, each written by one thread.
 //! 3. [`tokens`] (tickets this service signs, sessions from the identity provider) and
 //!    [`mail`] (composing the invitation email; SES, the outbox).
 //! 4. [`store`]: the persistence traits, by capability, their change type, and their two
@@ -26,6 +27,7 @@ pub mod pem;
 pub mod telemetry;
 
 pub mod aws;
+pub mod files;
 
 pub mod mail;
 pub mod tokens;

@@ -9,10 +9,12 @@ use lettre::message::{Mailbox, MultiPart};
 use lettre::Message;
 
 use super::{MailError, Mailer, OutgoingEmail};
+use crate::files::{FileWrite, FolderWriter};
 
 pub struct OutboxMailer {
     dir: PathBuf,
     from: Mailbox,
+    writer: FolderWriter,
 }
 
 impl OutboxMailer {
@@ -22,6 +24,8 @@ impl OutboxMailer {
             from: from
                 .parse()
                 .map_err(|e| format!("{from:?} is not a sender address: {e}"))?,
+            writer: FolderWriter::start("outbox")
+                .map_err(|e| format!("the outbox's writer did not start: {e}"))?,
         })
     }
 
@@ -41,34 +45,6 @@ impl OutboxMailer {
         line.push('\n');
         line
     }
-}
-
-/// Everything one send writes, in one trip to the blocking pool: each `tokio::fs` call is a
-/// hand-off to another thread and back, and a send made six of them.
-fn write_all(
-    dir: &std::path::Path,
-    stem: &str,
-    formatted: &[u8],
-    html: &str,
-    line: &str,
-) -> Result<std::path::PathBuf, MailError> {
-    use std::io::Write;
-    let unavailable = |path: &std::path::Path, e: std::io::Error| {
-        MailError::Unavailable(format!("{}: {e}", path.display()))
-    };
-    std::fs::create_dir_all(dir).map_err(|e| unavailable(dir, e))?;
-    let eml = dir.join(format!("{stem}.eml"));
-    std::fs::write(&eml, formatted).map_err(|e| unavailable(&eml, e))?;
-    let html_path = dir.join(format!("{stem}.html"));
-    std::fs::write(&html_path, html).map_err(|e| unavailable(&html_path, e))?;
-    let log = dir.join(SENT_LOG);
-    std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&log)
-        .and_then(|mut f| f.write_all(line.as_bytes()))
-        .map_err(|e| unavailable(&log, e))?;
-    Ok(html_path)
 }
 
 /// The outbox's record of every send, one JSON line each (time, email id, invitation).
@@ -93,17 +69,17 @@ impl Mailer for OutboxMailer {
             .map_err(|e| MailError::Rejected(e.to_string()))?;
         // One file per email id, the latest copy; every send is also a line of `sent.log`, as
         // SES would send it again: a duplicate shows there, never hidden by the files.
-        let (dir, stem) = (self.dir.clone(), email.delivery_id.clone());
-        let (formatted, body, line) = (
-            message.formatted(),
-            email.html.clone(),
-            Self::sent_line(email),
-        );
-        let html =
-            tokio::task::spawn_blocking(move || write_all(&dir, &stem, &formatted, &body, &line))
-                .await
-                .map_err(|e| MailError::Unavailable(format!("the outbox write stopped: {e}")))??;
+        // Its files and its log line, written by the outbox's one writer (see `crate::files`).
         let stem = &email.delivery_id;
+        let html = self.dir.join(format!("{stem}.html"));
+        self.writer
+            .write(vec![
+                FileWrite::Replace(self.dir.join(format!("{stem}.eml")), message.formatted()),
+                FileWrite::Replace(html.clone(), email.html.clone().into_bytes()),
+                FileWrite::Append(self.dir.join(SENT_LOG), Self::sent_line(email).into_bytes()),
+            ])
+            .await
+            .map_err(MailError::Unavailable)?;
         tracing::info!(invitation = %email.invitation_id, file = %html.display(), "invitation email written to the outbox");
         Ok(format!("outbox-{stem}"))
     }

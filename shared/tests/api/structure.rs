@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[&[&str]] = &[
     &["clock", "ids", "pem", "telemetry"],
     &["domain"],
-    &["aws"],
+    &["aws", "files"],
     &["mail", "tokens"],
     &["store"],
     &["service"],

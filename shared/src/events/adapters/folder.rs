@@ -7,32 +7,33 @@ use async_trait::async_trait;
 
 use crate::events::delivery::{DeadLetter, DeadLetters, EventSink};
 use crate::events::Event;
+use crate::files::{FileWrite, FolderWriter};
 
+/// Written by one thread (see `crate::files`).
 #[derive(Clone)]
-pub struct Folder(PathBuf);
+pub struct Folder {
+    dir: PathBuf,
+    writer: FolderWriter,
+}
 
 impl Folder {
     pub fn new(dir: impl Into<PathBuf>) -> std::io::Result<Self> {
         let dir = dir.into();
         std::fs::create_dir_all(dir.join("dead-letters"))?;
-        Ok(Self(dir))
+        Ok(Self {
+            dir,
+            writer: FolderWriter::start("events")?,
+        })
     }
 
     pub fn path(&self) -> &std::path::Path {
-        &self.0
+        &self.dir
     }
-}
-
-async fn write(path: PathBuf, json: String) -> Result<(), String> {
-    tokio::fs::write(&path, json)
-        .await
-        .map_err(|e| format!("writing {}: {e}", path.display()))
 }
 
 #[async_trait]
 impl EventSink for Folder {
-    /// A batch's files in one trip to the blocking pool (a `tokio::fs` call per file was a
-    /// hand-off to another thread and back each).
+    /// A batch's files in one job of the folder's writer.
     async fn publish(&self, events: &[Event]) -> Result<(), String> {
         let mut files = Vec::with_capacity(events.len());
         for e in events {
@@ -40,15 +41,9 @@ impl EventSink for Folder {
             body["id"] = serde_json::Value::String(e.id.clone());
             let pretty = serde_json::to_string_pretty(&body).map_err(|e| e.to_string())?;
             let name = format!("{:013}-{}.json", e.body.timestamp, e.id);
-            files.push((self.0.join(name), pretty));
+            files.push(FileWrite::Replace(self.dir.join(name), pretty.into_bytes()));
         }
-        tokio::task::spawn_blocking(move || {
-            files.into_iter().try_for_each(|(path, json)| {
-                std::fs::write(&path, json).map_err(|e| format!("writing {}: {e}", path.display()))
-            })
-        })
-        .await
-        .map_err(|e| format!("the event files' write stopped: {e}"))?
+        self.writer.write(files).await
     }
 }
 
@@ -63,6 +58,9 @@ impl DeadLetters for Folder {
             .take(60)
             .collect();
         let name = format!("{}-{endpoint}.json", letter.event_id);
-        write(self.0.join("dead-letters").join(name), pretty).await
+        let path = self.dir.join("dead-letters").join(name);
+        self.writer
+            .write(vec![FileWrite::Replace(path, pretty.into_bytes())])
+            .await
     }
 }

@@ -1,0 +1,93 @@
+//! Lambda's CPU, modelled with a cgroup v1 CPU quota: a function gets a share of a vCPU
+//! proportional to its memory (a full vCPU at 1,769 MB, so about 7 % at 128 MB).
+//!
+//! Two models, since reports differ on whether init gets more:
+//! - `throttled`: the share from the first instruction (the process joins the cgroup between
+//!   fork and exec);
+//! - `burst-init`: the whole CPU until the function's first `/next`, the share from then on
+//!   (the process is moved into the cgroup when the first `/next` arrives, before the event is
+//!   handed out).
+
+use std::ffi::CString;
+use std::path::PathBuf;
+
+/// Memory at which Lambda gives a function one full vCPU.
+pub const FULL_VCPU_MB: f64 = 1769.0;
+/// The scheduler's period; the quota is the share of it.
+const PERIOD_US: u64 = 100_000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Model {
+    Throttled,
+    BurstInit,
+}
+
+/// A CPU cgroup of its own, removed when dropped (after its processes are gone).
+pub struct Quota {
+    dir: PathBuf,
+    procs: CString,
+    pub share: f64,
+}
+
+impl Quota {
+    pub fn for_memory(memory_mb: u32) -> Result<Self, String> {
+        let share = f64::from(memory_mb) / FULL_VCPU_MB;
+        let root = PathBuf::from("/sys/fs/cgroup/cpu");
+        if !root.join("cpu.cfs_quota_us").exists() {
+            return Err("no cgroup v1 CPU controller at /sys/fs/cgroup/cpu (the CPU model needs it, and root)".into());
+        }
+        let dir = root.join(format!("lambda-cold-{}", std::process::id()));
+        let _ = std::fs::create_dir(&dir);
+        let write = |file: &str, value: String| {
+            std::fs::write(dir.join(file), &value).map_err(|e| format!("{}/{file} = {value}: {e}", dir.display()))
+        };
+        write("cpu.cfs_period_us", PERIOD_US.to_string())?;
+        let quota = ((share * PERIOD_US as f64) as u64).max(1_000);
+        write("cpu.cfs_quota_us", quota.to_string())?;
+        let procs = CString::new(dir.join("cgroup.procs").to_string_lossy().into_owned()).map_err(|e| e.to_string())?;
+        Ok(Self { dir, procs, share })
+    }
+
+    /// Moves a running process (every thread of it) into the cgroup.
+    pub fn admit(&self, pid: u32) -> Result<(), String> {
+        std::fs::write(self.dir.join("cgroup.procs"), pid.to_string()).map_err(|e| format!("moving {pid} into the CPU cgroup: {e}"))
+    }
+
+    /// Makes the spawned process join the cgroup before it executes its first instruction.
+    pub fn admit_at_exec(&self, cmd: &mut tokio::process::Command) {
+        let path = self.procs.clone();
+        // SAFETY: between fork and exec only async-signal-safe calls are made (getpid, open,
+        // write, close), on memory prepared before the fork.
+        unsafe {
+            cmd.pre_exec(move || {
+                let mut digits = [0u8; 20];
+                let mut pid = libc::getpid() as u64;
+                let mut at = digits.len();
+                loop {
+                    at -= 1;
+                    digits[at] = b'0' + (pid % 10) as u8;
+                    pid /= 10;
+                    if pid == 0 {
+                        break;
+                    }
+                }
+                let fd = libc::open(path.as_ptr(), libc::O_WRONLY);
+                if fd < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                let written = libc::write(fd, digits[at..].as_ptr().cast(), digits.len() - at);
+                libc::close(fd);
+                if written < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+    }
+}
+
+impl Drop for Quota {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir(&self.dir);
+    }
+}
