@@ -28,7 +28,7 @@ fn interval_from(raw: Option<&str>) -> Result<Duration, String> {
 
 /// One pass at start (a restart after a crash heals at once), then one per `every`; a pass
 /// that fails is logged and the next one tries again, as the scheduled function would be.
-pub async fn sweep_on_schedule(service: Service, every: Duration) {
+pub async fn sweep_on_schedule(service: std::sync::Arc<Service>, every: Duration) {
     let mut ticks = tokio::time::interval(every);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {

@@ -13,6 +13,7 @@
 //! | `TICKET_VERIFYING_KEY` | the public PEM of a key-pair signing key: ticket-verify needs no secret | invite (pair check), ticket-verify | HS256 from the signing key | same |
 //! | `STORE` | `memory` or `dynamodb` | every function | `dynamodb` | `memory` |
 //! | `TABLE_NAME`, `DYNAMODB_ENDPOINT` | the table; an emulator's URL (moto) | every function | required; AWS | same |
+//! | `DYNAMODB_CONNECT_AT_INIT` | the request-path functions build their client and open its connection during init (`true`/`false`) | HTTP functions | `true` | — |
 //! | `RETENTION_DAYS` | days an ended invitation stays before TTL removes it | every function that ends invitations | 90 | same |
 //! | `CUSTOM_ROLES` | extra roles as JSON | HTTP functions, events | the two system roles | same |
 //! | `DEFAULT_MAX_ALLOWED_MEMBERSHIPS` | seats of organizations created without a limit | HTTP functions | 0 (unlimited) | same |
@@ -193,6 +194,16 @@ pub(crate) fn store(local: bool, vars: &Vars<'_>) -> Result<StoreConfig, ConfigE
             })?,
             endpoint: vars.get("DYNAMODB_ENDPOINT"),
             retention_days: retention_days(vars)?,
+            connect_at_init: match vars.get("DYNAMODB_CONNECT_AT_INIT").as_deref() {
+                None | Some("true") => true,
+                Some("false") => false,
+                Some(other) => {
+                    return Err(ConfigError::invalid(
+                        "DYNAMODB_CONNECT_AT_INIT",
+                        format!("{other:?} is neither \"true\" nor \"false\""),
+                    ))
+                }
+            },
         }),
         other => Err(ConfigError::invalid(
             "STORE",

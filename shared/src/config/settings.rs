@@ -13,6 +13,9 @@ pub enum StoreConfig {
         endpoint: Option<String>,
         /// Days an ended invitation stays before DynamoDB's TTL removes it.
         retention_days: u32,
+        /// The request-path functions open the connection during init
+        /// (`DYNAMODB_CONNECT_AT_INIT`, default true).
+        connect_at_init: bool,
     },
 }
 

@@ -35,7 +35,8 @@ use crate::tokens::session::SessionVerifier;
 /// What every handler gets: built once per cold start, cloned cheaply per request.
 #[derive(Clone)]
 pub struct AppState {
-    pub service: Service,
+    /// Shared, not copied: axum clones the state for every request.
+    pub service: Arc<Service>,
     /// Digests of the accepted backend secret keys; none in a function with no backend route.
     pub secret_keys: Arc<SecretKeys>,
     /// `None` when no session verification is configured: signed-in routes then answer 401.

@@ -25,11 +25,14 @@ use crate::tokens::ticket::{TicketIssuer, TicketSigner, TicketVerifier};
 pub struct Store {
     pub shared: Arc<dyn crate::store::Store>,
     pub feed: Option<ChangeFeed>,
+    /// The same store when it is DynamoDB, for what start-up does with it beside requests.
+    pub dynamodb: Option<DynamoStore>,
 }
 
 /// The store a configuration names. Locally a missing DynamoDB table is created, and an
 /// in-memory store reports its changes; deployed functions use the table `template.yaml` made,
-/// through a client made on the first request (a shorter cold start).
+/// through a client made on its first use: the first request, or `open_connection` during a
+/// request-path function's init.
 pub async fn store(config: &StoreConfig, local: bool, aws: &Aws) -> Result<Store, StartError> {
     Ok(match config {
         StoreConfig::Memory if local => {
@@ -37,16 +40,19 @@ pub async fn store(config: &StoreConfig, local: bool, aws: &Aws) -> Result<Store
             Store {
                 shared: Arc::new(store),
                 feed: Some(changes),
+                dynamodb: None,
             }
         }
         StoreConfig::Memory => Store {
             shared: Arc::new(MemoryStore::new()),
             feed: None,
+            dynamodb: None,
         },
         StoreConfig::DynamoDb {
             table,
             endpoint,
             retention_days,
+            ..
         } => {
             let dynamodb = crate::aws::dynamodb_config(aws.config()?, endpoint.as_deref());
             if local {
@@ -58,8 +64,9 @@ pub async fn store(config: &StoreConfig, local: bool, aws: &Aws) -> Result<Store
             let store =
                 DynamoStore::lazy(dynamodb, table.clone()).with_retention_days(*retention_days);
             Store {
-                shared: Arc::new(store),
+                shared: Arc::new(store.clone()),
                 feed: None,
+                dynamodb: Some(store),
             }
         }
     })
@@ -89,7 +96,7 @@ pub fn http_state(
     let browser = crate::http::browser::BrowserPolicy::new(&config.browser_origins)
         .map_err(|reason| ConfigError::invalid("CORS_ALLOWED_ORIGINS", reason))?;
     Ok(AppState {
-        service,
+        service: Arc::new(service),
         secret_keys: Arc::new(SecretKeys::from_digests(
             config.backend_keys.digests.clone(),
         )),

@@ -16,7 +16,8 @@ pub use pipeline::pipeline;
 
 use crate::aws::MissingAwsVariable;
 use crate::config::{
-    environment, BouncesConfig, ConfigError, EventsConfig, HttpConfig, SweeperConfig, Target,
+    environment, BouncesConfig, ConfigError, EventsConfig, HttpConfig, StoreConfig, SweeperConfig,
+    Target,
 };
 use crate::http::{self, AppState, Function};
 use crate::store::StoreError;
@@ -73,6 +74,18 @@ pub async fn http_from_env(
     resolve_secrets(aws, &mut config).await?;
     config.check_keys_are_distinct()?;
     let store = store(&config.store, target.is_local(), aws).await?;
+    if let (
+        Some(dynamodb),
+        StoreConfig::DynamoDb {
+            connect_at_init: true,
+            ..
+        },
+    ) = (&store.dynamodb, &config.store)
+    {
+        if !target.is_local() {
+            dynamodb.open_connection().await;
+        }
+    }
     let state = http_state(&config, store.shared, aws)?;
     Ok((config, state))
 }

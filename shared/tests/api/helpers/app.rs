@@ -139,14 +139,14 @@ impl AppBuilder {
     /// The state a function builds at cold start, from these parts.
     pub fn state(self) -> AppState {
         AppState {
-            service: Service::new(
+            service: Arc::new(Service::new(
                 self.store,
                 self.clock,
                 RoleCatalog::default(),
                 self.policy,
                 self.links,
                 super::mail(self.mailer),
-            ),
+            )),
             secret_keys: Arc::new(SecretKeys::new(self.secret_keys).unwrap()),
             sessions: Some(Arc::new(self.sessions)),
             browser: Arc::new(
