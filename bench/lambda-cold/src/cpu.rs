@@ -2,15 +2,14 @@
 //! proportional to its memory (a full vCPU at 1,769 MB, so about 7 % at 128 MB).
 //!
 //! Two models, since reports differ on whether init gets more:
-//! - `throttled`: the share from the first instruction (the process joins the cgroup between
-//!   fork and exec; the clock starts when `exec` has happened, since joining a cgroup v1 waits
-//!   several milliseconds for the kernel's RCU, which is not the function's time);
+//! - `throttled`: the share from the first instruction (a shell joins the group, waits for a
+//!   line, then `exec`s the function; the clock starts at that line, since joining a cgroup v1
+//!   often waits ~10 ms for the kernel's RCU, which is not the function's time);
 //! - `burst-init`: the whole CPU until the function's first `/next`, the share from then on
 //!   (the process is moved into the cgroup when the first `/next` arrives, before the event is
 //!   handed out; the move's wait falls between init and the first invocation, so the figure to
 //!   read is init + first invoke, not the cold total).
 
-use std::ffi::CString;
 use std::path::PathBuf;
 
 /// Memory at which Lambda gives a function one full vCPU.
@@ -32,7 +31,7 @@ pub enum Model {
 /// A CPU cgroup of its own, removed when dropped (after its processes are gone).
 pub struct Quota {
     dir: PathBuf,
-    procs: CString,
+    procs: String,
     pub share: f64,
 }
 
@@ -54,7 +53,7 @@ impl Quota {
         let _ = write("cpu.cfs_quota_us", "-1".into());
         write("cpu.cfs_period_us", period.to_string())?;
         write("cpu.cfs_quota_us", quota.to_string())?;
-        let procs = CString::new(dir.join("cgroup.procs").to_string_lossy().into_owned()).map_err(|e| e.to_string())?;
+        let procs = dir.join("cgroup.procs").to_string_lossy().into_owned();
         Ok(Self { dir, procs, share })
     }
 
@@ -63,36 +62,16 @@ impl Quota {
         std::fs::write(self.dir.join("cgroup.procs"), pid.to_string()).map_err(|e| format!("moving {pid} into the CPU cgroup: {e}"))
     }
 
-    /// Makes the spawned process join the cgroup before it executes its first instruction.
-    pub fn admit_at_exec(&self, cmd: &mut tokio::process::Command) {
-        let path = self.procs.clone();
-        // SAFETY: between fork and exec only async-signal-safe calls are made (getpid, open,
-        // write, close), on memory prepared before the fork.
-        unsafe {
-            cmd.pre_exec(move || {
-                let mut digits = [0u8; 20];
-                let mut pid = libc::getpid() as u64;
-                let mut at = digits.len();
-                loop {
-                    at -= 1;
-                    digits[at] = b'0' + (pid % 10) as u8;
-                    pid /= 10;
-                    if pid == 0 {
-                        break;
-                    }
-                }
-                let fd = libc::open(path.as_ptr(), libc::O_WRONLY);
-                if fd < 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                let written = libc::write(fd, digits[at..].as_ptr().cast(), digits.len() - at);
-                libc::close(fd);
-                if written < 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            });
-        }
+    /// The file a process writes its pid to, to join the group.
+    pub fn procs_path(&self) -> &std::path::Path {
+        std::path::Path::new(&self.procs)
+    }
+
+    /// Whether `pid` is in the group.
+    pub fn holds(&self, pid: u32) -> bool {
+        std::fs::read_to_string(self.dir.join("cgroup.procs"))
+            .map(|procs| procs.lines().any(|line| line.trim() == pid.to_string()))
+            .unwrap_or(false)
     }
 }
 

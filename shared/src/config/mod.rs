@@ -13,7 +13,7 @@
 //! | `TICKET_VERIFYING_KEY` | the public PEM of a key-pair signing key: ticket-verify needs no secret | invite (pair check), ticket-verify | HS256 from the signing key | same |
 //! | `STORE` | `memory` or `dynamodb` | every function | `dynamodb` | `memory` |
 //! | `TABLE_NAME`, `DYNAMODB_ENDPOINT` | the table; an emulator's URL (moto) | every function | required; AWS | same |
-//! | `DYNAMODB_CONNECT_AT_INIT` | the request-path functions build their client and open its connection during init (`true`/`false`) | HTTP functions | `true` | — |
+//! | `DYNAMODB_CONNECT_AT_INIT` | the request-path functions build their client and open its connection during init (`true`/`false`) | HTTP functions | `true` below 512 MB of memory, else `false` | — |
 //! | `RETENTION_DAYS` | days an ended invitation stays before TTL removes it | every function that ends invitations | 90 | same |
 //! | `CUSTOM_ROLES` | extra roles as JSON | HTTP functions, events | the two system roles | same |
 //! | `DEFAULT_MAX_ALLOWED_MEMBERSHIPS` | seats of organizations created without a limit | HTTP functions | 0 (unlimited) | same |
@@ -194,21 +194,33 @@ pub(crate) fn store(local: bool, vars: &Vars<'_>) -> Result<StoreConfig, ConfigE
             })?,
             endpoint: vars.get("DYNAMODB_ENDPOINT"),
             retention_days: retention_days(vars)?,
-            connect_at_init: match vars.get("DYNAMODB_CONNECT_AT_INIT").as_deref() {
-                None | Some("true") => true,
-                Some("false") => false,
-                Some(other) => {
-                    return Err(ConfigError::invalid(
-                        "DYNAMODB_CONNECT_AT_INIT",
-                        format!("{other:?} is neither \"true\" nor \"false\""),
-                    ))
-                }
-            },
+            connect_at_init: connect_at_init(vars)?,
         }),
         other => Err(ConfigError::invalid(
             "STORE",
             format!("{other:?} is neither \"memory\" nor \"dynamodb\""),
         )),
+    }
+}
+
+/// Below 512 MB a function's CPU share is small, and Lambda is reported to give init more: the
+/// client and its TLS handshake cost least there. From 512 MB the CPU is plentiful and the
+/// throwaway read is one more round trip than the first request needed
+/// (`scripts/bench-cold-cpu`; the figures are in the README).
+const CONNECT_AT_INIT_BELOW_MB: u32 = 512;
+
+fn connect_at_init(vars: &Vars<'_>) -> Result<bool, ConfigError> {
+    match vars.get("DYNAMODB_CONNECT_AT_INIT").as_deref() {
+        Some("true") => Ok(true),
+        Some("false") => Ok(false),
+        Some(other) => Err(ConfigError::invalid(
+            "DYNAMODB_CONNECT_AT_INIT",
+            format!("{other:?} is neither \"true\" nor \"false\""),
+        )),
+        None => Ok(vars
+            .get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")
+            .and_then(|mb| mb.parse::<u32>().ok())
+            .is_none_or(|mb| mb < CONNECT_AT_INIT_BELOW_MB)),
     }
 }
 

@@ -14,7 +14,7 @@ pub enum StoreConfig {
         /// Days an ended invitation stays before DynamoDB's TTL removes it.
         retention_days: u32,
         /// The request-path functions open the connection during init
-        /// (`DYNAMODB_CONNECT_AT_INIT`, default true).
+        /// (`DYNAMODB_CONNECT_AT_INIT`; by default below 512 MB of memory).
         connect_at_init: bool,
     },
 }

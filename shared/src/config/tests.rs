@@ -227,3 +227,47 @@ fn a_ticket_key_equal_to_a_backend_or_session_key_never_starts() {
         .to_string()
         .contains("SESSION_JWT_SECRET"));
 }
+
+#[test]
+fn a_small_function_connects_to_dynamodb_at_init_unless_told() {
+    let connects = |vars: &[(&str, &str)]| {
+        let mut all = vec![
+            ("TABLE_NAME", "t"),
+            ("INVITATIONS_SECRET_KEY_SHA256", DIGEST),
+            ("PUBLIC_BASE_URL", "https://api.example.com/"),
+        ];
+        all.extend_from_slice(vars);
+        match http(Target::Function(Function::List), &all).map(|c| c.store) {
+            Ok(StoreConfig::DynamoDb {
+                connect_at_init, ..
+            }) => Ok(connect_at_init),
+            Ok(other) => panic!("{other:?}"),
+            Err(e) => Err(e.to_string()),
+        }
+    };
+    assert_eq!(connects(&[]), Ok(true), "no memory size: as the smallest");
+    assert_eq!(
+        connects(&[("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256")]),
+        Ok(true)
+    );
+    assert_eq!(
+        connects(&[("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512")]),
+        Ok(false)
+    );
+    assert_eq!(
+        connects(&[
+            ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1769"),
+            ("DYNAMODB_CONNECT_AT_INIT", "true")
+        ]),
+        Ok(true)
+    );
+    assert_eq!(
+        connects(&[
+            ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128"),
+            ("DYNAMODB_CONNECT_AT_INIT", "false")
+        ]),
+        Ok(false)
+    );
+    let refused = connects(&[("DYNAMODB_CONNECT_AT_INIT", "yes")]).unwrap_err();
+    assert!(refused.contains("DYNAMODB_CONNECT_AT_INIT"), "{refused}");
+}
