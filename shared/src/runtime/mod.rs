@@ -82,12 +82,25 @@ pub async fn http_from_env(
         },
     ) = (&store.dynamodb, &config.store)
     {
-        if !target.is_local() {
-            dynamodb.open_connection().await;
+        if let Some(function) = target.function() {
+            dynamodb
+                .open_connections(connections_at_init(function))
+                .await;
         }
     }
     let state = http_state(&config, store.shared, aws)?;
     Ok((config, state))
+}
+
+/// Connections opened at init. The pending list reads its page, the lapsed entries and the
+/// counters concurrently, and each connection the pool lacks is a handshake of its own on the
+/// first request; at 128 MB, two at init measured best (three cost a throttled init more than
+/// they saved: `scripts/bench-cold-cpu`, README).
+fn connections_at_init(function: Function) -> usize {
+    match function {
+        Function::List => 2,
+        _ => 1,
+    }
 }
 
 /// The whole of an HTTP function's `main`: configuration and clients once, then requests.

@@ -31,7 +31,7 @@ mod table;
 mod tx;
 
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
-use aws_sdk_dynamodb::types::CancellationReason;
+use aws_sdk_dynamodb::types::{AttributeValue, CancellationReason};
 use aws_sdk_dynamodb::Client;
 use codec::key;
 
@@ -78,30 +78,29 @@ impl DynamoStore {
         self.client.get()
     }
 
-    /// Builds the client and opens its connection (the TLS handshake) before a request needs
-    /// them: one `GetItem` of a key nothing writes (half a read unit). Lambda is reported to
-    /// give init more CPU than the memory's share, which the handshake needs most of
-    /// (`scripts/bench-cold-cpu`). A failure is only logged: the first request then connects
-    /// as it would have.
-    pub async fn open_connection(&self) {
-        let read = self
-            .client()
-            .get_item()
-            .table_name(&self.table)
-            .key(
-                keys::PK,
-                aws_sdk_dynamodb::types::AttributeValue::S("CONNECTION".into()),
-            )
-            .key(
-                keys::SK,
-                aws_sdk_dynamodb::types::AttributeValue::S("CONNECTION".into()),
-            )
-            .projection_expression(keys::PK)
-            .send();
-        match tokio::time::timeout(std::time::Duration::from_secs(2), read).await {
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => tracing::warn!(error = %aws_sdk_dynamodb::error::DisplayErrorContext(&e), "DynamoDB's connection was not opened at init; the first request opens it"),
-            Err(_) => tracing::warn!("DynamoDB's connection was not opened at init within 2 s; the first request opens it"),
+    /// Builds the client and opens `connections` connections (a TLS handshake each) before a
+    /// request needs them: as many concurrent `GetItem`s of a key nothing writes (half a read
+    /// unit each). Lambda is reported to give init more CPU than the memory's share, which the
+    /// handshakes need most of (`scripts/bench-cold-cpu`). A failure is only logged: the first
+    /// request then connects as it would have.
+    pub async fn open_connections(&self, connections: usize) {
+        let read = || {
+            self.client()
+                .get_item()
+                .table_name(&self.table)
+                .key(keys::PK, AttributeValue::S("CONNECTION".into()))
+                .key(keys::SK, AttributeValue::S("CONNECTION".into()))
+                .projection_expression(keys::PK)
+                .send()
+        };
+        let reads = futures::future::join_all((0..connections.max(1)).map(|_| read()));
+        match tokio::time::timeout(std::time::Duration::from_secs(2), reads).await {
+            Ok(answers) => {
+                if let Some(Err(e)) = answers.into_iter().find(Result::is_err) {
+                    tracing::warn!(error = %aws_sdk_dynamodb::error::DisplayErrorContext(&e), "DynamoDB's connections were not all opened at init; the first request opens them");
+                }
+            }
+            Err(_) => tracing::warn!("DynamoDB's connections were not opened at init within 2 s; the first request opens them"),
         }
     }
 
