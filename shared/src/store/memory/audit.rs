@@ -17,7 +17,7 @@ use crate::store::{AuditStore, StoreError};
 pub(super) struct AuditLog {
     /// Every entry, by partition (`domain::audit`'s names) and sort key.
     partitions: HashMap<String, BTreeSet<String>>,
-    entries: HashMap<String, AuditEntry>,
+    entries: super::Growing<String, AuditEntry>,
     /// Each entry's sort key by when it leaves, for retention.
     by_retention: BTreeMap<(Millis, String), ()>,
 }

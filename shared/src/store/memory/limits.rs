@@ -1,6 +1,6 @@
 //! Abuse-limit logs in memory, versioned like the DynamoDB items.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use async_trait::async_trait;
 
@@ -13,7 +13,7 @@ use crate::store::{states_in_order, LimitStore, StoreError};
 /// that the map holds only logs that still count.
 #[derive(Default)]
 pub(super) struct LimitLogs {
-    logs: HashMap<String, (RateLog, u64, Millis)>,
+    logs: super::Growing<String, (RateLog, u64, Millis)>,
     by_expiry: BTreeSet<(Millis, String)>,
 }
 

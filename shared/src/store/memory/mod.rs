@@ -21,7 +21,7 @@ mod reminders;
 mod reputation;
 mod revoke;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 
 use super::{ActorRequirement, SlotHolder};
@@ -30,24 +30,30 @@ use crate::store::change::{Change, ChangeRecord};
 
 type OrgKey = (String, String);
 
+/// The maps that grow with history (invitations, addresses, messages): a B-tree grows a node at
+/// a time, where a hash map doubles and rehashes every entry at once, under the store's one
+/// lock; past 100,000 invitations each doubling stalled every request for tens of
+/// milliseconds (`scripts/bench-load`'s `per second:` dips).
+pub(super) type Growing<K, V> = std::collections::BTreeMap<K, V>;
+
 #[derive(Default)]
 pub(super) struct Tables {
-    users: HashMap<UserId, User>,
-    email_owners: HashMap<String, UserId>,
+    users: Growing<UserId, User>,
+    email_owners: Growing<String, UserId>,
     organizations: HashMap<OrganizationId, Organization>,
     /// Slug claims, in slug order (DynamoDB's GSI2 over organizations).
     slugs: std::collections::BTreeMap<String, OrganizationId>,
     /// Every organization by creation (DynamoDB's GSI1 `ORGS`).
     organizations_by_created: std::collections::BTreeMap<String, OrganizationId>,
-    memberships: HashMap<OrgKey, Membership>,
-    member_addresses: HashSet<OrgKey>,
-    invitations: HashMap<OrgKey, Invitation>,
-    slots: HashMap<OrgKey, SlotHolder>,
+    memberships: Growing<OrgKey, Membership>,
+    member_addresses: std::collections::BTreeSet<OrgKey>,
+    invitations: Growing<OrgKey, Invitation>,
+    slots: Growing<OrgKey, SlotHolder>,
     invitation_index: HashMap<OrganizationId, index::OrgInvitations>,
     limits: limits::LimitLogs,
     idempotency: idempotency::IdempotencyRecords,
     /// Invitations to each address, by created sort key (DynamoDB's GSI3).
-    by_address: HashMap<String, std::collections::BTreeMap<String, OrgKey>>,
+    by_address: Growing<String, std::collections::BTreeMap<String, OrgKey>>,
     /// Each organization's memberships, by created sort key (DynamoDB's GSI1 `ORG#{org}#MEM`).
     memberships_by_org: HashMap<OrganizationId, std::collections::BTreeMap<String, UserId>>,
     /// Each user's memberships, by created sort key (DynamoDB's GSI3 `USER#{user}#MEM`).
@@ -57,19 +63,19 @@ pub(super) struct Tables {
     /// Reminders due and taken, by partition (DynamoDB's GSI9: `domain::reminder`).
     reminders: HashMap<String, std::collections::BTreeMap<String, OrgKey>>,
     /// Which sweep took each invitation's reminder (DynamoDB's `reminder_claim`).
-    reminder_claims: HashMap<OrgKey, String>,
+    reminder_claims: Growing<OrgKey, String>,
     /// The instance's invitations by creation, per shard (DynamoDB's GSI6).
     by_shard: HashMap<u32, std::collections::BTreeMap<String, OrgKey>>,
     /// The instance's invitations by stored status and creation, per shard (GSI11).
     by_shard_status:
         HashMap<(crate::domain::InvitationStatus, u32), std::collections::BTreeMap<String, OrgKey>>,
     /// Each invitation's organization (DynamoDB's pointer item).
-    invitation_orgs: HashMap<crate::domain::InvitationId, OrganizationId>,
+    invitation_orgs: Growing<crate::domain::InvitationId, OrganizationId>,
     /// Each address's invitations per organization: sent, and settled by end state (DynamoDB's
     /// `ADDRCOUNT#` items).
-    address_counts: HashMap<OrgKey, AddressCounts>,
+    address_counts: Growing<OrgKey, AddressCounts>,
     /// Each invitation's latest message (DynamoDB's GSI8).
-    messages: HashMap<String, OrgKey>,
+    messages: Growing<String, OrgKey>,
     /// The invitations whose email is queued, not sent, per shard (GSI8's `UNSENT#` keys).
     unsent: HashMap<u32, std::collections::BTreeSet<OrgKey>>,
     /// Email reputation: suppressed mailboxes, organizations' days and pauses.
