@@ -774,6 +774,15 @@ def main():
             if again.outcome == "stuck":
                 replay["stuck"] += 1
                 mismatches.append(f"{op.kind} {op.key}: still {again.final.status if again.final else 'no answer'}")
+            elif op.outcome == "answered" and op.final.status in (401, 403):
+                # A refusal is never kept (a quota full now may have a seat later): the same
+                # key runs again, and what it makes must come out whole.
+                replay["refused, not kept: ran again"] += 1
+                if again.final.headers.get("idempotent-replayed") == "true":
+                    mismatches.append(f"{op.kind} {op.key}: its {op.final.status} was kept")
+                op.final = again.final
+                if op.kind == "create" and again.final.status == 200:
+                    world.learn(again.final.body, op.path.split("/")[3])
             elif op.outcome == "answered":
                 same = again.final.status == op.final.status and again.final.headers.get("idempotent-replayed") == "true"
                 replay["same answer" if same else "different answer"] += 1
