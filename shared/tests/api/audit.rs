@@ -7,7 +7,7 @@ use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::helpers::app::{session_token, TestApp, KEY};
-use crate::helpers::{Harness, DAY};
+use crate::helpers::{audit_count, Harness, DAY};
 use invitations::domain::audit::{AuditAction, AuditQuery};
 
 both_stores!(
@@ -427,26 +427,6 @@ async fn the_log_reads_by_action_by_actor_and_by_cursor(h: Harness) {
         .is_empty());
 }
 
-/// One page of `org`'s entries of `action`, straight from the store.
-async fn entries_of(
-    h: &Harness,
-    org: &invitations::domain::OrganizationId,
-    action: AuditAction,
-) -> usize {
-    let query = AuditQuery {
-        action: Some(action),
-        actor: None,
-        before: None,
-        limit: 100,
-    };
-    h.service
-        .audit_log(org, &query)
-        .await
-        .unwrap()
-        .entries
-        .len()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 #[ignore = "needs moto: scripts/test runs it"]
 async fn on_dynamodb_a_cancelled_transaction_leaves_no_entry() {
@@ -475,7 +455,7 @@ async fn on_dynamodb_a_cancelled_transaction_leaves_no_entry() {
         .count();
     assert_eq!(made, 1);
     assert_eq!(
-        entries_of(&h, &org.id, AuditAction::InvitationCreated).await,
+        audit_count(&h, &org.id, AuditAction::InvitationCreated).await,
         1
     );
 
@@ -538,7 +518,7 @@ async fn on_dynamodb_a_cancelled_transaction_leaves_no_entry() {
         .await;
     assert!(refused.is_err(), "{refused:?}");
     assert_eq!(
-        entries_of(&h, &org.id, AuditAction::MembershipCreated).await,
+        audit_count(&h, &org.id, AuditAction::MembershipCreated).await,
         0
     );
 }

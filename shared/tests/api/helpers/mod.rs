@@ -201,14 +201,17 @@ impl Intercept for CallLog {
 }
 
 pub fn dynamodb_client(endpoint: &str, calls: &CallLog) -> aws_sdk_dynamodb::Client {
-    let config = aws_sdk_dynamodb::Config::builder()
+    aws_sdk_dynamodb::Client::from_conf(moto_config(endpoint).interceptor(calls.clone()).build())
+}
+
+/// A client configuration for moto at `endpoint` (region, test credentials), for interceptors
+/// to be added to.
+pub fn moto_config(endpoint: &str) -> aws_sdk_dynamodb::config::Builder {
+    aws_sdk_dynamodb::Config::builder()
         .behavior_version(aws_sdk_dynamodb::config::BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
         .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
         .endpoint_url(endpoint)
-        .interceptor(calls.clone())
-        .build();
-    aws_sdk_dynamodb::Client::from_conf(config)
 }
 
 /// A fresh table per test, so tests run in parallel without resets.

@@ -7,7 +7,6 @@
 
 use std::sync::Arc;
 
-use aws_sdk_dynamodb::config::{Credentials, Region};
 use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, WriteRequest};
 use invitations::domain::invitation_link::NewLink;
 use invitations::domain::listing::{Cursor, PageStart};
@@ -85,11 +84,7 @@ fn check(what: &str, reads: &[Read]) {
 #[ignore = "needs moto: scripts/test runs it"]
 async fn every_filter_and_order_reads_only_its_page_over_20000_settled_invitations() {
     let reads = ReadLog::default();
-    let config = aws_sdk_dynamodb::Config::builder()
-        .behavior_version(aws_sdk_dynamodb::config::BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
-        .endpoint_url(dynamodb_endpoint())
+    let config = moto_config(&dynamodb_endpoint())
         .interceptor(reads.clone())
         .build();
     let client = aws_sdk_dynamodb::Client::from_conf(config);

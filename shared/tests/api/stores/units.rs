@@ -9,7 +9,6 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use aws_sdk_dynamodb::config::{Credentials, Region};
 use aws_sdk_dynamodb::types::{AttributeValue, ProjectionType};
 use invitations::service::Actor;
 use invitations::store::dynamodb::{ensure_table, DynamoStore};
@@ -226,11 +225,7 @@ fn priced(
 async fn an_invitations_life_in_units() {
     let reads = ReadLog::default();
     let calls = CallLog::default();
-    let config = aws_sdk_dynamodb::Config::builder()
-        .behavior_version(aws_sdk_dynamodb::config::BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
-        .endpoint_url(dynamodb_endpoint())
+    let config = moto_config(&dynamodb_endpoint())
         .interceptor(reads.clone())
         .interceptor(calls.clone())
         .build();
