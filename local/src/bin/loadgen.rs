@@ -16,6 +16,11 @@ use serde_json::{json, Value};
 /// Per second of the run: (requests answered, their latencies in microseconds).
 type Seconds = Arc<Mutex<Vec<(u64, Vec<u32>)>>>;
 
+/// The journey's three requests, in order: their latencies are also kept apart, so that a
+/// tail can be traced to the request that makes it.
+const ROUTES: [&str; 3] = ["invite", "list pending", "revoke"];
+type ByRoute = Arc<Mutex<[Vec<u32>; 3]>>;
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let args: Vec<String> = std::env::args().collect();
@@ -50,20 +55,24 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
 
     let stop = Arc::new(AtomicBool::new(false));
     let table: Seconds = Arc::new(Mutex::new(vec![(0, Vec::new()); seconds as usize + 1]));
+    let by_route: ByRoute = Arc::default();
     let started = Instant::now();
     let mut workers = Vec::new();
     for client in 0..clients {
         let (http, auth, api, org) = (http.clone(), auth.clone(), api.clone(), org.clone());
-        let (stop, table) = (stop.clone(), table.clone());
+        let (stop, table, by_route) = (stop.clone(), table.clone(), by_route.clone());
         workers.push(tokio::spawn(async move {
             let mut n = 0u64;
-            let record = |at: Instant, took: Duration| {
+            let record = |route: usize, at: Instant, took: Duration| {
                 let second = at.duration_since(started).as_secs() as usize;
+                let micros = took.as_micros().min(u128::from(u32::MAX)) as u32;
                 if let Ok(mut t) = table.lock() {
                     if let Some(slot) = t.get_mut(second) {
                         slot.0 += 1;
-                        slot.1
-                            .push(took.as_micros().min(u128::from(u32::MAX)) as u32);
+                        slot.1.push(micros);
+                        if let Ok(mut routes) = by_route.lock() {
+                            routes[route].push(micros);
+                        }
                     }
                 }
             };
@@ -82,7 +91,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
                 else {
                     continue;
                 };
-                record(t, t.elapsed());
+                record(0, t, t.elapsed());
                 let t = Instant::now();
                 if call(
                     &http,
@@ -94,7 +103,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
                 .await
                 .is_ok()
                 {
-                    record(t, t.elapsed());
+                    record(1, t, t.elapsed());
                 }
                 let id = inv["id"].as_str().unwrap_or_default().to_string();
                 let t = Instant::now();
@@ -108,7 +117,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
                 .await
                 .is_ok()
                 {
-                    record(t, t.elapsed());
+                    record(2, t, t.elapsed());
                 }
             }
         }));
@@ -129,12 +138,22 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         .flat_map(|(_, l)| l.iter().copied())
         .collect();
     all.sort_unstable();
-    let pct = |p: f64| {
-        all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1)))
-            .copied()
-            .unwrap_or(0) as f64
-            / 1000.0
-    };
+    let pct = |p: f64| percentile(&all, p);
+    if let Ok(mut routes) = by_route.lock() {
+        let line: Vec<String> = routes
+            .iter_mut()
+            .zip(ROUTES)
+            .map(|(latencies, name)| {
+                latencies.sort_unstable();
+                format!(
+                    "{name} p50 {:.2} ms, p99 {:.2} ms",
+                    percentile(latencies, 0.50),
+                    percentile(latencies, 0.99)
+                )
+            })
+            .collect();
+        println!("by request: {}", line.join("; "));
+    }
     let window = 10.min(per_second.len());
     let first: u64 = per_second[..window].iter().sum();
     let last: u64 = per_second[per_second.len() - window..].iter().sum();
@@ -149,6 +168,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         100.0 * last as f64 / first.max(1) as f64,
     );
     Ok(())
+}
+
+/// The `p` quantile of sorted latencies in microseconds, in milliseconds.
+fn percentile(sorted: &[u32], p: f64) -> f64 {
+    sorted
+        .get(((sorted.len() as f64 * p) as usize).min(sorted.len().saturating_sub(1)))
+        .copied()
+        .unwrap_or(0) as f64
+        / 1000.0
 }
 
 async fn call(
