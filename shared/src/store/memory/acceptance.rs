@@ -27,7 +27,7 @@ impl AcceptanceStore for MemoryStore {
             invitation: t
                 .invitations
                 .get(&key(organization_id, id.as_str()))
-                .cloned(),
+                .map(super::owned),
             address_owner: t.email_owners.get(email_key).cloned(),
             session_user: session_user_id.and_then(|u| t.users.get(u).cloned()),
             limits: t.limit_states(limit_keys),
@@ -130,6 +130,6 @@ impl AcceptanceStore for MemoryStore {
         Ok(t.invitation_orgs
             .get(id)
             .and_then(|org| t.invitations.get(&key(org, id.as_str())))
-            .cloned())
+            .map(super::owned))
     }
 }

@@ -29,7 +29,7 @@ impl EmailStore for MemoryStore {
             return Ok(false);
         }
         let before = inv.clone();
-        inv.delivery = Some(delivery.clone());
+        std::sync::Arc::make_mut(inv).delivery = Some(delivery.clone());
         let after = inv.clone();
         // As GSI8: only the latest message names the invitation.
         if let Some(old) = before.delivery.as_ref().and_then(|d| d.message_id.as_ref()) {
@@ -62,7 +62,7 @@ impl EmailStore for MemoryStore {
         {
             return Ok(false);
         }
-        inv.delivery = Some(Delivery::queued(now));
+        std::sync::Arc::make_mut(inv).delivery = Some(Delivery::queued(now));
         Ok(true)
     }
 
@@ -77,7 +77,7 @@ impl EmailStore for MemoryStore {
             .into_iter()
             .flatten()
             .take(limit as usize)
-            .filter_map(|k| t.invitations.get(k).cloned())
+            .filter_map(|k| t.invitations.get(k).map(super::owned))
             .collect())
     }
 
@@ -105,9 +105,9 @@ impl EmailStore for MemoryStore {
             return Ok(None);
         }
         let before = inv.clone();
-        inv.delivery = Some(delivery.clone());
+        std::sync::Arc::make_mut(inv).delivery = Some(delivery.clone());
         let after = inv.clone();
         t.feed_invitation(Some(before.clone()), Some(after.clone()));
-        Ok(Some((before, after)))
+        Ok(Some((super::owned(&before), super::owned(&after))))
     }
 }

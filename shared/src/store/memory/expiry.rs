@@ -25,7 +25,7 @@ impl ExpiryStore for MemoryStore {
         Ok(index
             .range(..crate::domain::listing::time_key(now + 1))
             .take(limit as usize)
-            .filter_map(|(_, k)| t.invitations.get(k).cloned())
+            .filter_map(|(_, k)| t.invitations.get(k).map(super::owned))
             .collect())
     }
 

@@ -108,7 +108,8 @@ impl super::Tables {
             .get(&super::key(org_id, id.as_str()))?
             .clone();
         self.unindex_pending(&before);
-        let inv = self.invitations.get_mut(&super::key(org_id, id.as_str()))?;
+        let held = self.invitations.get_mut(&super::key(org_id, id.as_str()))?;
+        let inv = std::sync::Arc::make_mut(held);
         if let Some(index) = self.invitation_index.get_mut(org_id) {
             index.settle(inv, status);
         }
@@ -118,8 +119,9 @@ impl super::Tables {
         inv.declined_via = ended_by.declined_via;
         inv.written_by = Some(token.to_string());
         let settled = inv.clone();
+        let held = held.clone();
         self.index_status(&settled, Some(before.stored_status));
-        self.feed_invitation(Some(before), Some(settled.clone()));
+        self.feed_invitation(Some(before), Some(held));
         let address = super::key(org_id, settled.email_address.key());
         let by_address = &mut self.address_counts.entry(address).or_default().settled;
         count_settled(by_address, status);

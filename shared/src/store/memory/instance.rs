@@ -82,7 +82,7 @@ impl Tables {
             .filter_map(|r| {
                 t.invitations
                     .get(&key(&r.organization_id, r.id.as_str()))
-                    .cloned()
+                    .map(super::owned)
             })
             .collect()
     }

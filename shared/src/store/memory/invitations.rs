@@ -96,8 +96,8 @@ impl InvitationStore for MemoryStore {
             .entry(inv.organization.id.clone())
             .or_default()
             .add(inv);
-        t.index_new_invitation(inv);
-        t.feed_invitation(None, Some(inv.clone()));
+        let stored = t.index_new_invitation(inv);
+        t.feed_invitation(None, Some(stored));
         if let Some(offer) = &inv.domain_offer {
             t.offers.record(
                 &offer.user_id,
@@ -127,7 +127,7 @@ impl InvitationStore for MemoryStore {
             .tables()
             .invitations
             .get(&key(organization_id, id.as_str()))
-            .cloned())
+            .map(super::owned))
     }
 
     async fn reissue_ticket(
@@ -163,7 +163,7 @@ impl InvitationStore for MemoryStore {
             index.reexpire(inv, before.expires_at);
         }
         t.unindex_pending(&before);
-        let mut after = before.clone();
+        let mut after = super::owned(&before);
         after.ticket_hash = inv.ticket_hash.clone();
         after.ticket_issued_at = inv.ticket_issued_at;
         after.expires_at = inv.expires_at;
@@ -176,6 +176,7 @@ impl InvitationStore for MemoryStore {
             after.delivery = inv.delivery.clone();
             t.queue_email(&after);
         }
+        let after = super::Stored::new(after);
         t.invitations
             .insert(key(org_id, inv.id.as_str()), after.clone());
         t.feed_invitation(Some(before), Some(after));

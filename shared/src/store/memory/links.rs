@@ -50,7 +50,7 @@ impl Tables {
             .or_default();
         index.add(&pending);
         index.settle(&pending, InvitationStatus::Accepted);
-        self.index_new_invitation(inv);
+        let stored = self.index_new_invitation(inv);
         if let Some(counts) = self
             .address_counts
             .get_mut(&key(org_id, inv.email_address.key()))
@@ -60,7 +60,7 @@ impl Tables {
         if let Some(org) = self.organizations.get_mut(org_id) {
             org.settled_invitations.accepted += 1;
         }
-        self.feed_invitation(None, Some(inv.clone()));
+        self.feed_invitation(None, Some(stored));
     }
 }
 

@@ -208,7 +208,9 @@ impl Tables {
                         .into_iter()
                         .filter_map(|k| {
                             let id = k.rsplit('#').next()?;
-                            self.invitations.get(&key(organization_id, id))
+                            self.invitations
+                                .get(&key(organization_id, id))
+                                .map(|inv| &**inv)
                         })
                         .filter(|inv| {
                             query
@@ -260,7 +262,11 @@ impl Tables {
         } else {
             Box::new(range.rev())
         };
-        ordered.filter_map(move |(_, id)| self.invitations.get(&key(organization_id, id.as_str())))
+        ordered.filter_map(move |(_, id)| {
+            self.invitations
+                .get(&key(organization_id, id.as_str()))
+                .map(|inv| &**inv)
+        })
     }
 }
 
@@ -302,7 +308,7 @@ impl Tables {
         let items: Vec<Invitation> = found
             .by_ref()
             .take(limit as usize)
-            .filter_map(|k| self.invitations.get(k).cloned())
+            .filter_map(|k| self.invitations.get(k).map(super::owned))
             .collect();
         AddressRead {
             items,

@@ -36,6 +36,15 @@ type OrgKey = (String, String);
 /// milliseconds (`scripts/bench-load`'s `per second:` dips).
 pub(super) type Growing<K, V> = std::collections::BTreeMap<K, V>;
 
+/// An invitation as the tables hold it: shared, so a read takes it without copying it under
+/// the lock, and a write replaces it (`Arc::make_mut` copies one still shared by a reader).
+pub(super) type Stored = std::sync::Arc<Invitation>;
+
+/// A held invitation copied out, for an answer.
+pub(super) fn owned(inv: &Stored) -> Invitation {
+    Invitation::clone(inv)
+}
+
 #[derive(Default)]
 pub(super) struct Tables {
     users: Growing<UserId, User>,
@@ -47,7 +56,10 @@ pub(super) struct Tables {
     organizations_by_created: std::collections::BTreeMap<String, OrganizationId>,
     memberships: Growing<OrgKey, Membership>,
     member_addresses: std::collections::BTreeSet<OrgKey>,
-    invitations: Growing<OrgKey, Invitation>,
+    /// Shared, not copied: a B-tree node holds eleven of its values inline, and an invitation
+    /// is 760 bytes, so every insert shifted kilobytes and every page read copied each one
+    /// under the lock (a page is copied out after the lock is let go).
+    invitations: Growing<OrgKey, Stored>,
     slots: Growing<OrgKey, SlotHolder>,
     invitation_index: HashMap<OrganizationId, index::OrgInvitations>,
     limits: limits::LimitLogs,
@@ -118,10 +130,15 @@ impl Tables {
         }
     }
 
-    pub(super) fn feed_invitation(&mut self, old: Option<Invitation>, new: Option<Invitation>) {
+    /// Copies the images only when someone listens.
+    pub(super) fn feed_invitation(&mut self, old: Option<Stored>, new: Option<Stored>) {
+        if self.feed.is_none() {
+            return;
+        }
+        let image = |inv: Stored| Box::new(std::sync::Arc::unwrap_or_clone(inv));
         self.feed(ChangeRecord::Invitation {
-            old: old.map(Box::new),
-            new: new.map(Box::new),
+            old: old.map(image),
+            new: new.map(image),
         });
     }
 
@@ -137,10 +154,11 @@ impl Tables {
     /// A new invitation (pending, or born accepted by a link) as every write that makes one
     /// records it: stored, on the indexes by address (GSI3), by instance partition (GSI6) and
     /// by status (GSI11), its organization named by its id, and counted on its address.
-    pub(super) fn index_new_invitation(&mut self, inv: &Invitation) {
+    pub(super) fn index_new_invitation(&mut self, inv: &Invitation) -> Stored {
         let at = key(&inv.organization.id, inv.id.as_str());
         let sort = crate::domain::listing::created_sort_key(inv);
-        self.invitations.insert(at.clone(), inv.clone());
+        let stored = Stored::new(inv.clone());
+        self.invitations.insert(at.clone(), stored.clone());
         self.by_address
             .entry(inv.email_address.key().to_string())
             .or_default()
@@ -156,6 +174,7 @@ impl Tables {
             .entry(key(&inv.organization.id, inv.email_address.key()))
             .or_default()
             .created += 1;
+        stored
     }
 
     /// An invitation enters (or, from `old`, moves within) the instance's index by status.

@@ -32,7 +32,7 @@ impl ReminderStore for MemoryStore {
                     index
                         .range(..time_key(upto))
                         .take(limit as usize)
-                        .filter_map(|(_, k)| t.invitations.get(k).cloned()),
+                        .filter_map(|(_, k)| t.invitations.get(k).map(super::owned)),
                 );
             }
         }
@@ -58,10 +58,10 @@ impl ReminderStore for MemoryStore {
         }
         let before = current.clone();
         t.unindex_pending(&before);
-        let mut after = before.clone();
+        let mut after = super::owned(&before);
         after.reminder = Some(Delivery::queued(at));
         t.index_pending(&after);
-        t.invitations.insert(k.clone(), after);
+        t.invitations.insert(k.clone(), super::Stored::new(after));
         t.reminder_claims.insert(k, claim.to_string());
         t.store_limits(limits);
         if let Some(audit) = audit {
@@ -85,9 +85,9 @@ impl ReminderStore for MemoryStore {
             return Err(StoreError::NotFound);
         };
         t.unindex_pending(&before);
-        let mut after = before;
+        let mut after = super::owned(&before);
         after.reminder = Some(outcome.clone());
-        t.invitations.insert(k.clone(), after);
+        t.invitations.insert(k.clone(), super::Stored::new(after));
         t.reminder_claims.remove(&k);
         Ok(())
     }

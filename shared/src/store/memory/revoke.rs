@@ -29,10 +29,12 @@ impl Tables {
         if inv.stored_status == InvitationStatus::Revoked
             && inv.written_by.as_deref() == Some(token)
         {
-            return Ok(inv.clone());
+            return Ok(super::owned(inv));
         }
         if inv.stored_status != InvitationStatus::Pending {
-            return Err(StoreError::InvitationNotPending(Box::new(inv.clone())));
+            return Err(StoreError::InvitationNotPending(Box::new(super::owned(
+                inv,
+            ))));
         }
         let slot_key = key(organization_id, inv.email_address.key());
         self.slots.remove(&slot_key);
