@@ -66,7 +66,7 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
             events.local_dir.as_deref().unwrap_or_default(),
             pipeline.endpoints.len()
         );
-        tokio::spawn(async move { pipeline.follow(feed).await });
+        follow_on_own_thread(pipeline, feed)?;
     }
     let addr: SocketAddr = ([127, 0, 0, 1], port).into();
     let mut app = metrics::routes(metrics, state.clone()).merge(http::app(None, state.clone()));
@@ -94,6 +94,24 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
         served = accept_loop(listener, app, HEADER_READ_TIMEOUT) => Ok(served?),
         _ = tokio::signal::ctrl_c() => Ok(()),
     }
+}
+
+/// The events pipeline runs on a thread and runtime of its own, as production runs it in a
+/// function of its own: on the request threads, a batch's events were derived and serialized
+/// in one poll (a feed behind under load handed over thousands of changes), and every request
+/// queued on that thread waited for it (`scripts/bench-load`'s rate swung between 7,000 and
+/// 17,000 a second).
+fn follow_on_own_thread(
+    pipeline: invitations::events::pipeline::Pipeline,
+    feed: tokio::sync::mpsc::UnboundedReceiver<invitations::store::change::Change>,
+) -> std::io::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    std::thread::Builder::new()
+        .name("events".into())
+        .spawn(move || runtime.block_on(pipeline.follow(feed)))?;
+    Ok(())
 }
 
 /// A request whose headers have not all arrived by then is dropped: a half-sent request must

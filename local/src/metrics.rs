@@ -10,12 +10,25 @@ use invitations::http::auth::Backend;
 use invitations::http::AppState;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 
-/// Installs the Prometheus recorder for this process.
+/// How often histograms are drained into their summaries.
+const UPKEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Installs the Prometheus recorder for this process, and its upkeep: a histogram keeps every
+/// sample recorded until upkeep drains it, which `install_recorder` leaves to the caller, so
+/// a server nobody scraped kept every request's latency for as long as it ran.
 pub fn install() -> Result<PrometheusHandle, String> {
     let handle = PrometheusBuilder::new()
         .install_recorder()
         .map_err(|e| format!("the metrics recorder could not be installed: {e}"))?;
     invitations::telemetry::describe();
+    let upkeep = handle.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(UPKEEP_EVERY);
+        loop {
+            every.tick().await;
+            upkeep.run_upkeep();
+        }
+    });
     Ok(handle)
 }
 
