@@ -7,7 +7,7 @@
 //! loadgen URL SECRET_KEY [SECONDS=60] [CLIENTS=16]
 //! ```
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -54,6 +54,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let org = org["id"].as_str().ok_or("no organization id")?.to_string();
 
     let stop = Arc::new(AtomicBool::new(false));
+    // A refused or failed request is not counted as served, and not hidden either: a run whose
+    // server failed fast would otherwise look fast.
+    let failed = Arc::new(AtomicU64::new(0));
     let table: Seconds = Arc::new(Mutex::new(vec![(0, Vec::new()); seconds as usize + 1]));
     let by_route: ByRoute = Arc::default();
     let started = Instant::now();
@@ -61,6 +64,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     for client in 0..clients {
         let (http, auth, api, org) = (http.clone(), auth.clone(), api.clone(), org.clone());
         let (stop, table, by_route) = (stop.clone(), table.clone(), by_route.clone());
+        let failed = failed.clone();
         workers.push(tokio::spawn(async move {
             let mut n = 0u64;
             let record = |route: usize, at: Instant, took: Duration| {
@@ -89,6 +93,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
                 )
                 .await
                 else {
+                    failed.fetch_add(1, Ordering::Relaxed);
                     continue;
                 };
                 record(0, t, t.elapsed());
@@ -104,6 +109,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
                 .is_ok()
                 {
                     record(1, t, t.elapsed());
+                } else {
+                    failed.fetch_add(1, Ordering::Relaxed);
                 }
                 let id = inv["id"].as_str().unwrap_or_default().to_string();
                 let t = Instant::now();
@@ -118,6 +125,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
                 .is_ok()
                 {
                     record(2, t, t.elapsed());
+                } else {
+                    failed.fetch_add(1, Ordering::Relaxed);
                 }
             }
         }));
@@ -159,13 +168,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let last: u64 = per_second[per_second.len() - window..].iter().sum();
     let total: u64 = per_second.iter().sum();
     println!(
-        "{clients} clients, {seconds} s: {total} requests, {:.0} requests/s, p50 {:.2} ms, p99 {:.2} ms; first {window} s {:.0}/s, last {window} s {:.0}/s ({:.0} %)",
+        "{clients} clients, {seconds} s: {total} requests, {:.0} requests/s, p50 {:.2} ms, p99 {:.2} ms; first {window} s {:.0}/s, last {window} s {:.0}/s ({:.0} %); {} failed",
         total as f64 / seconds as f64,
         pct(0.50),
         pct(0.99),
         first as f64 / window as f64,
         last as f64 / window as f64,
         100.0 * last as f64 / first.max(1) as f64,
+        failed.load(Ordering::Relaxed),
     );
     Ok(())
 }
