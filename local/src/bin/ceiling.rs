@@ -24,7 +24,7 @@ static BUSY: std::sync::OnceLock<std::time::Duration> = std::sync::OnceLock::new
 
 /// Spins for `BUSY_MICROS` (nothing by default).
 fn busy() {
-    let Some(busy) = BUSY.get().filter(|b| !b.is_zero()) else {
+    let Some(busy) = BUSY.get() else {
         return;
     };
     let started = std::time::Instant::now();

@@ -25,8 +25,9 @@ use crate::tokens::ticket::{TicketIssuer, TicketSigner, TicketVerifier};
 pub struct Store {
     pub shared: Arc<dyn crate::store::Store>,
     pub feed: Option<ChangeFeed>,
-    /// The same store when it is DynamoDB, for what start-up does with it beside requests.
-    pub dynamodb: Option<DynamoStore>,
+    /// The same store when it is DynamoDB and configured to open its connection during init
+    /// (`DYNAMODB_CONNECT_AT_INIT`).
+    pub connect_at_init: Option<DynamoStore>,
 }
 
 /// The store a configuration names. Locally a missing DynamoDB table is created, and an
@@ -40,19 +41,19 @@ pub async fn store(config: &StoreConfig, local: bool, aws: &Aws) -> Result<Store
             Store {
                 shared: Arc::new(store),
                 feed: Some(changes),
-                dynamodb: None,
+                connect_at_init: None,
             }
         }
         StoreConfig::Memory => Store {
             shared: Arc::new(MemoryStore::new()),
             feed: None,
-            dynamodb: None,
+            connect_at_init: None,
         },
         StoreConfig::DynamoDb {
             table,
             endpoint,
             retention_days,
-            ..
+            connect_at_init,
         } => {
             let dynamodb = crate::aws::dynamodb_config(aws.config()?, endpoint.as_deref());
             if local {
@@ -66,7 +67,7 @@ pub async fn store(config: &StoreConfig, local: bool, aws: &Aws) -> Result<Store
             Store {
                 shared: Arc::new(store.clone()),
                 feed: None,
-                dynamodb: Some(store),
+                connect_at_init: connect_at_init.then_some(store),
             }
         }
     })

@@ -16,8 +16,7 @@ pub use pipeline::pipeline;
 
 use crate::aws::MissingAwsVariable;
 use crate::config::{
-    environment, BouncesConfig, ConfigError, EventsConfig, HttpConfig, StoreConfig, SweeperConfig,
-    Target,
+    environment, BouncesConfig, ConfigError, EventsConfig, HttpConfig, SweeperConfig, Target,
 };
 use crate::http::{self, AppState, Function};
 use crate::store::StoreError;
@@ -74,19 +73,10 @@ pub async fn http_from_env(
     resolve_secrets(aws, &mut config).await?;
     config.check_keys_are_distinct()?;
     let store = store(&config.store, target.is_local(), aws).await?;
-    if let (
-        Some(dynamodb),
-        StoreConfig::DynamoDb {
-            connect_at_init: true,
-            ..
-        },
-    ) = (&store.dynamodb, &config.store)
-    {
-        if let Some(function) = target.function() {
-            dynamodb
-                .open_connections(connections_at_init(function))
-                .await;
-        }
+    if let (Some(dynamodb), Some(function)) = (&store.connect_at_init, target.function()) {
+        dynamodb
+            .open_connections(connections_at_init(function))
+            .await;
     }
     let state = http_state(&config, store.shared, aws)?;
     Ok((config, state))

@@ -36,8 +36,9 @@ type OrgKey = (String, String);
 /// milliseconds (`scripts/bench-load`'s `per second:` dips).
 pub(super) type Growing<K, V> = std::collections::BTreeMap<K, V>;
 
-/// An invitation as the tables hold it: shared, so a read takes it without copying it under
-/// the lock, and a write replaces it (`Arc::make_mut` copies one still shared by a reader).
+/// An invitation as the tables hold it: shared, so the indexes' nodes stay small and the change
+/// feed's images are taken without a copy; a write replaces it (`Arc::make_mut` copies one
+/// still shared with a feed image).
 pub(super) type Stored = std::sync::Arc<Invitation>;
 
 /// A held invitation copied out, for an answer.
@@ -56,9 +57,8 @@ pub(super) struct Tables {
     organizations_by_created: std::collections::BTreeMap<String, OrganizationId>,
     memberships: Growing<OrgKey, Membership>,
     member_addresses: std::collections::BTreeSet<OrgKey>,
-    /// Shared, not copied: a B-tree node holds eleven of its values inline, and an invitation
-    /// is 760 bytes, so every insert shifted kilobytes and every page read copied each one
-    /// under the lock (a page is copied out after the lock is let go).
+    /// Shared, not inline: a B-tree node holds eleven of its values, and an invitation is 760
+    /// bytes, so every insert shifted kilobytes under the lock. Answers still copy theirs out.
     invitations: Growing<OrgKey, Stored>,
     slots: Growing<OrgKey, SlotHolder>,
     invitation_index: HashMap<OrganizationId, index::OrgInvitations>,
