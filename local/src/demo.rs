@@ -13,6 +13,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use invitations::config::{HttpConfig, Secret, SecretSource, SessionConfig, SessionKeys};
 use invitations::http::AppState;
+use invitations::mail::outbox::SENT_LOG;
 use serde_json::{json, Value};
 
 const ISSUER: &str = "invitations-local-demo";
@@ -283,28 +284,17 @@ async fn sign_out() -> Response {
         .into_response()
 }
 
-/// The last `n` files with extension `ext` in `dir`, newest first (by when they were written,
-/// then by name: an outbox file is named by its email, an event file by its time).
-fn newest_files(dir: &std::path::Path, ext: &str, n: usize) -> Vec<PathBuf> {
-    let mut files: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .filter(|e| e.path().extension().is_some_and(|x| x == ext))
-                .map(|e| {
-                    let written = e
-                        .metadata()
-                        .and_then(|m| m.modified())
-                        .unwrap_or(std::time::UNIX_EPOCH);
-                    (written, e.path())
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    files.sort();
-    files.reverse();
-    files.truncate(n);
-    files.into_iter().map(|(_, path)| path).collect()
+/// Up to `n` lines from the end of a log, newest first: read from its end a block at a time,
+/// so a log of millions of lines costs what its last lines do. A line cut short (a write the
+/// server was killed in) is the caller's to skip.
+fn last_lines(log: &std::path::Path, n: usize) -> Vec<String> {
+    let Ok(file) = std::fs::File::open(log) else {
+        return Vec::new();
+    };
+    rev_lines::RevLines::new(file)
+        .take(n)
+        .filter_map(Result::ok)
+        .collect()
 }
 
 /// The last emails the outbox wrote, newest first: recipient, subject and the HTML part.
@@ -312,7 +302,21 @@ async fn outbox(State((demo, _)): State<Shared>, _: HeaderMap) -> Response {
     let Some(dir) = &demo.outbox else {
         return Json(json!({"emails": []})).into_response();
     };
-    let emails: Vec<Value> = newest_files(dir, "eml", 10)
+    // The newest ten emails by the outbox's sent log (one line per send, the files one per
+    // email): an email sent again is listed once, where it was last sent.
+    let mut seen = std::collections::HashSet::new();
+    let newest: Vec<PathBuf> = last_lines(&dir.join(SENT_LOG), 100)
+        .iter()
+        .filter_map(|line| {
+            let sent: Value = serde_json::from_str(line).ok()?;
+            let delivery = sent["delivery_id"].as_str()?.to_string();
+            // A delivery id names a file in the outbox, never a path elsewhere.
+            let plain = delivery.chars().all(|c| c.is_ascii_alphanumeric() || "_-".contains(c));
+            (plain && seen.insert(delivery.clone())).then(|| dir.join(format!("{delivery}.eml")))
+        })
+        .take(10)
+        .collect();
+    let emails: Vec<Value> = newest
         .iter()
         .filter_map(|eml| {
             let raw = std::fs::read_to_string(eml).ok()?;

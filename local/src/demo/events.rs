@@ -1,5 +1,5 @@
-//! The demo's view of the events the in-process pipeline wrote (`webhook-events/`): the last
-//! ten, newest first, with what each is about. Not their data: the files are there for that.
+//! The demo's view of the events the in-process pipeline wrote (`webhook-events/events.jsonl`):
+//! the last ten, newest first, with what each is about. Not their data: the log has that.
 
 use axum::extract::State;
 use axum::http::header::CACHE_CONTROL;
@@ -7,17 +7,18 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
+use invitations::events::adapters::folder::EVENT_LOG;
+
 use super::Shared;
 
 pub async fn recent(State((demo, _)): State<Shared>) -> Response {
     let Some(dir) = &demo.events else {
         return Json(json!({"events": []})).into_response();
     };
-    // Names are `{timestamp}-{id}.json`: newest first by name.
-    let events: Vec<Value> = super::newest_files(dir, "json", 10)
+    let mut events: Vec<Value> = super::last_lines(&dir.join(EVENT_LOG), 10)
         .iter()
-        .filter_map(|file| {
-            let event: Value = serde_json::from_str(&std::fs::read_to_string(file).ok()?).ok()?;
+        .filter_map(|line| {
+            let event: Value = serde_json::from_str(line).ok()?;
             let data = &event["data"];
             // An audit entry says what was done, and to whom when an address is its subject.
             let audit = data["action"].as_str().map(|action| {
@@ -39,6 +40,9 @@ pub async fn recent(State((demo, _)): State<Shared>) -> Response {
             }))
         })
         .collect();
+    // The log is in publishing order; an event can be published after a newer one (an audit
+    // entry dated when its limit's window began), and the list says newest first.
+    events.sort_by_key(|e| std::cmp::Reverse(e["timestamp"].as_i64()));
     (
         [(CACHE_CONTROL, "no-store")],
         Json(json!({ "events": events })),
