@@ -21,8 +21,8 @@ pub struct EventsConfig {
     /// `EVENTS_DEAD_LETTER_QUEUE_URL`: where a delivery that kept failing goes, whole.
     pub dead_letter_queue_url: Option<String>,
     pub sqs_endpoint: Option<String>,
-    /// Locally: the folder each event is written to as a JSON file (`LOCAL_EVENTS_DIR`, by
-    /// default `webhook-events` beside the outbox), and dead letters under it.
+    /// Locally: the folder whose `events.jsonl` gets each event as a line (`LOCAL_EVENTS_DIR`,
+    /// by default `webhook-events` beside the outbox), and dead letters under it.
     pub local_dir: Option<String>,
     /// The waits between attempts of one delivery (`WEBHOOK_RETRY_DELAYS_MS`).
     pub retry_delays: Vec<Duration>,

@@ -37,7 +37,7 @@
 //! | `MAILER`, `SES_FROM_ADDRESS`, `SES_CONFIGURATION_SET`, `SES_ENDPOINT`, `OUTBOX_DIR` | how invitation email goes out | invite | `ses`; sender required | `outbox` in `outbox/` |
 //! | `WEBHOOK_ENDPOINTS` (or `_ARN`) | webhook endpoints as JSON (`events::endpoints`) | events | none | same |
 //! | `INSTANCE_ID`, `EVENT_BUS_NAME`, `EVENTBRIDGE_ENDPOINT`, `EVENTS_DEAD_LETTER_QUEUE_URL`, `SQS_ENDPOINT`, `WEBHOOK_RETRY_DELAYS_MS` | the events pipeline (`events.rs`) | events | `ins_invitations`, no bus, no queue, 1 s / 5 s / 20 s | same |
-//! | `LOCAL_EVENTS_DIR` | the local server writes each event here | — | — | `webhook-events` beside the outbox |
+//! | `LOCAL_EVENTS_DIR` | the local server's events log (`events.jsonl`) and dead letters | — | — | `webhook-events` beside the outbox |
 //! | `SWEEP_EVERY_SECONDS` | the local server runs the sweeper's pass (expiry, queued emails) this often | — (the schedule in `template.yaml`) | — | 300 |
 //! | `SECRETS_MANAGER_ENDPOINT` | an emulator's URL for `_ARN` secrets | any function given an `_ARN` | AWS | AWS |
 //! | `AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN` | AWS clients' region and credentials (`crate::aws`) | whoever builds an AWS client | set by Lambda | required with `dynamodb`, `ses` or an `_ARN` |
