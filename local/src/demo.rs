@@ -311,7 +311,9 @@ async fn outbox(State((demo, _)): State<Shared>, _: HeaderMap) -> Response {
             let sent: Value = serde_json::from_str(line).ok()?;
             let delivery = sent["delivery_id"].as_str()?.to_string();
             // A delivery id names a file in the outbox, never a path elsewhere.
-            let plain = delivery.chars().all(|c| c.is_ascii_alphanumeric() || "_-".contains(c));
+            let plain = delivery
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_-".contains(c));
             (plain && seen.insert(delivery.clone())).then(|| dir.join(format!("{delivery}.eml")))
         })
         .take(10)

@@ -35,7 +35,7 @@ impl ListingStore for MemoryStore {
         limit: u32,
     ) -> Result<AddressRead, StoreError> {
         let t = self.tables();
-        Ok(t.newest(t.by_address.get(email_key), before, limit))
+        Ok(t.newest(email_key, before, limit))
     }
 
     async fn instance_entries(
@@ -286,24 +286,16 @@ fn plan<'a>(
 }
 
 impl Tables {
-    /// The newest invitations of a by-creation `index` (GSI3's and GSI6's twins), below
-    /// `before` when given, at most `limit`.
-    fn newest(
-        &self,
-        index: Option<&std::collections::BTreeMap<String, super::OrgKey>>,
-        before: Option<&str>,
-        limit: u32,
-    ) -> AddressRead {
-        let Some(index) = index else {
-            return AddressRead {
-                items: Vec::new(),
-                exhausted: true,
-            };
+    /// The newest invitations to `email_key`, before the sort key `before` when given.
+    fn newest(&self, email_key: &str, before: Option<&str>, limit: u32) -> AddressRead {
+        use std::ops::Bound::{Excluded, Included};
+        let from = (email_key.to_string(), String::new());
+        // Past every key of this address: the next address a string can be.
+        let upto = match before {
+            Some(b) => (email_key.to_string(), b.to_string()),
+            None => (format!("{email_key}\0"), String::new()),
         };
-        let newer_than_cursor = match before {
-            Some(b) => index.range(..b.to_string()),
-            None => index.range::<String, _>(..),
-        };
+        let newer_than_cursor = self.by_address.range((Included(from), Excluded(upto)));
         let mut found = newer_than_cursor.rev().map(|(_, k)| k);
         let items: Vec<Invitation> = found
             .by_ref()

@@ -64,8 +64,10 @@ pub(super) struct Tables {
     invitation_index: HashMap<OrganizationId, index::OrgInvitations>,
     limits: limits::LimitLogs,
     idempotency: idempotency::IdempotencyRecords,
-    /// Invitations to each address, by created sort key (DynamoDB's GSI3).
-    by_address: Growing<String, std::collections::BTreeMap<String, OrgKey>>,
+    /// Invitations to each address, by address and created sort key (DynamoDB's GSI3). One
+    /// map, not a map per address: most addresses are invited once, and a map of one entry
+    /// took a whole B-tree node (some 800 bytes).
+    by_address: Growing<(String, String), OrgKey>,
     /// Each organization's memberships, by created sort key (DynamoDB's GSI1 `ORG#{org}#MEM`).
     memberships_by_org: HashMap<OrganizationId, std::collections::BTreeMap<String, UserId>>,
     /// Each user's memberships, by created sort key (DynamoDB's GSI3 `USER#{user}#MEM`).
@@ -159,10 +161,10 @@ impl Tables {
         let sort = crate::domain::listing::created_sort_key(inv);
         let stored = Stored::new(inv.clone());
         self.invitations.insert(at.clone(), stored.clone());
-        self.by_address
-            .entry(inv.email_address.key().to_string())
-            .or_default()
-            .insert(sort.clone(), at.clone());
+        self.by_address.insert(
+            (inv.email_address.key().to_string(), sort.clone()),
+            at.clone(),
+        );
         self.by_shard
             .entry(crate::domain::listing::instance_shard(&inv.id))
             .or_default()
