@@ -160,6 +160,7 @@ type Shared = (Arc<Demo>, AppState);
 
 mod events;
 mod funnel;
+mod logs;
 mod memberships;
 mod qr;
 
@@ -284,19 +285,6 @@ async fn sign_out() -> Response {
         .into_response()
 }
 
-/// Up to `n` lines from the end of a log, newest first: read from its end a block at a time,
-/// so a log of millions of lines costs what its last lines do. A line cut short (a write the
-/// server was killed in) is the caller's to skip.
-fn last_lines(log: &std::path::Path, n: usize) -> Vec<String> {
-    let Ok(file) = std::fs::File::open(log) else {
-        return Vec::new();
-    };
-    rev_lines::RevLines::new(file)
-        .take(n)
-        .filter_map(Result::ok)
-        .collect()
-}
-
 /// The last emails the outbox wrote, newest first: recipient, subject and the HTML part.
 async fn outbox(State((demo, _)): State<Shared>, _: HeaderMap) -> Response {
     let Some(dir) = &demo.outbox else {
@@ -305,7 +293,7 @@ async fn outbox(State((demo, _)): State<Shared>, _: HeaderMap) -> Response {
     // The newest ten emails by the outbox's sent log (one line per send, the files one per
     // email): an email sent again is listed once, where it was last sent.
     let mut seen = std::collections::HashSet::new();
-    let newest: Vec<PathBuf> = last_lines(&dir.join(SENT_LOG), 100)
+    let newest: Vec<PathBuf> = logs::last_lines(&dir.join(SENT_LOG), 100)
         .iter()
         .filter_map(|line| {
             let sent: Value = serde_json::from_str(line).ok()?;

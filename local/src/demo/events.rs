@@ -15,7 +15,7 @@ pub async fn recent(State((demo, _)): State<Shared>) -> Response {
     let Some(dir) = &demo.events else {
         return Json(json!({"events": []})).into_response();
     };
-    let mut events: Vec<Value> = super::last_lines(&dir.join(EVENT_LOG), 10)
+    let mut events: Vec<Value> = super::logs::last_lines(&dir.join(EVENT_LOG), 10)
         .iter()
         .filter_map(|line| {
             let event: Value = serde_json::from_str(line).ok()?;
