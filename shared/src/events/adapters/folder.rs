@@ -46,7 +46,7 @@ impl Folder {
 /// An event's line: its body with its id, borrowed (not copied into a map a second time),
 /// keys in the order a map sorts them, as the files of earlier versions had them.
 #[derive(serde::Serialize)]
-struct EventFile<'a> {
+struct EventLine<'a> {
     data: &'a serde_json::Value,
     id: &'a str,
     instance_id: &'a str,
@@ -56,7 +56,7 @@ struct EventFile<'a> {
     kind: &'a str,
 }
 
-impl<'a> EventFile<'a> {
+impl<'a> EventLine<'a> {
     fn of(e: &'a Event) -> Self {
         Self {
             data: &e.body.data,
@@ -77,7 +77,7 @@ impl EventSink for Folder {
     async fn publish(&self, events: &[Event]) -> Result<(), String> {
         let mut lines = Vec::with_capacity(events.len() * 768);
         for e in events {
-            serde_json::to_writer(&mut lines, &EventFile::of(e)).map_err(|e| e.to_string())?;
+            serde_json::to_writer(&mut lines, &EventLine::of(e)).map_err(|e| e.to_string())?;
             lines.push(b'\n');
         }
         self.writer
