@@ -13,7 +13,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use invitations::config::{HttpConfig, Secret, SecretSource, SessionConfig, SessionKeys};
 use invitations::http::AppState;
-use invitations::mail::outbox::SENT_LOG;
+use invitations::mail::outbox::MAILBOX;
 use serde_json::{json, Value};
 
 const ISSUER: &str = "invitations-local-demo";
@@ -287,45 +287,10 @@ async fn sign_out() -> Response {
 
 /// The last emails the outbox wrote, newest first: recipient, subject and the HTML part.
 async fn outbox(State((demo, _)): State<Shared>, _: HeaderMap) -> Response {
-    let Some(dir) = &demo.outbox else {
-        return Json(json!({"emails": []})).into_response();
+    let emails = match &demo.outbox {
+        Some(dir) => logs::newest_emails(&dir.join(MAILBOX), 10),
+        None => Vec::new(),
     };
-    // The newest ten emails by the outbox's sent log (one line per send, the files one per
-    // email): an email sent again is listed once, where it was last sent.
-    let mut seen = std::collections::HashSet::new();
-    let newest: Vec<PathBuf> = logs::last_lines(&dir.join(SENT_LOG), 100)
-        .iter()
-        .filter_map(|line| {
-            let sent: Value = serde_json::from_str(line).ok()?;
-            let delivery = sent["delivery_id"].as_str()?.to_string();
-            // A delivery id names a file in the outbox, never a path elsewhere.
-            let plain = delivery
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "_-".contains(c));
-            (plain && seen.insert(delivery.clone())).then(|| dir.join(format!("{delivery}.eml")))
-        })
-        .take(10)
-        .collect();
-    let emails: Vec<Value> = newest
-        .iter()
-        .filter_map(|eml| {
-            let raw = std::fs::read_to_string(eml).ok()?;
-            let header = |name: &str| {
-                raw.lines()
-                    .take_while(|l| !l.is_empty())
-                    .find_map(|l| l.strip_prefix(name))
-                    .map(|v| v.trim().to_string())
-                    .unwrap_or_default()
-            };
-            let html = std::fs::read_to_string(eml.with_extension("html")).ok()?;
-            Some(json!({
-                "id": eml.file_stem()?.to_string_lossy(),
-                "to": header("To:"),
-                "subject": header("Subject:"),
-                "html": html,
-            }))
-        })
-        .collect();
     (
         [(CACHE_CONTROL, "no-store")],
         Json(json!({ "emails": emails })),

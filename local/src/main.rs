@@ -163,7 +163,10 @@ fn print_banner(addr: &SocketAddr, config: &HttpConfig, demo: bool) {
     match &config.mailer {
         MailerConfig::Disabled => println!("  email:      not sent"),
         MailerConfig::Outbox { dir, .. } => {
-            println!("  email:      written to {dir}/ (open the newest .html in a browser, or the .eml in a mail client)")
+            println!(
+                "  email:      appended to {dir}/{} (the demo shows the newest; `mutt -f` opens it)",
+                invitations::mail::outbox::MAILBOX
+            )
         }
         MailerConfig::Ses { from, endpoint, .. } => {
             println!(

@@ -108,7 +108,7 @@ fn send_path(c: &mut Criterion) {
         .enable_all()
         .build()
         .unwrap();
-    c.bench_function("write one message to the outbox (.eml + .html)", |b| {
+    c.bench_function("write one message to the outbox (a mailbox append)", |b| {
         b.iter(|| runtime.block_on(outbox.send(black_box(&email))).unwrap())
     });
     std::fs::remove_dir_all(dir).ok();

@@ -16,7 +16,7 @@ use tokio::sync::oneshot;
 pub enum FileWrite {
     /// The whole file, created or replaced.
     Replace(PathBuf, Vec<u8>),
-    /// A line appended to a log (one `write` of an `O_APPEND` file).
+    /// Bytes appended to a log or a mailbox (one `write` of an `O_APPEND` file).
     Append(PathBuf, Vec<u8>),
 }
 

@@ -52,7 +52,7 @@ pub struct SessionConfig {
 pub enum MailerConfig {
     /// A function that sends no email.
     Disabled,
-    /// `.eml` and `.html` files in a folder.
+    /// One mailbox (`outbox.mbox`) and a log of sends in a folder.
     Outbox { dir: String, from: String },
     Ses {
         from: String,

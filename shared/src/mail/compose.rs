@@ -229,7 +229,7 @@ impl EmailTemplates {
 }
 
 /// One email's id: the invitation and its ticket. Sending it again (a retry, the sweeper) makes
-/// the same id, so a sink that keeps one copy per id (the outbox) keeps one.
+/// the same id (the outbox's Message-ID: a mail client shows the copies as one message).
 fn delivery_id(invitation: &crate::domain::Invitation) -> String {
     let ticket: String = invitation
         .ticket_hash

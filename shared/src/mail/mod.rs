@@ -1,5 +1,5 @@
 //! The invitation email: composed from templates compiled into the binary, sent through a
-//! [`Mailer`]: SES v2 when deployed, a local outbox of `.eml`/`.html` files by default, and an
+//! [`Mailer`]: SES v2 when deployed, a local outbox (one mailbox file) by default, and an
 //! in-memory capture for tests.
 
 pub mod compose;

@@ -1,15 +1,27 @@
-//! The embedded default: each message written as a standard `.eml` file (open it in any mail
-//! client) and its HTML part as an `.html` file (open it in a browser). The log names the file,
-//! never the accept link: a link is a credential, and logs travel further than the outbox.
+//! The embedded default: every message appended to one mailbox, `outbox.mbox` (mboxrd: open it
+//! with `mutt -f`, Thunderbird's ImportExportTools, Python's `mailbox`; the demo shows the newest),
+//! each message's `Message-ID` its email id. One append per send, where a file per message was
+//! two files created: under load the folder's writer spent a tenth of the machine creating them,
+//! and ext4 stalled the service for seconds writing them back (README, "Performance").
+//! The log names the mailbox, never the accept link: a link is a credential, and logs travel
+//! further than the outbox.
 
 use std::path::PathBuf;
 
 use async_trait::async_trait;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::Message;
+use time::macros::format_description;
 
 use super::{MailError, Mailer, OutgoingEmail};
 use crate::files::{FileWrite, FolderWriter};
+
+/// The outbox's mailbox: every message sent, in sending order.
+pub const MAILBOX: &str = "outbox.mbox";
+/// The domain of the mailbox's Message-IDs: `<{email id}@outbox.localhost>`.
+pub const MESSAGE_ID_DOMAIN: &str = "outbox.localhost";
+/// The outbox's record of every send, one JSON line each (time, email id, invitation).
+pub const SENT_LOG: &str = "sent.log";
 
 pub struct OutboxMailer {
     dir: PathBuf,
@@ -35,9 +47,9 @@ impl OutboxMailer {
 
     /// One line per send in `sent.log`: one `write` of an `O_APPEND` file, so lines of
     /// concurrent sends never interleave.
-    fn sent_line(email: &OutgoingEmail) -> String {
+    fn sent_line(email: &OutgoingEmail, at: crate::clock::Millis) -> String {
         let mut line = serde_json::json!({
-            "at": crate::clock::Clock::now(&crate::clock::SystemClock),
+            "at": at,
             "delivery_id": email.delivery_id,
             "invitation_id": email.invitation_id,
         })
@@ -45,10 +57,39 @@ impl OutboxMailer {
         line.push('\n');
         line
     }
-}
 
-/// The outbox's record of every send, one JSON line each (time, email id, invitation).
-pub const SENT_LOG: &str = "sent.log";
+    /// The message as an mboxrd entry: its `From ` line, its lines with Unix endings and every
+    /// line that reads as a `From ` line (after any `>`) quoted with one more `>`, and the blank
+    /// line that ends it. No crate writes mbox; lettre writes the message, `mail-parser` reads
+    /// the mailbox back in the tests.
+    fn mbox_entry(&self, message: &[u8], at: crate::clock::Millis) -> Vec<u8> {
+        let when = time::OffsetDateTime::from_unix_timestamp(at / 1000)
+            .ok()
+            .and_then(|t| {
+                t.format(format_description!(
+                    "[weekday repr:short] [month repr:short] [day padding:space] [hour]:[minute]:[second] [year]"
+                ))
+                .ok()
+            })
+            .unwrap_or_else(|| "Thu Jan  1 00:00:00 1970".into());
+        let mut entry = format!("From {} {when}\n", self.from.email).into_bytes();
+        entry.reserve(message.len() + 16);
+        for line in message.split_inclusive(|&b| b == b'\n') {
+            let line = line
+                .strip_suffix(b"\r\n")
+                .or_else(|| line.strip_suffix(b"\n"))
+                .unwrap_or(line);
+            let quotes = line.iter().take_while(|&&b| b == b'>').count();
+            if line[quotes..].starts_with(b"From ") {
+                entry.push(b'>');
+            }
+            entry.extend_from_slice(line);
+            entry.push(b'\n');
+        }
+        entry.push(b'\n');
+        entry
+    }
+}
 
 #[async_trait]
 impl Mailer for OutboxMailer {
@@ -57,8 +98,10 @@ impl Mailer for OutboxMailer {
             .to
             .parse()
             .map_err(|e| MailError::Rejected(format!("recipient: {e}")))?;
-        // lettre encodes every header (RFC 2047) and refuses line breaks in them.
+        // lettre encodes every header (RFC 2047) and refuses line breaks in them. The email's id
+        // is its Message-ID: an email sent again is the same message, as a mail client sees it.
         let message = Message::builder()
+            .message_id(Some(format!("<{}@{MESSAGE_ID_DOMAIN}>", email.delivery_id)))
             .from(self.from.clone())
             .to(to)
             .subject(email.subject.clone())
@@ -67,21 +110,23 @@ impl Mailer for OutboxMailer {
                 email.html.clone(),
             ))
             .map_err(|e| MailError::Rejected(e.to_string()))?;
-        // One file per email id, the latest copy; every send is also a line of `sent.log`, as
-        // SES would send it again: a duplicate shows there, never hidden by the files.
-        // Its files and its log line, written by the outbox's one writer (see `crate::files`).
-        let stem = &email.delivery_id;
-        let html = self.dir.join(format!("{stem}.html"));
+        // Every send is a message of the mailbox and a line of `sent.log`, as SES would send it
+        // again: a duplicate shows, never hidden. Both appended by the outbox's one writer (see
+        // `crate::files`), the mailbox first: a line in `sent.log` is a message written.
+        let at = crate::clock::Clock::now(&crate::clock::SystemClock);
+        let mailbox = self.dir.join(MAILBOX);
         self.writer
             .write(vec![
-                FileWrite::Replace(self.dir.join(format!("{stem}.eml")), message.formatted()),
-                FileWrite::Replace(html.clone(), email.html.clone().into_bytes()),
-                FileWrite::Append(self.dir.join(SENT_LOG), Self::sent_line(email).into_bytes()),
+                FileWrite::Append(mailbox.clone(), self.mbox_entry(&message.formatted(), at)),
+                FileWrite::Append(
+                    self.dir.join(SENT_LOG),
+                    Self::sent_line(email, at).into_bytes(),
+                ),
             ])
             .await
             .map_err(MailError::Unavailable)?;
-        tracing::info!(invitation = %email.invitation_id, file = %html.display(), "invitation email written to the outbox");
-        Ok(format!("outbox-{stem}"))
+        tracing::info!(invitation = %email.invitation_id, email = %email.delivery_id, mailbox = %mailbox.display(), "invitation email written to the outbox");
+        Ok(format!("outbox-{}", email.delivery_id))
     }
 }
 
@@ -89,6 +134,9 @@ impl Mailer for OutboxMailer {
 mod tests {
     use std::io::Write;
     use std::sync::{Arc, Mutex};
+
+    use mail_parser::mailbox::mbox::MessageIterator;
+    use mail_parser::MessageParser;
 
     use super::*;
 
@@ -108,80 +156,88 @@ mod tests {
         }
     }
 
-    #[test]
-    fn the_log_names_the_file_and_never_the_link() {
-        let dir =
-            std::env::temp_dir().join(format!("outbox-test-{}", crate::ids::random_base62(8)));
-        let mailer = OutboxMailer::new(&dir, "Invitations <i@localhost.localdomain>").unwrap();
-        let secret_link = "https://api.example.com/v1/tickets/accept?ticket=eyJ.secret.ticket";
-        let email = OutgoingEmail {
+    fn email(delivery: &str, text: &str) -> OutgoingEmail {
+        OutgoingEmail {
             invitation_id: "orginv_test".into(),
-            delivery_id: "orginv_test-abc".into(),
-            to: "grace@example.com".into(),
-            subject: "Join Acme".into(),
-            html: format!("<a href=\"{secret_link}\">Join</a>"),
-            text: secret_link.into(),
-            accept_url: secret_link.into(),
-        };
-        let captured = Captured::default();
-        let writer = captured.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_writer(move || writer.clone())
-            .with_ansi(false)
-            .finish();
-        let sent = tracing::subscriber::with_default(subscriber, || {
-            tokio::runtime::Builder::new_current_thread()
-                .build()
-                .unwrap()
-                .block_on(mailer.send(&email))
-        });
-        assert!(sent.is_ok(), "{sent:?}");
-        let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-        assert!(log.contains("written to the outbox"), "{log}");
-        assert!(log.contains(".html"), "{log}");
-        assert!(!log.contains("ticket="), "{log}");
-        let _ = std::fs::remove_dir_all(dir);
-    }
-
-    #[test]
-    fn an_email_sent_twice_keeps_one_copy_and_two_lines_in_the_sent_log() {
-        let dir =
-            std::env::temp_dir().join(format!("outbox-test-{}", crate::ids::random_base62(8)));
-        let mailer = OutboxMailer::new(&dir, "Invitations <i@localhost.localdomain>").unwrap();
-        let email = |delivery: &str| OutgoingEmail {
-            invitation_id: "orginv_twice".into(),
             delivery_id: delivery.into(),
             to: "grace@example.com".into(),
             subject: "Join Acme".into(),
             html: "<p>Join</p>".into(),
-            text: "Join".into(),
+            text: text.into(),
             accept_url: "https://api.example.com/v1/tickets/accept?ticket=t".into(),
-        };
-        // Under a subscriber of its own, as the test above: tracing caches a log line's
-        // interest across threads, and a line first met with no subscriber anywhere would be
-        // off for that test too.
+        }
+    }
+
+    /// Sends under a subscriber of its own: tracing caches a log line's interest across
+    /// threads, and a line first met with no subscriber anywhere would be off for other tests.
+    fn send_all(mailer: &OutboxMailer, emails: &[OutgoingEmail], log: Captured) {
         let subscriber = tracing_subscriber::fmt()
-            .with_writer(std::io::sink)
+            .with_writer(move || log.clone())
+            .with_ansi(false)
             .finish();
         tracing::subscriber::with_default(subscriber, || {
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .build()
                 .unwrap();
-            for delivery in ["orginv_twice-a", "orginv_twice-a", "orginv_twice-b"] {
-                runtime.block_on(mailer.send(&email(delivery))).unwrap();
+            for email in emails {
+                runtime.block_on(mailer.send(email)).unwrap();
             }
         });
-        let emls = std::fs::read_dir(&dir)
-            .unwrap()
-            .filter(|e| {
-                e.as_ref()
-                    .unwrap()
-                    .path()
-                    .extension()
-                    .is_some_and(|x| x == "eml")
+    }
+
+    /// The mailbox's messages, read by a parser of its own: (Message-ID, text part).
+    fn read_mailbox(dir: &std::path::Path) -> Vec<(String, String)> {
+        let file = std::fs::File::open(dir.join(MAILBOX)).unwrap();
+        MessageIterator::new(std::io::BufReader::new(file))
+            .map(|entry| {
+                let entry = entry.unwrap();
+                let message = MessageParser::default().parse(entry.contents()).unwrap();
+                (
+                    message.message_id().unwrap().to_string(),
+                    message.body_text(0).unwrap().to_string(),
+                )
             })
-            .count();
-        assert_eq!(emls, 2, "one copy per email");
+            .collect()
+    }
+
+    fn scratch() -> PathBuf {
+        std::env::temp_dir().join(format!("outbox-test-{}", crate::ids::random_base62(8)))
+    }
+
+    #[test]
+    fn the_log_names_the_mailbox_and_never_the_link() {
+        let dir = scratch();
+        let mailer = OutboxMailer::new(&dir, "Invitations <i@localhost.localdomain>").unwrap();
+        let secret_link = "https://api.example.com/v1/tickets/accept?ticket=eyJ.secret.ticket";
+        let mut sent = email("orginv_test-abc", secret_link);
+        sent.html = format!("<a href=\"{secret_link}\">Join</a>");
+        sent.accept_url = secret_link.into();
+        let captured = Captured::default();
+        send_all(&mailer, &[sent], captured.clone());
+        let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+        assert!(log.contains("written to the outbox"), "{log}");
+        assert!(log.contains(MAILBOX), "{log}");
+        assert!(!log.contains("ticket="), "{log}");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn an_email_sent_twice_is_two_messages_of_one_id_and_two_lines_in_the_sent_log() {
+        let dir = scratch();
+        let mailer = OutboxMailer::new(&dir, "Invitations <i@localhost.localdomain>").unwrap();
+        let emails =
+            ["orginv_twice-a", "orginv_twice-a", "orginv_twice-b"].map(|d| email(d, "Join"));
+        send_all(&mailer, &emails, Captured::default());
+        let ids: Vec<String> = read_mailbox(&dir).into_iter().map(|(id, _)| id).collect();
+        assert_eq!(
+            ids,
+            [
+                "orginv_twice-a@outbox.localhost",
+                "orginv_twice-a@outbox.localhost",
+                "orginv_twice-b@outbox.localhost"
+            ],
+            "every send is a message, its id the email's"
+        );
         let log = std::fs::read_to_string(dir.join(SENT_LOG)).unwrap();
         let deliveries: Vec<String> = log
             .lines()
@@ -197,6 +253,32 @@ mod tests {
                 "\"orginv_twice-b\""
             ],
             "every send is a line"
+        );
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_line_that_reads_as_a_from_line_is_quoted_and_reads_back_as_written() {
+        let dir = scratch();
+        let mailer = OutboxMailer::new(&dir, "Invitations <i@localhost.localdomain>").unwrap();
+        let text = "Hello\nFrom the team at Acme\n>From a quote";
+        send_all(
+            &mailer,
+            &[email("orginv_from-a", text), email("orginv_from-b", "Bye")],
+            Captured::default(),
+        );
+        let raw = std::fs::read_to_string(dir.join(MAILBOX)).unwrap();
+        assert!(
+            raw.contains("\n>From the team") && raw.contains("\n>>From a quote"),
+            "{raw}"
+        );
+        assert!(!raw.contains('\r'), "Unix line endings");
+        let messages = read_mailbox(&dir);
+        assert_eq!(messages.len(), 2, "the quoted lines split no message");
+        let body = messages[0].1.replace("\r\n", "\n");
+        assert!(
+            body.contains("\nFrom the team at Acme\n>From a quote"),
+            "{body:?}"
         );
         let _ = std::fs::remove_dir_all(dir);
     }

@@ -437,13 +437,8 @@ async fn user_supplied_strings_are_escaped_and_never_become_headers() {
         )
         .unwrap();
     outbox.send(&email).await.unwrap();
-    let eml_path = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|x| x == "eml"))
-        .unwrap();
-    let eml = std::fs::read_to_string(eml_path).unwrap();
-    let headers: Vec<&str> = eml.split("\r\n\r\n").next().unwrap().lines().collect();
+    let eml = only_message_of(&dir);
+    let headers: Vec<&str> = eml.split("\n\n").next().unwrap().lines().collect();
     assert!(
         !headers
             .iter()
@@ -462,7 +457,7 @@ async fn user_supplied_strings_are_escaped_and_never_become_headers() {
 }
 
 #[tokio::test]
-async fn the_outbox_writes_an_eml_and_an_html_file_a_person_can_open() {
+async fn the_outbox_appends_the_email_to_a_mailbox_a_mail_client_opens() {
     let dir = std::env::temp_dir().join(format!("outbox-{}", invitations::ids::random_base62(8)));
     let mailer: Arc<dyn Mailer> = Arc::new(OutboxMailer::new(&dir, FROM).unwrap());
     let clock = Arc::new(ManualClock::new(T0));
@@ -496,22 +491,32 @@ async fn the_outbox_writes_an_eml_and_an_html_file_a_person_can_open() {
         issued.invitation.delivery.as_ref().unwrap().status,
         DeliveryStatus::Sent
     );
-    let files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    let html = files
-        .iter()
-        .find(|p| p.extension().is_some_and(|x| x == "html"))
+    // The mailbox, read as a mail client reads it: one message, its HTML part the email.
+    let raw = only_message_of(&dir);
+    let message = mail_parser::MessageParser::default()
+        .parse(raw.as_bytes())
         .unwrap();
-    let page = std::fs::read_to_string(html).unwrap();
+    let page = message.body_html(0).unwrap();
     assert!(
         decode_entities(&page).contains(issued.url.as_deref().unwrap()),
         "the accept link"
     );
     assert!(page.contains("Admin"), "the role's name");
-    assert!(files
-        .iter()
-        .any(|p| p.extension().is_some_and(|x| x == "eml")));
+    assert_eq!(
+        message.to().unwrap().first().unwrap().address(),
+        Some("grace@example.com")
+    );
     std::fs::remove_dir_all(dir).ok();
+}
+
+/// The one message of an outbox's mailbox, as a mail client reads it (the `From ` line and
+/// the quoting undone).
+fn only_message_of(dir: &std::path::Path) -> String {
+    let file = std::fs::File::open(dir.join(invitations::mail::outbox::MAILBOX)).unwrap();
+    let messages: Vec<_> =
+        mail_parser::mailbox::mbox::MessageIterator::new(std::io::BufReader::new(file))
+            .map(|m| String::from_utf8(m.unwrap().contents().to_vec()).unwrap())
+            .collect();
+    assert_eq!(messages.len(), 1);
+    messages.into_iter().next().unwrap()
 }
