@@ -34,13 +34,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         .build()?;
     let api = format!("{}/v1", url.trim_end_matches('/'));
     let auth = format!("Bearer {key}");
+    // Addresses of this run's own, so that a run against a server an earlier run loaded (its
+    // store grown by that run) is refused nothing: an address names one user, a name one slug.
+    let run = std::process::id();
 
     let admin = call(
         &http,
         &auth,
         reqwest::Method::POST,
         &format!("{api}/users"),
-        Some(json!({"email_address": ["admin@bench.test"]})),
+        Some(json!({"email_address": [format!("admin.{run}@bench.test")]})),
     )
     .await?;
     let org = call(
@@ -48,7 +51,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         &auth,
         reqwest::Method::POST,
         &format!("{api}/organizations"),
-        Some(json!({"name": "Bench", "created_by": admin["id"]})),
+        Some(json!({"name": format!("Bench {run}"), "created_by": admin["id"]})),
     )
     .await?;
     let org = org["id"].as_str().ok_or("no organization id")?.to_string();
@@ -82,7 +85,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
             };
             while !stop.load(Ordering::Relaxed) {
                 n += 1;
-                let email = format!("c{client}-{n}@bench.test");
+                let email = format!("c{client}-{n}.{run}@bench.test");
                 let t = Instant::now();
                 let Ok(inv) = call(
                     &http,
