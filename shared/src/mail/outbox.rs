@@ -21,28 +21,28 @@ pub const MAILBOX: &str = "outbox.mbox";
 /// The domain of the mailbox's Message-IDs: `<{email id}@outbox.localhost>`.
 pub const MESSAGE_ID_DOMAIN: &str = "outbox.localhost";
 /// The outbox's record of every send, one JSON line each (time, email id, invitation).
-pub const SENT_LOG: &str = "sent.log";
+const SENT_LOG: &str = "sent.log";
 
 pub struct OutboxMailer {
-    dir: PathBuf,
+    /// The folder's two logs, joined once at start.
+    mailbox: PathBuf,
+    sent_log: PathBuf,
     from: Mailbox,
     writer: FolderWriter,
 }
 
 impl OutboxMailer {
     pub fn new(dir: impl Into<PathBuf>, from: &str) -> Result<Self, String> {
+        let dir = dir.into();
         Ok(Self {
-            dir: dir.into(),
+            mailbox: dir.join(MAILBOX),
+            sent_log: dir.join(SENT_LOG),
             from: from
                 .parse()
                 .map_err(|e| format!("{from:?} is not a sender address: {e}"))?,
             writer: FolderWriter::start("outbox")
                 .map_err(|e| format!("the outbox's writer did not start: {e}"))?,
         })
-    }
-
-    pub fn dir(&self) -> &std::path::Path {
-        &self.dir
     }
 
     /// One line per send in `sent.log`: one `write` of an `O_APPEND` file, so lines of
@@ -114,18 +114,20 @@ impl Mailer for OutboxMailer {
         // again: a duplicate shows, never hidden. Both appended by the outbox's one writer (see
         // `crate::files`), the mailbox first: a line in `sent.log` is a message written.
         let at = crate::clock::Clock::now(&crate::clock::SystemClock);
-        let mailbox = self.dir.join(MAILBOX);
         self.writer
             .write(vec![
-                FileWrite::Append(mailbox.clone(), self.mbox_entry(&message.formatted(), at)),
                 FileWrite::Append(
-                    self.dir.join(SENT_LOG),
+                    self.mailbox.clone(),
+                    self.mbox_entry(&message.formatted(), at),
+                ),
+                FileWrite::Append(
+                    self.sent_log.clone(),
                     Self::sent_line(email, at).into_bytes(),
                 ),
             ])
             .await
             .map_err(MailError::Unavailable)?;
-        tracing::info!(invitation = %email.invitation_id, email = %email.delivery_id, mailbox = %mailbox.display(), "invitation email written to the outbox");
+        tracing::info!(invitation = %email.invitation_id, email = %email.delivery_id, mailbox = %self.mailbox.display(), "invitation email written to the outbox");
         Ok(format!("outbox-{}", email.delivery_id))
     }
 }
